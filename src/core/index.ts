@@ -1,0 +1,3 @@
+export * from './errors.ts';
+export * from './random.ts';
+export * from './tensor.ts';

@@ -1,0 +1,124 @@
+/**
+ * The shipped data sets (in data/, see the README for sources and licences) and the JSON batch format.
+ *
+ * digits  UCI Optical Recognition of Handwritten Digits, test-set copy: 1797 patterns, 8×8 pixel
+ *         counts 0..16 → divided by 16, so inputs lie in [0, 1]; 10 classes one-hot.
+ * iris    Fisher's Iris: 150 patterns, 4 measurements → standardised per feature (zero mean,
+ *         unit variance over the whole set); 3 classes one-hot.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../core/errors.ts';
+import type { Random } from '../core/random.ts';
+import type { Dataset } from '../nn/sgd.ts';
+import { readCsv, readTextFile } from './csv.ts';
+
+export type DatasetName = 'digits' | 'iris';
+export const DATASET_NAMES: readonly DatasetName[] = ['digits', 'iris'];
+
+export interface LabelledDataset extends Dataset {
+  /** The input shape of one pattern. */
+  shape: number[];
+  classes: number;
+  labels: number[];
+}
+
+/** The project's data/ folder. */
+export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
+
+export function oneHot(label: number, classes: number): Float64Array {
+  const t = new Float64Array(classes);
+  t[label] = 1;
+  return t;
+}
+
+function fromRows(rows: number[][], source: string, classes: number, scale: (features: number[][]) => number[][], shape: number[]): LabelledDataset {
+  const labels = rows.map((r, k) => {
+    const label = r[r.length - 1]!;
+    if (!Number.isInteger(label) || label < 0 || label >= classes) throw new InputError(`${source}: row ${k + 1}: label ${label} is not a class 0..${classes - 1}`);
+    return label;
+  });
+  const features = scale(rows.map((r) => r.slice(0, -1)));
+  return {
+    inputs: features.map((f) => Float64Array.from(f)),
+    targets: labels.map((l) => oneHot(l, classes)),
+    labels,
+    classes,
+    shape,
+  };
+}
+
+export function loadDigits(path = join(DATA_DIR, 'digits.csv.gz')): LabelledDataset {
+  const rows = readCsv(path, { columns: 65 });
+  return fromRows(rows, path, 10, (f) => f.map((r) => r.map((v) => v / 16)), [1, 8, 8]);
+}
+
+export function loadIris(path = join(DATA_DIR, 'iris.csv')): LabelledDataset {
+  const rows = readCsv(path, { skip: 1, columns: 5 });
+  const standardise = (features: number[][]): number[][] => {
+    const d = features[0]!.length;
+    const mean = Array.from({ length: d }, (_, k) => features.reduce((s, r) => s + r[k]!, 0) / features.length);
+    const sd = mean.map((m, k) => Math.sqrt(features.reduce((s, r) => s + (r[k]! - m) ** 2, 0) / features.length) || 1);
+    return features.map((r) => r.map((v, k) => (v - mean[k]!) / sd[k]!));
+  };
+  return fromRows(rows, path, 3, standardise, [4]);
+}
+
+export function loadDataset(name: string): LabelledDataset {
+  switch (name) {
+    case 'digits':
+      return loadDigits();
+    case 'iris':
+      return loadIris();
+    default:
+      throw new InputError(`unknown dataset ${JSON.stringify(name)}; expected one of ${DATASET_NAMES.join(', ')}`);
+  }
+}
+
+/** A seeded split into training and held-out patterns; `testFraction` of them are held out. */
+export function splitDataset<T extends Dataset>(data: T, random: Random, testFraction = 0.2): { train: Dataset; test: Dataset } {
+  const order = random.shuffle(data.inputs.map((_, p) => p));
+  const nTest = Math.round(order.length * testFraction);
+  const pick = (idx: number[]): Dataset => ({ inputs: idx.map((p) => data.inputs[p]!), targets: idx.map((p) => data.targets[p]!) });
+  return { test: pick(order.slice(0, nTest)), train: pick(order.slice(nTest)) };
+}
+
+/** Read a batch file { "inputs": [[...]], "targets": [[...]] } and check it against the net's sizes. */
+export function readBatchFile(path: string, inputSize: number, outputSize: number): Dataset {
+  if (!existsSync(path)) throw new InputError(`${path}: no such file`);
+  const json = parseJsonText(readTextFile(path), path);
+  return parseBatch(json, path, inputSize, outputSize);
+}
+
+export function parseBatch(json: unknown, source: string, inputSize: number, outputSize: number): Dataset {
+  const obj = json as { inputs?: unknown; targets?: unknown } | null;
+  if (obj === null || typeof obj !== 'object' || !Array.isArray(obj.inputs) || !Array.isArray(obj.targets)) {
+    throw new InputError(`${source}: expected { "inputs": [[...], ...], "targets": [[...], ...] }`);
+  }
+  if (obj.inputs.length !== obj.targets.length) throw new InputError(`${source}: ${obj.inputs.length} inputs but ${obj.targets.length} targets`);
+  if (obj.inputs.length === 0) throw new InputError(`${source}: no patterns`);
+  const rows = (list: unknown[], size: number, what: string): Float64Array[] =>
+    list.map((row, p) => {
+      if (!Array.isArray(row) || row.length !== size) {
+        throw new InputError(`${source}: ${what}[${p}] has ${Array.isArray(row) ? row.length : 'no'} values, but the net needs ${size}`);
+      }
+      const k = row.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+      if (k >= 0) throw new InputError(`${source}: ${what}[${p}][${k}] is ${JSON.stringify(row[k])}, not a finite number`);
+      return Float64Array.from(row as number[]);
+    });
+  return { inputs: rows(obj.inputs, inputSize, 'inputs'), targets: rows(obj.targets, outputSize, 'targets') };
+}
+
+/** JSON.parse with the file named in the error. */
+export function parseJsonText(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${source}: malformed JSON (${(e as Error).message})`);
+  }
+}
+
+export function readJsonFile(path: string): unknown {
+  return parseJsonText(readTextFile(path), path);
+}

@@ -1,0 +1,19 @@
+/** Build an engine by name (the CLI's --engine and --rule). */
+import { InputError } from '../core/errors.ts';
+import type { Engine, EngineName, RuleOptions } from '../nn/engine.ts';
+import type { NetworkOptions } from '../nn/network.ts';
+import type { Params } from '../nn/params.ts';
+import type { NetSpec } from '../nn/spec.ts';
+import { createMatrixRule } from '../rules/index.ts';
+import { MatrixEngine } from './matrix-engine.ts';
+
+export { MatrixEngine } from './matrix-engine.ts';
+
+export function createEngine(engine: EngineName, spec: NetSpec, params: Params, rule: RuleOptions, options: NetworkOptions = {}): Engine {
+  switch (engine) {
+    case 'matrix':
+      return new MatrixEngine(spec, params, (net) => createMatrixRule(rule, net), options);
+    case 'agents':
+      throw new InputError('the agents engine is not built yet; use --engine matrix');
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Convolution layer (cross-correlation, as in every deep-learning library), zero padding, stride s.
+ * Input x[c][iy][ix], output z[f][oy][ox], kernel w[f][c][ky][kx], one bias per filter.
+ *
+ *   forward   z[f,oy,ox] = b_f + Σ_{c,ky,kx} w[f,c,ky,kx] · x[c, oy·s + ky − p, ox·s + kx − p]
+ *             y = g(z)
+ *   backward  ∂E/∂w[f,c,ky,kx] = Σ_{oy,ox} x[c, oy·s+ky−p, ox·s+kx−p] · Δz[f,oy,ox]   (shared weights: sum all pairs)
+ *             ∂E/∂b_f          = Σ_{oy,ox} Δz[f,oy,ox]
+ *             Δx[c,iy,ix]      = Σ over every (f,oy,ox,ky,kx) that reads x[c,iy,ix] of w[f,c,ky,kx] · Δz[f,oy,ox]
+ *
+ * Δx is computed two ways:
+ *   push   (the essay's): loop over output errors, scatter each back through the kernel.
+ *          Same loop nest as the forward pass; no bookkeeping for stride or padding.
+ *   gather (transposed correlation): loop over inputs, collect the outputs that read each one.
+ *          Needs the inverse index map: oy = (iy + p − ky)/s must be a whole number in range.
+ * The two agree to rounding; test/nn/conv.test.ts holds them to 1e-12.
+ */
+import { makeActivation, type Activation } from './activation.ts';
+import { activate, type Layer } from './layer.ts';
+import type { ConvSpec, ResolvedLayer } from './spec.ts';
+
+export type ConvBackward = 'push' | 'gather';
+
+export class Conv implements Layer {
+  readonly activation: Activation;
+  readonly inSize: number;
+  readonly outSize: number;
+  readonly z: Float64Array;
+  readonly y: Float64Array;
+  readonly C: number; readonly H: number; readonly W: number;
+  readonly F: number; readonly OH: number; readonly OW: number;
+  readonly K: number; readonly s: number; readonly p: number;
+
+  constructor(
+    readonly spec: ResolvedLayer & ConvSpec,
+    readonly w: Float64Array,
+    readonly b: Float64Array,
+    activation: Activation = makeActivation(spec.activation),
+    readonly backward: ConvBackward = 'push',
+  ) {
+    this.activation = activation;
+    [this.C, this.H, this.W] = spec.inShape as [number, number, number];
+    [this.F, this.OH, this.OW] = spec.outShape as [number, number, number];
+    this.K = spec.kernel;
+    this.s = spec.stride;
+    this.p = spec.padding;
+    this.inSize = this.C * this.H * this.W;
+    this.outSize = this.F * this.OH * this.OW;
+    this.z = new Float64Array(this.outSize);
+    this.y = new Float64Array(this.outSize);
+  }
+
+  /** Index of x[c, oy·s+ky−p, ox·s+kx−p], or −1 where the kernel lies on the zero padding. */
+  inputIndex(c: number, oy: number, ox: number, ky: number, kx: number): number {
+    const iy = oy * this.s + ky - this.p;
+    const ix = ox * this.s + kx - this.p;
+    if (iy < 0 || iy >= this.H || ix < 0 || ix >= this.W) return -1;
+    return (c * this.H + iy) * this.W + ix;
+  }
+
+  weightIndex(f: number, c: number, ky: number, kx: number): number {
+    return ((f * this.C + c) * this.K + ky) * this.K + kx;
+  }
+
+  outputIndex(f: number, oy: number, ox: number): number {
+    return (f * this.OH + oy) * this.OW + ox;
+  }
+
+  forward(x: Float64Array): void {
+    const { w, b, z, C, F, OH, OW, K } = this;
+    for (let f = 0; f < F; f++)
+      for (let oy = 0; oy < OH; oy++)
+        for (let ox = 0; ox < OW; ox++) {
+          let zo = b[f]!;
+          for (let c = 0; c < C; c++)
+            for (let ky = 0; ky < K; ky++)
+              for (let kx = 0; kx < K; kx++) {
+                const i = this.inputIndex(c, oy, ox, ky, kx);
+                if (i >= 0) zo += w[this.weightIndex(f, c, ky, kx)]! * x[i]!;
+              }
+          z[this.outputIndex(f, oy, ox)] = zo;
+        }
+    activate(this);
+  }
+
+  /** Same loop nest as forward: each (output, kernel tap) pair adds x · Δz to the shared weight. */
+  accumulateGradient(x: Float64Array, Δz: Float64Array, gw: Float64Array, gb: Float64Array): void {
+    const { C, F, OH, OW, K } = this;
+    for (let f = 0; f < F; f++)
+      for (let oy = 0; oy < OH; oy++)
+        for (let ox = 0; ox < OW; ox++) {
+          const Δzo = Δz[this.outputIndex(f, oy, ox)]!;
+          gb[f] += Δzo;
+          for (let c = 0; c < C; c++)
+            for (let ky = 0; ky < K; ky++)
+              for (let kx = 0; kx < K; kx++) {
+                const i = this.inputIndex(c, oy, ox, ky, kx);
+                if (i >= 0) gw[this.weightIndex(f, c, ky, kx)] += x[i]! * Δzo;
+              }
+        }
+  }
+
+  pushError(Δz: Float64Array, Δx: Float64Array, via: Float64Array = this.w): void {
+    if (this.backward === 'gather') this.gatherError(Δz, Δx, via);
+    else this.pushErrorThroughKernel(Δz, Δx, via);
+  }
+
+  /** The essay's push: the forward loop nest, with the multiply-add turned around. */
+  pushErrorThroughKernel(Δz: Float64Array, Δx: Float64Array, w: Float64Array = this.w): void {
+    const { C, F, OH, OW, K } = this;
+    Δx.fill(0);
+    for (let f = 0; f < F; f++)
+      for (let oy = 0; oy < OH; oy++)
+        for (let ox = 0; ox < OW; ox++) {
+          const Δzo = Δz[this.outputIndex(f, oy, ox)]!;
+          for (let c = 0; c < C; c++)
+            for (let ky = 0; ky < K; ky++)
+              for (let kx = 0; kx < K; kx++) {
+                const i = this.inputIndex(c, oy, ox, ky, kx);
+                if (i >= 0) Δx[i] += w[this.weightIndex(f, c, ky, kx)]! * Δzo;
+              }
+        }
+  }
+
+  /** Transposed correlation: for each input, gather from the outputs whose kernel covers it. */
+  gatherError(Δz: Float64Array, Δx: Float64Array, w: Float64Array = this.w): void {
+    const { C, H, W, F, OH, OW, K, s, p } = this;
+    for (let c = 0; c < C; c++)
+      for (let iy = 0; iy < H; iy++)
+        for (let ix = 0; ix < W; ix++) {
+          let Δxi = 0;
+          for (let f = 0; f < F; f++)
+            for (let ky = 0; ky < K; ky++) {
+              const ny = iy + p - ky; // = oy·s
+              if (ny < 0 || ny % s !== 0 || ny / s >= OH) continue;
+              const oy = ny / s;
+              for (let kx = 0; kx < K; kx++) {
+                const nx = ix + p - kx; // = ox·s
+                if (nx < 0 || nx % s !== 0 || nx / s >= OW) continue;
+                Δxi += w[this.weightIndex(f, c, ky, kx)]! * Δz[this.outputIndex(f, oy, nx / s)]!;
+              }
+            }
+          Δx[(c * H + iy) * W + ix] = Δxi;
+        }
+  }
+}
