@@ -1,3 +1,4 @@
 export * from './errors.ts';
 export * from './random.ts';
 export * from './tensor.ts';
+export * from './write-atomic.ts';

@@ -1,0 +1,32 @@
+/**
+ * The CLI as a function, so tests can call it in-process. Exit codes (DESIGN §3): 0 success; 2 bad input (one line on stderr, nothing
+ * written); 3 training diverged; 1 anything else.
+ */
+import { CommanderError } from 'commander';
+import { DivergenceError, InputError } from '../core/errors.ts';
+import { createProgram } from './program.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version end here too, with exitCode 0; commander has already printed its message.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`localprop: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof DivergenceError) {
+      process.stderr.write(`localprop: ${e.message}\n`);
+      return 3;
+    }
+    process.stderr.write(`localprop: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}

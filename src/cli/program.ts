@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { registerGrad } from './grad.ts';
+import { registerInit } from './init.ts';
+import { registerTrain } from './train.ts';
+
+/** The localprop command-line program (DESIGN §3). */
+export function createProgram(): Command {
+  const program = new Command('localprop')
+    .description('localprop: back-propagation made local. A matrix back-prop engine, an agents engine (one RxJS agent per neuron), local learning rules, experiments and reports.')
+    // One line per error, prefixed like our own errors; set before the commands so they inherit it.
+    .configureOutput({ outputError: (message, write) => write(`localprop: ${message.replace(/^error: /, '')}`) });
+
+  registerInit(program);
+  registerGrad(program);
+  registerTrain(program);
+  return program;
+}
