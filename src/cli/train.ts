@@ -41,7 +41,7 @@ export function registerTrain(program: Command): void {
       .option('--data <file>', 'training data as a batch file { "inputs": [[...]], "targets": [[...]] }')
       .option('--dataset <name>', 'a shipped data set: digits (8×8, 10 classes) or iris (4 features, 3 classes)')
       .option('--epochs <n>', 'epochs', positiveInt, 10)
-      .option('--lr <η>', 'learning rate η', positiveNumber, 0.02)
+      .option('--lr <η>', 'learning rate η', positiveNumber, 0.01)
       .option('--batch <B>', 'minibatch size B: w ← w − η·(1/B)·Σ ∂E/∂w', positiveInt, 1)
       .option('--seed <seed>', 'seed for init, split, shuffling and feedback weights', '1')
       .option('--no-shuffle', 'present the patterns in file order every epoch')

@@ -1,0 +1,67 @@
+/**
+ * Feedback alignment (Lillicrap et al. 2016): back-prop with the backward path through fixed random
+ * matrices B⁽ˡ⁾ of the same layout as W⁽ˡ⁾ (b_ij in place of w_ij), drawn once from a seed.
+ *   output    Δz⁽ᴸ⁾ = g'(z⁽ᴸ⁾) ⊙ Δy⁽ᴸ⁾                 (exact, as in back-prop)
+ *   backward  Δy⁽ˡ⁻¹⁾ = B⁽ˡ⁾ᵀ Δz⁽ˡ⁾                   (not W⁽ˡ⁾ᵀ)
+ *             Δz⁽ˡ⁾ = g'(z⁽ˡ⁾) ⊙ Δy⁽ˡ⁾
+ *   update    u_ij = x_i Δz_j,  bias Δz_j
+ * Learning works because W comes to align with B (the forward weights "learn to use" the feedback):
+ * see alignment.ts for the angles. Conv layers are supported: the error is pushed back through a
+ * fixed random kernel of the same shape.
+ */
+import type { Random } from '../core/random.ts';
+import { createRandom } from '../core/random.ts';
+import type { RuleOptions } from '../nn/engine.ts';
+import { errorAtPotential } from '../nn/layer.ts';
+import type { Network } from '../nn/network.ts';
+import type { Params } from '../nn/params.ts';
+import { resolveLayers, type NetSpec } from '../nn/spec.ts';
+import { sizeOf } from '../core/tensor.ts';
+import type { MatrixRule } from './rule.ts';
+
+/** Used when no --feedback-seed is given, so a run is reproducible either way. */
+export const DEFAULT_FEEDBACK_SEED = 'feedback';
+
+/** n normal draws with σ = 1/√fanIn (the LeCun scale of the forward weights, so messages keep their size). */
+export function randomMatrix(random: Random, n: number, fanIn: number): Float64Array {
+  const σ = 1 / Math.sqrt(fanIn);
+  const B = new Float64Array(n);
+  for (let k = 0; k < n; k++) B[k] = σ * random.normal();
+  return B;
+}
+
+/**
+ * The fixed feedback matrices, one per layer in W's layout; null for layer 1, whose error is never
+ * pushed back. Layer l draws from createRandom(seed).derive(`feedback-alignment/l`), l 0-based.
+ */
+export function feedbackAlignmentMatrices(spec: NetSpec, seed: string = DEFAULT_FEEDBACK_SEED): (Float64Array | null)[] {
+  const root = createRandom(seed);
+  return resolveLayers(spec).map((layer, l) => {
+    if (l === 0) return null;
+    const [, inp, ...kernel] = layer.weightShape as number[];
+    return randomMatrix(root.derive(`feedback-alignment/${l}`), sizeOf(layer.weightShape), inp! * sizeOf(kernel));
+  });
+}
+
+export class FeedbackAlignment implements MatrixRule {
+  readonly name = 'feedback-alignment' as const;
+
+  /** `B` as from feedbackAlignmentMatrices (a test may pass W itself to recover back-prop). */
+  constructor(readonly B: (Float64Array | null)[]) {}
+
+  accumulate(net: Network, x: Float64Array, t: ArrayLike<number>, sum: Params): number {
+    const E = net.evaluate(x, t);
+    for (let l = net.layers.length - 1; l >= 0; l--) {
+      const layer = net.layers[l]!;
+      errorAtPotential(layer, net.Δy[l]!, net.Δz[l]!);
+      const g = sum.layers[l]!;
+      layer.accumulateGradient(net.layerInput(l), net.Δz[l]!, g.weights, g.bias);
+      if (l > 0) layer.pushError(net.Δz[l]!, net.Δy[l - 1]!, this.B[l]!);
+    }
+    return E;
+  }
+}
+
+export function createFeedbackAlignment(net: Network, options: Pick<RuleOptions, 'feedbackSeed'>): FeedbackAlignment {
+  return new FeedbackAlignment(feedbackAlignmentMatrices(net.spec, options.feedbackSeed));
+}
