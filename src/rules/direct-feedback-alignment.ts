@@ -11,12 +11,12 @@
  * as n_l units, each with its own feedback weights (no sharing on the way back).
  */
 import { createRandom } from '../core/random.ts';
+import { sizeOf } from '../core/tensor.ts';
 import type { RuleOptions } from '../nn/engine.ts';
 import { errorAtPotential } from '../nn/layer.ts';
 import type { Network } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import { resolveLayers, type NetSpec } from '../nn/spec.ts';
-import { sizeOf } from '../core/tensor.ts';
 import { DEFAULT_FEEDBACK_SEED, randomMatrix } from './feedback-alignment.ts';
 import type { MatrixRule } from './rule.ts';
 

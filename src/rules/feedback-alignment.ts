@@ -9,14 +9,13 @@
  * see alignment.ts for the angles. Conv layers are supported: the error is pushed back through a
  * fixed random kernel of the same shape.
  */
-import type { Random } from '../core/random.ts';
-import { createRandom } from '../core/random.ts';
+import { createRandom, type Random } from '../core/random.ts';
+import { sizeOf } from '../core/tensor.ts';
 import type { RuleOptions } from '../nn/engine.ts';
 import { errorAtPotential } from '../nn/layer.ts';
 import type { Network } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import { resolveLayers, type NetSpec } from '../nn/spec.ts';
-import { sizeOf } from '../core/tensor.ts';
 import type { MatrixRule } from './rule.ts';
 
 /** Used when no --feedback-seed is given, so a run is reproducible either way. */
