@@ -11,8 +11,12 @@ export async function main(argv: string[]): Promise<number> {
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();
   try {
+    // A command that finishes but fails (a gradient check that does not pass) sets process.exitCode.
+    process.exitCode = undefined;
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    const code = Number(process.exitCode ?? 0);
+    process.exitCode = undefined;
+    return code;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version end here too, with exitCode 0; commander has already printed its message.

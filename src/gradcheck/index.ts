@@ -1,3 +1,4 @@
+export * from './central-difference.ts';
 export * from './check-coordinates.ts';
 export * from './check-directions.ts';
 export * from './check-gradient.ts';

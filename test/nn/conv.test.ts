@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { createRandom, type Random } from '../../src/core/random.ts';
+import { maxAbsDiff } from '../../src/core/tensor.ts';
+import { Conv } from '../../src/nn/conv.ts';
+import { Network } from '../../src/nn/network.ts';
+import { initParams } from '../../src/nn/params.ts';
+import { convOutputSize, parseNetSpec, resolveLayers, type ConvSpec, type ResolvedLayer } from '../../src/nn/spec.ts';
+
+interface Case {
+  C: number; H: number; W: number; F: number; K: number; s: number; p: number;
+}
+
+/** A random conv layer: several channels and filters, kernel 1–4, stride 1–3, padding 0–2, non-square input. */
+function randomCase(random: Random): Case {
+  for (;;) {
+    const c: Case = { C: 1 + random.int(3), H: 1 + random.int(9), W: 1 + random.int(9), F: 1 + random.int(4), K: 1 + random.int(4), s: 1 + random.int(3), p: random.int(3) };
+    if (c.K <= c.H + 2 * c.p && c.K <= c.W + 2 * c.p) return c;
+  }
+}
+
+function makeConv(c: Case, random: Random): Conv {
+  const spec = parseNetSpec({ input: [c.C, c.H, c.W], layers: [{ type: 'conv', filters: c.F, kernel: c.K, stride: c.s, padding: c.p }], loss: 'mse' });
+  const layer = resolveLayers(spec)[0] as ResolvedLayer & ConvSpec;
+  const w = Float64Array.from({ length: c.F * c.C * c.K * c.K }, () => random.normal());
+  const b = Float64Array.from({ length: c.F }, () => random.normal());
+  return new Conv(layer, w, b);
+}
+
+const CASES = 60;
+
+describe('conv backward: push and gather', () => {
+  it(`agree to ≤ 1e-12 over ${CASES} random shapes`, () => {
+    const random = createRandom('conv push gather');
+    let strided = 0;
+    let padded = 0;
+    for (let n = 0; n < CASES; n++) {
+      const c = randomCase(random);
+      const conv = makeConv(c, random);
+      expect(conv.OH).toBe(convOutputSize(c.H, c.K, c.s, c.p));
+      expect(conv.OW).toBe(convOutputSize(c.W, c.K, c.s, c.p));
+      const Δz = Float64Array.from({ length: conv.outSize }, () => random.normal());
+      const pushed = new Float64Array(conv.inSize).fill(NaN);
+      const gathered = new Float64Array(conv.inSize).fill(NaN);
+      conv.pushErrorThroughKernel(Δz, pushed);
+      conv.gatherError(Δz, gathered);
+      expect(maxAbsDiff(pushed, gathered), JSON.stringify(c)).toBeLessThanOrEqual(1e-12);
+      if (c.s > 1) strided++;
+      if (c.p > 0) padded++;
+    }
+    // The random shapes did exercise stride and padding.
+    expect(strided).toBeGreaterThan(CASES / 3);
+    expect(padded).toBeGreaterThan(CASES / 3);
+  });
+
+  it('both equal Mᵀ Δz, with M the matrix of the forward map read off with unit inputs', () => {
+    const random = createRandom('conv matrix');
+    for (let n = 0; n < 20; n++) {
+      const c = randomCase(random);
+      const conv = makeConv(c, random);
+      conv.b.fill(0);
+      // Column i of M: the forward response (identity activation, no bias) to the unit input e_i.
+      const M: Float64Array[] = [];
+      for (let i = 0; i < conv.inSize; i++) {
+        const e = new Float64Array(conv.inSize);
+        e[i] = 1;
+        conv.forward(e);
+        M.push(Float64Array.from(conv.y));
+      }
+      const Δz = Float64Array.from({ length: conv.outSize }, () => random.normal());
+      const expected = M.map((column) => column.reduce((s, m, o) => s + m * Δz[o]!, 0));
+      for (const backward of ['push', 'gather'] as const) {
+        const Δx = new Float64Array(conv.inSize);
+        if (backward === 'push') conv.pushErrorThroughKernel(Δz, Δx);
+        else conv.gatherError(Δz, Δx);
+        expect(maxAbsDiff(Δx, expected), `${backward} ${JSON.stringify(c)}`).toBeLessThanOrEqual(1e-12);
+      }
+    }
+  });
+
+  it('a conv+conv+dense network gives the same gradients with either backward form', () => {
+    const spec = parseNetSpec({
+      input: [2, 9, 7],
+      layers: [
+        { type: 'conv', filters: 3, kernel: 3, stride: 2, padding: 1, activation: 'tanh' },
+        { type: 'conv', filters: 2, kernel: 2, stride: 1, padding: 2, activation: 'softplus' },
+        { type: 'dense', units: 4, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    });
+    const random = createRandom('conv network');
+    const params = initParams(spec, random.derive('init'));
+    const inputs = Array.from({ length: 3 }, () => Float64Array.from({ length: 2 * 9 * 7 }, () => random.normal()));
+    const targets = [0, 3, 1].map((k) => Float64Array.from({ length: 4 }, (_, j) => (j === k ? 1 : 0)));
+    const push = new Network(spec, params, { convBackward: 'push' }).gradient(inputs, targets).gradients;
+    const gather = new Network(spec, params, { convBackward: 'gather' }).gradient(inputs, targets).gradients;
+    push.layers.forEach((g, l) => {
+      expect(maxAbsDiff(g.weights, gather.layers[l]!.weights)).toBeLessThanOrEqual(1e-12);
+      expect(maxAbsDiff(g.bias, gather.layers[l]!.bias)).toBeLessThanOrEqual(1e-12);
+    });
+    // The first layer's gradient depends on the pushed-back error, and is not trivially zero.
+    expect(push.layers[0]!.weights.some((v) => Math.abs(v) > 1e-6)).toBe(true);
+  });
+});
