@@ -22,7 +22,7 @@ export function registerGrad(program: Command): void {
       .description('print { loss, outputs, gradients } for a batch: E summed over its patterns, and the rule\'s update direction (∂E/∂w for backprop) in the params layout')
       .requiredOption('--net <file>', 'net spec (*.net.json)')
       .requiredOption('--params <file>', 'params (*.params.json)')
-      .requiredOption('--data <file>', 'batch { "inputs": [[...]], "targets": [[...]] }')
+      .requiredOption('--data <file>', 'batch { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz): the inputs then the class label on each line')
       .option('--seed <seed>', 'seed for the rule\'s random feedback weights (FA, DFA)', '1'),
   ).action((opts: RuleFlags & { net: string; params: string; data: string; engine: EngineName }) => {
     const spec = loadNet(opts.net);

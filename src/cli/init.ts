@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { createRandom } from '../core/random.ts';
-import { writeFileAtomic } from '../core/write-atomic.ts';
 import { defaultInit, initParams, INIT_NAMES, paramsToJSON, type InitName } from '../nn/params.ts';
-import { loadNet, oneOf } from './options.ts';
+import { checkWritable, loadNet, oneOf, writeOut } from './options.ts';
 
 export function registerInit(program: Command): void {
   program
@@ -14,9 +13,10 @@ export function registerInit(program: Command): void {
     .option('--out <file>', 'write the params here instead of stdout')
     .action((opts: { net: string; seed: string; init?: InitName; out?: string }) => {
       const spec = loadNet(opts.net);
+      if (opts.out !== undefined) checkWritable(opts.out);
       const params = initParams(spec, createRandom(opts.seed).derive('init'), opts.init ?? defaultInit(spec));
       const text = JSON.stringify(paramsToJSON(spec, params)) + '\n';
-      if (opts.out) writeFileAtomic(opts.out, text);
+      if (opts.out) writeOut(opts.out, text);
       else process.stdout.write(text);
     });
 }

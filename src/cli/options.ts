@@ -4,7 +4,10 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { InputError } from '../core/errors.ts';
-import { loadDataset, readBatchFile, readJsonFile } from '../data/index.ts';
+import { writeFileAtomic } from '../core/write-atomic.ts';
+import { existsSync, statSync, accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DATASET_NAMES, IDX_DATASET_NAMES, loadDataset, readDataFile, readJsonFile } from '../data/index.ts';
 import { ENGINE_NAMES, RULE_NAMES, type EngineName, type RuleName, type RuleOptions } from '../nn/engine.ts';
 import { paramsFromJSON, type Params } from '../nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../nn/spec.ts';
@@ -62,16 +65,50 @@ export function inputSize(spec: NetSpec): number {
   return spec.input.reduce((a, b) => a * b, 1);
 }
 
+/** --data: a JSON batch, or a labelled CSV (*.csv, *.csv.gz) whose last column is the class. */
 export function loadBatch(spec: NetSpec, path: string): Dataset {
-  return readBatchFile(path, inputSize(spec), outputSize(spec));
+  return readDataFile(path, inputSize(spec), outputSize(spec));
+}
+
+/** Every name --dataset takes: the shipped ones and the IDX ones read from a data folder. */
+export const ALL_DATASET_NAMES: readonly string[] = [...DATASET_NAMES, ...IDX_DATASET_NAMES];
+
+/** Check a data set's pattern size and class count against the net. */
+export function checkDatasetFits(spec: NetSpec, name: string, size: number, classes: number): void {
+  if (size !== inputSize(spec)) throw new InputError(`dataset ${name} has ${size} inputs per pattern, but the net's input ${JSON.stringify(spec.input)} takes ${inputSize(spec)}`);
+  if (classes !== outputSize(spec)) throw new InputError(`dataset ${name} has ${classes} classes, but the net's last layer has ${outputSize(spec)} units`);
+}
+
+/** Write an output file atomically (temp file, then rename); a failure is bad input (exit 2) and leaves nothing behind. */
+export function writeOut(path: string, data: string | Uint8Array): void {
+  try {
+    writeFileAtomic(path, data);
+  } catch (e) {
+    throw new InputError(`--out ${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/**
+ * Fail before any work if --out cannot be written: it is a folder, or its nearest existing
+ * ancestor is not a writable folder. Nothing is created here.
+ */
+export function checkWritable(path: string): void {
+  const target = resolve(path);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new InputError(`--out ${path} is a folder; give a file name`);
+  let dir = dirname(target);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new InputError(`--out ${path}: ${dir} is a file, not a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new InputError(`--out ${path}: cannot write in ${dir}`);
+  }
 }
 
 /** A shipped data set, checked against the net's input and output sizes. */
 export function loadNamedDataset(spec: NetSpec, name: string): Dataset {
   const data = loadDataset(name);
-  const n = data.inputs[0]!.length;
-  if (n !== inputSize(spec)) throw new InputError(`dataset ${name} has ${n} inputs per pattern, but the net's input ${JSON.stringify(spec.input)} takes ${inputSize(spec)}`);
-  if (data.classes !== outputSize(spec)) throw new InputError(`dataset ${name} has ${data.classes} classes, but the net's last layer has ${outputSize(spec)} units`);
+  checkDatasetFits(spec, name, data.inputs[0]!.length, data.classes);
   return data;
 }
 

@@ -1,20 +1,39 @@
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
-import { createRandom } from '../core/random.ts';
-import { writeFileAtomic } from '../core/write-atomic.ts';
-import { splitDataset } from '../data/datasets.ts';
+import { createRandom, type Random } from '../core/random.ts';
+import { seededSubset, splitDataset, type LabelledDataset } from '../data/datasets.ts';
+import { DEFAULT_DATA_DIRS, IDX_DATASET_NAMES, isIdxDatasetName, loadIdxDataset, type IdxPart } from '../data/mnist.ts';
 import { createEngine } from '../engines/index.ts';
 import type { EngineName } from '../nn/engine.ts';
 import { defaultInit, initParams, paramsToJSON } from '../nn/params.ts';
-import { train, type EpochReport, type Metrics } from '../nn/sgd.ts';
+import { train, type Dataset, type EpochReport, type Metrics } from '../nn/sgd.ts';
+import type { NetSpec } from '../nn/spec.ts';
 import { addRuleOptions } from './grad.ts';
-import { fraction, loadBatch, loadNamedDataset, loadNet, loadParams, positiveInt, positiveNumber, ruleOptions, type RuleFlags } from './options.ts';
+import {
+  ALL_DATASET_NAMES,
+  checkDatasetFits,
+  checkWritable,
+  fraction,
+  loadBatch,
+  loadNamedDataset,
+  loadNet,
+  loadParams,
+  oneOf,
+  positiveInt,
+  positiveNumber,
+  ruleOptions,
+  writeOut,
+  type RuleFlags,
+} from './options.ts';
 
-interface TrainFlags extends RuleFlags {
+export interface TrainFlags extends RuleFlags {
   net: string;
   params?: string;
   data?: string;
   dataset?: string;
+  dataDir?: string;
+  limit?: number;
+  testLimit?: number;
   epochs: number;
   lr: number;
   batch: number;
@@ -31,6 +50,38 @@ export function formatEpoch(r: EpochReport, epochs: number): string {
   return `epoch ${r.epoch}/${epochs}  train ${line(r.train)}${r.test ? `  test ${line(r.test)}` : ''}`;
 }
 
+/**
+ * The training and held-out sets. Shipped data and --data files are split with the seed
+ * (--test-fraction held out); fashion-mnist and mnist keep their official split (train and
+ * t10k files). --limit and --test-limit then keep a seeded choice of that many patterns.
+ */
+export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): { train: Dataset; test: Dataset } {
+  if ((opts.data === undefined) === (opts.dataset === undefined)) throw new InputError('train needs exactly one of --data FILE or --dataset NAME');
+  let train: Dataset;
+  let test: Dataset;
+  if (opts.dataset !== undefined && isIdxDatasetName(opts.dataset)) {
+    const name = opts.dataset;
+    // Choosing while loading converts only the chosen images to float64.
+    const load = (part: IdxPart, limit: number | undefined): LabelledDataset =>
+      loadIdxDataset(name, part, { dataDir: opts.dataDir, limit, random: random.derive(part === 'train' ? 'limit' : 'test-limit') });
+    const trainPart = load('train', opts.limit);
+    checkDatasetFits(spec, name, trainPart.inputs[0]!.length, trainPart.classes);
+    const testPart = load('test', opts.testLimit);
+    train = trainPart;
+    test = testPart;
+  } else {
+    if (opts.dataDir !== undefined) throw new InputError(`--data-dir applies to --dataset ${IDX_DATASET_NAMES.join(' or ')}, not to ${opts.data ?? opts.dataset}`);
+    const data = opts.data !== undefined ? loadBatch(spec, opts.data) : loadNamedDataset(spec, opts.dataset!);
+    const split = splitDataset(data, random.derive('split'), opts.testFraction);
+    train = opts.limit === undefined ? split.train : seededSubset(split.train, opts.limit, random.derive('limit'));
+    test = opts.testLimit === undefined ? split.test : seededSubset(split.test, opts.testLimit, random.derive('test-limit'));
+  }
+  if (opts.limit !== undefined && train.inputs.length < opts.limit) throw new InputError(`--limit ${opts.limit} is more than the ${train.inputs.length} training patterns`);
+  if (opts.testLimit !== undefined && test.inputs.length < opts.testLimit) throw new InputError(`--test-limit ${opts.testLimit} is more than the ${test.inputs.length} held-out patterns`);
+  if (train.inputs.length === 0) throw new InputError(`no training patterns left after holding out ${opts.testFraction} of them`);
+  return { train, test };
+}
+
 export function registerTrain(program: Command): void {
   addRuleOptions(
     program
@@ -38,23 +89,24 @@ export function registerTrain(program: Command): void {
       .description('train a net with SGD; prints each epoch\'s loss and accuracy (train and held-out) to stderr, a JSON summary to stdout, and writes the trained params with --out')
       .requiredOption('--net <file>', 'net spec (*.net.json)')
       .option('--params <file>', 'initial params (default: initialised from --seed)')
-      .option('--data <file>', 'training data as a batch file { "inputs": [[...]], "targets": [[...]] }')
-      .option('--dataset <name>', 'a shipped data set: digits (8×8, 10 classes) or iris (4 features, 3 classes)')
+      .option('--data <file>', 'training data: a batch file { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz) with the inputs then the class label 0..K−1 on each line')
+      .option('--dataset <name>', `a data set: digits (8×8, 10 classes) or iris (4 features, 3 classes), shipped; fashion-mnist or mnist (28×28, 10 classes, pixels/255) from IDX files in --data-dir`, oneOf(ALL_DATASET_NAMES))
+      .option('--data-dir <dir>', `folder of the fashion-mnist or mnist IDX files (default: $LOCALPROP_DATA, else ${DEFAULT_DATA_DIRS['fashion-mnist']} or ${DEFAULT_DATA_DIRS.mnist})`)
+      .option('--limit <n>', 'train on a seeded choice of n of the training patterns', positiveInt)
+      .option('--test-limit <n>', 'measure on a seeded choice of n of the held-out patterns', positiveInt)
       .option('--epochs <n>', 'epochs', positiveInt, 10)
       .option('--lr <η>', 'learning rate η', positiveNumber, 0.01)
       .option('--batch <B>', 'minibatch size B: w ← w − η·(1/B)·Σ ∂E/∂w', positiveInt, 1)
-      .option('--seed <seed>', 'seed for init, split, shuffling and feedback weights', '1')
+      .option('--seed <seed>', 'seed for init, split, subsets, shuffling and feedback weights', '1')
       .option('--no-shuffle', 'present the patterns in file order every epoch')
-      .option('--test-fraction <f>', 'fraction of the patterns held out for testing (seeded split)', fraction, 0.2)
-      .option('--out <file>', 'write the trained params here'),
+      .option('--test-fraction <f>', 'fraction of the patterns held out for testing (seeded split; fashion-mnist and mnist use their official test set instead)', fraction, 0.2)
+      .option('--out <file>', 'write the trained params here (atomically; nothing is written if training fails or diverges)'),
   ).action((opts: TrainFlags) => {
-    if ((opts.data === undefined) === (opts.dataset === undefined)) throw new InputError('train needs exactly one of --data FILE or --dataset NAME');
     const spec = loadNet(opts.net);
+    if (opts.out !== undefined) checkWritable(opts.out);
     const random = createRandom(opts.seed);
     const params = opts.params ? loadParams(spec, opts.params) : initParams(spec, random.derive('init'), defaultInit(spec));
-    const data = opts.data ? loadBatch(spec, opts.data) : loadNamedDataset(spec, opts.dataset!);
-    const { train: trainSet, test } = splitDataset(data, random.derive('split'), opts.testFraction);
-    if (trainSet.inputs.length === 0) throw new InputError(`no training patterns left after holding out ${opts.testFraction} of ${data.inputs.length}`);
+    const { train: trainSet, test } = loadTrainTest(spec, opts, random);
     const engine = createEngine(opts.engine, spec, params, ruleOptions(opts));
     const classify = spec.loss === 'softmax-cross-entropy';
     const reports = train(engine, trainSet, test.inputs.length > 0 ? test : null, {
@@ -63,9 +115,10 @@ export function registerTrain(program: Command): void {
       batch: opts.batch,
       shuffle: opts.shuffle ? random.derive('shuffle') : null,
       classify,
+      spec,
       onEpoch: (r) => process.stderr.write(formatEpoch(r, opts.epochs) + '\n'),
     });
-    if (opts.out) writeFileAtomic(opts.out, JSON.stringify(paramsToJSON(spec, engine.snapshot())) + '\n');
+    if (opts.out) writeOut(opts.out, JSON.stringify(paramsToJSON(spec, engine.snapshot())) + '\n');
     const summary = { engine: opts.engine, rule: opts.rule, seed: opts.seed, trainPatterns: trainSet.inputs.length, testPatterns: test.inputs.length, epochs: reports };
     process.stdout.write(JSON.stringify(summary) + '\n');
   });

@@ -1,53 +1,70 @@
 /**
- * A numeric CSV reader: one pattern per line, comma-separated numbers. Errors name file:line.
- * Files ending in .gz are gunzipped first.
+ * A numeric CSV reader: one pattern per line, comma-separated decimal numbers (no header unless
+ * skipped, no quoting). Every error names file:line. Gzipped files (by content) are gunzipped first.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { InputError } from '../core/errors.ts';
+import { maybeGunzip } from './maybe-gunzip.ts';
 
 export interface CsvOptions {
   /** Lines to skip at the top (a header). */
   skip?: number;
   /** Every row must have exactly this many columns. */
   columns?: number;
+  /** Says what the columns should be, after "expected N columns" (e.g. "64 inputs, then the label"). */
+  columnsHint?: string;
+}
+
+export interface CsvRows {
+  rows: number[][];
+  /** The 1-based file line of each row, for error messages. */
+  lines: number[];
+}
+
+/** A decimal number as written in CSV files: no hex, no "Infinity", no empty cell. */
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A cell or value quoted for an error message: one line, at most 40 characters. */
+export function quote(text: string): string {
+  const q = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  return q.replace(/[\u2028\u2029]/g, ' ');
 }
 
 export function readTextFile(path: string): string {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (path.endsWith('.gz')) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new InputError(`${path}: not a valid gzip file (${(e as Error).message})`);
-    }
-  }
-  return bytes.toString('utf8');
+  return Buffer.from(maybeGunzip(bytes, path)).toString('utf8');
 }
 
-export function parseCsv(text: string, source: string, options: CsvOptions = {}): number[][] {
+export function parseCsvRows(text: string, source: string, options: CsvOptions = {}): CsvRows {
   const rows: number[][] = [];
+  const lineNumbers: number[] = [];
   const lines = text.split(/\r?\n/);
   for (let n = options.skip ?? 0; n < lines.length; n++) {
     const line = lines[n]!.trim();
     if (line === '') continue;
     const cells = line.split(',');
     const width = options.columns ?? rows[0]?.length ?? cells.length;
-    if (cells.length !== width) throw new InputError(`${source}:${n + 1}: expected ${width} columns, found ${cells.length}`);
+    if (cells.length !== width) throw new InputError(`${source}:${n + 1}: expected ${width} columns${options.columnsHint ? ` (${options.columnsHint})` : ''}, found ${cells.length}`);
     const row = cells.map((cell, k) => {
-      const v = cell.trim() === '' ? NaN : Number(cell);
-      if (!Number.isFinite(v)) throw new InputError(`${source}:${n + 1}: column ${k + 1} is ${JSON.stringify(cell.trim())}, not a number`);
+      const c = cell.trim();
+      const v = NUMBER.test(c) ? Number(c) : NaN;
+      if (!Number.isFinite(v)) throw new InputError(`${source}:${n + 1}: column ${k + 1} is ${quote(c)}, not a finite number`);
       return v;
     });
     rows.push(row);
+    lineNumbers.push(n + 1);
   }
   if (rows.length === 0) throw new InputError(`${source}: no data rows`);
-  return rows;
+  return { rows, lines: lineNumbers };
+}
+
+export function parseCsv(text: string, source: string, options: CsvOptions = {}): number[][] {
+  return parseCsvRows(text, source, options).rows;
 }
 
 export function readCsv(path: string, options: CsvOptions = {}): number[][] {

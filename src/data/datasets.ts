@@ -84,6 +84,19 @@ export function splitDataset<T extends Dataset>(data: T, random: Random, testFra
   return { test: pick(order.slice(0, nTest)), train: pick(order.slice(nTest)) };
 }
 
+/** A seeded choice of n of the patterns, kept in their order (--limit). */
+export function seededSubset<T extends Dataset>(data: T, n: number, random: Random): Dataset {
+  if (n >= data.inputs.length) return { inputs: data.inputs, targets: data.targets };
+  const chosen = random.shuffle(data.inputs.map((_, p) => p)).slice(0, n).sort((a, b) => a - b);
+  return { inputs: chosen.map((p) => data.inputs[p]!), targets: chosen.map((p) => data.targets[p]!) };
+}
+
+/** A JSON value for an error message: one line, at most 40 characters. */
+export function describeValue(value: unknown): string {
+  const text = (typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))).replace(/[\u2028\u2029]/g, ' ');
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
 /** Read a batch file { "inputs": [[...]], "targets": [[...]] } and check it against the net's sizes. */
 export function readBatchFile(path: string, inputSize: number, outputSize: number): Dataset {
   if (!existsSync(path)) throw new InputError(`${path}: no such file`);
@@ -104,18 +117,25 @@ export function parseBatch(json: unknown, source: string, inputSize: number, out
         throw new InputError(`${source}: ${what}[${p}] has ${Array.isArray(row) ? row.length : 'no'} values, but the net needs ${size}`);
       }
       const k = row.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-      if (k >= 0) throw new InputError(`${source}: ${what}[${p}][${k}] is ${JSON.stringify(row[k])}, not a finite number`);
+      if (k >= 0) throw new InputError(`${source}: ${what}[${p}][${k}] is ${describeValue(row[k])}, not a finite number`);
       return Float64Array.from(row as number[]);
     });
   return { inputs: rows(obj.inputs, inputSize, 'inputs'), targets: rows(obj.targets, outputSize, 'targets') };
 }
 
-/** JSON.parse with the file named in the error. */
+/** JSON.parse with the file named in the error, as one line: V8 quotes the text itself, newlines and all, so that part goes. */
 export function parseJsonText(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${source}: malformed JSON (${(e as Error).message})`);
+    const message = (e as Error).message
+      .replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
+      .replace(/at position (\d+)/, (_, k: string) => {
+        const before = text.slice(0, Number(k)).split('\n');
+        return `at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+      })
+      .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    throw new InputError(`${source}: malformed JSON (${message})`);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { InputError } from '../core/errors.ts';
 import type { Random } from '../core/random.ts';
-import { describeNested, flattenNested, nest, sizeOf } from '../core/tensor.ts';
+import { describeNested, nest, sizeOf, type Shape } from '../core/tensor.ts';
 import { resolveLayers, type NetSpec, type ResolvedLayer } from './spec.ts';
 
 export interface LayerParams {
@@ -91,16 +91,38 @@ export function paramsFromJSON(spec: NetSpec, json: unknown, source = 'params'):
   return {
     layers: layers.map((layer, i) => {
       const entry = (obj.layers as unknown[])[i] as { weights?: unknown; bias?: unknown } | null;
-      const expected = layer.weightShape.map((d) => `[${d}]`).join('');
-      const weights = flattenNested(entry?.weights, layer.weightShape);
-      if (!weights) throw new InputError(`${source}: layer ${i} weights have shape ${describeNested(entry?.weights)}, but the net needs ${expected} of numbers`);
-      const bias = flattenNested(entry?.bias, [layer.weightShape[0]!]);
-      if (!bias) throw new InputError(`${source}: layer ${i} bias has shape ${describeNested(entry?.bias)}, but the net needs [${layer.weightShape[0]}] of numbers`);
-      for (const [what, arr] of [['weights', weights], ['bias', bias]] as const) {
-        const k = arr.findIndex((v) => !Number.isFinite(v));
-        if (k >= 0) throw new InputError(`${source}: layer ${i} ${what}[${k}] is ${arr[k]}, not a finite number`);
-      }
+      const weights = readTensor(entry?.weights, layer.weightShape, `${source}: layer ${i} weights`);
+      const bias = readTensor(entry?.bias, [layer.weightShape[0]!], `${source}: layer ${i} bias`);
       return { weights, bias };
     }),
   };
+}
+
+/** A value for an error message: one line, at most 40 characters. */
+function describeValue(value: unknown): string {
+  const text = (typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))).replace(/[\u2028\u2029]/g, ' ');
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * Flatten nested JSON numbers of the given shape. The shape is checked first, over the whole
+ * tensor; then every value must be a finite number. JSON has no NaN: it arrives as null, as a
+ * string "NaN", or as 1e999 (which JSON.parse turns into Infinity); each is named with its index.
+ */
+function readTensor(value: unknown, shape: Shape, where: string): Float64Array {
+  const fits = (v: unknown, depth: number): boolean =>
+    depth === shape.length ? !Array.isArray(v) : Array.isArray(v) && v.length === shape[depth] && v.every((item) => fits(item, depth + 1));
+  if (!fits(value, 0)) throw new InputError(`${where}: shape ${describeNested(value)}, but the net needs ${shape.map((d) => `[${d}]`).join('')} of numbers`);
+  const out = new Float64Array(sizeOf(shape));
+  let k = 0;
+  const walk = (v: unknown, index: string): void => {
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => walk(item, `${index}[${i}]`));
+      return;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${where}${index} is ${describeValue(v)}, not a finite number`);
+    out[k++] = v;
+  };
+  walk(value, '');
+  return out;
 }

@@ -8,6 +8,8 @@ import { DivergenceError } from '../core/errors.ts';
 import type { Random } from '../core/random.ts';
 import { argmax } from '../core/tensor.ts';
 import type { Engine } from './engine.ts';
+import { Network } from './network.ts';
+import type { NetSpec } from './spec.ts';
 
 export interface Dataset {
   inputs: Float64Array[];
@@ -26,6 +28,8 @@ export interface TrainOptions {
   onStep?: (epoch: number, seen: number) => void;
   /** Report classification accuracy (argmax of outputs against argmax of targets). */
   classify: boolean;
+  /** The net: lets a divergence name the first layer whose potentials or outputs went non-finite, not only its weights. */
+  spec?: NetSpec;
 }
 
 export interface Metrics {
@@ -52,13 +56,43 @@ export function measure(engine: Engine, data: Dataset, classify: boolean): Metri
   return { loss: E / n, accuracy: classify ? hits / n : null };
 }
 
-/** Throws DivergenceError naming epoch, pattern and layer if a loss or weight stops being finite. */
-// A NaN weight shows in the next pattern's E, except behind a relu that is off; an epoch-end scan catches those.
-function checkFinite(engine: Engine, E: number, epoch: number, pattern: number): void {
-  const layer = engine.nonFiniteLayer();
-  if (Number.isFinite(E) && layer === null) return;
-  const where = layer === null ? 'the loss' : `layer ${layer}'s weights`;
-  throw new DivergenceError(`training diverged at epoch ${epoch}, pattern ${pattern}: ${where} became ${Number.isFinite(E) ? 'non-finite' : E}; try a smaller --lr`);
+const allFinite = (a: Float64Array): boolean => a.every(Number.isFinite);
+const whatValue = (a: Float64Array): string => (a.some(Number.isNaN) ? 'NaN' : 'Infinity');
+
+/**
+ * Where the numbers first stopped being finite, layer by layer from the input: the weights of
+ * layer l, else its potentials z or outputs y for pattern x, else the loss (on the last layer's
+ * outputs, with their size). With the spec the current weights are run forward on x (learning a
+ * pattern does not change the weights until the step, so this is the forward pass that produced
+ * E); without it only the weights are scanned.
+ */
+export function locateDivergence(engine: Engine, spec: NetSpec | undefined, x: Float64Array | null, E: number): string {
+  const params = engine.snapshot();
+  const net = spec && x ? new Network(spec, params) : null;
+  net?.forward(x!);
+  for (let l = 0; l < params.layers.length; l++) {
+    const { weights, bias } = params.layers[l]!;
+    if (!allFinite(weights)) return `layer ${l}'s weights became ${whatValue(weights)}`;
+    if (!allFinite(bias)) return `layer ${l}'s biases became ${whatValue(bias)}`;
+    const layer = net?.layers[l];
+    if (layer && !allFinite(layer.z)) return `layer ${l}'s potentials z became ${whatValue(layer.z)}`;
+    if (layer && !allFinite(layer.y)) return `layer ${l}'s outputs y became ${whatValue(layer.y)}`;
+  }
+  const loss = `the loss became ${Number.isNaN(E) ? 'NaN' : E}`;
+  if (!net) return loss;
+  // Every layer is finite, so the loss overflowed on large outputs: name the output layer and how large.
+  const L = params.layers.length - 1;
+  const largest = net.output.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  return `${loss} on layer ${L}'s outputs y (|y| up to ${largest.toExponential(2)})`;
+}
+
+/**
+ * Throws DivergenceError naming the epoch, the pattern (its place in the epoch and its index in
+ * the training set) and the first layer that went non-finite.
+ */
+function diverged(engine: Engine, options: TrainOptions, E: number, epoch: number, k: number, p: number, x: Float64Array | null, n: number): never {
+  const where = locateDivergence(engine, options.spec, x, E);
+  throw new DivergenceError(`training diverged at epoch ${epoch}, pattern ${k + 1} of ${n} (training pattern ${p}): ${where}; try a smaller --lr`);
 }
 
 export function train(engine: Engine, trainSet: Dataset, testSet: Dataset | null, options: TrainOptions): EpochReport[] {
@@ -69,11 +103,14 @@ export function train(engine: Engine, trainSet: Dataset, testSet: Dataset | null
     for (let start = 0; start < order.length; start += options.batch) {
       const end = Math.min(order.length, start + options.batch);
       for (let k = start; k < end; k++) {
-        const E = engine.learn(trainSet.inputs[order[k]!]!, trainSet.targets[order[k]!]!);
-        if (!Number.isFinite(E)) checkFinite(engine, E, epoch, order[k]!);
+        const p = order[k]!;
+        const E = engine.learn(trainSet.inputs[p]!, trainSet.targets[p]!);
+        // A step that made a weight non-finite shows here, in the next pattern's E.
+        if (!Number.isFinite(E)) diverged(engine, options, E, epoch, k, p, trainSet.inputs[p]!, order.length);
       }
       engine.step(options.η);
-      if (end === order.length) checkFinite(engine, 0, epoch, order[end - 1]!);
+      // A NaN weight behind a relu that is off may not reach E: scan the weights once per epoch.
+      if (end === order.length && engine.nonFiniteLayer() !== null) diverged(engine, options, 0, epoch, end - 1, order[end - 1]!, null, order.length);
       options.onStep?.(epoch, end);
     }
     const report: EpochReport = {
@@ -81,6 +118,10 @@ export function train(engine: Engine, trainSet: Dataset, testSet: Dataset | null
       train: measure(engine, trainSet, options.classify),
       test: testSet ? measure(engine, testSet, options.classify) : null,
     };
+    // Finite weights can still overflow on a pattern (a large relu net): that too is divergence, not a result.
+    for (const [what, m] of [['training', report.train], ['held-out', report.test]] as const) {
+      if (m && !Number.isFinite(m.loss)) throw new DivergenceError(`training diverged at the end of epoch ${epoch}: the mean ${what} loss is ${m.loss}; try a smaller --lr`);
+    }
     reports.push(report);
     options.onEpoch?.(report);
   }

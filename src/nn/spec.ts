@@ -40,6 +40,9 @@ export function convOutputSize(size: number, kernel: number, stride: number, pad
   return Math.floor((size + 2 * padding - kernel) / stride) + 1;
 }
 
+/** Float64 tensors are allocated up front; past this many numbers in one tensor (800 MB) a spec is surely a mistake. */
+export const MAX_TENSOR_SIZE = 100_000_000;
+
 const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
@@ -92,24 +95,33 @@ export function parseNetSpec(json: unknown, source = 'net spec'): NetSpec {
 /** Work out each layer's input, output and weight shapes. */
 export function resolveLayers(spec: NetSpec, source = 'net spec'): ResolvedLayer[] {
   let shape: Shape = spec.input;
+  const tooLarge = (what: string, dims: Shape): void => {
+    if (sizeOf(dims) > MAX_TENSOR_SIZE) throw new InputError(`${source}: ${what} ${dims.join('×')} holds ${sizeOf(dims)} numbers, more than localprop allows in one tensor (${MAX_TENSOR_SIZE})`);
+  };
+  tooLarge('the input', spec.input);
   return spec.layers.map((layer, i) => {
-    const inShape = shape;
-    if (layer.type === 'dense') {
-      // Dense after conv flattens channel-major ([c][h][w]).
-      const fanIn = sizeOf(inShape);
-      shape = [layer.units];
-      return { ...layer, inShape, outShape: shape, weightShape: [layer.units, fanIn] };
-    }
-    if (inShape.length !== 3) throw new InputError(`${source}: layer ${i}: conv needs a [channels, height, width] input, but its input is ${JSON.stringify(inShape)}`);
-    const [c, h, w] = inShape as [number, number, number];
-    if (layer.kernel > h + 2 * layer.padding || layer.kernel > w + 2 * layer.padding) {
-      throw new InputError(`${source}: layer ${i}: kernel ${layer.kernel} is larger than its padded input ${h + 2 * layer.padding}×${w + 2 * layer.padding}`);
-    }
-    const oh = convOutputSize(h, layer.kernel, layer.stride, layer.padding);
-    const ow = convOutputSize(w, layer.kernel, layer.stride, layer.padding);
-    shape = [layer.filters, oh, ow];
-    return { ...layer, inShape, outShape: shape, weightShape: [layer.filters, c, layer.kernel, layer.kernel] };
+    const resolved = resolveLayer(layer, i, shape, source);
+    tooLarge(`layer ${i}'s weights`, resolved.weightShape);
+    tooLarge(`layer ${i}'s output`, resolved.outShape);
+    shape = resolved.outShape;
+    return resolved;
   });
+}
+
+function resolveLayer(layer: LayerSpec, i: number, inShape: Shape, source: string): ResolvedLayer {
+  if (layer.type === 'dense') {
+    // Dense after conv flattens channel-major ([c][h][w]).
+    const fanIn = sizeOf(inShape);
+    return { ...layer, inShape, outShape: [layer.units], weightShape: [layer.units, fanIn] };
+  }
+  if (inShape.length !== 3) throw new InputError(`${source}: layer ${i}: conv needs a [channels, height, width] input, but its input is ${JSON.stringify(inShape)}`);
+  const [c, h, w] = inShape as [number, number, number];
+  if (layer.kernel > h + 2 * layer.padding || layer.kernel > w + 2 * layer.padding) {
+    throw new InputError(`${source}: layer ${i}: kernel ${layer.kernel} is larger than its padded input ${h + 2 * layer.padding}×${w + 2 * layer.padding}`);
+  }
+  const oh = convOutputSize(h, layer.kernel, layer.stride, layer.padding);
+  const ow = convOutputSize(w, layer.kernel, layer.stride, layer.padding);
+  return { ...layer, inShape, outShape: [layer.filters, oh, ow], weightShape: [layer.filters, c, layer.kernel, layer.kernel] };
 }
 
 export function netSpecToJSON(spec: NetSpec): unknown {

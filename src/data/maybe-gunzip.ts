@@ -1,0 +1,16 @@
+/**
+ * Gunzip bytes that start with the gzip magic number (1f 8b); pass others through. Detecting by
+ * content rather than by the ".gz" suffix lets a file be named either way. A truncated or
+ * corrupt stream is an InputError naming the file.
+ */
+import { gunzipSync } from 'node:zlib';
+import { InputError } from '../core/errors.ts';
+
+export function maybeGunzip(bytes: Uint8Array, source: string): Uint8Array {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new InputError(`${source}: corrupt or truncated gzip data (${(e as Error).message})`);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Every file localprop writes goes through writeFileAtomic (a temp file, then rename), so an
+ * interrupted or failed run never leaves half a file. This scans src/ for any other way of writing.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const src = join(import.meta.dirname, '..', '..', 'src');
+const files = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+
+describe('atomic writes', () => {
+  it('no file in src/ but core/write-atomic.ts writes files directly', () => {
+    const direct = /\b(writeFileSync|writeFile|appendFileSync|appendFile|createWriteStream|copyFileSync|openSync|writeSync)\s*\(/;
+    const offenders = files(src)
+      .filter((f) => relative(src, f) !== join('core', 'write-atomic.ts'))
+      .filter((f) => direct.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')))
+      .map((f) => relative(src, f));
+    expect(offenders).toEqual([]);
+    // The check can fail: write-atomic.ts itself is caught by it.
+    expect(direct.test(readFileSync(join(src, 'core', 'write-atomic.ts'), 'utf8'))).toBe(true);
+  });
+});
