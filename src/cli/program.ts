@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 import { registerGrad } from './grad.ts';
+import { registerGradcheck } from './gradcheck.ts';
 import { registerInit } from './init.ts';
+import { registerList } from './list.ts';
+import { registerReport } from './report.ts';
+import { registerRun } from './run.ts';
 import { registerTrain } from './train.ts';
 
 /** The localprop command-line program (DESIGN §3). */
@@ -13,5 +17,9 @@ export function createProgram(): Command {
   registerInit(program);
   registerGrad(program);
   registerTrain(program);
+  registerGradcheck(program);
+  registerRun(program);
+  registerList(program);
+  registerReport(program);
   return program;
 }

@@ -14,7 +14,13 @@
  * The runner (src/report/runner.ts) finds the file on disk, so src/ never imports experiments/.
  * It writes results/<name>/: data.json (result.data, byte-identical for the same seed),
  * timings.json (result.timings), summary.json (what the report shows), and per chart
- * <chart>.vl.json, <chart>.svg, <chart>.png.
+ * <chart>.vl.json, <chart>.svg, <chart>.png; then results/index.html, where each chart sits in a
+ * container with data-chart="<name>/<chart>" and the custom block (result.html) in one with
+ * data-custom="<name>".
+ *
+ * Helpers (all from src/report/index.ts): seriesChart and barChart build common specs;
+ * tryCreateEngine and skippedNote turn an engine or rule that is "not built yet" into a note;
+ * mean, sd and formatMeanSd summarise seeds; flowPlayer builds an animated network for result.html.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Random } from '../core/random.ts';
@@ -25,7 +31,7 @@ export type VegaLiteSpec = TopLevelSpec;
 export type BudgetName = 'quick' | 'full';
 export const BUDGET_NAMES: readonly BudgetName[] = ['quick', 'full'];
 
-/** JSON-able values: what data.json, timings.json and headline cells may hold. */
+/** A JSON value: a convenient type for building data.json (ExperimentResult.data accepts any JSON-able value). */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** One row of an experiment's headline table: column name → cell. Columns appear in first-seen order. */
@@ -46,10 +52,13 @@ export interface ExperimentContext<B> {
 }
 
 export interface ExperimentResult {
-  /** Everything measured, JSON-able, and a pure function of the seed and budget (no times, no dates). */
-  data: Json;
+  /**
+   * Everything measured, as JSON (JSON.stringify: NaN and ±Infinity become null, so store them
+   * explicitly if they matter), and a pure function of the seed and budget: no times, no dates.
+   */
+  data: unknown;
   /** Wall-clock measurements, written to timings.json and kept out of data.json. */
-  timings?: Json;
+  timings?: unknown;
   /** Charts by name (the name becomes the file name: [a-z0-9-]+). */
   specs: Record<string, VegaLiteSpec>;
   /** The key numbers, shown as a table in the report. */

@@ -1,0 +1,110 @@
+/**
+ * 01 activations: the essay's four activation functions and their derivatives.
+ *   relu      g(z) = max(z, 0)         g'(z) = [z > 0]
+ *   softplus  g(z) = log(1 + e^z)      g'(z) = e^z / (1 + e^z)
+ *   logistic  g(z) = 1 / (1 + e^−z)    g'(z) = g(z)(1 − g(z))
+ *   tanh      g(z) = a·tanh(b·z)       g'(z) = b(a − g(z)²/a)
+ * The analytic g' (src/nn/activation.ts, as the network uses it) against the central difference
+ * (g(z + h) − g(z − h)) / 2h on a grid that contains the kink z = 0.
+ */
+import { makeActivation, type ActivationSpec } from '../src/nn/activation.ts';
+import { runStandalone, seriesChart, type Experiment, type HeadlineRow } from '../src/report/index.ts';
+
+interface Budget {
+  /** Grid points on [−zmax, zmax] (odd, so z = 0 is on the grid). */
+  points: number;
+  zmax: number;
+  /** Step of the central difference. */
+  h: number;
+}
+
+const ACTIVATIONS: { label: string; spec: ActivationSpec }[] = [
+  { label: 'relu', spec: { name: 'relu' } },
+  { label: 'softplus', spec: { name: 'softplus' } },
+  { label: 'logistic', spec: { name: 'logistic' } },
+  { label: 'tanh (a=1.7159, b=0.6667)', spec: { name: 'tanh', a: 1.7159, b: 0.6667 } },
+];
+
+/** Errors below this are drawn at it: a log axis has no zero. */
+const ERROR_FLOOR = 1e-17;
+/** Grid points this close to the kink are reported apart. */
+const NEAR_KINK = 1e-3;
+
+const experiment: Experiment<Budget> = {
+  name: 'activations',
+  description:
+    'The essay\'s four activations (relu, softplus, logistic, a·tanh(bz)) and their derivatives g\', as the network computes them, checked against central differences: they agree to ~1e-10 everywhere except at relu\'s kink, where the numeric slope is ½.',
+  budgets: { quick: { points: 161, zmax: 4, h: 1e-5 }, full: { points: 1601, zmax: 6, h: 1e-5 } },
+
+  async run({ budget, progress }) {
+    const { points, zmax, h } = budget;
+    const grid = Array.from({ length: points }, (_, k) => -zmax + (2 * zmax * k) / (points - 1));
+    grid[(points - 1) / 2] = 0; // exactly the kink, whatever the rounding
+
+    const curves: { activation: string; z: number; series: string; value: number }[] = [];
+    const errors: { activation: string; z: number; error: number }[] = [];
+    const data = [];
+    const headline: HeadlineRow[] = [];
+    for (const [index, { label, spec }] of ACTIVATIONS.entries()) {
+      progress(index, ACTIVATIONS.length);
+      const { g, dg } = makeActivation(spec);
+      const rows = grid.map((z) => {
+        const y = g(z);
+        const analytic = dg(z, y);
+        const numeric = (g(z + h) - g(z - h)) / (2 * h);
+        return { z, g: y, analytic, numeric, error: Math.abs(analytic - numeric) };
+      });
+      rows.forEach((r, k) => {
+        curves.push({ activation: label, z: r.z, series: 'g(z)', value: r.g });
+        curves.push({ activation: label, z: r.z, series: "g'(z) analytic", value: r.analytic });
+        // Every 4th numeric value as a marker, so the analytic curve stays visible under them.
+        if (k % 4 === 0 || Math.abs(r.z) < NEAR_KINK) curves.push({ activation: label, z: r.z, series: "g'(z) numeric", value: r.numeric });
+        errors.push({ activation: label, z: r.z, error: Math.max(r.error, ERROR_FLOOR) });
+      });
+      const away = rows.filter((r) => Math.abs(r.z) >= NEAR_KINK);
+      const atZero = rows.find((r) => r.z === 0)!;
+      const maxAway = Math.max(...away.map((r) => r.error));
+      data.push({ activation: label, spec, rows });
+      headline.push({
+        activation: label,
+        "max |g' − numeric| (z ≠ 0)": maxAway,
+        "g'(0) analytic": atZero.analytic,
+        "g'(0) numeric": atZero.numeric,
+        '|error| at z = 0': atZero.error,
+      });
+    }
+
+    const order = ACTIVATIONS.map((a) => a.label);
+    return {
+      data: { h, grid: { points, zmax }, activations: data },
+      headline,
+      specs: {
+        functions: seriesChart({
+          title: "Activations g and their derivatives g'",
+          subtitle: `lines: analytic; circles: central difference, h = ${h.toExponential(0)}`,
+          values: curves,
+          x: { field: 'z' },
+          y: { field: 'value', title: null },
+          color: { field: 'series', title: null, sort: ['g(z)', "g'(z) analytic", "g'(z) numeric"] },
+          pointSeries: ["g'(z) numeric"],
+          column: { field: 'activation', title: '', sort: order, columns: 2 },
+          width: 240,
+          height: 170,
+        }),
+        'derivative-error': seriesChart({
+          title: "|analytic g' − central difference|",
+          subtitle: `h = ${h.toExponential(0)}; errors below ${ERROR_FLOOR} drawn at ${ERROR_FLOOR}; relu's spike is its kink at z = 0`,
+          values: errors,
+          x: { field: 'z' },
+          y: { field: 'error', title: '|error|', scale: 'log', format: '.0e' },
+          color: { field: 'activation', sort: order },
+          width: 480,
+          height: 240,
+        }),
+      },
+    };
+  },
+};
+
+export default experiment;
+runStandalone(import.meta.url, experiment);

@@ -1,0 +1,164 @@
+/**
+ * 03 regression: the essay's first diagram. One input, a hidden layer, one output y:
+ *   u = x/π,  z⁽¹⁾ = W⁽¹⁾u + b⁽¹⁾,  y⁽¹⁾ = tanh(z⁽¹⁾),  y = W⁽²⁾y⁽¹⁾ + b⁽²⁾,  E = ½(y − t)²,  t = sin x
+ * (the input is scaled to u ∈ [−1, 1], where tanh units start unsaturated; the charts show x)
+ * trained by per-pattern SGD, δw_ij = −η x_i Δz_j, on points drawn from [−π, π], with η decaying
+ * geometrically over the epochs (a constant η leaves the loss jittering at its level). The fit over
+ * epochs and the loss curves, for back-prop and for each local rule in its matrix form (the engine
+ * axis is experiment 06's subject, so this one uses the matrix engine).
+ */
+import { DivergenceError } from '../src/core/errors.ts';
+import type { Random } from '../src/core/random.ts';
+import { RULE_NAMES, type RuleName } from '../src/nn/engine.ts';
+import { initParams } from '../src/nn/params.ts';
+import { train, type Dataset } from '../src/nn/sgd.ts';
+import type { NetSpec } from '../src/nn/spec.ts';
+import { runStandalone, seriesChart, skippedNote, tryCreateEngine, type Experiment, type HeadlineRow } from '../src/report/index.ts';
+
+interface Budget {
+  /** Training points, uniform on [−π, π]. */
+  patterns: number;
+  hidden: number;
+  epochs: number;
+  /** η decays geometrically from the first value (epoch 1) to the second (the last epoch). */
+  η: [number, number];
+  /** Points of the grid on which the fit is drawn and the test loss measured. */
+  grid: number;
+}
+
+const f = Math.sin;
+
+/** The patterns for points x: input u = x/π, target sin x. */
+const patterns = (xs: number[]): Dataset => ({ inputs: xs.map((x) => Float64Array.of(x / Math.PI)), targets: xs.map((x) => Float64Array.of(f(x))) });
+
+const trainingSet = (n: number, random: Random): Dataset => patterns(Array.from({ length: n }, () => -Math.PI + 2 * Math.PI * random.uniform()));
+
+const gridSet = (n: number): Dataset => patterns(Array.from({ length: n }, (_, k) => -Math.PI + (2 * Math.PI * k) / (n - 1)));
+
+/** Epochs at which back-prop's fit is drawn: 0 (the initial net), then roughly ×5 apart, and the last. */
+function snapshotEpochs(epochs: number): number[] {
+  const marks = [0, 1, 5, 25, 125, 625, 3125].filter((e) => e < epochs);
+  return [...marks, epochs];
+}
+
+const experiment: Experiment<Budget> = {
+  name: 'regression',
+  description:
+    'The essay\'s first diagram: a two-layer net (1 → tanh hidden layer → 1, squared error) fits sin x on [−π, π] by per-pattern SGD (δw_ij = −η x_i Δz_j); the fit over epochs and the loss curves, for back-prop and for each local rule in matrix form.',
+  budgets: {
+    quick: { patterns: 100, hidden: 16, epochs: 300, η: [0.2, 0.01], grid: 201 },
+    full: { patterns: 200, hidden: 16, epochs: 2000, η: [0.2, 0.002], grid: 401 },
+  },
+
+  async run({ budget, random, progress }) {
+    const spec: NetSpec = {
+      input: [1],
+      layers: [
+        { type: 'dense', units: budget.hidden, activation: { name: 'tanh', a: 1, b: 1 } },
+        { type: 'dense', units: 1, activation: { name: 'identity' } },
+      ],
+      loss: 'mse',
+    };
+    const data = trainingSet(budget.patterns, random.derive('data'));
+    const grid = gridSet(budget.grid);
+    const xs = grid.inputs.map((u) => Math.PI * u[0]!);
+    const params0 = initParams(spec, random.derive('init'), 'lecun-normal');
+    const snapshots = snapshotEpochs(budget.epochs);
+    const [η0, η1] = budget.η;
+    const η = (epoch: number): number => η0 * (η1 / η0) ** ((epoch - 1) / Math.max(1, budget.epochs - 1));
+    const total = RULE_NAMES.length * budget.epochs;
+
+    const notes: string[] = ['Matrix engine only: whether the agents engine computes the same weights is experiment 06 (equivalence).'];
+    const runs: { rule: RuleName; losses: { epoch: number; train: number; test: number }[]; fits: { epoch: number; y: number[] }[] }[] = [];
+    for (const [i, rule] of RULE_NAMES.entries()) {
+      // Every rule starts from the same weights and sees the patterns in the same order.
+      const attempt = tryCreateEngine('matrix', spec, params0, { rule, feedbackSeed: `${rule}/feedback` });
+      if (!attempt.engine) {
+        notes.push(skippedNote(`rule ${rule}`, attempt.missing));
+        continue;
+      }
+      const engine = attempt.engine;
+      const fitNow = (): number[] => xs.map((x, k) => (engine.evaluate(grid.inputs[k]!, grid.targets[k]!), engine.prediction[0]!));
+      const fits = [{ epoch: 0, y: fitNow() }];
+      const losses: { epoch: number; train: number; test: number }[] = [];
+      const shuffle = random.derive('shuffle');
+      try {
+        for (let epoch = 1; epoch <= budget.epochs; epoch++) {
+          const [r] = train(engine, data, grid, { epochs: 1, η: η(epoch), batch: 1, shuffle, classify: false, spec });
+          losses.push({ epoch, train: r!.train.loss, test: r!.test!.loss });
+          if (snapshots.includes(epoch)) fits.push({ epoch, y: fitNow() });
+          progress(i * budget.epochs + epoch, total);
+        }
+      } catch (e) {
+        // A rule that diverges at this η is a finding, not a failure of the experiment.
+        if (!(e instanceof DivergenceError)) throw e;
+        notes.push(`rule ${rule}: ${e.message}; left out`);
+        continue;
+      }
+      runs.push({ rule, losses, fits });
+    }
+
+    const target = xs.map((x) => ({ x, y: f(x), curve: 'sin x' }));
+    const points = data.inputs.map((u, p) => ({ x: Math.PI * u[0]!, y: data.targets[p]![0]!, curve: 'training points' }));
+    const bp = runs.find((r) => r.rule === 'backprop');
+    const epochLabel = (e: number): string => `epoch ${e}`;
+    const fitRows = bp ? bp.fits.flatMap((s) => s.y.map((y, k) => ({ x: xs[k]!, y, curve: epochLabel(s.epoch) }))) : [];
+    const ruleRows = runs.flatMap((r) => r.fits[r.fits.length - 1]!.y.map((y, k) => ({ x: xs[k]!, y, curve: r.rule })));
+    const lossRows = runs.flatMap((r) => r.losses.flatMap((l) => [{ epoch: l.epoch, loss: l.test, rule: r.rule, set: 'grid (test)' }, { epoch: l.epoch, loss: l.train, rule: r.rule, set: 'training points' }]));
+
+    const headline: HeadlineRow[] = runs.map((r) => {
+      const last = r.losses[r.losses.length - 1]!;
+      const fit = r.fits[r.fits.length - 1]!.y;
+      return {
+        rule: r.rule,
+        'training loss ½(y − t)²': last.train,
+        'grid loss': last.test,
+        'max |y − sin x| on the grid': Math.max(...fit.map((y, k) => Math.abs(y - f(xs[k]!)))),
+      };
+    });
+
+    const rulesOrder = runs.map((r) => r.rule);
+    return {
+      data: { budget, spec, snapshots, x: xs, runs },
+      headline,
+      notes,
+      specs: {
+        fit: seriesChart({
+          title: 'Back-prop fits sin x: the net\'s output over epochs',
+          subtitle: `1 → ${budget.hidden} tanh → 1, ${budget.patterns} training points, per-pattern SGD, η from ${η0} down to ${η1}`,
+          values: [...points, ...target, ...fitRows],
+          x: { field: 'x' },
+          y: { field: 'y', title: 'y' },
+          color: { field: 'curve', title: null, sort: ['training points', 'sin x', ...snapshots.map(epochLabel)] },
+          pointSeries: ['training points'],
+          width: 420,
+          height: 260,
+        }),
+        'fit-by-rule': seriesChart({
+          title: `Every rule's fit after ${budget.epochs} epochs`,
+          subtitle: 'the same initial weights and pattern order for every rule',
+          values: [...target, ...ruleRows],
+          x: { field: 'x' },
+          y: { field: 'y', title: 'y' },
+          color: { field: 'curve', title: null, sort: ['sin x', ...rulesOrder] },
+          width: 420,
+          height: 260,
+        }),
+        loss: seriesChart({
+          title: 'Loss per pattern, ½(y − t)², over epochs',
+          subtitle: 'solid: on the grid over [−π, π]; dashed: on the training points',
+          values: lossRows,
+          x: { field: 'epoch', scale: 'log' },
+          y: { field: 'loss', title: 'mean loss', scale: 'log', format: '.0e' },
+          color: { field: 'rule', sort: rulesOrder },
+          strokeDash: { field: 'set', title: null, sort: ['grid (test)', 'training points'] },
+          width: 420,
+          height: 260,
+        }),
+      },
+    };
+  },
+};
+
+export default experiment;
+runStandalone(import.meta.url, experiment);

@@ -1,0 +1,197 @@
+/**
+ * 04 classification: the essay's second diagram. Digits (8×8 pixels → 64 inputs), a tanh hidden
+ * layer, 10 outputs with softmax and E = −Σ t_j log y_j, whose Δz at the output is y − t just as in
+ * regression. Per-pattern SGD, δw_ij = −η x_i Δz_j, for every rule on every engine that exists:
+ * loss and accuracy on held-out digits over epochs, mean ± sd over seeds (each seed: its own
+ * initial weights, split and pattern order, shared by all rules and engines).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDigits, splitDataset } from '../src/data/index.ts';
+import { ENGINE_NAMES, RULE_NAMES, type EngineName, type RuleName } from '../src/nn/engine.ts';
+import { defaultInit, initParams } from '../src/nn/params.ts';
+import { measure, train, type Dataset, type Metrics } from '../src/nn/sgd.ts';
+import { parseNetSpec } from '../src/nn/spec.ts';
+import {
+  formatMeanSd,
+  mean,
+  PACKAGE_ROOT,
+  runStandalone,
+  sd,
+  seriesChart,
+  skippedNote,
+  tryCreateEngine,
+  type Experiment,
+  type HeadlineRow,
+} from '../src/report/index.ts';
+
+interface Budget {
+  seeds: number;
+  epochs: number;
+  η: number;
+  /** Training patterns used per seed (null: the whole training split). */
+  trainPatterns: number | null;
+  /** Fraction of the 1797 digits held out for testing. */
+  testFraction: number;
+}
+
+const NET_FILE = 'nets/digits-64-32-10.net.json';
+
+interface EpochPoint {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+}
+
+const point = (epoch: number, trainM: Metrics, testM: Metrics): EpochPoint => ({
+  epoch,
+  trainLoss: trainM.loss,
+  trainAccuracy: trainM.accuracy!,
+  testLoss: testM.loss,
+  testAccuracy: testM.accuracy!,
+});
+
+function subset(data: Dataset, n: number | null): Dataset {
+  if (n === null || n >= data.inputs.length) return data;
+  return { inputs: data.inputs.slice(0, n), targets: data.targets.slice(0, n) };
+}
+
+const experiment: Experiment<Budget> = {
+  name: 'classification',
+  description:
+    'The essay\'s second diagram: digits with a softmax output and cross-entropy, whose output error is y − t as in regression. Held-out loss and accuracy over epochs for every rule on every engine, mean ± sd over seeds.',
+  budgets: {
+    quick: { seeds: 3, epochs: 4, η: 0.02, trainPatterns: 500, testFraction: 0.2 },
+    full: { seeds: 5, epochs: 20, η: 0.02, trainPatterns: null, testFraction: 0.2 },
+  },
+
+  async run({ budget, random, progress }) {
+    const spec = parseNetSpec(JSON.parse(readFileSync(join(PACKAGE_ROOT, NET_FILE), 'utf8')), NET_FILE);
+    const digits = loadDigits();
+    const combos = ENGINE_NAMES.flatMap((engine) => RULE_NAMES.map((rule) => ({ engine, rule })));
+    const total = combos.length * budget.seeds * budget.epochs;
+    let done = 0;
+
+    const notes: string[] = [];
+    const missing = new Set<string>();
+    const runs: { engine: EngineName; rule: RuleName; seed: number; curve: EpochPoint[] }[] = [];
+    const seconds: { engine: EngineName; rule: RuleName; seed: number; secondsPerEpoch: number }[] = [];
+    let sizes = { train: 0, test: 0 };
+    for (let s = 0; s < budget.seeds; s++) {
+      const r = random.derive(`seed-${s}`);
+      const split = splitDataset(digits, r.derive('split'), budget.testFraction);
+      const trainSet = subset(split.train, budget.trainPatterns);
+      const testSet = split.test;
+      sizes = { train: trainSet.inputs.length, test: testSet.inputs.length };
+      const params0 = initParams(spec, r.derive('init'), defaultInit(spec));
+      for (const { engine: engineName, rule } of combos) {
+        const attempt = tryCreateEngine(engineName, spec, params0, { rule, feedbackSeed: `${s}/feedback` });
+        if (!attempt.engine) {
+          missing.add(`${engineName}/${rule}`);
+          done += budget.epochs;
+          progress(done, total);
+          continue;
+        }
+        const engine = attempt.engine;
+        const curve = [point(0, measure(engine, trainSet, true), measure(engine, testSet, true))];
+        const started = performance.now();
+        train(engine, trainSet, testSet, {
+          epochs: budget.epochs,
+          η: budget.η,
+          batch: 1,
+          shuffle: r.derive('shuffle'),
+          classify: true,
+          spec,
+          onEpoch: (e) => {
+            curve.push(point(e.epoch, e.train, e.test!));
+            progress(++done, total);
+          },
+        });
+        seconds.push({ engine: engineName, rule, seed: s, secondsPerEpoch: (performance.now() - started) / 1000 / budget.epochs });
+        runs.push({ engine: engineName, rule, seed: s, curve });
+      }
+    }
+
+    for (const engine of ENGINE_NAMES) {
+      const skipped = RULE_NAMES.filter((rule) => missing.has(`${engine}/${rule}`));
+      if (skipped.length > 0) notes.push(skippedNote(`the ${engine} engine with ${skipped.join(', ')}`, 'not built yet'));
+    }
+
+    // Mean ± sd over seeds, per engine, rule and epoch.
+    const present = combos.filter((c) => !missing.has(`${c.engine}/${c.rule}`));
+    const summary = present.flatMap(({ engine, rule }) => {
+      const mine = runs.filter((x) => x.engine === engine && x.rule === rule);
+      return mine[0]!.curve.map((_, k) => {
+        const at = mine.map((x) => x.curve[k]!);
+        const acc = at.map((p) => p.testAccuracy);
+        const loss = at.map((p) => p.testLoss);
+        return {
+          engine,
+          rule,
+          epoch: at[0]!.epoch,
+          accuracy: mean(acc),
+          accuracyLow: mean(acc) - sd(acc),
+          accuracyHigh: mean(acc) + sd(acc),
+          loss: mean(loss),
+          lossLow: mean(loss) - sd(loss),
+          lossHigh: mean(loss) + sd(loss),
+        };
+      });
+    });
+
+    const headline: HeadlineRow[] = present.map(({ engine, rule }) => {
+      const last = runs.filter((x) => x.engine === engine && x.rule === rule).map((x) => x.curve[x.curve.length - 1]!);
+      return {
+        rule,
+        engine,
+        'test accuracy % (mean ± sd)': formatMeanSd(last.map((p) => p.testAccuracy), 1, 100),
+        'test loss (mean ± sd)': formatMeanSd(last.map((p) => p.testLoss), 3),
+        'train accuracy % (mean ± sd)': formatMeanSd(last.map((p) => p.trainAccuracy), 1, 100),
+      };
+    });
+
+    const rules = RULE_NAMES.filter((rule) => present.some((c) => c.rule === rule));
+    const engines = ENGINE_NAMES.filter((engine) => present.some((c) => c.engine === engine));
+    const subtitle = [
+      `${NET_FILE}, ${sizes.train} training and ${sizes.test} held-out digits, η = ${budget.η}, one pattern per step`,
+      `band: ± sd over ${budget.seeds} seeds; dashed: the agents engine (on top of matrix where both exist)`,
+    ];
+    return {
+      data: { budget, net: NET_FILE, patterns: sizes, missing: [...missing], runs, summary },
+      timings: { secondsPerEpoch: seconds },
+      headline,
+      notes,
+      specs: {
+        accuracy: seriesChart({
+          title: 'Digits: held-out accuracy over epochs (from epoch 1; chance is 10%)',
+          subtitle,
+          values: summary.filter((row) => row.epoch > 0),
+          x: { field: 'epoch', integer: true },
+          y: { field: 'accuracy', title: 'held-out accuracy (mean ± sd)', format: '%', zero: false },
+          band: { lower: 'accuracyLow', upper: 'accuracyHigh' },
+          color: { field: 'rule', sort: rules },
+          strokeDash: { field: 'engine', sort: engines },
+          width: 420,
+          height: 260,
+        }),
+        loss: seriesChart({
+          title: 'Digits: held-out cross-entropy −Σ t log y over epochs',
+          subtitle,
+          values: summary,
+          x: { field: 'epoch', integer: true },
+          y: { field: 'loss', title: 'held-out loss (mean ± sd)' },
+          band: { lower: 'lossLow', upper: 'lossHigh' },
+          color: { field: 'rule', sort: rules },
+          strokeDash: { field: 'engine', sort: engines },
+          width: 420,
+          height: 260,
+        }),
+      },
+    };
+  },
+};
+
+export default experiment;
+runStandalone(import.meta.url, experiment);

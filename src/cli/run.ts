@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../core/errors.ts';
+import { listExperimentFiles, loadExperiment, type ExperimentFile } from '../report/discover.ts';
+import { displayPath, RESULTS_DIR } from '../report/paths.ts';
+import { createProgress } from '../report/progress.ts';
+import { runExperiments } from '../report/runner.ts';
+
+interface RunFlags {
+  quick?: boolean;
+  full?: boolean;
+  seed: string;
+  out?: string;
+  quiet?: boolean;
+}
+
+/** The files for the names asked for, in the order given (all, in reading order, when none). */
+export function selectExperiments(names: string[], files: ExperimentFile[] = listExperimentFiles()): ExperimentFile[] {
+  if (names.length === 0) return files;
+  const valid = files.map((f) => f.name);
+  const unknown = names.filter((n) => !valid.includes(n));
+  if (unknown.length > 0) {
+    throw new InputError(`unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}; expected one of: ${valid.join(', ')}`);
+  }
+  return [...new Set(names)].map((n) => files.find((f) => f.name === n)!);
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run experiments (all by default, in reading order), write results/<experiment>/ (data.json, charts as .vl.json, .svg, .png) and results/index.html, and print the report\'s path')
+    .argument('[experiments...]', 'experiment names (see `localprop list`)')
+    .option('--quick', 'the quick budget (default)')
+    .option('--full', 'the full budget')
+    .option('--seed <seed>', 'seed for every random choice', '1')
+    .option('--out <dir>', 'results folder (default: results/ in the package)')
+    .option('--quiet', 'no progress and no messages on stderr')
+    .action(async (names: string[], opts: RunFlags) => {
+      if (opts.quick && opts.full) throw new InputError('--quick and --full exclude each other');
+      if (opts.seed.trim() === '') throw new InputError('--seed must not be empty');
+      const files = selectExperiments(names);
+      if (files.length === 0) throw new InputError('no experiments found in experiments/');
+      const quiet = opts.quiet ?? false;
+      const experiments = [];
+      for (const file of files) experiments.push({ experiment: await loadExperiment(file), file });
+      const report = await runExperiments(experiments, {
+        budget: opts.full ? 'full' : 'quick',
+        seed: opts.seed,
+        outDir: opts.out ? resolve(opts.out) : RESULTS_DIR,
+        quiet,
+        progress: createProgress({ quiet }),
+      });
+      process.stdout.write(displayPath(report) + '\n');
+    });
+}
