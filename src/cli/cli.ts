@@ -1,9 +1,9 @@
 /**
  * The CLI as a function, so tests can call it in-process. Exit codes (DESIGN §3): 0 success; 2 bad input (one line on stderr, nothing
- * written); 3 training diverged; 1 anything else.
+ * written); 3 training diverged; 130 interrupted (SIGINT); 1 anything else.
  */
 import { CommanderError } from 'commander';
-import { DivergenceError, InputError } from '../core/errors.ts';
+import { DivergenceError, InputError, InterruptedError } from '../core/errors.ts';
 import { createProgram } from './program.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -25,6 +25,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof InputError) {
       process.stderr.write(`localprop: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof InterruptedError) {
+      process.stderr.write(`localprop: ${e.message}\n`);
+      return 130;
     }
     if (e instanceof DivergenceError) {
       process.stderr.write(`localprop: ${e.message}\n`);

@@ -12,3 +12,8 @@ export class InputError extends Error {
 export class DivergenceError extends Error {
   override readonly name = 'DivergenceError';
 }
+
+/** The user interrupted a run (SIGINT); the CLI exits 130, the shell's code for it. */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+}

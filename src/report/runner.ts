@@ -9,14 +9,17 @@
  *   <out>/<name>/<chart>.png      rasterised by resvg with DejaVu Sans
  *   <out>/index.html              every experiment found in <out>, rebuilt after each run
  *
- * Every file goes through writeFileAtomic. Files of an earlier run of the same experiment that
- * this run did not write (a chart since renamed) are removed, so the folder matches the run.
+ * An experiment's folder is replaced whole (writeFolderAtomic): a run that stops part-way leaves
+ * either the earlier run's folder or the new one, never a mix. An interrupt (SIGINT) is honoured
+ * between experiments: the folders finished so far stay, index.html is rebuilt from what is on
+ * disk, and the error names the experiments that did not finish.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../core/errors.ts';
+import { InputError, InterruptedError } from '../core/errors.ts';
 import { createRandom } from '../core/random.ts';
 import { writeFileAtomic } from '../core/write-atomic.ts';
+import { writeFolderAtomic } from '../core/write-folder-atomic.ts';
 import { withChartConfig } from './chart-config.ts';
 import type { ExperimentFile } from './discover.ts';
 import { NAME_PATTERN, type BudgetName, type Experiment, type ExperimentResult } from './experiment.ts';
@@ -35,12 +38,17 @@ export interface RunOptions {
   outDir: string;
   quiet: boolean;
   progress?: Progress;
+  /** Checked after the experiment has run, before anything is written: true drops its results. */
+  isInterrupted?: () => boolean;
 }
 
 const json = (value: unknown): string => JSON.stringify(value) + '\n';
 
-/** Run one experiment and write its folder; returns its summary. Does not rebuild index.html. */
-export async function runExperiment(experiment: Experiment, file: ExperimentFile, options: RunOptions): Promise<ExperimentSummary> {
+/**
+ * Run one experiment and write its folder; returns its summary, or null if an interrupt came
+ * while it ran (then nothing is written). Does not rebuild index.html.
+ */
+export async function runExperiment(experiment: Experiment, file: ExperimentFile, options: RunOptions): Promise<ExperimentSummary | null> {
   const { budget: budgetName, seed, outDir, quiet, progress } = options;
   const started = performance.now();
   progress?.start(experiment.name);
@@ -58,13 +66,14 @@ export async function runExperiment(experiment: Experiment, file: ExperimentFile
     progress?.stop();
     throw e;
   }
+  // Let a pending SIGINT reach its handler before anything is written. Signals arrive in the
+  // event loop's poll phase; two turns of setImmediate make sure one poll phase lies between.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  if (options.isInterrupted?.()) return null;
 
   const dir = join(outDir, experiment.name);
-  const written = new Set<string>();
-  const write = (name: string, data: string | Uint8Array): void => {
-    writeFileAtomic(join(dir, name), data);
-    written.add(name);
-  };
+  const files = new Map<string, string | Uint8Array>();
+  const write = (name: string, data: string | Uint8Array): void => void files.set(name, data);
   write('data.json', json(result.data));
   if (result.timings !== undefined) write('timings.json', json(result.timings));
 
@@ -92,7 +101,7 @@ export async function runExperiment(experiment: Experiment, file: ExperimentFile
   };
   write(SUMMARY_FILE, JSON.stringify(summary, null, 2) + '\n');
 
-  for (const f of readdirSync(dir)) if (!written.has(f) && /\.(json|svg|png)$/.test(f)) rmSync(join(dir, f), { force: true });
+  writeFolderAtomic(dir, files);
   progress?.finish(experiment.name, (performance.now() - started) / 1000, displayPath(dir));
   return summary;
 }
@@ -116,6 +125,29 @@ export function writeReport(outDir: string): string {
 
 /** Run experiments in the given order, then rebuild index.html; returns the page's path. */
 export async function runExperiments(experiments: { experiment: Experiment; file: ExperimentFile }[], options: RunOptions): Promise<string> {
-  for (const { experiment, file } of experiments) await runExperiment(experiment, file, options);
-  return writeReport(options.outDir);
+  // The handler runs when the event loop gets a turn (between experiments, while charts render);
+  // a second Ctrl-C, with the handler gone, ends the process at once.
+  let interrupted = false;
+  const onInterrupt = (): void => {
+    interrupted = true;
+    process.stderr.write('\nlocalprop: interrupt received; stopping after the current step (Ctrl-C again to stop at once)\n');
+  };
+  process.once('SIGINT', onInterrupt);
+  const finished: string[] = [];
+  try {
+    for (const { experiment, file } of experiments) {
+      if (interrupted) break;
+      const summary = await runExperiment(experiment, file, { ...options, isInterrupted: () => interrupted });
+      if (summary) finished.push(experiment.name);
+    }
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    options.progress?.stop();
+  }
+  const unfinished = experiments.map((e) => e.experiment.name).filter((n) => !finished.includes(n));
+  if (unfinished.length === 0) return writeReport(options.outDir);
+  const report = finished.length > 0 || readSummaries(options.outDir).length > 0 ? ` ${displayPath(writeReport(options.outDir))} shows what is on disk.` : '';
+  throw new InterruptedError(
+    `interrupted: did not finish ${unfinished.join(', ')}${finished.length ? `; finished ${finished.join(', ')}` : ''}. Earlier results of the unfinished ones are unchanged.${report}`,
+  );
 }
