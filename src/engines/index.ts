@@ -1,5 +1,5 @@
 /** Build an engine by name (the CLI's --engine and --rule). */
-import { InputError } from '../core/errors.ts';
+import { AgentsEngine } from '../agents/agents-engine.ts';
 import type { Engine, EngineName, RuleOptions } from '../nn/engine.ts';
 import type { NetworkOptions } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
@@ -14,6 +14,6 @@ export function createEngine(engine: EngineName, spec: NetSpec, params: Params, 
     case 'matrix':
       return new MatrixEngine(spec, params, (net) => createMatrixRule(rule, net), options);
     case 'agents':
-      throw new InputError('the agents engine is not built yet; use --engine matrix');
+      return new AgentsEngine(spec, params, rule, options);
   }
 }

@@ -1,0 +1,144 @@
+/**
+ * Agents engine vs matrix engine, side by side in one run (issue 3): time per pattern for
+ * per-pattern SGD (learn + step, B = 1) at 64-32-10 (digits) and 784-128-10 (seeded random
+ * inputs), and messages per second. Each engine is warmed up, then timed over several
+ * repetitions, alternating engines; the figure is the median repetition. Time is the process's
+ * CPU time, which other jobs on a shared machine disturb less than wall-clock time.
+ *
+ * Messages are counted with the trace recorder on one pattern: neuron messages (activation,
+ * error, nudge, lateral; the input volley not counted) and per-synapse weight-update events.
+ * The recorder makes first-layer neurons send their error messages, which nothing else reads.
+ *
+ *   npx tsx bench/agents.ts [--patterns N] [--reps R]
+ */
+import { fileURLToPath } from 'node:url';
+import { AgentsEngine } from '../src/agents/agents-engine.ts';
+import { createRandom } from '../src/core/random.ts';
+import { loadDigits } from '../src/data/datasets.ts';
+import { MatrixEngine } from '../src/engines/matrix-engine.ts';
+import type { Engine } from '../src/nn/engine.ts';
+import { initParams } from '../src/nn/params.ts';
+import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
+import { createMatrixRule } from '../src/rules/index.ts';
+
+export interface AgentsBenchRow {
+  net: string;
+  data: string;
+  patterns: number;
+  reps: number;
+  /** Median µs per pattern. */
+  matrixUs: number;
+  agentsUs: number;
+  ratio: number;
+  /** Per pattern, as recorded by the trace. */
+  neuronMessages: number;
+  synapseEvents: number;
+  neuronMessagesPerSecond: number;
+  synapseEventsPerSecond: number;
+}
+
+const net = (input: number, hidden: number, out: number): NetSpec =>
+  parseNetSpec({
+    input: [input],
+    layers: [
+      { type: 'dense', units: hidden, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } },
+      { type: 'dense', units: out, activation: 'identity' },
+    ],
+    loss: 'softmax-cross-entropy',
+  });
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** CPU µs per pattern (user + system: on a shared machine, time waiting for a core is not counted) for one pass of learn + step. */
+function pass(engine: Engine, inputs: Float64Array[], targets: Float64Array[]): number {
+  const start = process.cpuUsage();
+  for (let p = 0; p < inputs.length; p++) {
+    engine.learn(inputs[p]!, targets[p]!);
+    engine.step(0.01);
+  }
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / inputs.length;
+}
+
+function countMessages(spec: NetSpec, seed: string, x: Float64Array, t: Float64Array): { neuron: number; synapse: number } {
+  const engine = new AgentsEngine(spec, initParams(spec, createRandom(seed)), { rule: 'backprop' });
+  const recorder = engine.trace();
+  engine.learn(x, t);
+  recorder.stop();
+  const records = recorder.records.filter((r) => r.layer >= 0);
+  const synapse = records.filter((r) => r.kind === 'weight-update').length;
+  return { neuron: records.length - synapse, synapse };
+}
+
+function benchNet(name: string, spec: NetSpec, data: string, inputs: Float64Array[], targets: Float64Array[], reps: number): AgentsBenchRow {
+  const params = initParams(spec, createRandom(`bench/${name}`));
+  const matrix = new MatrixEngine(spec, params, (n) => createMatrixRule({ rule: 'backprop' }, n));
+  const agents = new AgentsEngine(spec, params, { rule: 'backprop' });
+  pass(matrix, inputs, targets); // warm-up
+  pass(agents, inputs, targets);
+  const m: number[] = [];
+  const a: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    m.push(pass(matrix, inputs, targets));
+    a.push(pass(agents, inputs, targets));
+  }
+  const matrixUs = median(m);
+  const agentsUs = median(a);
+  const counts = countMessages(spec, `bench/${name}`, inputs[0]!, targets[0]!);
+  return {
+    net: name,
+    data,
+    patterns: inputs.length,
+    reps,
+    matrixUs,
+    agentsUs,
+    ratio: agentsUs / matrixUs,
+    neuronMessages: counts.neuron,
+    synapseEvents: counts.synapse,
+    neuronMessagesPerSecond: counts.neuron / (agentsUs * 1e-6),
+    synapseEventsPerSecond: counts.synapse / (agentsUs * 1e-6),
+  };
+}
+
+export function runAgentsBench(options: { patterns?: number; reps?: number } = {}): AgentsBenchRow[] {
+  const patterns = options.patterns ?? 500;
+  const reps = options.reps ?? 7;
+  const digits = loadDigits();
+  const small = benchNet('64-32-10', net(64, 32, 10), 'digits', digits.inputs.slice(0, patterns), digits.targets.slice(0, patterns), reps);
+  const random = createRandom('bench/784');
+  const inputs = Array.from({ length: patterns }, () => Float64Array.from({ length: 784 }, () => random.uniform()));
+  const targets = Array.from({ length: patterns }, () => {
+    const t = new Float64Array(10);
+    t[random.int(10)] = 1;
+    return t;
+  });
+  const large = benchNet('784-128-10', net(784, 128, 10), 'random', inputs, targets, reps);
+  return [small, large];
+}
+
+export function formatAgentsBench(rows: AgentsBenchRow[]): string {
+  const si = (v: number): string => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : `${(v / 1e3).toFixed(1)} k`);
+  const lines = [
+    'agents vs matrix engine, backprop, per-pattern SGD (learn + step, B = 1): CPU time, median of repetitions after warm-up',
+    'net          data     matrix µs/pattern  agents µs/pattern  agents/matrix  neuron msgs/pattern  msgs/s     synapse events/pattern  events/s',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `${r.net.padEnd(12)} ${r.data.padEnd(8)} ${r.matrixUs.toFixed(1).padStart(17)}  ${r.agentsUs.toFixed(1).padStart(17)}  ${r.ratio.toFixed(2).padStart(12)}×  ` +
+        `${String(r.neuronMessages).padStart(19)}  ${si(r.neuronMessagesPerSecond).padStart(9)}  ${String(r.synapseEvents).padStart(22)}  ${si(r.synapseEventsPerSecond).padStart(8)}`,
+    );
+  }
+  lines.push(`(${rows[0]?.patterns} patterns × ${rows[0]?.reps} repetitions per engine and net)`);
+  return lines.join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const arg = (flag: string): number | undefined => {
+    const k = process.argv.indexOf(flag);
+    return k > 0 ? Number(process.argv[k + 1]) : undefined;
+  };
+  console.log(formatAgentsBench(runAgentsBench({ patterns: arg('--patterns'), reps: arg('--reps') })));
+}

@@ -1,0 +1,180 @@
+/**
+ * The agents engine (DESIGN §1, §4): the net as a circuit of neuron agents (wiring.ts) driven
+ * through the Engine interface, so the same training loop runs it beside the matrix engine.
+ *
+ * Virtual time, for a net of L layers, one tick per synaptic hop (the pattern starts at tick 0):
+ *   0 input volley;  l activation of layer l (1-based);  L + 1 the teacher's nudge
+ *   L + 2 output error (softmax: its lateral rounds run at L and L + 1, beside the teacher's round trip)
+ *   L + 2 + (L − l) error and weight updates of layer l;  the last is layer 1's at 2L + 1
+ * Ticks run on across patterns: the next pattern starts after the last tick of this one.
+ *
+ * The engine is the experimenter, not a neuron: it presents patterns, announces batch boundaries,
+ * and reads the neurons' own arrays back only to report them (snapshot, gradient, divergence check).
+ */
+import { merge, mergeMap, type Observable } from 'rxjs';
+import { InputError } from '../core/errors.ts';
+import { sizeOf } from '../core/tensor.ts';
+import type { Engine, RuleOptions } from '../nn/engine.ts';
+import type { GradientResult, NetworkOptions } from '../nn/network.ts';
+import { zerosLike, type Params } from '../nn/params.ts';
+import type { NetSpec } from '../nn/spec.ts';
+import { createBehaviour } from './behaviour.ts';
+import type { SynapseUpdate, Volley, WeightUpdate } from './messages.ts';
+import { synapseUpdates } from './synapse-updates.ts';
+import { TraceRecorder } from './trace.ts';
+import { allFinite } from './tract.ts';
+import { wire, type Circuit } from './wiring.ts';
+
+export class AgentsEngine implements Engine {
+  readonly name = 'agents' as const;
+  readonly circuit: Circuit;
+  /** Every neuron's weight-update events (conv positions' included): subscribe to observe learning. */
+  readonly weightUpdates$: Observable<WeightUpdate>;
+  /** The same, one record per synapse. */
+  readonly synapseUpdates$: Observable<SynapseUpdate>;
+  /** The input layer: the pattern is copied into one of two buffers in turn (the first layer's traces). */
+  private readonly inputs: [Float64Array, Float64Array];
+  private readonly inputVolley: Volley;
+  private patterns = 0;
+  private clock = 0;
+
+  /** `params` is copied into the neurons' own synapses. */
+  constructor(
+    readonly spec: NetSpec,
+    params: Params,
+    readonly rule: RuleOptions,
+    options: NetworkOptions = {},
+  ) {
+    this.circuit = wire(spec, params, createBehaviour(rule), options);
+    const n = sizeOf(spec.input);
+    this.inputs = [new Float64Array(n), new Float64Array(n)];
+    this.inputVolley = { tick: 0, values: this.inputs[0], finite: true };
+    this.weightUpdates$ = merge(...this.circuit.layers.flatMap((l) => l.neurons.map((n) => n.updates)));
+    this.synapseUpdates$ = this.weightUpdates$.pipe(mergeMap(synapseUpdates));
+  }
+
+  /** The virtual time at which the next pattern starts. */
+  get now(): number {
+    return this.clock;
+  }
+
+  get prediction(): Float64Array {
+    return this.circuit.teacher.prediction;
+  }
+
+  /** Start recording every message; `stop()` the recorder to end it. */
+  trace(): TraceRecorder {
+    return new TraceRecorder(this.circuit);
+  }
+
+  learn(x: Float64Array, t: ArrayLike<number>): number {
+    this.patterns++;
+    return this.present(x, t, true);
+  }
+
+  evaluate(x: Float64Array, t: ArrayLike<number>): number {
+    return this.present(x, t, false);
+  }
+
+  private present(x: Float64Array, t: ArrayLike<number>, learn: boolean): number {
+    const { teacher, input } = this.circuit;
+    const L = this.circuit.layers.length;
+    const volley = this.inputVolley;
+    const values = volley.values === this.inputs[0] ? this.inputs[1] : this.inputs[0];
+    if (x.length !== values.length) throw new InputError(`a pattern has ${x.length} inputs, but the net takes ${values.length}`);
+    values.set(x);
+    teacher.present(t, learn);
+    volley.tick = this.clock;
+    volley.values = values;
+    volley.finite = allFinite(values);
+    input.next(volley);
+    this.clock += learn ? 2 * L + 2 : L + 3;
+    return teacher.E;
+  }
+
+  step(η: number): void {
+    if (this.patterns === 0) return;
+    this.circuit.batch.next({ tick: this.clock, η, B: this.patterns });
+    this.clock += 2; // the boundary, then the kernel agents' broadcast
+    this.patterns = 0;
+  }
+
+  gradient(inputs: Float64Array[], targets: ArrayLike<number>[]): GradientResult {
+    const pending = this.readSums();
+    this.writeSums(zerosLike(pending));
+    let loss = 0;
+    const outputs: Float64Array[] = [];
+    for (let p = 0; p < inputs.length; p++) {
+      loss += this.present(inputs[p]!, targets[p]!, true);
+      outputs.push(Float64Array.from(this.prediction));
+    }
+    const gradients = this.readSums();
+    this.writeSums(pending);
+    return { loss, outputs, gradients };
+  }
+
+  /** The params in the DESIGN layout, read from the neurons' own synapses (conv: from the kernel agents). */
+  snapshot(): Params {
+    return {
+      layers: this.circuit.layers.map((layer) => {
+        if (layer.kernels.length > 0) return gather(layer.kernels.map((k) => ({ w: k.weights, b: k.bias })));
+        return gather(layer.neurons.map((n) => n.synapses()));
+      }),
+    };
+  }
+
+  nonFiniteLayer(): number | null {
+    const finite = (a: Float64Array): boolean => a.every(Number.isFinite);
+    const l = this.circuit.layers.findIndex((layer) =>
+      layer.kernels.length > 0
+        ? !layer.kernels.every((k) => finite(k.weights) && Number.isFinite(k.bias))
+        : !layer.neurons.every((n) => {
+            const { w, b } = n.synapses();
+            return finite(w) && Number.isFinite(b);
+          }),
+    );
+    return l < 0 ? null : l;
+  }
+
+  /** The synapses' pending sums Σ x_i·Δz_j (kernel agents' for conv), in the params layout. */
+  private readSums(): Params {
+    return {
+      layers: this.circuit.layers.map((layer) => {
+        const owners: Synapses[] = layer.kernels.length > 0 ? [...layer.kernels] : [...layer.neurons];
+        return gather(owners.map((o) => o.pendingSums()).map(({ gw, gb }) => ({ w: gw, b: gb })));
+      }),
+    };
+  }
+
+  private writeSums(sums: Params): void {
+    this.circuit.layers.forEach((layer, l) => {
+      const { weights, bias } = sums.layers[l]!;
+      const owners: Synapses[] = layer.kernels.length > 0 ? [...layer.kernels] : [...layer.neurons];
+      let offset = 0;
+      owners.forEach((o, j) => {
+        const size = o.pendingSums().gw.length;
+        o.setPendingSums(weights.subarray(offset, offset + size), bias[j]!);
+        offset += size;
+      });
+    });
+  }
+}
+
+/** What owns a layer's pending sums: its dense neurons, or its kernel agents. */
+interface Synapses {
+  pendingSums(): { gw: Float64Array; gb: number };
+  setPendingSums(gw: ArrayLike<number>, gb: number): void;
+}
+
+/** Rows of per-unit weights and biases → one layer's params (row j is unit j's, in order). */
+function gather(rows: { w: Float64Array; b: number }[]): { weights: Float64Array; bias: Float64Array } {
+  const weights = new Float64Array(rows.reduce((n, r) => n + r.w.length, 0));
+  const bias = new Float64Array(rows.length);
+  let offset = 0;
+  rows.forEach((r, j) => {
+    weights.set(r.w, offset);
+    offset += r.w.length;
+    bias[j] = r.b;
+  });
+  return { weights, bias };
+}

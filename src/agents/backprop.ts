@@ -1,0 +1,19 @@
+/**
+ * Back-propagation as a neuron's behaviour (DESIGN §4, the two-phase scheme). At the switch:
+ *   Δz_j = g'(z_j) · Δy_j                  (z_j, y_j: the working point kept from the forward pass)
+ *   push  w_ij · Δz_j  back along synapse i (the weight as in the forward pass: updates wait for the batch boundary)
+ * after which each synapse makes its local update δw_ij = −η x_i Δz_j from its own trace x_i
+ * (neuron.ts; applied at the batch boundary as −η·(1/B)·Σ, B = 1 being the essay's update).
+ * The products are formed as in the matrix engine (nn/dense.ts, nn/conv.ts), so the two agree to rounding.
+ */
+import type { Behaviour, Cell } from './behaviour.ts';
+
+export const backpropBehaviour: Behaviour = {
+  rule: 'backprop',
+  switchToError(cell: Cell, Δy: number): number {
+    const Δz = cell.activation.dg(cell.z, cell.y) * Δy;
+    const { w, pushed } = cell;
+    if (pushed !== null) for (let t = 0; t < w.length; t++) pushed[t] = w[t]! * Δz;
+    return Δz;
+  },
+};

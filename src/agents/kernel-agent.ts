@@ -1,0 +1,69 @@
+/**
+ * The kernel agent of one conv filter: it owns the shared kernel w[c][ky][kx] and bias b_f, sums
+ * the local weight-update events of all the filter's positions (the essay's "sum the contributions")
+ *   Σ_t: gw[tap_t] += x[pre_t]·Δz_o,   gb += Δz_o        (positions in (oy, ox) order, as nn/conv.ts)
+ * and at the batch boundary applies w ← w − η·(1/B)·gw, b ← b − η·(1/B)·gb, then broadcasts the
+ * kernel so every position's tied synapses take it.
+ */
+import type { Observable } from 'rxjs';
+import { Axon } from './axon.ts';
+import type { BatchBoundary, KernelBroadcast, WeightUpdate } from './messages.ts';
+
+export class KernelAgent {
+  readonly broadcast = new Axon<KernelBroadcast>();
+  readonly weights: Float64Array;
+  /** NaN until set: see Neuron.b. */
+  bias = NaN;
+  readonly gw: Float64Array;
+  gb = 0;
+  private readonly message: KernelBroadcast;
+
+  constructor(
+    readonly layer: number,
+    readonly filter: number,
+    weights: Float64Array,
+    bias: number,
+    batch$: Observable<BatchBoundary>,
+  ) {
+    this.weights = Float64Array.from(weights);
+    this.bias = bias;
+    this.gw = new Float64Array(this.weights.length);
+    this.message = { tick: 0, weights: this.weights, bias };
+    batch$.subscribe((s) => this.step(s));
+  }
+
+  /** Long-lived subscriptions to the filter's positions' weight-update events. */
+  connect(positions: readonly Observable<WeightUpdate>[]): void {
+    for (const p of positions) p.subscribe((e) => this.sum(e));
+  }
+
+  /** The experimenter's probe (the engine's gradient()): the pending sums. */
+  pendingSums(): { gw: Float64Array; gb: number } {
+    return { gw: this.gw, gb: this.gb };
+  }
+
+  setPendingSums(gw: ArrayLike<number>, gb: number): void {
+    this.gw.set(gw);
+    this.gb = gb;
+  }
+
+  private sum(e: WeightUpdate): void {
+    const { gw } = this;
+    const tap = e.tap!;
+    const xΔz = e.xΔz;
+    for (let t = 0; t < xΔz.length; t++) gw[tap[t]!] += xΔz[t]!;
+    this.gb += e.Δz;
+  }
+
+  private step(s: BatchBoundary): void {
+    const scale = s.η / s.B;
+    const { weights, gw } = this;
+    for (let k = 0; k < weights.length; k++) weights[k] -= scale * gw[k]!;
+    this.bias -= scale * this.gb;
+    gw.fill(0);
+    this.gb = 0;
+    this.message.tick = s.tick + 1;
+    this.message.bias = this.bias;
+    this.broadcast.next(this.message);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The output role for the mse loss: the teacher's nudge carries t_j, and
+ *   Δy_j = y_j − t_j,   E_j = ½ Δy_j²,   prediction y_j
+ * (the same expressions, in the same order, as nn/loss.ts).
+ */
+import type { Observable } from 'rxjs';
+import { Axon } from './axon.ts';
+import type { Nudge, Readout } from './messages.ts';
+import type { OutputRole } from './output-role.ts';
+
+export class MseRole implements OutputRole {
+  readonly readout = new Axon<Readout>();
+  private readonly report: Readout;
+  private y = 0;
+  private arrive: (Δy: number, tick: number) => void = () => {};
+
+  constructor(
+    readonly index: number,
+    nudges$: Observable<Nudge>,
+  ) {
+    this.report = { neuron: index, prediction: 0, loss: 0 };
+    nudges$.subscribe((n) => this.nudged(n));
+  }
+
+  attach(arrive: (Δy: number, tick: number) => void): void {
+    this.arrive = arrive;
+  }
+
+  activated(y: number): void {
+    this.y = y;
+  }
+
+  private nudged(n: Nudge): void {
+    const Δy = this.y - n.values[this.index]!;
+    this.report.prediction = this.y;
+    this.report.loss = 0.5 * Δy * Δy;
+    this.readout.next(this.report);
+    if (n.learn) this.arrive(Δy, n.tick + 1);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Softmax cross-entropy as a behaviour of the output group: each output neuron is a member that
+ * normalises by two rounds of lateral messages through the group's tract (it hears itself too).
+ *   round 1 (with the activation, tick L)   send y_j;          hear all: m = max_k y_k
+ *   round 2 (tick L + 1)                    send e_j = e^(y_j − m); hear all: s = Σ_k e_k,  lse = m + log s
+ * Meanwhile the teacher answers with t (tick L + 1). With both (tick L + 2):
+ *   log p_j = y_j − lse,   p_j = e^(log p_j),   Δy_j = p_j − t_j,   E_j = −t_j log p_j  (0 where t_j = 0)
+ * The max shift is nn/loss.ts's log-sum-exp, summed in the same order, so p and E agree bit for bit.
+ */
+import type { Observable } from 'rxjs';
+import { Axon } from './axon.ts';
+import type { Nudge, Readout, Signal, Volley } from './messages.ts';
+import type { OutputRole } from './output-role.ts';
+
+export class SoftmaxMember implements OutputRole {
+  readonly readout = new Axon<Readout>();
+  /** This member's lateral axon into the group's tract. */
+  readonly lateral = new Axon<Signal>();
+  private readonly message: Signal;
+  private readonly report: Readout;
+  private arrive: (Δy: number, tick: number) => void = () => {};
+  private y = 0;
+  private m = 0;
+  private lse = 0;
+  private t = 0;
+  private learn = false;
+  private round = 0;
+  /** Messages still awaited before Δy can be formed: the normaliser and the teacher's nudge. */
+  private waiting = 0;
+  private tick = 0;
+
+  constructor(
+    readonly layer: number,
+    readonly index: number,
+    group$: Observable<Volley>,
+    nudges$: Observable<Nudge>,
+  ) {
+    this.message = { kind: 'lateral', tick: 0, layer, neuron: index, value: 0 };
+    this.report = { neuron: index, prediction: 0, loss: 0 };
+    group$.subscribe((v) => this.heard(v));
+    nudges$.subscribe((n) => this.nudged(n));
+  }
+
+  attach(arrive: (Δy: number, tick: number) => void): void {
+    this.arrive = arrive;
+  }
+
+  activated(y: number, tick: number): void {
+    this.y = y;
+    this.round = 1;
+    this.waiting = 2;
+    this.tick = tick;
+    this.send(tick, y);
+  }
+
+  private send(tick: number, value: number): void {
+    this.message.tick = tick;
+    this.message.value = value;
+    this.lateral.next(this.message);
+  }
+
+  private heard(v: Volley): void {
+    const values = v.values;
+    if (this.round === 1) {
+      let m = -Infinity;
+      for (let k = 0; k < values.length; k++) if (values[k]! > m) m = values[k]!;
+      this.m = m;
+      this.round = 2;
+      this.send(v.tick + 1, Math.exp(this.y - m));
+      return;
+    }
+    let s = 0;
+    for (let k = 0; k < values.length; k++) s += values[k]!;
+    this.lse = this.m === -Infinity ? -Infinity : this.m + Math.log(s);
+    this.round = 0;
+    this.join(v.tick + 1);
+  }
+
+  private nudged(n: Nudge): void {
+    this.t = n.values[this.index]!;
+    this.learn = n.learn;
+    this.join(n.tick + 1);
+  }
+
+  private join(tick: number): void {
+    if (tick > this.tick) this.tick = tick;
+    if (--this.waiting > 0) return;
+    const logp = this.y - this.lse;
+    const p = Math.exp(logp);
+    const Δy = p - this.t;
+    this.report.prediction = p;
+    this.report.loss = this.t !== 0 ? -(this.t * logp) : 0;
+    this.readout.next(this.report);
+    if (this.learn) this.arrive(Δy, this.tick);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The trace recorder: every message as a record (tick, layer, neuron, kind, value), for the flow
+ * animation and for tests. Recording is off unless a recorder exists: it is a set of extra
+ * subscribers, so with none the circuit creates no records and skips the messages only an
+ * observer would read (first-layer errors, dense neurons' weight-update events).
+ *
+ *   activation     layer −1 is the input; value y_j
+ *   error          value Δz_j
+ *   nudge          the teacher's target t_j for output neuron j
+ *   lateral        the softmax group's rounds: y_j, then e^(y_j − m)
+ *   weight-update  one record per synapse: pre (−1 for the bias), neuron = post, value x_i·Δz_j
+ */
+import { Subscription } from 'rxjs';
+import type { Kind } from './messages.ts';
+import { SoftmaxMember } from './softmax-group.ts';
+import { synapseUpdates } from './synapse-updates.ts';
+import type { Circuit } from './wiring.ts';
+
+export interface TraceRecord {
+  tick: number;
+  layer: number;
+  neuron: number;
+  kind: Kind;
+  value: number;
+  /** weight-update only: the presynaptic neuron (−1: the bias). */
+  pre?: number;
+}
+
+export class TraceRecorder {
+  private readonly log: TraceRecord[] = [];
+  private readonly subscription = new Subscription();
+
+  constructor(circuit: Circuit) {
+    const add = (r: TraceRecord): void => {
+      this.log.push(r);
+    };
+    const sub = this.subscription;
+    sub.add(circuit.input.subscribe((v) => v.values.forEach((value, i) => add({ tick: v.tick, layer: -1, neuron: i, kind: 'activation', value }))));
+    for (const layer of circuit.layers)
+      for (const n of layer.neurons) {
+        sub.add(n.axon.subscribe((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value })));
+        sub.add(n.errors.subscribe((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value })));
+        sub.add(
+          n.updates.subscribe((e) => {
+            for (const u of synapseUpdates(e)) add({ tick: u.tick, layer: u.layer, neuron: u.post, kind: 'weight-update', value: u.xΔz, pre: u.pre });
+          }),
+        );
+      }
+    const outputLayer = circuit.layers.length - 1;
+    sub.add(circuit.teacher.nudges.subscribe((n) => n.values.forEach((value, j) => add({ tick: n.tick, layer: outputLayer, neuron: j, kind: 'nudge', value }))));
+    for (const role of circuit.roles) {
+      if (role instanceof SoftmaxMember) sub.add(role.lateral.subscribe((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value })));
+    }
+  }
+
+  /** The records so far, in tick order (records of one tick in the order they happened). */
+  get records(): TraceRecord[] {
+    return [...this.log].sort((a, b) => a.tick - b.tick); // Array.prototype.sort is stable
+  }
+
+  clear(): void {
+    this.log.length = 0;
+  }
+
+  /** Stop recording: the circuit is back to running without observers. */
+  stop(): void {
+    this.subscription.unsubscribe();
+  }
+}

@@ -1,0 +1,70 @@
+/** The CLI runs the agents engine: `grad` and `train --engine agents` print what the matrix engine prints. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../src/core/random.ts';
+import { initParams, paramsToJSON } from '../../src/nn/params.ts';
+import { parseNetSpec } from '../../src/nn/spec.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { close } from './compare.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'localprop-agents-'));
+
+/** Every number in two JSON values agrees to 1e-12; the structure is the same. */
+function expectJsonClose(a: unknown, b: unknown, path = ''): void {
+  if (typeof a === 'number') {
+    expect(typeof b, path).toBe('number');
+    expect(close(a, b as number), `${path}: ${a} vs ${b}`).toBe(true);
+  } else if (Array.isArray(a)) {
+    expect(Array.isArray(b) && b.length === a.length, path).toBe(true);
+    a.forEach((v, k) => expectJsonClose(v, (b as unknown[])[k], `${path}[${k}]`));
+  } else if (a !== null && typeof a === 'object') {
+    expect(Object.keys(b as object).sort(), path).toEqual(Object.keys(a).sort());
+    for (const [k, v] of Object.entries(a)) expectJsonClose(v, (b as Record<string, unknown>)[k], `${path}.${k}`);
+  } else expect(b, path).toBe(a);
+}
+
+describe('localprop with --engine agents', () => {
+  it('grad prints the matrix engine\'s loss, outputs and gradients (conv + dense net, softmax-CE)', async () => {
+    const netJson = {
+      input: [1, 6, 6],
+      layers: [
+        { type: 'conv', filters: 2, kernel: 3, stride: 2, padding: 1, activation: 'softplus' },
+        { type: 'dense', units: 4, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } },
+        { type: 'dense', units: 3, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    };
+    const spec = parseNetSpec(netJson);
+    const random = createRandom('cli');
+    writeFileSync(join(dir, 'net.json'), JSON.stringify(netJson));
+    writeFileSync(join(dir, 'params.json'), JSON.stringify(paramsToJSON(spec, initParams(spec, random))));
+    const inputs = Array.from({ length: 3 }, () => Array.from({ length: 36 }, () => random.uniform()));
+    writeFileSync(join(dir, 'data.json'), JSON.stringify({ inputs, targets: [[1, 0, 0], [0, 0, 1], [0, 1, 0]] }));
+    const args = ['grad', '--net', join(dir, 'net.json'), '--params', join(dir, 'params.json'), '--data', join(dir, 'data.json')];
+    const matrix = await runCli([...args, '--engine', 'matrix']);
+    const agents = await runCli([...args, '--engine', 'agents']);
+    expect(agents.code, agents.stderr).toBe(0);
+    expect(matrix.code, matrix.stderr).toBe(0);
+    expectJsonClose(JSON.parse(matrix.stdout), JSON.parse(agents.stdout));
+  });
+
+  it('train on digits prints the same epochs and writes params equal to 1e-12', async () => {
+    const args = (engine: string) => ['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits', '--epochs', '2', '--lr', '0.02', '--seed', '3', '--engine', engine, '--out', join(dir, `${engine}.params.json`)];
+    const matrix = await runCli(args('matrix'));
+    const agents = await runCli(args('agents'));
+    expect(agents.code, agents.stderr).toBe(0);
+    expect(agents.stderr).toBe(matrix.stderr);
+    expect(agents.stderr.trim().split('\n')).toHaveLength(2);
+    const read = (engine: string): unknown => JSON.parse(readFileSync(join(dir, `${engine}.params.json`), 'utf8'));
+    expectJsonClose(read('matrix'), read('agents'));
+  });
+
+  it('a rule the agents engine does not have yet is bad input (exit 2, one line)', async () => {
+    const { code, stderr } = await runCli(['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits', '--epochs', '1', '--engine', 'agents', '--rule', 'feedback-alignment']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/not built yet in the agents engine/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Locality (DESIGN §4): a neuron owns its incoming synapses and its state, and nothing else. It
+ * holds no reference to another neuron, a kernel agent, the teacher or the engine, and no weight
+ * array but its own; its weights are its own copy. It reaches the rest only through streams.
+ */
+import { Observable, Subscriber } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { AgentsEngine, ErrorTract, KernelAgent, Neuron, Teacher, Tract } from '../../src/agents/index.ts';
+import { createRandom } from '../../src/core/random.ts';
+import { initParams } from '../../src/nn/params.ts';
+import { parseNetSpec } from '../../src/nn/spec.ts';
+
+const spec = parseNetSpec({
+  input: [2, 6, 6],
+  layers: [
+    { type: 'conv', filters: 3, kernel: 3, stride: 2, padding: 1, activation: 'relu' },
+    { type: 'dense', units: 5, activation: 'tanh' },
+    { type: 'dense', units: 4, activation: 'identity' },
+  ],
+  loss: 'softmax-cross-entropy',
+});
+
+/**
+ * Everything reachable from `root` through plain objects, arrays and typed arrays — stopping at
+ * streams (Observables, Subscribers), which are how a neuron talks, and at functions.
+ */
+function reachable(root: object): unknown[] {
+  const seen = new Set<unknown>([root]);
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop()!;
+    if (value !== root && (value instanceof Observable || value instanceof Subscriber)) continue;
+    if (ArrayBuffer.isView(value) || typeof value !== 'object' || value === null) continue;
+    for (const v of Object.values(value)) {
+      if (typeof v === 'object' && v !== null && !seen.has(v)) {
+        seen.add(v);
+        stack.push(v);
+      }
+    }
+  }
+  return [...seen];
+}
+
+describe('locality', () => {
+  const params = initParams(spec, createRandom('locality'));
+  const engine = new AgentsEngine(spec, params, { rule: 'backprop' });
+  engine.learn(Float64Array.from({ length: 72 }, (_, k) => Math.sin(k)), [0, 1, 0, 0]);
+  const neurons = engine.circuit.layers.flatMap((l) => [...l.neurons]);
+  const kernels = engine.circuit.layers.flatMap((l) => [...l.kernels]);
+  const weightArrays = new Set<ArrayBufferLike>([...neurons.map((n) => n.w.buffer), ...kernels.map((k) => k.weights.buffer), ...params.layers.map((l) => l.weights.buffer)]);
+
+  it('a neuron reaches no other agent and no weights but its own, except through streams', () => {
+    for (const neuron of neurons) {
+      const owned = reachable(neuron);
+      for (const v of owned) {
+        if (v === neuron) continue;
+        expect(v instanceof Neuron || v instanceof KernelAgent || v instanceof Teacher || v instanceof Tract || v instanceof ErrorTract || v instanceof AgentsEngine, `neuron ${neuron.layer}/${neuron.index} holds a ${(v as object).constructor?.name}`).toBe(false);
+        if (ArrayBuffer.isView(v)) {
+          const buffer = (v as Float64Array).buffer;
+          if (weightArrays.has(buffer)) expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches weights not its own`).toBe(neuron.w.buffer);
+        }
+      }
+    }
+  });
+
+  it('its weights are its own: a buffer of exactly its fan-in, shared with no one', () => {
+    const buffers = new Set<ArrayBufferLike>();
+    for (const neuron of neurons) {
+      expect(neuron.w.buffer.byteLength).toBe(neuron.w.byteLength);
+      expect(buffers.has(neuron.w.buffer)).toBe(false);
+      buffers.add(neuron.w.buffer);
+    }
+    const first = engine.circuit.layers[1]!.neurons[0]!;
+    expect(first.w.length).toBe(3 * 3 * 3); // fan-in: the conv layer's 3 filters × 3 × 3 positions
+  });
+
+  it('the engine copies params in: changing them afterwards changes no neuron', () => {
+    const before = engine.snapshot();
+    for (const l of params.layers) l.weights.fill(42);
+    const after = engine.snapshot();
+    after.layers.forEach((l, i) => expect(Array.from(l.weights)).toEqual(Array.from(before.layers[i]!.weights)));
+  });
+
+  it('conv positions hold their own copies of the tied kernel, kept equal by the kernel agent after a step', () => {
+    engine.step(0.1);
+    const conv = engine.circuit.layers[0]!;
+    for (const n of conv.neurons) {
+      const tap = (n as unknown as { tap: Int32Array }).tap;
+      const kernel = conv.kernels[Math.floor(n.index / 9)]!;
+      expect(n.w.buffer).not.toBe(kernel.weights.buffer);
+      n.w.forEach((w, t) => expect(w).toBe(kernel.weights[tap[t]!]));
+      expect(n.b).toBe(kernel.bias);
+    }
+  });
+});
