@@ -104,7 +104,25 @@ export class Network {
       const layer = this.layers[l]!;
       errorAtPotential(layer, this.Δy[l]!, this.Δz[l]!);
       const g = gradients.layers[l]!;
-      layer.accumulateGradient(this.layerInput(l), this.Δz[l]!, g.weights, g.bias);
+      if (l > 0 && layer instanceof Dense) {
+        layer.backward(this.layerInput(l), this.Δz[l]!, g.weights, g.bias, this.Δy[l - 1]!); // one pass over W for both
+      } else {
+        layer.accumulateGradient(this.layerInput(l), this.Δz[l]!, g.weights, g.bias);
+        if (l > 0) layer.pushError(this.Δz[l]!, this.Δy[l - 1]!);
+      }
+    }
+    return E;
+  }
+
+  /**
+   * backprop without the gradient: forward, loss, and Δy⁽ˡ⁾, Δz⁽ˡ⁾ of every layer. Returns E.
+   * Each layer's gradient is then Δz⁽ˡ⁾ x⁽ˡ⁾ᵀ, for a caller to form when it needs it.
+   */
+  backpropErrors(x: Float64Array, t: ArrayLike<number>): number {
+    const E = this.evaluate(x, t);
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const layer = this.layers[l]!;
+      errorAtPotential(layer, this.Δy[l]!, this.Δz[l]!);
       if (l > 0) layer.pushError(this.Δz[l]!, this.Δy[l - 1]!);
     }
     return E;
@@ -131,6 +149,23 @@ export function sgdStep(params: Params, sum: Params, η: number, B: number): voi
     const g = sum.layers[l]!;
     for (let k = 0; k < p.weights.length; k++) p.weights[k] -= scale * g.weights[k]!;
     for (let k = 0; k < p.bias.length; k++) p.bias[k] -= scale * g.bias[k]!;
+  }
+}
+
+/** sgdStep, then sum ← 0, in the same pass over memory (the next batch starts from a zero sum). */
+export function sgdStepAndClear(params: Params, sum: Params, η: number, B: number): void {
+  const scale = η / B;
+  for (let l = 0; l < params.layers.length; l++) {
+    const p = params.layers[l]!;
+    const g = sum.layers[l]!;
+    for (let k = 0; k < p.weights.length; k++) {
+      p.weights[k] -= scale * g.weights[k]!;
+      g.weights[k] = 0;
+    }
+    for (let k = 0; k < p.bias.length; k++) {
+      p.bias[k] -= scale * g.bias[k]!;
+      g.bias[k] = 0;
+    }
   }
 }
 

@@ -1,0 +1,40 @@
+/**
+ * A contender in the side-by-side benchmark: a library (or one of localprop's engines) that
+ * trains the benchmark's net from the same initial weights, on the same patterns in the same
+ * order, with the same SGD step w ← w − η · (1/B) Σ_p ∂E_p/∂w.
+ */
+import type { Params } from '../src/nn/params.ts';
+import type { NetSpec } from '../src/nn/spec.ts';
+import type { BenchData } from './fashion-mnist.ts';
+
+export interface BenchSetup {
+  spec: NetSpec;
+  params: Params;
+  data: BenchData;
+  η: number;
+}
+
+export interface Trainer {
+  /** Make this contender current before it is timed (tfjs keeps one global backend). */
+  activate?(): Promise<void>;
+  /**
+   * Train on `count` patterns (a multiple of the batch size) starting at pattern `start`, one step
+   * per batch, wrapping around the data. Returns Σ E over the patterns (softmax cross-entropy).
+   */
+  train(start: number, count: number): number;
+  dispose?(): void;
+  /** Facts about this contender worth recording (backend flags, thread count, …). */
+  readonly details?: Record<string, unknown>;
+}
+
+export interface Contender {
+  readonly id: string;
+  readonly label: string;
+  /** Where this contender departs from the common setup; empty when it does not. */
+  readonly note: string;
+  /** Whether its API trains in minibatches of this size. */
+  supports(batch: number): boolean;
+  /** Throws when the contender is unavailable; the run reports it as missing. */
+  create(setup: BenchSetup, batch: number): Promise<Trainer>;
+}
+

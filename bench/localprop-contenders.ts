@@ -1,0 +1,34 @@
+/** localprop's two engines as contenders, built through createEngine like the CLI builds them. */
+import { createEngine } from '../src/engines/index.ts';
+import type { EngineName } from '../src/nn/engine.ts';
+import type { Contender, Trainer } from './contender.ts';
+
+function engineContender(engine: EngineName, label: string): Contender {
+  return {
+    id: engine,
+    label,
+    note: '',
+    supports: () => true,
+    async create({ spec, params, data, η }, B) {
+      const e = createEngine(engine, spec, params, { rule: 'backprop' });
+      const n = data.inputs.length;
+      const trainer: Trainer = {
+        train(start, count) {
+          let E = 0;
+          for (let s = 0; s < count; s += B) {
+            for (let p = 0; p < B; p++) {
+              const k = (start + s + p) % n;
+              E += e.learn(data.inputs[k]!, data.targets[k]!);
+            }
+            e.step(η);
+          }
+          return E;
+        },
+      };
+      return trainer;
+    },
+  };
+}
+
+export const matrixContender = engineContender('matrix', 'localprop matrix');
+export const agentsContender = engineContender('agents', 'localprop agents');

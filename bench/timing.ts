@@ -1,0 +1,101 @@
+/**
+ * Timing for the side-by-side benchmark. Each case (a contender at a batch size) is warmed up,
+ * then timed over R repetitions of N patterns; the cases take turns repetition by repetition, so
+ * that load from other work on the machine falls on all of them alike. The figure is the median
+ * repetition: samples/s = N / median time. Wall-clock time is the headline; CPU time of the
+ * process (all its threads) is recorded beside it.
+ */
+import type { Trainer } from './contender.ts';
+
+export interface Budget {
+  /** Seconds of warm-up per case (JIT compilation, caches); at least one step is taken. */
+  warmupSeconds: number;
+  /** Target seconds per timed repetition: N is chosen from the warm-up's rate. */
+  repSeconds: number;
+  reps: number;
+}
+
+export interface Timing {
+  /** Patterns per timed repetition. */
+  patterns: number;
+  /** Wall-clock and CPU seconds of each repetition. */
+  wall: number[];
+  cpu: number[];
+  samplesPerSecond: number;
+  cpuSamplesPerSecond: number;
+  /** Mean E per pattern of the very first step (same weights, same patterns for every contender). */
+  firstStepLoss: number;
+  /** Mean E per pattern over the last repetition. */
+  lastRepLoss: number;
+}
+
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const k = s.length >> 1;
+  return s.length % 2 ? s[k]! : (s[k - 1]! + s[k]!) / 2;
+}
+
+const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+};
+
+/** A case under measurement: where it is in the data, and what it measured so far. */
+export class TimedCase {
+  private cursor = 0;
+  patterns = 0;
+  firstStepLoss = NaN;
+  lastRepLoss = NaN;
+  readonly wall: number[] = [];
+  readonly cpu: number[] = [];
+
+  constructor(readonly trainer: Trainer, readonly batch: number) {}
+
+  private async run(count: number): Promise<{ wall: number; cpu: number; E: number }> {
+    await this.trainer.activate?.();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const E = this.trainer.train(this.cursor, count);
+    const wall = (performance.now() - t0) / 1e3;
+    const cpu = cpuSeconds(c0);
+    this.cursor += count;
+    return { wall, cpu, E };
+  }
+
+  /** The first step (its loss is the cross-check), then steps until the warm-up time is spent; sets N. */
+  async warmUp(budget: Budget): Promise<void> {
+    const first = await this.run(this.batch);
+    this.firstStepLoss = first.E / this.batch;
+    let spent = first.wall;
+    let steps = 1;
+    let rate = this.batch / first.wall;
+    while (spent < budget.warmupSeconds) {
+      // Grow the chunk so that slow and fast contenders alike measure their rate over ≳ 50 ms.
+      const count = this.batch * Math.max(1, Math.min(steps, Math.floor((0.05 * rate) / this.batch)));
+      const r = await this.run(count);
+      spent += r.wall;
+      steps += count / this.batch;
+      rate = count / r.wall;
+    }
+    this.patterns = this.batch * Math.max(1, Math.round((budget.repSeconds * rate) / this.batch));
+  }
+
+  async repetition(): Promise<void> {
+    const r = await this.run(this.patterns);
+    this.wall.push(r.wall);
+    this.cpu.push(r.cpu);
+    this.lastRepLoss = r.E / this.patterns;
+  }
+
+  result(): Timing {
+    return {
+      patterns: this.patterns,
+      wall: this.wall,
+      cpu: this.cpu,
+      samplesPerSecond: this.patterns / median(this.wall),
+      cpuSamplesPerSecond: this.patterns / median(this.cpu),
+      firstStepLoss: this.firstStepLoss,
+      lastRepLoss: this.lastRepLoss,
+    };
+  }
+}
