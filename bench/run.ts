@@ -31,6 +31,7 @@ import { loadBenchData } from './fashion-mnist.ts';
 import { agentsContender, matrixContender } from './localprop-contenders.ts';
 import { describeMachine } from './machine.ts';
 import { runScaling, type ScalingResult } from './scaling.ts';
+import { formatAgentsBench, runAgentsBench, type AgentsBenchRow } from './agents.ts';
 import { synapticContender } from './synaptic-contender.ts';
 import { tfjsCpuContender, tfjsWasmContender } from './tfjs-contenders.ts';
 import { TimedCase, type Budget, type Timing } from './timing.ts';
@@ -208,6 +209,12 @@ async function main(): Promise<void> {
 
   let contenders: Awaited<ReturnType<typeof runContenders>> | null = null;
   if (!values.scaling) contenders = await runContenders(mode, only);
+  // The agents engine against the matrix engine at 64-32-10 and 784-128-10, with its message rates.
+  let agents: AgentsBenchRow[] | null = null;
+  if (!values.scaling && !only) {
+    log('agents engine: time per pattern and messages per second');
+    agents = runAgentsBench(values.quick ? { patterns: 200, reps: 3 } : {});
+  }
   let scaling: ScalingResult | null = null;
   if (!values['no-scaling'] && (values.scaling || !only)) {
     log('scaling sweep');
@@ -232,6 +239,7 @@ async function main(): Promise<void> {
     net: contenders ? { spec: contenders.setup.spec, η, init: 'he-normal, seed "bench"', data: contenders.setup.data.source, patterns: contenders.setup.data.inputs.length } : null,
     results,
     targets: tgs,
+    agents,
     scaling,
   };
   const out = values.out!;
@@ -256,6 +264,7 @@ async function main(): Promise<void> {
     print(table(results, tgs, report.mode, mode.budget));
     print('');
   }
+  if (agents) print(`${formatAgentsBench(agents)}\n`);
   if (scaling) print(`${scalingTable(scaling)}\n`);
   print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; load average ${machine.loadAverage[0]} at start, ${loadAtEnd[0]} at end`);
   print(`written: ${join(out, 'bench.json')}, ${join(out, 'bench.vl.json')} (+ .svg, .png) in ${report.seconds} s`);
