@@ -14,7 +14,7 @@ import { loadDigits } from '../src/data/datasets.ts';
 import { Network } from '../src/nn/network.ts';
 import { initParams, type Params } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
-import { runStandalone, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import { logLogFit, runStandalone, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
 import { createMatrixRule, relativeError, updateAndGradient } from '../src/rules/index.ts';
 
 interface Budget {
@@ -82,21 +82,6 @@ function betas(perDecade: number): number[] {
   return Array.from({ length: n + 1 }, (_, k) => Number((10 ** (lo + ((hi - lo) * k) / n)).toPrecision(12)));
 }
 
-/** Least-squares fit of log10 y = a + s·log10 x; returns the slope s and intercept a. */
-function logLogFit(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number } {
-  const lx = xs.map(Math.log10);
-  const ly = ys.map(Math.log10);
-  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < lx.length; i++) {
-    num += (lx[i]! - mx) * (ly[i]! - my);
-    den += (lx[i]! - mx) ** 2;
-  }
-  const slope = num / den;
-  return { slope, intercept: my - slope * mx };
-}
 
 interface Fixture {
   spec: NetSpec;

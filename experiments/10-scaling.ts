@@ -14,7 +14,7 @@ import type { Random } from '../src/core/random.ts';
 import type { Engine } from '../src/nn/engine.ts';
 import { initParams } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
-import { runStandalone, skippedNote, tryCreateEngine, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import { logLogFit, runStandalone, skippedNote, tryCreateEngine, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
 
 interface Budget {
   /** Synapse counts from 10^exponents[0] to 10^exponents[1], `perDecade` per decade. */
@@ -50,21 +50,6 @@ function netSpec(n: number): NetSpec {
   });
 }
 
-/** Least-squares fit of log10 y = a + s·log10 x. */
-function logLogFit(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number } {
-  const lx = xs.map(Math.log10);
-  const ly = ys.map(Math.log10);
-  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < lx.length; i++) {
-    num += (lx[i]! - mx) * (ly[i]! - my);
-    den += (lx[i]! - mx) ** 2;
-  }
-  const slope = num / den;
-  return { slope, intercept: my - slope * mx };
-}
 
 /** Learn + step over the patterns, cycling, for at least `millis` ms; µs per pattern. */
 function timePatterns(engine: Engine, inputs: Float64Array[], targets: Float64Array[], millis: number): number {

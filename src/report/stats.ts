@@ -20,3 +20,19 @@ export function sd(values: readonly number[]): number {
 export function formatMeanSd(values: readonly number[], digits = 2, scale = 1): string {
   return `${(scale * mean(values)).toFixed(digits)} ± ${(scale * sd(values)).toFixed(digits)}`;
 }
+
+/** Least-squares fit of log10 y = a + s·log10 x: the slope s is the power in y ∝ xˢ. */
+export function logLogFit(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number } {
+  const lx = xs.map(Math.log10);
+  const ly = ys.map(Math.log10);
+  const mx = mean(lx);
+  const my = mean(ly);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < lx.length; i++) {
+    num += (lx[i]! - mx) * (ly[i]! - my);
+    den += (lx[i]! - mx) ** 2;
+  }
+  const slope = num / den;
+  return { slope, intercept: my - slope * mx };
+}

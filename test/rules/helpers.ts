@@ -3,6 +3,7 @@ import { createRandom } from '../../src/core/random.ts';
 import { Network } from '../../src/nn/network.ts';
 import { initParams, zerosLike, type Params } from '../../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../../src/nn/spec.ts';
+import { logLogFit } from '../../src/report/stats.ts';
 
 export interface Fixture {
   spec: NetSpec;
@@ -55,17 +56,7 @@ export { zerosLike };
 
 /** Least-squares slope of log10(ys) against log10(xs). */
 export function logLogSlope(xs: number[], ys: number[]): number {
-  const lx = xs.map(Math.log10);
-  const ly = ys.map(Math.log10);
-  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < lx.length; i++) {
-    num += (lx[i]! - mx) * (ly[i]! - my);
-    den += (lx[i]! - mx) ** 2;
-  }
-  return num / den;
+  return logLogFit(xs, ys).slope;
 }
 
 /** Net specs used across the rule tests (smooth activations unless a test says otherwise). */
