@@ -6,6 +6,9 @@
  *   0 input volley;  l activation of layer l (1-based);  L + 1 the teacher's nudge
  *   L + 2 output error (softmax: its lateral rounds run at L and L + 1, beside the teacher's round trip)
  *   L + 2 + (L − l) error and weight updates of layer l;  the last is layer 1's at 2L + 1
+ * Other rules: feedback alignment keeps these ticks; direct feedback alignment's hidden layers all
+ * take their error at L + 3; merged's symmetric second wave runs one tick behind the first; predictive
+ * coding's inference adds a hop down and a hop up per step (and the softmax group's two rounds).
  * Ticks run on across patterns: the next pattern starts after the last tick of this one.
  *
  * The engine is the experimenter, not a neuron: it presents patterns, announces batch boundaries,
@@ -20,6 +23,7 @@ import { zerosLike, type Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { createBehaviour } from './behaviour.ts';
 import type { SynapseUpdate, Volley, WeightUpdate } from './messages.ts';
+import type { Neuron } from './neuron.ts';
 import { synapseUpdates } from './synapse-updates.ts';
 import { TraceRecorder } from './trace.ts';
 import { allFinite } from './tract.ts';
@@ -37,6 +41,8 @@ export class AgentsEngine implements Engine {
   private readonly inputVolley: Volley;
   private patterns = 0;
   private clock = 0;
+  /** Protocol rules: every neuron, whose last tick the clock reads after a pattern (their patterns' lengths vary). */
+  private readonly protocolNeurons: readonly Neuron[];
 
   /** `params` is copied into the neurons' own synapses. */
   constructor(
@@ -45,7 +51,9 @@ export class AgentsEngine implements Engine {
     readonly rule: RuleOptions,
     options: NetworkOptions = {},
   ) {
-    this.circuit = wire(spec, params, createBehaviour(rule), options);
+    const behaviour = createBehaviour(rule, spec);
+    this.circuit = wire(spec, params, behaviour, options);
+    this.protocolNeurons = behaviour.protocol === undefined ? [] : this.circuit.layers.flatMap((l) => l.neurons);
     const n = sizeOf(spec.input);
     this.inputs = [new Float64Array(n), new Float64Array(n)];
     this.inputVolley = { tick: 0, values: this.inputs[0], finite: true };
@@ -89,6 +97,7 @@ export class AgentsEngine implements Engine {
     volley.finite = allFinite(values);
     input.next(volley);
     this.clock += learn ? 2 * L + 2 : L + 3;
+    for (const n of this.protocolNeurons) if (n.lastTick >= this.clock) this.clock = n.lastTick + 1;
     return teacher.E;
   }
 

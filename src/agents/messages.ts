@@ -4,7 +4,7 @@
  *
  *   activation     y_j = g(z_j), forward
  *   error          Δz_j = g'(z_j)·Δy_j, backward, with w_ij·Δz_j for each incoming synapse i (the push)
- *   nudge          the teacher at the output (backprop: the target t_j)
+ *   nudge          the teacher at the output (the target t_j; symmetric merged nudges twice, +β then −β)
  *   lateral        among the output group (softmax normalisation)
  *   weight-update  a neuron's local updates x_i·Δz_j; observable by reports, never read by another
  *                  neuron (a conv position's are summed by its kernel agent, which owns the shared kernel)
@@ -44,6 +44,8 @@ export interface Volley {
 /** The teacher's volley to the output group: the targets, and whether this pattern is learned (else only evaluated). */
 export interface Nudge extends Volley {
   learn: boolean;
+  /** 0: the nudge after the free phase; 1: symmetric merged's second nudge (−β), same targets. */
+  phase: number;
 }
 
 /** A neuron's local updates for one pattern, sent at the tick its error arrived. */

@@ -12,6 +12,9 @@ export class MseRole implements OutputRole {
   readonly readout = new Axon<Readout>();
   private readonly report: Readout;
   private y = 0;
+  /** The target of the current pattern (kept for re-evaluation). */
+  private t = 0;
+  private Δy = 0;
   private arrive: (Δy: number, tick: number) => void = () => {};
 
   constructor(
@@ -30,8 +33,19 @@ export class MseRole implements OutputRole {
     this.y = y;
   }
 
+  reevaluate(y: number, tick: number): void {
+    this.arrive(y - this.t, tick);
+  }
+
   private nudged(n: Nudge): void {
-    const Δy = this.y - n.values[this.index]!;
+    if (n.phase > 0) {
+      // The second nudge (symmetric merged): the same Δy_j again, nothing new to report.
+      if (n.learn) this.arrive(this.Δy, n.tick + 1);
+      return;
+    }
+    this.t = n.values[this.index]!;
+    const Δy = this.y - this.t;
+    this.Δy = Δy;
     this.report.prediction = this.y;
     this.report.loss = 0.5 * Δy * Δy;
     this.readout.next(this.report);

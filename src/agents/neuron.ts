@@ -21,11 +21,16 @@
  *   else (η/B)·Σ — and the synapse writes it into w_ij the next time it carries a signal, in the
  *   same pass as that forward sum (so W is walked once per pattern, not twice), or when the
  *   weights are read (`synapses()`). Every use of w_ij after the boundary sees the new weight.
+ *
+ * Protocol rules (merged, predictive coding; behaviour.ts) give the neuron a Protocol object, its
+ * own state for the rule, which takes the three inputs instead of `forward` and `arrive` and
+ * answers through the port methods below (integrate and fire — the forward pass in two — take,
+ * sendActivation, sendError, learn, reevaluate). The two-phase path above is untouched by them.
  */
 import type { Observable } from 'rxjs';
 import type { Activation } from '../nn/activation.ts';
 import { Axon } from './axon.ts';
-import type { Behaviour, Cell } from './behaviour.ts';
+import type { Behaviour, Cell, Protocol } from './behaviour.ts';
 import { addScaled, potential, potentialAfterRankOne, potentialAfterSum, sparsePotential } from './dendrite.ts';
 import type { BatchBoundary, ErrorSignal, Signal, Volley, WeightUpdate } from './messages.ts';
 import type { OutputRole } from './output-role.ts';
@@ -41,8 +46,10 @@ export interface NeuronInit {
   bias: number;
   /** Presynaptic neuron of each synapse; null when synapse i comes from neuron i of the layer below. */
   pre: Int32Array | null;
-  /** Whether errors go back along the synapses (not in the first layer: inputs do not learn). */
+  /** Whether errors go back (not in the first layer: inputs do not learn). */
   pushes: boolean;
+  /** Fixed feedback weights to push through instead of w (FA: b_ij per synapse; DFA, output: b_ki per hidden unit); null: w. Copied. */
+  feedback: Float64Array | null;
   /** The presynaptic layer's activation volleys. */
   forward$: Observable<Volley>;
   /** The errors pushed back by the layer above (hidden neurons); null at the output. */
@@ -82,8 +89,14 @@ export class Neuron implements Cell {
   private dueScale = 0;
   private dueX: Float64Array = NO_TRACE;
   private dueΔz = 0;
-  /** What goes back along each synapse. */
+  /** Fixed feedback weights (the neuron's own copy), or null. */
+  readonly feedback: Float64Array | null;
+  /** What goes back along each synapse (DFA at the output: to each hidden unit). */
   readonly pushed: Float64Array | null;
+  /** A protocol rule's state for this neuron; null for the two-phase rules. */
+  readonly protocol: Protocol | null;
+  /** Protocol rules: the latest tick of anything this neuron sent or learned (the engine's clock reads it). */
+  lastTick = 0;
   /** State for the current pattern. */
   z = 0;
   y = 0;
@@ -106,17 +119,38 @@ export class Neuron implements Cell {
     this.b = init.bias;
     this.pre = init.pre === null ? null : Int32Array.from(init.pre);
     this.gw = new Float64Array(this.w.length);
-    this.pushed = init.pushes ? new Float64Array(this.w.length) : null;
+    this.feedback = init.feedback === null ? null : Float64Array.from(init.feedback);
+    this.pushed = init.pushes ? new Float64Array((this.feedback ?? this.w).length) : null;
     this.activationMessage = { kind: 'activation', tick: 0, layer: this.layer, neuron: this.index, value: 0 };
     this.errorMessage = { kind: 'error', tick: 0, layer: this.layer, neuron: this.index, value: 0, pushed: this.pushed, pre: this.pre };
     this.role = init.role;
-    init.forward$.subscribe((v) => this.forward(v));
-    init.feedback$?.subscribe((v) => this.arrive(v.values[this.index]!, v.tick + 1));
-    init.role?.attach((Δy, tick) => this.arrive(Δy, tick));
+    const protocol = init.behaviour.protocol?.(this) ?? null;
+    this.protocol = protocol;
+    if (protocol === null) {
+      init.forward$.subscribe((v) => this.forward(v));
+      init.feedback$?.subscribe((v) => this.arrive(v.values[this.index]!, v.tick + 1));
+      init.role?.attach((Δy, tick) => this.arrive(Δy, tick));
+    } else {
+      init.forward$.subscribe((v) => protocol.volley(v));
+      init.feedback$?.subscribe((v) => protocol.feedback(v.values[this.index]!, v.tick + 1));
+      init.role?.attach((Δy, tick) => protocol.delta(Δy, tick));
+    }
     init.batch$?.subscribe((s) => this.step(s));
   }
 
-  private forward(v: Volley): void {
+  /** Whether this neuron is in the output group (it has an output role). */
+  get isOutput(): boolean {
+    return this.role !== null;
+  }
+
+  /** The forward pass of a pattern: z_j from the volley (the synapses keep it as their trace), y_j = g(z_j), sent on. */
+  forward(v: Volley): void {
+    this.integrate(v);
+    this.fire(v.tick + 1);
+  }
+
+  /** Port: z_j and y_j from a pattern's first volley, nothing sent yet (a protocol sets up its state in between). */
+  integrate(v: Volley): void {
     // Mid-batch: the volley after this one reuses the held trace's buffer, so fold the held eligibility in now.
     if (this.held !== null) this.fold();
     const x = v.values;
@@ -124,9 +158,12 @@ export class Neuron implements Cell {
     this.xFinite = v.finite;
     const z = this.due !== 'none' ? this.writeDueAndSum(x) : this.pre === null ? potential(this.b, this.w, x) : sparsePotential(this.b, this.w, x, this.pre);
     this.z = z;
-    const y = this.activation.g(z);
-    this.y = y;
-    const tick = v.tick + 1;
+    this.y = this.activation.g(z);
+  }
+
+  /** Port: send y_j (output: to the role first, then the axon). Everything downstream runs before this returns. */
+  fire(tick: number): void {
+    const y = this.y;
     // The role first: the softmax group's lateral round starts from y before the teacher can answer.
     this.role?.activated(y, tick);
     this.activationMessage.tick = tick;
@@ -144,6 +181,44 @@ export class Neuron implements Cell {
       this.errors.next(this.errorMessage);
     }
     this.learnLocally(tick);
+  }
+
+  /** Port (protocol rules): a later volley in the same pattern. It becomes the synapses' trace; returns b_j + Σ_i w_ij x_i. */
+  take(v: Volley): number {
+    if (this.held !== null) this.fold(); // as in forward: the held trace's buffer is about to be reused
+    const x = v.values;
+    this.x = x;
+    this.xFinite = v.finite;
+    return this.pre === null ? potential(this.b, this.w, x) : sparsePotential(this.b, this.w, x, this.pre);
+  }
+
+  /**
+   * Port: send a value on the axon (an activation message) at `tick`. A protocol neuron sends again
+   * while its earlier messages are still being delivered (the sends of a pattern nest), so each
+   * message is a new object: a later observer (the trace) still reads what was sent.
+   */
+  sendActivation(value: number, tick: number): void {
+    if (tick > this.lastTick) this.lastTick = tick;
+    this.axon.next({ kind: 'activation', tick, layer: this.layer, neuron: this.index, value });
+  }
+
+  /** Port: send an error message carrying `value`, with `pushed` (filled by the protocol) going back along the synapses. */
+  sendError(value: number, tick: number): void {
+    if (tick > this.lastTick) this.lastTick = tick;
+    if (this.pushed === null && !this.errors.observed) return;
+    this.errors.next({ kind: 'error', tick, layer: this.layer, neuron: this.index, value, pushed: this.pushed, pre: this.pre });
+  }
+
+  /** Port: the synapses' local update with postsynaptic term Δz (δw_ij = −η x_i Δz from the trace x_i). */
+  learn(Δz: number, tick: number): void {
+    if (tick > this.lastTick) this.lastTick = tick;
+    this.Δz = Δz;
+    this.learnLocally(tick);
+  }
+
+  /** Port (output neurons): ask the output role for Δy at a new output y (it answers through `delta`, telling the teacher nothing). */
+  reevaluate(y: number, tick: number): void {
+    this.role!.reevaluate(y, tick);
   }
 
   /** The local update δw_ij = −η x_i Δz_j: a dense neuron's synapses keep it until the batch boundary. */

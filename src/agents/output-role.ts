@@ -5,6 +5,8 @@
  *   mse                    Δy_j = y_j − t_j,  E_j = ½Δy_j²                     (mse-role.ts)
  *   softmax-cross-entropy  Δy_j = p_j − t_j,  E_j = −t_j log p_j, p by lateral messages (softmax-group.ts)
  * A role belongs to exactly one neuron; it holds that neuron's output state and nothing of its peers.
+ * Predictive coding asks again during inference (`reevaluate`): Δy_j at a new output y_j for the
+ * same target, handed to the neuron without reporting to the teacher (E is the free phase's).
  */
 import type { Observable } from 'rxjs';
 import type { Readout } from './messages.ts';
@@ -16,4 +18,6 @@ export interface OutputRole {
   attach(arrive: (Δy: number, tick: number) => void): void;
   /** The neuron's forward pass is done: y_j, sent at `tick`. */
   activated(y: number, tick: number): void;
+  /** Δy_j at a new output y_j (same pattern, same target), handed to the neuron; nothing reported. */
+  reevaluate(y: number, tick: number): void;
 }

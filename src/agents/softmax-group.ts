@@ -6,6 +6,8 @@
  * Meanwhile the teacher answers with t (tick L + 1). With both (tick L + 2):
  *   log p_j = y_j − lse,   p_j = e^(log p_j),   Δy_j = p_j − t_j,   E_j = −t_j log p_j  (0 where t_j = 0)
  * The max shift is nn/loss.ts's log-sum-exp, summed in the same order, so p and E agree bit for bit.
+ * Re-evaluation (predictive coding's inference) runs the two rounds again at a new y_j with the
+ * target already known, and reports nothing to the teacher.
  */
 import type { Observable } from 'rxjs';
 import { Axon } from './axon.ts';
@@ -23,7 +25,10 @@ export class SoftmaxMember implements OutputRole {
   private m = 0;
   private lse = 0;
   private t = 0;
+  private Δy = 0;
   private learn = false;
+  /** Whether this evaluation reports to the teacher (the free phase's does; a re-evaluation does not). */
+  private reporting = false;
   private round = 0;
   /** Messages still awaited before Δy can be formed: the normaliser and the teacher's nudge. */
   private waiting = 0;
@@ -49,11 +54,26 @@ export class SoftmaxMember implements OutputRole {
     this.y = y;
     this.round = 1;
     this.waiting = 2;
+    this.reporting = true;
+    this.tick = tick;
+    this.send(tick, y);
+  }
+
+  reevaluate(y: number, tick: number): void {
+    this.y = y;
+    this.round = 1;
+    this.waiting = 1; // the target is known: only the normaliser is awaited
+    this.reporting = false;
     this.tick = tick;
     this.send(tick, y);
   }
 
   private send(tick: number, value: number): void {
+    if (!this.reporting) {
+      // A re-evaluation can begin while this member's last message is still being delivered: send a new one.
+      this.lateral.next({ kind: 'lateral', tick, layer: this.layer, neuron: this.index, value });
+      return;
+    }
     this.message.tick = tick;
     this.message.value = value;
     this.lateral.next(this.message);
@@ -77,6 +97,11 @@ export class SoftmaxMember implements OutputRole {
   }
 
   private nudged(n: Nudge): void {
+    if (n.phase > 0) {
+      // The second nudge (symmetric merged): the same Δy_j again, nothing new to report.
+      if (this.learn) this.arrive(this.Δy, n.tick + 1);
+      return;
+    }
     this.t = n.values[this.index]!;
     this.learn = n.learn;
     this.join(n.tick + 1);
@@ -88,9 +113,12 @@ export class SoftmaxMember implements OutputRole {
     const logp = this.y - this.lse;
     const p = Math.exp(logp);
     const Δy = p - this.t;
-    this.report.prediction = p;
-    this.report.loss = this.t !== 0 ? -(this.t * logp) : 0;
-    this.readout.next(this.report);
+    this.Δy = Δy;
+    if (this.reporting) {
+      this.report.prediction = p;
+      this.report.loss = this.t !== 0 ? -(this.t * logp) : 0;
+      this.readout.next(this.report);
+    }
     if (this.learn) this.arrive(Δy, this.tick);
   }
 }

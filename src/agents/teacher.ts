@@ -2,6 +2,8 @@
  * The teacher: it watches the output volley (tick L) and answers each output neuron with its
  * target t_j (a nudge, tick L + 1), saying whether the pattern is learned or only evaluated. It
  * reads the output neurons' reports: prediction_j, and E = Σ_j E_j summed in j order (as nn/loss.ts).
+ * With `phases` = 2 (symmetric merged) it nudges a learned pattern a second time, one tick later,
+ * once the first nudge's effects have run their course: the outputs then move by −β.
  */
 import type { Observable } from 'rxjs';
 import { Axon } from './axon.ts';
@@ -17,9 +19,10 @@ export class Teacher {
   constructor(
     readonly size: number,
     output$: Observable<Volley>,
+    readonly phases = 1,
   ) {
     this.prediction = new Float64Array(size);
-    this.nudge = { tick: 0, values: new Float64Array(size), finite: true, learn: false };
+    this.nudge = { tick: 0, values: new Float64Array(size), finite: true, learn: false, phase: 0 };
     output$.subscribe((v) => this.answer(v));
   }
 
@@ -37,7 +40,13 @@ export class Teacher {
   private answer(v: Volley): void {
     this.E = 0;
     this.nudge.tick = v.tick + 1;
+    this.nudge.phase = 0;
     this.nudges.next(this.nudge);
+    if (this.phases > 1 && this.nudge.learn) {
+      this.nudge.tick = v.tick + 2;
+      this.nudge.phase = 1;
+      this.nudges.next(this.nudge);
+    }
   }
 
   private read(r: Readout): void {

@@ -4,12 +4,17 @@
  *
  *   input ─volley→ layer 1 neurons ─axons→ tract 1 ─volley→ layer 2 neurons … ─→ tract L ─→ teacher
  *   layer l neurons ─errors→ error tract l ─Δy volley→ layer l−1 neurons     (l ≥ 2)
- *   teacher ─nudges→ output roles (mse, or softmax members ─lateral→ group tract ─→ members) → output neurons
+ *     (DFA instead: output neurons ─errors→ direct tract of each hidden layer ─Δy volley→ that layer)
+ *   teacher ─nudges (two: symmetric merged)→ output roles (mse, or softmax members ─lateral→ group tract ─→ members) → output neurons
  *   conv: positions ─weight-updates→ kernel agent ─kernel broadcast→ positions
  *   engine ─batch boundary→ dense neurons and kernel agents
  *
  * Layer l here is layers[l] (0-based), as in Params. Dense after conv reads the conv layer's
  * neurons in (f, oy, ox) order: channel-major, as DESIGN §2.
+ *
+ * Fixed feedback weights (FA, DFA) are handed out once, each neuron its own copy of its part:
+ *   FA   neuron j of layer l ≥ 2: b_ij for each of its synapses (row j of B⁽ˡ⁾; conv: its taps of the filter's B kernel)
+ *   DFA  output neuron k: b_ki for every unit i of every hidden layer, laid end to end (row k of each B⁽ˡ⁾)
  */
 import { linearized, makeActivation } from '../nn/activation.ts';
 import type { NetworkOptions } from '../nn/network.ts';
@@ -17,6 +22,7 @@ import type { Params } from '../nn/params.ts';
 import { resolveLayers, type ConvSpec, type NetSpec, type ResolvedLayer } from '../nn/spec.ts';
 import { Axon } from './axon.ts';
 import type { Behaviour } from './behaviour.ts';
+import { DirectTract } from './direct-tract.ts';
 import { ErrorTract } from './error-tract.ts';
 import { KernelAgent } from './kernel-agent.ts';
 import type { BatchBoundary, Volley } from './messages.ts';
@@ -35,8 +41,10 @@ export interface CircuitLayer {
   /** Conv only: one kernel agent per filter. */
   readonly kernels: readonly KernelAgent[];
   readonly tract: Tract;
-  /** What this layer pushes back to the one below; null for the first layer. */
+  /** What this layer pushes back to the one below; null for the first layer (and under DFA). */
   readonly errorTract: ErrorTract | null;
+  /** DFA, hidden layers: what the output layer broadcasts to this one; else null. */
+  readonly directTract: DirectTract | null;
 }
 
 export interface Circuit {
@@ -73,9 +81,20 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
 
   const input = new Axon<Volley>();
   const batch = new Axon<BatchBoundary>();
+  const fixed = behaviour.fixedFeedback ?? null;
+  const direct = fixed !== null && fixed.direct;
   const tracts = resolved.map((_, l) => new Tract(outSize(l)));
-  const errorTracts = resolved.map((_, l) => (l === 0 ? null : new ErrorTract(inSize(l), outSize(l))));
-  const teacher = new Teacher(outSize(L - 1), tracts[L - 1]!.volleys);
+  const errorTracts = resolved.map((_, l) => (l === 0 || direct ? null : new ErrorTract(inSize(l), outSize(l))));
+  // DFA: hidden layer l takes its slice at offset Σ_{l' < l} n_l' of each output neuron's broadcast.
+  const offsets = resolved.map((_, l) => resolved.slice(0, l).reduce((a, __, k) => a + outSize(k), 0));
+  const directTracts = resolved.map((_, l) => (direct && l < L - 1 ? new DirectTract(outSize(l), outSize(L - 1), offsets[l]!) : null));
+  /** DFA: output unit k's broadcast weights, row k of every hidden layer's B. */
+  const broadcastWeights = (k: number): Float64Array => {
+    const rows = new Float64Array(offsets[L - 1]!);
+    for (let l = 0; l < L - 1; l++) rows.set(fixed!.matrices[l]!.subarray(k * outSize(l), (k + 1) * outSize(l)), offsets[l]!);
+    return rows;
+  };
+  const teacher = new Teacher(outSize(L - 1), tracts[L - 1]!.volleys, behaviour.nudges ?? 1);
 
   const m = outSize(L - 1);
   let roles: OutputRole[];
@@ -91,21 +110,25 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
   const layers: CircuitLayer[] = resolved.map((layer, l) => {
     const activation = makeActivation(options.linearizeRectifiers ? linearized(layer.activation) : layer.activation);
     const { weights, bias } = params.layers[l]!;
+    const pushes = direct ? l === L - 1 && L > 1 : l > 0;
+    const B = fixed !== null && !direct && l > 0 ? fixed.matrices[l]! : null; // FA: this layer's feedback matrix
     const shared = {
       layer: l,
       activation,
       behaviour,
-      pushes: l > 0,
+      pushes,
       forward$: l === 0 ? input : tracts[l - 1]!.volleys,
-      feedback$: l < L - 1 ? errorTracts[l + 1]!.volleys : null,
+      feedback$: l === L - 1 ? null : direct ? directTracts[l]!.volleys : errorTracts[l + 1]!.volleys,
     };
+    const feedback = (j: number, row: () => Float64Array): Float64Array | null => (B !== null ? row() : direct && pushes ? broadcastWeights(j) : null);
     const role = (j: number): OutputRole | null => (l === L - 1 ? roles[j]! : null);
     const neurons: Neuron[] = [];
     const kernels: KernelAgent[] = [];
     if (layer.type === 'dense') {
       const n = inSize(l);
       for (let j = 0; j < layer.units; j++) {
-        neurons.push(new Neuron({ ...shared, index: j, weights: weights.subarray(j * n, (j + 1) * n), bias: bias[j]!, pre: null, role: role(j), batch$: batch }));
+        const b = feedback(j, () => B!.subarray(j * n, (j + 1) * n));
+        neurons.push(new Neuron({ ...shared, index: j, weights: weights.subarray(j * n, (j + 1) * n), bias: bias[j]!, pre: null, feedback: b, role: role(j), batch$: batch }));
       }
     } else {
       const conv = layer as ResolvedLayer & ConvSpec;
@@ -119,19 +142,21 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
             const { pre, tap } = receptiveField(conv, oy, ox);
             const tied = Float64Array.from(tap, (k) => kernel.weights[k]!);
             const index = (f * OH + oy) * OW + ox;
-            positions.push(new PositionNeuron({ ...shared, index, weights: tied, bias: kernel.bias, pre, tap, role: role(index), kernel$: kernel.broadcast }));
+            const b = feedback(index, () => Float64Array.from(tap, (k) => B![f * size + k]!));
+            positions.push(new PositionNeuron({ ...shared, index, weights: tied, bias: kernel.bias, pre, tap, feedback: b, role: role(index), kernel$: kernel.broadcast }));
           }
         kernel.connect(positions.map((p) => p.updates));
         kernels.push(kernel);
         neurons.push(...positions);
       }
     }
-    return { spec: layer, neurons, kernels, tract: tracts[l]!, errorTract: errorTracts[l]! };
+    return { spec: layer, neurons, kernels, tract: tracts[l]!, errorTract: errorTracts[l]!, directTract: directTracts[l]! };
   });
 
   for (const layer of layers) {
     layer.tract.connect(layer.neurons.map((n) => n.axon));
     layer.errorTract?.connect(layer.neurons.map((n) => n.errors));
+    layer.directTract?.connect(layers[L - 1]!.neurons.map((n) => n.errors));
   }
   teacher.connect(roles.map((r) => r.readout));
   return { input, layers, teacher, roles, batch };

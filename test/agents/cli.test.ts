@@ -1,4 +1,4 @@
-/** The CLI runs the agents engine: `grad` and `train --engine agents` print what the matrix engine prints. */
+/** The CLI runs the agents engine: `grad --rule R` (every rule) and `train --engine agents` print what the matrix engine prints. */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,29 +26,42 @@ function expectJsonClose(a: unknown, b: unknown, path = ''): void {
 }
 
 describe('localprop with --engine agents', () => {
-  it('grad prints the matrix engine\'s loss, outputs and gradients (conv + dense net, softmax-CE)', async () => {
-    const netJson = {
-      input: [1, 6, 6],
-      layers: [
-        { type: 'conv', filters: 2, kernel: 3, stride: 2, padding: 1, activation: 'softplus' },
-        { type: 'dense', units: 4, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } },
-        { type: 'dense', units: 3, activation: 'identity' },
-      ],
-      loss: 'softmax-cross-entropy',
-    };
-    const spec = parseNetSpec(netJson);
-    const random = createRandom('cli');
-    writeFileSync(join(dir, 'net.json'), JSON.stringify(netJson));
-    writeFileSync(join(dir, 'params.json'), JSON.stringify(paramsToJSON(spec, initParams(spec, random))));
-    const inputs = Array.from({ length: 3 }, () => Array.from({ length: 36 }, () => random.uniform()));
-    writeFileSync(join(dir, 'data.json'), JSON.stringify({ inputs, targets: [[1, 0, 0], [0, 0, 1], [0, 1, 0]] }));
-    const args = ['grad', '--net', join(dir, 'net.json'), '--params', join(dir, 'params.json'), '--data', join(dir, 'data.json')];
-    const matrix = await runCli([...args, '--engine', 'matrix']);
-    const agents = await runCli([...args, '--engine', 'agents']);
-    expect(agents.code, agents.stderr).toBe(0);
-    expect(matrix.code, matrix.stderr).toBe(0);
-    expectJsonClose(JSON.parse(matrix.stdout), JSON.parse(agents.stdout));
-  });
+  const netJson = {
+    input: [1, 6, 6],
+    layers: [
+      { type: 'conv', filters: 2, kernel: 3, stride: 2, padding: 1, activation: 'softplus' },
+      { type: 'dense', units: 4, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } },
+      { type: 'dense', units: 3, activation: 'identity' },
+    ],
+    loss: 'softmax-cross-entropy',
+  };
+  const spec = parseNetSpec(netJson);
+  const random = createRandom('cli');
+  writeFileSync(join(dir, 'net.json'), JSON.stringify(netJson));
+  writeFileSync(join(dir, 'params.json'), JSON.stringify(paramsToJSON(spec, initParams(spec, random))));
+  const inputs = Array.from({ length: 3 }, () => Array.from({ length: 36 }, () => random.uniform()));
+  writeFileSync(join(dir, 'data.json'), JSON.stringify({ inputs, targets: [[1, 0, 0], [0, 0, 1], [0, 1, 0]] }));
+  const grad = ['grad', '--net', join(dir, 'net.json'), '--params', join(dir, 'params.json'), '--data', join(dir, 'data.json')];
+
+  const rules: string[][] = [
+    ['backprop'],
+    ['feedback-alignment'],
+    ['direct-feedback-alignment'],
+    ['merged', '--beta', '0.05'],
+    ['merged', '--beta', '0.2', '--symmetric'],
+    ['predictive-coding', '--steps', '4', '--gamma', '0.2'],
+    ['predictive-coding', '--zil'],
+  ];
+  for (const [rule, ...options] of rules) {
+    it(`grad --rule ${[rule, ...options].join(' ')} prints the matrix engine's loss, outputs and update (conv + dense net, softmax-CE)`, async () => {
+      const args = [...grad, '--rule', rule!, ...options];
+      const matrix = await runCli([...args, '--engine', 'matrix']);
+      const agents = await runCli([...args, '--engine', 'agents']);
+      expect(agents.code, agents.stderr).toBe(0);
+      expect(matrix.code, matrix.stderr).toBe(0);
+      expectJsonClose(JSON.parse(matrix.stdout), JSON.parse(agents.stdout));
+    });
+  }
 
   it('train on digits prints the same epochs and writes params equal to 1e-12', async () => {
     const args = (engine: string) => ['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits', '--epochs', '2', '--lr', '0.02', '--seed', '3', '--engine', engine, '--out', join(dir, `${engine}.params.json`)];
@@ -61,10 +74,14 @@ describe('localprop with --engine agents', () => {
     expectJsonClose(read('matrix'), read('agents'));
   });
 
-  it('a rule the agents engine does not have yet is bad input (exit 2, one line)', async () => {
-    const { code, stderr } = await runCli(['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits', '--epochs', '1', '--engine', 'agents', '--rule', 'feedback-alignment']);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/not built yet in the agents engine/);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
+  it('a rule option that cannot run is bad input in both engines: exit 2, the same one line', async () => {
+    const args = (engine: string) => [...grad, '--engine', engine, '--rule', 'predictive-coding', '--zil', '--steps', '1'];
+    const matrix = await runCli(args('matrix'));
+    const agents = await runCli(args('agents'));
+    expect(agents.code).toBe(2);
+    expect(agents.stdout).toBe('');
+    expect(agents.stderr).toMatch(/--zil needs 2 inference steps/);
+    expect(agents.stderr.trim().split('\n')).toHaveLength(1);
+    expect(agents.stderr).toBe(matrix.stderr);
   });
 });

@@ -1,108 +1,15 @@
 /**
  * The agents engine equals the matrix engine (DESIGN §1 invariant): random nets of every kind,
  * trained side by side from the same params on the same patterns; after every step every weight
- * and bias agrees to 1e-12, as do E, the predictions and the gradients.
+ * and bias agrees to 1e-12, as do E, the predictions and the gradients (nets.ts). The other rules: rules.test.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/core/random.ts';
-import type { ActivationSpec } from '../../src/nn/activation.ts';
 import { initParams } from '../../src/nn/params.ts';
-import { parseNetSpec, resolveLayers, type NetSpec } from '../../src/nn/spec.ts';
+import { parseNetSpec } from '../../src/nn/spec.ts';
 import { bothEngines, close, expectParamsClose, firstMismatch } from './compare.ts';
-
-const activation: fc.Arbitrary<ActivationSpec> = fc.oneof(
-  fc.constantFrom<ActivationSpec>({ name: 'identity' }, { name: 'relu' }, { name: 'softplus' }, { name: 'logistic' }),
-  fc.record({ a: fc.double({ min: 0.5, max: 2, noNaN: true }), b: fc.double({ min: 0.2, max: 1.5, noNaN: true }) }).map(({ a, b }): ActivationSpec => ({ name: 'tanh', a, b })),
-);
-const loss = fc.constantFrom('mse' as const, 'softmax-cross-entropy' as const);
-
-/** Softmax-CE needs an identity last layer. */
-function finish(spec: NetSpec): NetSpec {
-  if (spec.loss === 'softmax-cross-entropy') spec.layers[spec.layers.length - 1]!.activation = { name: 'identity' };
-  return parseNetSpec(spec);
-}
-
-const denseNet = fc
-  .record({
-    input: fc.integer({ min: 1, max: 12 }),
-    layers: fc.array(fc.record({ units: fc.integer({ min: 1, max: 12 }), activation }), { minLength: 1, maxLength: 4 }),
-    loss,
-  })
-  .map(({ input, layers, loss }) => finish({ input: [input], layers: layers.map((l) => ({ type: 'dense' as const, ...l })), loss }));
-
-/** 1–2 conv layers (stride 1–2, padding 0–1) that fit their input, then 0–2 dense layers. */
-const convNet = fc
-  .record({
-    channels: fc.integer({ min: 1, max: 3 }),
-    height: fc.integer({ min: 2, max: 7 }),
-    width: fc.integer({ min: 2, max: 7 }),
-    convs: fc.array(
-      fc.record({ filters: fc.integer({ min: 1, max: 4 }), kernel: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), padding: fc.integer({ min: 0, max: 1 }), activation }),
-      { minLength: 1, maxLength: 2 },
-    ),
-    dense: fc.array(fc.record({ units: fc.integer({ min: 1, max: 8 }), activation }), { minLength: 0, maxLength: 2 }),
-    loss,
-  })
-  .map(({ channels, height, width, convs, dense, loss }) => {
-    let [h, w] = [height, width];
-    const layers: NetSpec['layers'] = [];
-    for (const c of convs) {
-      const kernel = Math.min(c.kernel, h + 2 * c.padding, w + 2 * c.padding);
-      layers.push({ type: 'conv', ...c, kernel });
-      h = Math.floor((h + 2 * c.padding - kernel) / c.stride) + 1;
-      w = Math.floor((w + 2 * c.padding - kernel) / c.stride) + 1;
-    }
-    for (const d of dense) layers.push({ type: 'dense', ...d });
-    return finish({ input: [channels, height, width], layers, loss });
-  });
-
-const run = fc.record({
-  seed: fc.integer(),
-  batch: fc.integer({ min: 1, max: 3 }),
-  steps: fc.integer({ min: 2, max: 4 }),
-  η: fc.double({ min: 0.01, max: 0.5, noNaN: true }),
-  linearizeRectifiers: fc.boolean(),
-});
-
-/** Train both engines side by side; every E, prediction, weight and bias must agree after every step. */
-function trainSideBySide(spec: NetSpec, r: { seed: number; batch: number; steps: number; η: number; linearizeRectifiers: boolean }): void {
-  const random = createRandom(r.seed);
-  const params = initParams(spec, random.derive('init'));
-  for (const l of params.layers) for (let k = 0; k < l.bias.length; k++) l.bias[k] = 0.5 * random.normal(); // non-zero biases
-  const { matrix, agents } = bothEngines(spec, params, { linearizeRectifiers: r.linearizeRectifiers });
-  const layers = resolveLayers(spec);
-  const n = layers[0]!.inShape.reduce((a, b) => a * b, 1);
-  const m = layers[layers.length - 1]!.outShape.reduce((a, b) => a * b, 1);
-  const pattern = (): { x: Float64Array; t: Float64Array } => {
-    const x = Float64Array.from({ length: n }, () => random.normal());
-    const t = new Float64Array(m);
-    if (spec.loss === 'softmax-cross-entropy') t[random.int(m)] = 1;
-    else for (let j = 0; j < m; j++) t[j] = random.normal();
-    return { x, t };
-  };
-  for (let s = 1; s <= r.steps; s++) {
-    for (let p = 0; p < r.batch; p++) {
-      const { x, t } = pattern();
-      const Em = matrix.learn(x, t);
-      const Ea = agents.learn(x, t);
-      expect(close(Em, Ea), `E at step ${s}: ${Em} vs ${Ea}`).toBe(true);
-      expect(firstMismatch(matrix.prediction, agents.prediction), `prediction at step ${s}`).toBeNull();
-    }
-    matrix.step(r.η);
-    agents.step(r.η);
-    expectParamsClose(matrix.snapshot(), agents.snapshot(), `after step ${s}`);
-  }
-  // Held-out evaluation and the gradient of a small batch, weights unchanged by either.
-  const batch = [pattern(), pattern()];
-  for (const { x, t } of batch) expect(close(matrix.evaluate(x, t), agents.evaluate(x, t))).toBe(true);
-  const gm = matrix.gradient(batch.map((b) => b.x), batch.map((b) => b.t));
-  const ga = agents.gradient(batch.map((b) => b.x), batch.map((b) => b.t));
-  expect(close(gm.loss, ga.loss), `gradient loss ${gm.loss} vs ${ga.loss}`).toBe(true);
-  gm.outputs.forEach((o, p) => expect(firstMismatch(o, ga.outputs[p]!), `gradient outputs ${p}`).toBeNull());
-  expectParamsClose(gm.gradients, ga.gradients, 'gradients');
-  expectParamsClose(matrix.snapshot(), agents.snapshot(), 'after gradient()');
-}
+import { convNet, denseNet, run, trainSideBySide } from './nets.ts';
 
 describe('agents engine ≡ matrix engine (backprop)', () => {
   it('dense nets: depth 1–4, widths 1–12, every activation, both losses, batch 1–3', () => {

@@ -1,12 +1,14 @@
 /**
  * Locality (DESIGN §4): a neuron owns its incoming synapses and its state, and nothing else. It
  * holds no reference to another neuron, a kernel agent, the teacher or the engine, and no weight
- * array but its own; its weights are its own copy. It reaches the rest only through streams.
+ * array but its own; its weights (and fixed feedback weights, FA/DFA) are its own copies. It reaches
+ * the rest only through streams. Checked for every rule.
  */
 import { Observable, Subscriber } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { AgentsEngine, ErrorTract, KernelAgent, Neuron, Teacher, Tract } from '../../src/agents/index.ts';
 import { createRandom } from '../../src/core/random.ts';
+import type { RuleOptions } from '../../src/nn/engine.ts';
 import { initParams } from '../../src/nn/params.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 
@@ -41,12 +43,21 @@ function reachable(root: object): unknown[] {
   return [...seen];
 }
 
-describe('locality', () => {
+const RULES: RuleOptions[] = [
+  { rule: 'backprop' },
+  { rule: 'feedback-alignment' },
+  { rule: 'direct-feedback-alignment' },
+  { rule: 'merged', symmetric: true },
+  { rule: 'predictive-coding', steps: 3 },
+];
+
+describe.each(RULES)('locality ($rule)', (rule) => {
   const params = initParams(spec, createRandom('locality'));
-  const engine = new AgentsEngine(spec, params, { rule: 'backprop' });
+  const engine = new AgentsEngine(spec, params, rule);
   engine.learn(Float64Array.from({ length: 72 }, (_, k) => Math.sin(k)), [0, 1, 0, 0]);
   const neurons = engine.circuit.layers.flatMap((l) => [...l.neurons]);
   const kernels = engine.circuit.layers.flatMap((l) => [...l.kernels]);
+  const feedbackArrays = new Set<ArrayBufferLike>(neurons.flatMap((n) => (n.feedback === null ? [] : [n.feedback.buffer])));
   const weightArrays = new Set<ArrayBufferLike>([...neurons.map((n) => n.w.buffer), ...kernels.map((k) => k.weights.buffer), ...params.layers.map((l) => l.weights.buffer)]);
 
   it('a neuron reaches no other agent and no weights but its own, except through streams', () => {
@@ -58,17 +69,20 @@ describe('locality', () => {
         if (ArrayBuffer.isView(v)) {
           const buffer = (v as Float64Array).buffer;
           if (weightArrays.has(buffer)) expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches weights not its own`).toBe(neuron.w.buffer);
+          if (feedbackArrays.has(buffer)) expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches feedback weights not its own`).toBe(neuron.feedback?.buffer);
         }
       }
     }
   });
 
-  it('its weights are its own: a buffer of exactly its fan-in, shared with no one', () => {
+  it('its weights are its own: a buffer of exactly its fan-in, shared with no one (fixed feedback weights too)', () => {
     const buffers = new Set<ArrayBufferLike>();
     for (const neuron of neurons) {
-      expect(neuron.w.buffer.byteLength).toBe(neuron.w.byteLength);
-      expect(buffers.has(neuron.w.buffer)).toBe(false);
-      buffers.add(neuron.w.buffer);
+      for (const own of neuron.feedback === null ? [neuron.w] : [neuron.w, neuron.feedback]) {
+        expect(own.buffer.byteLength).toBe(own.byteLength);
+        expect(buffers.has(own.buffer)).toBe(false);
+        buffers.add(own.buffer);
+      }
     }
     const first = engine.circuit.layers[1]!.neurons[0]!;
     expect(first.w.length).toBe(3 * 3 * 3); // fan-in: the conv layer's 3 filters × 3 × 3 positions

@@ -2,6 +2,7 @@
  * Virtual time and the trace (DESIGN §4): on a 2-2-1 net the output neuron carries its
  * activation at one tick and its error at a later one, and every weight update happens at the
  * tick its neuron's error arrives. The weight-update stream carries x_i·Δz_j per synapse.
+ * The merged rule: the teacher's nudge, the output's state change, and that change fed back.
  */
 import { describe, expect, it } from 'vitest';
 import { AgentsEngine, type TraceRecord } from '../../src/agents/index.ts';
@@ -148,6 +149,74 @@ describe('virtual time on a 2-2-1 net', () => {
     for (const l of [0, 1]) {
       g.layers[l]!.weights.forEach((v, k) => expect(close(v, sums[l]![k]!), `layer ${l} weight ${k}`).toBe(true));
       g.layers[l]!.bias.forEach((v, k) => expect(close(v, biases[l]![k]!), `layer ${l} bias ${k}`).toBe(true));
+    }
+  });
+});
+
+describe('virtual time of the merged rule on a 2-2-1 net', () => {
+  const x = Float64Array.of(1, -2);
+  const t = 0.5;
+  const β = 0.5;
+  const g = Math.tanh; // the hidden layer's activation (a = b = 1)
+  const z = [0, 1].map((j) => params221.layers[0]!.bias[j]! + params221.layers[0]!.weights[2 * j]! * x[0]! + params221.layers[0]!.weights[2 * j + 1]! * x[1]!);
+  const w = params221.layers[1]!.weights;
+
+  /** One learned pattern; the trace's records. */
+  function learn(symmetric: boolean): TraceRecord[] {
+    const engine = new AgentsEngine(spec221, params221, { rule: 'merged', beta: β, symmetric });
+    const trace = engine.trace();
+    engine.learn(x, [t]);
+    const records = trace.records;
+    expect(engine.now).toBeGreaterThan(Math.max(...records.map((r) => r.tick)));
+    return records;
+  }
+
+  it('one-sided: the nudge at tick 3, the output\'s state change at 4, fed back to the hidden neurons at 5', () => {
+    const records = learn(false);
+    const [y] = find(records, 'activation', 1, 0);
+    expect(y!.tick).toBe(2);
+    expect(find(records, 'nudge', 1, 0)).toMatchObject([{ tick: 3, value: t }]);
+    // The output's one state variable moves from y to v = g(z − β·(y − t)) (identity g): the change c = v − y.
+    const [out] = find(records, 'error', 1, 0);
+    expect(out!.tick).toBe(4);
+    const c = y!.value - β * (y!.value - t) - y!.value;
+    expect(close(out!.value, c)).toBe(true);
+    for (const j of [0, 1]) {
+      // Hidden j hears w_j·c one hop later and re-evaluates its own nonlinearity on the shifted potential.
+      const [hidden] = find(records, 'error', 0, j);
+      expect(hidden!.tick).toBe(5);
+      const cj = g(z[j]! + w[j]! * c) - g(z[j]!);
+      expect(close(hidden!.value, cj)).toBe(true);
+      expect(Math.abs(hidden!.value - (1 - g(z[j]!) ** 2) * w[j]! * c)).toBeGreaterThan(1e-6); // not linearised
+    }
+    // Each synapse updates at its neuron's change, from its presynaptic trace × (y − v)/β.
+    for (const u of records.filter((r) => r.kind === 'weight-update')) {
+      const [own] = find(records, 'error', u.layer, u.neuron);
+      expect(u.tick).toBe(own!.tick);
+      const pre = u.pre === -1 ? 1 : find(records, 'activation', u.layer - 1, u.pre!)[0]!.value;
+      expect(close(u.value, pre * (-own!.value / β))).toBe(true);
+    }
+  });
+
+  it('symmetric: a second nudge one tick later (−β); each neuron learns when its second change is in', () => {
+    const records = learn(true);
+    expect(find(records, 'nudge', 1, 0).map((r) => r.tick)).toEqual([3, 4]);
+    const [y] = find(records, 'activation', 1, 0);
+    const [plus, minus] = find(records, 'error', 1, 0);
+    expect([plus!.tick, minus!.tick]).toEqual([4, 5]);
+    expect(close(plus!.value, -β * (y!.value - t))).toBe(true);
+    expect(close(minus!.value, β * (y!.value - t))).toBe(true);
+    for (const j of [0, 1]) {
+      const changes = find(records, 'error', 0, j);
+      expect(changes.map((r) => r.tick)).toEqual([5, 6]);
+      expect(close(changes[0]!.value, g(z[j]! + w[j]! * plus!.value) - g(z[j]!))).toBe(true);
+      expect(close(changes[1]!.value, g(z[j]! + w[j]! * minus!.value) - g(z[j]!))).toBe(true);
+    }
+    for (const u of records.filter((r) => r.kind === 'weight-update')) {
+      const [c1, c2] = find(records, 'error', u.layer, u.neuron);
+      expect(u.tick).toBe(c2!.tick);
+      const pre = u.pre === -1 ? 1 : find(records, 'activation', u.layer - 1, u.pre!)[0]!.value;
+      expect(close(u.value, pre * ((c2!.value - c1!.value) / (2 * β)))).toBe(true);
     }
   });
 });
