@@ -5,41 +5,24 @@
  * matrix form's order):
  *   Δy_i = Σ_k b_ki Δz_k
  * When all n_L output neurons have sent, it hands the Δy volley to its hidden layer as one message.
+ * It is an ErrorTract that reads a slice of each message instead of one value per synapse.
  */
-import type { Observable } from 'rxjs';
-import { Axon } from './axon.ts';
-import type { ErrorSignal, Volley } from './messages.ts';
+import { ErrorTract } from './error-tract.ts';
+import type { ErrorSignal } from './messages.ts';
 
-export class DirectTract {
-  readonly volleys = new Axon<Volley>();
-  private readonly Δy: Float64Array;
-  private arrived = 0;
-  private readonly volley: Volley;
-
+export class DirectTract extends ErrorTract {
   /** `size` hidden units receive from `senders` output neurons, at `offset` in each sender's message. */
   constructor(
-    readonly size: number,
-    readonly senders: number,
+    size: number,
+    senders: number,
     readonly offset: number,
   ) {
-    this.Δy = new Float64Array(size);
-    this.volley = { tick: 0, values: this.Δy, finite: true };
+    super(size, senders);
   }
 
-  connect(outputErrorAxons: readonly Observable<ErrorSignal>[]): void {
-    if (outputErrorAxons.length !== this.senders) throw new Error(`direct tract of ${this.senders} senders connected to ${outputErrorAxons.length}`);
-    for (const axon of outputErrorAxons) axon.subscribe((s) => this.receive(s));
-  }
-
-  private receive(s: ErrorSignal): void {
-    const Δy = this.Δy;
-    if (this.arrived === 0) Δy.fill(0);
+  protected override gather(s: ErrorSignal, Δy: Float64Array): void {
     const pushed = s.pushed!;
     const o = this.offset;
     for (let i = 0; i < Δy.length; i++) Δy[i] += pushed[o + i]!;
-    if (++this.arrived < this.senders) return;
-    this.arrived = 0;
-    this.volley.tick = s.tick;
-    this.volleys.next(this.volley);
   }
 }

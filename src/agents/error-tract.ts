@@ -26,20 +26,24 @@ export class ErrorTract {
   }
 
   connect(errorAxons: readonly Observable<ErrorSignal>[]): void {
-    if (errorAxons.length !== this.senders) throw new Error(`error tract of ${this.senders} senders connected to ${errorAxons.length}`);
+    if (errorAxons.length !== this.senders) throw new Error(`${this.constructor.name} of ${this.senders} senders connected to ${errorAxons.length}`);
     for (const axon of errorAxons) axon.subscribe((s) => this.receive(s));
   }
 
   private receive(s: ErrorSignal): void {
-    const Δy = this.Δy;
-    if (this.arrived === 0) Δy.fill(0);
-    const pushed = s.pushed!;
-    const pre = s.pre;
-    if (pre === null) for (let i = 0; i < pushed.length; i++) Δy[i] += pushed[i]!;
-    else for (let t = 0; t < pushed.length; t++) Δy[pre[t]!] += pushed[t]!;
+    if (this.arrived === 0) this.Δy.fill(0);
+    this.gather(s, this.Δy);
     if (++this.arrived < this.senders) return;
     this.arrived = 0;
     this.volley.tick = s.tick;
     this.volleys.next(this.volley);
+  }
+
+  /** Add one sender's message into Δy: each synapse's value onto its presynaptic fibre. */
+  protected gather(s: ErrorSignal, Δy: Float64Array): void {
+    const pushed = s.pushed!;
+    const pre = s.pre;
+    if (pre === null) for (let i = 0; i < pushed.length; i++) Δy[i] += pushed[i]!;
+    else for (let t = 0; t < pushed.length; t++) Δy[pre[t]!] += pushed[t]!;
   }
 }
