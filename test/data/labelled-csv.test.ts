@@ -3,20 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/core/errors.ts';
 import { readDataFile } from '../../src/data/data-file.ts';
 import { parseLabelledCsv } from '../../src/data/labelled-csv.ts';
 import { parseJsonText } from '../../src/data/datasets.ts';
+import { inputErrorMessage } from '../helpers/input-error.ts';
 
-const messageOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an InputError');
-};
 
 describe('labelled CSV data files', () => {
   it('takes features as they are and one-hots the last column to the net\'s output size', () => {
@@ -26,14 +17,14 @@ describe('labelled CSV data files', () => {
   });
 
   it('names file:line for a short row, a non-number, and a label that is not a class', () => {
-    expect(messageOf(() => parseLabelledCsv('1,2,3,0\n1,2,0\n', 'f.csv', 3, 2))).toBe('f.csv:2: expected 4 columns (3 inputs for the net, then the label), found 3');
-    expect(messageOf(() => parseLabelledCsv('1,2,3,0\n\n1,x,3,0\n', 'f.csv', 3, 2))).toBe('f.csv:3: column 2 is "x", not a finite number');
-    expect(messageOf(() => parseLabelledCsv('1,,3,0\n', 'f.csv', 3, 2))).toBe('f.csv:1: column 2 is "", not a finite number');
-    expect(messageOf(() => parseLabelledCsv('0x10,1,3,0\n', 'f.csv', 3, 2))).toMatch(/^f\.csv:1: column 1 is "0x10"/);
-    expect(messageOf(() => parseLabelledCsv('1,2,1e999,0\n', 'f.csv', 3, 2))).toMatch(/^f\.csv:1: column 3 is "1e999", not a finite number/);
-    expect(messageOf(() => parseLabelledCsv('1,2,3,0\n1,2,3,2\n', 'f.csv', 3, 2))).toMatch(/^f\.csv:2: label 2 \(last column\) is not a class 0\.\.1/);
-    expect(messageOf(() => parseLabelledCsv('1,2,3,0.5\n', 'f.csv', 3, 2))).toMatch(/^f\.csv:1: label 0\.5/);
-    expect(messageOf(() => parseLabelledCsv('\n\n', 'f.csv', 3, 2))).toBe('f.csv: no data rows');
+    expect(inputErrorMessage(() => parseLabelledCsv('1,2,3,0\n1,2,0\n', 'f.csv', 3, 2))).toBe('f.csv:2: expected 4 columns (3 inputs for the net, then the label), found 3');
+    expect(inputErrorMessage(() => parseLabelledCsv('1,2,3,0\n\n1,x,3,0\n', 'f.csv', 3, 2))).toBe('f.csv:3: column 2 is "x", not a finite number');
+    expect(inputErrorMessage(() => parseLabelledCsv('1,,3,0\n', 'f.csv', 3, 2))).toBe('f.csv:1: column 2 is "", not a finite number');
+    expect(inputErrorMessage(() => parseLabelledCsv('0x10,1,3,0\n', 'f.csv', 3, 2))).toMatch(/^f\.csv:1: column 1 is "0x10"/);
+    expect(inputErrorMessage(() => parseLabelledCsv('1,2,1e999,0\n', 'f.csv', 3, 2))).toMatch(/^f\.csv:1: column 3 is "1e999", not a finite number/);
+    expect(inputErrorMessage(() => parseLabelledCsv('1,2,3,0\n1,2,3,2\n', 'f.csv', 3, 2))).toMatch(/^f\.csv:2: label 2 \(last column\) is not a class 0\.\.1/);
+    expect(inputErrorMessage(() => parseLabelledCsv('1,2,3,0.5\n', 'f.csv', 3, 2))).toMatch(/^f\.csv:1: label 0\.5/);
+    expect(inputErrorMessage(() => parseLabelledCsv('\n\n', 'f.csv', 3, 2))).toBe('f.csv: no data rows');
   });
 
   it('reads .csv and .csv.gz as CSV and anything else as a JSON batch', () => {
@@ -46,17 +37,17 @@ describe('labelled CSV data files', () => {
       expect([Array.from(d.inputs[0]!), Array.from(d.targets[0]!)]).toEqual([[1, 2], [0, 1]]);
     }
     writeFileSync(join(dir, 'trunc.csv.gz'), gzipSync('1,2,1\n'.repeat(100)).subarray(0, 20));
-    expect(messageOf(() => readDataFile(join(dir, 'trunc.csv.gz'), 2, 2))).toMatch(/trunc\.csv\.gz: corrupt or truncated gzip data/);
+    expect(inputErrorMessage(() => readDataFile(join(dir, 'trunc.csv.gz'), 2, 2))).toMatch(/trunc\.csv\.gz: corrupt or truncated gzip data/);
   });
 });
 
 describe('malformed JSON', () => {
   it('names the file and the line and column, on one line, without echoing the text', () => {
-    const m = messageOf(() => parseJsonText('{\n  "a": 1,\n  }', 'net.json'));
+    const m = inputErrorMessage(() => parseJsonText('{\n  "a": 1,\n  }', 'net.json'));
     expect(m).toMatch(/^net\.json: malformed JSON \(.* at line 3, column 3\)$/);
-    const n = messageOf(() => parseJsonText('[1,\n2,\nfoo]', 'b.json'));
+    const n = inputErrorMessage(() => parseJsonText('[1,\n2,\nfoo]', 'b.json'));
     expect(n).toMatch(/^b\.json: malformed JSON \(Unexpected token/);
     expect(n).not.toContain('\n');
-    expect(messageOf(() => parseJsonText('\u0000\n', 'c.json'))).not.toMatch(/[\u0000-\u001f]/);
+    expect(inputErrorMessage(() => parseJsonText('\u0000\n', 'c.json'))).not.toMatch(/[\u0000-\u001f]/);
   });
 });

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/core/errors.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { encodeIdx, readIdx } from '../../src/data/idx.ts';
 import { DEFAULT_DATA_DIRS, loadIdxDataset, loadIdxPair, resolveDataDir } from '../../src/data/mnist.ts';
+import { inputErrorMessage } from '../helpers/input-error.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'localprop-mnist-'));
 
@@ -21,15 +21,6 @@ function makeFolder(name: string, n: number, gzip: boolean, part: 'train' | 't10
   return dir;
 }
 
-const messageOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an InputError');
-};
 
 describe('MNIST-format loader', () => {
   it('normalises pixels to p/255 exactly, one-hot labels, shape [1, rows, cols]', () => {
@@ -68,7 +59,7 @@ describe('MNIST-format loader', () => {
 
   it('a missing folder says where it looked, all three places, and how to install', () => {
     const env = { LOCALPROP_DATA: join(root, 'nowhere') };
-    const m = messageOf(() => loadIdxDataset('fashion-mnist', 'train', { env }));
+    const m = inputErrorMessage(() => loadIdxDataset('fashion-mnist', 'train', { env }));
     expect(m).toContain(`folder ${join(root, 'nowhere')} (from LOCALPROP_DATA) does not exist`);
     expect(m).toContain('--data-dir DIR');
     expect(m).toContain(`$LOCALPROP_DATA (${join(root, 'nowhere')})`);
@@ -76,7 +67,7 @@ describe('MNIST-format loader', () => {
     expect(m).toContain('apt-get install dataset-fashion-mnist');
     // A folder with the training files only: the test files are named.
     const dir = makeFolder('train-only', 5, true);
-    expect(messageOf(() => loadIdxDataset('fashion-mnist', 'test', { dataDir: dir }))).toContain('has no t10k-images-idx3-ubyte[.gz] or t10k-labels-idx1-ubyte[.gz]');
+    expect(inputErrorMessage(() => loadIdxDataset('fashion-mnist', 'test', { dataDir: dir }))).toContain('has no t10k-images-idx3-ubyte[.gz] or t10k-labels-idx1-ubyte[.gz]');
   });
 
   it('rejects labels that disagree with the images in count or range', () => {
@@ -85,9 +76,9 @@ describe('MNIST-format loader', () => {
     writeFileSync(join(dir, 'img'), encodeIdx([4, 2, 2], new Uint8Array(16)));
     writeFileSync(join(dir, 'lab3'), encodeIdx([3], Uint8Array.from([0, 1, 2])));
     writeFileSync(join(dir, 'lab4'), encodeIdx([4], Uint8Array.from([0, 1, 12, 2])));
-    expect(messageOf(() => loadIdxPair(join(dir, 'img'), join(dir, 'lab3')))).toMatch(/lab3: 3 labels, but .*img has 4 images/);
-    expect(messageOf(() => loadIdxPair(join(dir, 'img'), join(dir, 'lab4')))).toMatch(/lab4: label 2 is 12, not a class 0\.\.9/);
-    expect(messageOf(() => loadIdxPair(join(dir, 'lab3'), join(dir, 'lab3')))).toMatch(/expected images of shape \[N, rows, cols\], got \[3\]/);
+    expect(inputErrorMessage(() => loadIdxPair(join(dir, 'img'), join(dir, 'lab3')))).toMatch(/lab3: 3 labels, but .*img has 4 images/);
+    expect(inputErrorMessage(() => loadIdxPair(join(dir, 'img'), join(dir, 'lab4')))).toMatch(/lab4: label 2 is 12, not a class 0\.\.9/);
+    expect(inputErrorMessage(() => loadIdxPair(join(dir, 'lab3'), join(dir, 'lab3')))).toMatch(/expected images of shape \[N, rows, cols\], got \[3\]/);
   });
 });
 
