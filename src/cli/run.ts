@@ -28,7 +28,7 @@ export function selectExperiments(names: string[], files: ExperimentFile[] = lis
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run experiments (all by default, in reading order), write results/<experiment>/ (data.json, charts as .vl.json, .svg, .png) and results/index.html, and print the report\'s path')
+    .description('run experiments (all by default, in reading order), write results/<experiment>/ (data.json, charts as .vl.json, .svg, .png) and results/index.html, and print the report\'s path. Ctrl-C stops when the running experiment\'s computation ends, without writing it; the folders of the experiments that finished, and earlier results of the rest, stay; exit code 130')
     .argument('[experiments...]', 'experiment names (see `localprop list`)')
     .option('--quick', 'the quick budget (default)')
     .option('--full', 'the full budget')

@@ -130,7 +130,7 @@ export async function runExperiments(experiments: { experiment: Experiment; file
   let interrupted = false;
   const onInterrupt = (): void => {
     interrupted = true;
-    process.stderr.write('\nlocalprop: interrupt received; stopping after the current step (Ctrl-C again to stop at once)\n');
+    if (!options.quiet) process.stderr.write('\nlocalprop: interrupt received; stopping after the current step (Ctrl-C again to stop at once)\n');
   };
   process.once('SIGINT', onInterrupt);
   const finished: string[] = [];
