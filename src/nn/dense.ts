@@ -45,7 +45,7 @@ export class Dense implements Layer {
   accumulateGradient(x: Float64Array, Δz: Float64Array, gw: Float64Array, gb: Float64Array): void {
     for (let j = 0; j < this.outSize; j++) gb[j] += Δz[j]!; // the virtual input x_0 = 1
     const c = rowsTouched(Δz, x, this.rows);
-    addOuterProduct(gw, x, Δz, this.rows, c, this.inSize);
+    addScaledOuterProduct(gw, 1, x, Δz, this.rows, c, this.inSize);
   }
 
   /**
@@ -56,7 +56,7 @@ export class Dense implements Layer {
   rankOneStep(x: Float64Array, Δz: Float64Array, s: number): void {
     for (let j = 0; j < this.outSize; j++) this.b[j] -= s * Δz[j]!;
     const c = rowsTouched(Δz, x, this.rows);
-    subtractScaledOuterProduct(this.w, s, x, Δz, this.rows, c, this.inSize);
+    addScaledOuterProduct(this.w, -s, x, Δz, this.rows, c, this.inSize);
   }
 
   pushError(Δz: Float64Array, Δx: Float64Array, via: Float64Array = this.w): void {
@@ -156,10 +156,12 @@ export function rowsTouched(Δz: Float64Array, x: Float64Array, rows: Int32Array
 }
 
 /**
- * gw_ij += x_i Δz_j on the listed rows (n columns each), four rows at a time so that each x_i is
- * loaded once for four rows. Every weight gets one add, as in the plain loop.
+ * a_ij += s · (x_i Δz_j) on the listed rows (n columns each), four rows at a time so that each
+ * x_i is loaded once for four rows. Every entry gets one add, as in the plain loop. With s = 1 it
+ * accumulates a gradient (1 · v = v exactly); with s = −η it is the essay's update into W
+ * (w + (−η)·v = w − η·v exactly).
  */
-export function addOuterProduct(gw: Float64Array, x: Float64Array, Δz: Float64Array, rows: Int32Array, c: number, n: number): void {
+export function addScaledOuterProduct(a: Float64Array, s: number, x: Float64Array, Δz: Float64Array, rows: Int32Array, c: number, n: number): void {
   let k = 0;
   for (; k + 4 <= c; k += 4) {
     const j0 = rows[k]!, j1 = rows[k + 1]!, j2 = rows[k + 2]!, j3 = rows[k + 3]!;
@@ -167,35 +169,14 @@ export function addOuterProduct(gw: Float64Array, x: Float64Array, Δz: Float64A
     const Δz0 = Δz[j0]!, Δz1 = Δz[j1]!, Δz2 = Δz[j2]!, Δz3 = Δz[j3]!;
     for (let i = 0; i < n; i++) {
       const xi = x[i]!;
-      gw[r0 + i] += xi * Δz0;
-      gw[r1 + i] += xi * Δz1;
-      gw[r2 + i] += xi * Δz2;
-      gw[r3 + i] += xi * Δz3;
+      a[r0 + i] += s * (xi * Δz0);
+      a[r1 + i] += s * (xi * Δz1);
+      a[r2 + i] += s * (xi * Δz2);
+      a[r3 + i] += s * (xi * Δz3);
     }
   }
   for (; k < c; k++) {
     const j = rows[k]!, row = j * n, Δzj = Δz[j]!;
-    for (let i = 0; i < n; i++) gw[row + i] += x[i]! * Δzj;
-  }
-}
-
-/** w_ij −= s · (x_i Δz_j) on the listed rows, four rows at a time (as addOuterProduct). */
-export function subtractScaledOuterProduct(w: Float64Array, s: number, x: Float64Array, Δz: Float64Array, rows: Int32Array, c: number, n: number): void {
-  let k = 0;
-  for (; k + 4 <= c; k += 4) {
-    const j0 = rows[k]!, j1 = rows[k + 1]!, j2 = rows[k + 2]!, j3 = rows[k + 3]!;
-    const r0 = j0 * n, r1 = j1 * n, r2 = j2 * n, r3 = j3 * n;
-    const Δz0 = Δz[j0]!, Δz1 = Δz[j1]!, Δz2 = Δz[j2]!, Δz3 = Δz[j3]!;
-    for (let i = 0; i < n; i++) {
-      const xi = x[i]!;
-      w[r0 + i] -= s * (xi * Δz0);
-      w[r1 + i] -= s * (xi * Δz1);
-      w[r2 + i] -= s * (xi * Δz2);
-      w[r3 + i] -= s * (xi * Δz3);
-    }
-  }
-  for (; k < c; k++) {
-    const j = rows[k]!, row = j * n, Δzj = Δz[j]!;
-    for (let i = 0; i < n; i++) w[row + i] -= s * (x[i]! * Δzj);
+    for (let i = 0; i < n; i++) a[row + i] += s * (x[i]! * Δzj);
   }
 }
