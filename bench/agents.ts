@@ -19,6 +19,7 @@ import { MatrixEngine } from '../src/engines/matrix-engine.ts';
 import type { Engine } from '../src/nn/engine.ts';
 import { initParams } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
+import { median } from '../src/report/stats.ts';
 import { createMatrixRule } from '../src/rules/index.ts';
 
 export interface AgentsBenchRow {
@@ -46,11 +47,6 @@ const net = (input: number, hidden: number, out: number): NetSpec =>
     ],
     loss: 'softmax-cross-entropy',
   });
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 /** CPU µs per pattern (user + system: on a shared machine, time waiting for a core is not counted) for one pass of learn + step. */
 function pass(engine: Engine, inputs: Float64Array[], targets: Float64Array[]): number {

@@ -1,12 +1,14 @@
 /**
  * The benchmark's data: the first n patterns of Fashion-MNIST's training set when the IDX files
  * are on this machine, else n seeded random patterns of the same shape (784 inputs in [0, 1),
- * one-hot targets over 10 classes). A deliberately small loader, local to the benchmark; the
- * project's IDX reader lives in src/data.
+ * one-hot targets over 10 classes). It reads the files with the project's IDX reader but keeps
+ * only the first n images, rather than converting all 60 000 (src/data's loaders pick seeded
+ * subsets instead).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
 import { createRandom } from '../src/core/random.ts';
+import { oneHot } from '../src/data/datasets.ts';
+import { readIdx } from '../src/data/idx.ts';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -14,11 +16,6 @@ export interface BenchData {
   source: string;
   inputs: Float64Array[];
   targets: Float64Array[];
-}
-
-function readIdx(path: string): Buffer {
-  const raw = readFileSync(path);
-  return path.endsWith('.gz') ? gunzipSync(raw) : raw;
 }
 
 function findFile(dir: string, stem: string): string | null {
@@ -31,19 +28,15 @@ export function loadBenchData(n: number, seed = 'bench-data', dir = FASHION_MNIS
   const imagesPath = findFile(dir, 'train-images-idx3-ubyte');
   const labelsPath = findFile(dir, 'train-labels-idx1-ubyte');
   if (imagesPath && labelsPath) {
-    const images = readIdx(imagesPath); // magic, count, rows, cols (big-endian u32), then u8 pixels
-    const labels = readIdx(labelsPath); // magic, count, then u8 labels
-    const count = Math.min(n, images.readUInt32BE(4), labels.readUInt32BE(4));
-    const size = images.readUInt32BE(8) * images.readUInt32BE(12);
+    const images = readIdx(imagesPath);
+    const labels = readIdx(labelsPath);
+    const count = Math.min(n, images.dims[0]!, labels.dims[0]!);
+    const size = images.dims[1]! * images.dims[2]!;
     const inputs: Float64Array[] = [];
     const targets: Float64Array[] = [];
     for (let p = 0; p < count; p++) {
-      const x = new Float64Array(size);
-      for (let i = 0; i < size; i++) x[i] = images[16 + p * size + i]! / 255;
-      const t = new Float64Array(10);
-      t[labels[8 + p]!] = 1;
-      inputs.push(x);
-      targets.push(t);
+      inputs.push(Float64Array.from(images.data.subarray(p * size, (p + 1) * size), (v) => v / 255));
+      targets.push(oneHot(labels.data[p]!, 10));
     }
     return { source: `Fashion-MNIST (first ${count} training images, ${dir})`, inputs, targets };
   }

@@ -11,7 +11,8 @@ import type { EngineName } from '../src/nn/engine.ts';
 import { initParams } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
 import type { Trainer } from './contender.ts';
-import { TimedCase, median, type Budget } from './timing.ts';
+import { median } from '../src/report/stats.ts';
+import { TimedCase, type Budget } from './timing.ts';
 
 export interface ScalingPoint {
   engine: EngineName;

@@ -5,6 +5,7 @@
  * repetition: samples/s = N / median time. Wall-clock time is the headline; CPU time of the
  * process (all its threads) is recorded beside it.
  */
+import { median } from '../src/report/stats.ts';
 import type { Trainer } from './contender.ts';
 
 export interface Budget {
@@ -27,12 +28,6 @@ export interface Timing {
   firstStepLoss: number;
   /** Mean E per pattern over the last repetition. */
   lastRepLoss: number;
-}
-
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const k = s.length >> 1;
-  return s.length % 2 ? s[k]! : (s[k - 1]! + s[k]!) / 2;
 }
 
 const cpuSeconds = (since: NodeJS.CpuUsage): number => {

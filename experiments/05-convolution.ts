@@ -11,6 +11,7 @@
  * rounding. Their speed is measured and goes to timings.json. The learned kernels are drawn as images.
  */
 import type { Random } from '../src/core/random.ts';
+import { maxAbsDiff } from '../src/core/tensor.ts';
 import { loadDigits, splitDataset } from '../src/data/datasets.ts';
 import { createEngine, type MatrixEngine } from '../src/engines/index.ts';
 import { Conv } from '../src/nn/conv.ts';
@@ -72,12 +73,6 @@ function convLayer(g: Geometry, random: Random): Conv {
   const layer = resolveLayers(spec)[0]! as ResolvedLayer & ConvSpec;
   const { weights, bias } = initParams(spec, random).layers[0]!;
   return new Conv(layer, weights, bias);
-}
-
-function maxAbsDiff(a: Float64Array, b: Float64Array): number {
-  let m = 0;
-  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k]! - b[k]!));
-  return m;
 }
 
 const diffLabel = (d: number): string => (d === 0 ? 'exactly 0' : d.toExponential(1));

@@ -14,7 +14,7 @@ import type { Random } from '../src/core/random.ts';
 import type { Engine } from '../src/nn/engine.ts';
 import { initParams } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
-import { logLogFit, runStandalone, skippedNote, tryCreateEngine, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import { logLogFit, median, runStandalone, skippedNote, tryCreateEngine, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
 
 interface Budget {
   /** Synapse counts from 10^exponents[0] to 10^exponents[1], `perDecade` per decade. */
@@ -64,11 +64,6 @@ function timePatterns(engine: Engine, inputs: Float64Array[], targets: Float64Ar
     now = performance.now();
   } while (now - start < millis);
   return ((now - start) * 1000) / k;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 function patterns(n: number, random: Random): { inputs: Float64Array[]; targets: Float64Array[] } {

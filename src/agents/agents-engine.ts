@@ -16,7 +16,7 @@
  */
 import { merge, mergeMap, type Observable } from 'rxjs';
 import { InputError } from '../core/errors.ts';
-import { sizeOf } from '../core/tensor.ts';
+import { allFinite, sizeOf } from '../core/tensor.ts';
 import type { Engine, RuleOptions } from '../nn/engine.ts';
 import type { GradientResult, NetworkOptions } from '../nn/network.ts';
 import { zerosLike, type Params } from '../nn/params.ts';
@@ -26,7 +26,6 @@ import type { SynapseUpdate, Volley, WeightUpdate } from './messages.ts';
 import type { Neuron } from './neuron.ts';
 import { synapseUpdates } from './synapse-updates.ts';
 import { TraceRecorder } from './trace.ts';
-import { allFinite } from './tract.ts';
 import { wire, type Circuit } from './wiring.ts';
 
 export class AgentsEngine implements Engine {

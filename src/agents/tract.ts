@@ -8,6 +8,7 @@
  * synapses keep it as their trace of x_i through the error phase and up to the next forward pass.
  */
 import type { Observable } from 'rxjs';
+import { allFinite } from '../core/tensor.ts';
 import { Axon } from './axon.ts';
 import type { Signal, Volley } from './messages.ts';
 
@@ -40,9 +41,4 @@ export class Tract {
     this.collecting ^= 1;
     this.volleys.next(this.volley);
   }
-}
-
-export function allFinite(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
-  return true;
 }

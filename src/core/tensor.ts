@@ -70,3 +70,15 @@ export function argmax(a: ArrayLike<number>): number {
   for (let i = 1; i < a.length; i++) if (a[i]! > a[best]!) best = i;
   return best;
 }
+
+/** True when no entry is infinite or NaN. */
+export function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
+/** A value for an error message: one line, at most 40 characters. */
+export function describeValue(value: unknown): string {
+  const text = (typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))).replace(/[\u2028\u2029]/g, ' ');
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.ts';
 import type { Random } from '../core/random.ts';
+import { describeValue } from '../core/tensor.ts';
 import type { Dataset } from '../nn/sgd.ts';
 import { readCsv, readTextFile } from './csv.ts';
 
@@ -91,11 +92,6 @@ export function seededSubset<T extends Dataset>(data: T, n: number, random: Rand
   return { inputs: chosen.map((p) => data.inputs[p]!), targets: chosen.map((p) => data.targets[p]!) };
 }
 
-/** A JSON value for an error message: one line, at most 40 characters. */
-export function describeValue(value: unknown): string {
-  const text = (typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))).replace(/[\u2028\u2029]/g, ' ');
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
 
 /** Read a batch file { "inputs": [[...]], "targets": [[...]] } and check it against the net's sizes. */
 export function readBatchFile(path: string, inputSize: number, outputSize: number): Dataset {

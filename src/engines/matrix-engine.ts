@@ -11,7 +11,8 @@
  * the usual way.
  */
 import type { Engine } from '../nn/engine.ts';
-import { allFinite, Dense } from '../nn/dense.ts';
+import { allFinite } from '../core/tensor.ts';
+import { Dense } from '../nn/dense.ts';
 import { Network, sgdStepAndClear, type GradientResult, type NetworkOptions } from '../nn/network.ts';
 import { cloneParams, zerosLike, type Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';

@@ -10,6 +10,7 @@
  * zero's sign differs, where a row with Δz_j = 0 is skipped instead of adding x_i · 0). The agents
  * engine forms the same sums in the same order and is held to 1e-12 against this engine.
  */
+import { allFinite } from '../core/tensor.ts';
 import { makeActivation, type Activation } from './activation.ts';
 import { activate, type Layer } from './layer.ts';
 import type { DenseSpec, ResolvedLayer } from './spec.ts';
@@ -80,12 +81,6 @@ export class Dense implements Layer {
       }
     }
   }
-}
-
-/** True when no entry is infinite or NaN. */
-export function allFinite(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
-  return true;
 }
 
 /**

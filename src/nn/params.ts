@@ -6,7 +6,7 @@
  */
 import { InputError } from '../core/errors.ts';
 import type { Random } from '../core/random.ts';
-import { describeNested, nest, sizeOf, type Shape } from '../core/tensor.ts';
+import { describeNested, describeValue, nest, type Shape, sizeOf } from '../core/tensor.ts';
 import { resolveLayers, type NetSpec, type ResolvedLayer } from './spec.ts';
 
 export interface LayerParams {
@@ -98,11 +98,6 @@ export function paramsFromJSON(spec: NetSpec, json: unknown, source = 'params'):
   };
 }
 
-/** A value for an error message: one line, at most 40 characters. */
-function describeValue(value: unknown): string {
-  const text = (typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))).replace(/[\u2028\u2029]/g, ' ');
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
 
 /**
  * Flatten nested JSON numbers of the given shape. The shape is checked first, over the whole

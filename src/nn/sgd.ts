@@ -6,7 +6,7 @@
  */
 import { DivergenceError } from '../core/errors.ts';
 import type { Random } from '../core/random.ts';
-import { argmax } from '../core/tensor.ts';
+import { allFinite, argmax } from '../core/tensor.ts';
 import type { Engine } from './engine.ts';
 import { Network } from './network.ts';
 import type { NetSpec } from './spec.ts';
@@ -56,7 +56,6 @@ export function measure(engine: Engine, data: Dataset, classify: boolean): Metri
   return { loss: E / n, accuracy: classify ? hits / n : null };
 }
 
-const allFinite = (a: Float64Array): boolean => a.every(Number.isFinite);
 const whatValue = (a: Float64Array): string => (a.some(Number.isNaN) ? 'NaN' : 'Infinity');
 
 /**

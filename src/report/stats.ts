@@ -7,6 +7,14 @@ export function mean(values: readonly number[]): number {
   return s / values.length;
 }
 
+/** The middle value (the mean of the two middle ones for an even count): robust to a noisy machine's outliers. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const k = s.length >> 1;
+  return s.length % 2 ? s[k]! : (s[k - 1]! + s[k]!) / 2;
+}
+
 /** Sample standard deviation (n − 1 in the denominator); 0 for a single value. */
 export function sd(values: readonly number[]): number {
   if (values.length < 2) return 0;

@@ -1,7 +1,7 @@
 /** The sweep's arithmetic: net sizes for a synapse count, and the fitted slope of log time. */
 import { describe, expect, it } from 'vitest';
 import { hiddenFor, slope, synapsesOf } from '../../bench/scaling.ts';
-import { median } from '../../bench/timing.ts';
+import { median } from '../../src/report/stats.ts';
 
 describe('scaling sweep helpers', () => {
   it.each([1e3, 10 ** 3.5, 1e4, 1e5, 1e6])('hiddenFor(%d) builds an h-h-10 net within 3% of that many synapses', (S) => {
