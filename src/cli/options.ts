@@ -95,7 +95,18 @@ export function writeOut(path: string, data: string | Uint8Array): void {
 export function checkWritable(path: string): void {
   const target = resolve(path);
   if (existsSync(target) && statSync(target).isDirectory()) throw new InputError(`--out ${path} is a folder; give a file name`);
-  let dir = dirname(target);
+  checkCreatable(path, dirname(target));
+}
+
+/** The same for an output folder (run, report): it may exist, but as a folder. */
+export function checkWritableFolder(path: string): void {
+  const target = resolve(path);
+  if (existsSync(target) && !statSync(target).isDirectory()) throw new InputError(`--out ${path} is a file; give a folder`);
+  checkCreatable(path, target);
+}
+
+/** `dir`, or its nearest existing ancestor, is a folder we may write in. */
+function checkCreatable(path: string, dir: string): void {
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   if (!statSync(dir).isDirectory()) throw new InputError(`--out ${path}: ${dir} is a file, not a folder`);
   try {

@@ -5,6 +5,7 @@ import { listExperimentFiles, loadExperiment, type ExperimentFile } from '../rep
 import { displayPath, RESULTS_DIR } from '../report/paths.ts';
 import { createProgress } from '../report/progress.ts';
 import { runExperiments } from '../report/runner.ts';
+import { checkWritableFolder } from './options.ts';
 
 interface RunFlags {
   quick?: boolean;
@@ -38,6 +39,7 @@ export function registerRun(program: Command): void {
     .action(async (names: string[], opts: RunFlags) => {
       if (opts.quick && opts.full) throw new InputError('--quick and --full exclude each other');
       if (opts.seed.trim() === '') throw new InputError('--seed must not be empty');
+      if (opts.out) checkWritableFolder(opts.out);
       const files = selectExperiments(names);
       if (files.length === 0) throw new InputError('no experiments found in experiments/');
       const quiet = opts.quiet ?? false;

@@ -229,6 +229,25 @@ describe('run with an unknown experiment name', () => {
   });
 });
 
+describe('run and report with an --out that cannot be a results folder', () => {
+  it('a file where the folder should be, or inside the path, is bad input before any experiment runs', async () => {
+    const out = freshOut();
+    const file = join(out.dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    for (const args of [
+      ['run', 'activations', '--quiet', '--out', file],
+      ['run', 'activations', '--quiet', '--out', join(file, 'results')],
+      ['report', '--out', file],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^localprop: --out .*(is a file; give a folder|is a file, not a folder)\n$/);
+      expect(readFileSync(file, 'utf8')).toBe('not a folder');
+      expect(readdirSync(out.dir)).toEqual(['a-file']);
+    }
+  });
+});
+
 /** Params for smallNet, all zero but weight [0][0] of layer 0, written as given. */
 function good(w00: string): string {
   return (
