@@ -3,8 +3,10 @@ import { registerGrad } from './grad.ts';
 import { registerGradcheck } from './gradcheck.ts';
 import { registerInit } from './init.ts';
 import { registerList } from './list.ts';
+import { registerMerge } from './merge.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
+import { registerSweep } from './sweep.ts';
 import { registerTrain } from './train.ts';
 
 /** The localprop command-line program (DESIGN §3). */
@@ -21,5 +23,7 @@ export function createProgram(): Command {
   registerRun(program);
   registerList(program);
   registerReport(program);
+  registerSweep(program);
+  registerMerge(program);
   return program;
 }

@@ -1,0 +1,120 @@
+/**
+ * Run a study's cells (or one shard of them) in a pool of worker threads (piscina), one cell per
+ * task, and write each result the moment it arrives. Finished cells in the output folder are
+ * not run again; an interrupt (Ctrl-C, or the abort signal) stops the workers and keeps every
+ * finished cell. A cell's file depends only on its config, never on the workers or the order.
+ * When the folder holds every cell of the study, summary.json is written from the files.
+ */
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { InputError, InterruptedError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/write-atomic.ts';
+import type { CellOutcome, CellTask } from './cell-task.ts';
+import { checkStudy } from './check-study.ts';
+import type { CellResult } from './run-cell.ts';
+import { selectShard, type Shard } from './shard.ts';
+import { createSweepProgress, type SweepProgress } from './sweep-progress.ts';
+import { cellFileName, finishedCells, STUDY_FILE, SUMMARY_FILE } from './sweep-folder.ts';
+import { summariseStudy, summaryToJSON, type StudySummary } from './summarise-study.ts';
+import { studyToJSON, type Cell, type Study } from './study-spec.ts';
+
+const WORKER = fileURLToPath(new URL('./cell-worker.mjs', import.meta.url));
+
+export interface SweepOptions {
+  out: string;
+  /** Worker threads (default: every core). */
+  workers?: number;
+  shard?: Shard | null;
+  progress?: SweepProgress;
+  /** Aborting it interrupts the sweep as Ctrl-C does (the CLI wires SIGINT to it). */
+  signal?: AbortSignal;
+}
+
+export interface SweepOutcome {
+  /** The cells this process was to run (its shard). */
+  selected: number;
+  /** Run now, and found finished from before. */
+  ran: number;
+  reused: number;
+  /** The summary, once the folder holds every cell of the study. */
+  summary: StudySummary | null;
+}
+
+export const defaultWorkers = (): number => availableParallelism();
+
+/** Write summary.json if `dir` holds every cell of the study; returns the summary or null. */
+export function writeSummaryIfComplete(dir: string, study: Study): StudySummary | null {
+  const results = finishedCells(dir, study);
+  if (results.size < study.cells.length) return null;
+  const summary = summariseStudy(study, results);
+  writeFileAtomic(join(dir, SUMMARY_FILE), summaryToJSON(summary));
+  return summary;
+}
+
+export async function runSweep(study: Study, options: SweepOptions): Promise<SweepOutcome> {
+  checkStudy(study);
+  const selected = selectShard(study.cells, options.shard ?? null);
+  mkdirSync(options.out, { recursive: true });
+  const before = finishedCells(options.out, study);
+  writeFileAtomic(join(options.out, STUDY_FILE), studyToJSON(study));
+  const pending = selected.filter((c) => !before.has(c.id));
+  const reused = selected.length - pending.length;
+  const progress = options.progress ?? createSweepProgress({ study: study.name });
+  let ran = 0;
+  if (pending.length > 0) ran = await runCells(study, pending, options, progress, reused, selected.length);
+  return { selected: selected.length, ran, reused, summary: writeSummaryIfComplete(options.out, study) };
+}
+
+async function runCells(study: Study, pending: Cell[], options: SweepOptions, progress: SweepProgress, reused: number, total: number): Promise<number> {
+  const threads = Math.max(1, Math.min(options.workers ?? defaultWorkers(), pending.length));
+  const pool = new Piscina<CellTask, CellOutcome>({ filename: WORKER, minThreads: threads, maxThreads: threads, maxQueue: 'auto' });
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  options.signal?.addEventListener('abort', onAbort);
+  if (options.signal?.aborted) stop.abort();
+  let ran = 0;
+  let failure: CellOutcome | null = null;
+  const started = Date.now();
+  progress.start(total, reused);
+  const studyFolder = dirname(study.path);
+  try {
+    await Promise.allSettled(
+      pending.map(async (cell) => {
+        let outcome: CellOutcome;
+        try {
+          outcome = await pool.run({ cell, studyFolder }, { signal: stop.signal });
+        } catch (e) {
+          if (stop.signal.aborted) return;
+          outcome = { ok: false, badInput: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+        }
+        if (!outcome.ok) {
+          failure ??= outcome;
+          stop.abort();
+          return;
+        }
+        if (stop.signal.aborted && failure !== null) return;
+        writeFileAtomic(join(options.out, cellFileName(cell.id)), outcome.json);
+        ran++;
+        progress.cellDone(cell, JSON.parse(outcome.json) as CellResult, (Date.now() - started) / 1000);
+      }),
+    );
+  } finally {
+    progress.stop();
+    options.signal?.removeEventListener('abort', onAbort);
+    await pool.destroy();
+  }
+  const failed = failure as CellOutcome | null;
+  if (failed !== null && !failed.ok) {
+    if (failed.badInput) throw new InputError(failed.message);
+    throw new Error(failed.message);
+  }
+  if (stop.signal.aborted) {
+    throw new InterruptedError(
+      `interrupted: ${reused + ran} of ${total} cells finished and kept in ${options.out}; the same command runs the other ${total - reused - ran}`,
+    );
+  }
+  return ran;
+}
