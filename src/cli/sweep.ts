@@ -30,7 +30,7 @@ export function formatSummary(summary: StudySummary): string {
   const lines = summary.groups.map((g) => {
     const e = g.final.test.error ?? g.final.train.error;
     const rule = Object.entries(g.config.rule).map(([k, v]) => (k === 'name' ? v : `${k}=${v}`)).join(' ');
-    const error = e ? `${pct(e.mean)} ± ${pct(e.ci95)} %` : 'no accuracy';
+    const error = !e ? 'no accuracy' : e.ci95 === null ? `${pct(e.mean)} % (one seed)` : `${pct(e.mean)} ± ${pct(e.ci95)} %`;
     return `${rule}  ${g.config.engine}  η=${g.config.lr}  epochs=${g.config.epochs}  n=${g.seeds.length - g.diverged}` +
       `${g.diverged ? ` (${g.diverged} diverged)` : ''}  ${g.final.test.error ? 'test' : 'train'} error ${error}`;
   });
