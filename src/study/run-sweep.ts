@@ -70,7 +70,7 @@ export async function runSweep(study: Study, options: SweepOptions): Promise<Swe
 
 async function runCells(study: Study, pending: Cell[], options: SweepOptions, progress: SweepProgress, reused: number, total: number): Promise<number> {
   const threads = Math.max(1, Math.min(options.workers ?? defaultWorkers(), pending.length));
-  const pool = new Piscina<CellTask, CellOutcome>({ filename: WORKER, minThreads: threads, maxThreads: threads, maxQueue: 'auto' });
+  const pool = new Piscina<CellTask, CellOutcome>({ filename: WORKER, minThreads: threads, maxThreads: threads });
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort);

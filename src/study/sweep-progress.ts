@@ -35,7 +35,7 @@ export function createSweepProgress(options: { study: string; quiet?: boolean; s
       },
       cellDone(cell, result, elapsed) {
         done++;
-        stream.write(`${options.study}: cell ${done}/${total} ${cell.id}: ${describeResult(result)} (${elapsed.toFixed(1)} s)\n`);
+        stream.write(`${options.study}: cell ${done}/${total} ${cell.id}: ${describeResult(result)} (at ${elapsed.toFixed(1)} s)\n`);
       },
       stop() {},
     };

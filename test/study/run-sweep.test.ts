@@ -57,6 +57,21 @@ describe('sweep', () => {
     expect(rest.summary?.groups.map((g) => g.seeds)).toEqual([[1, 2], [1, 2]]);
   });
 
+  it('a diverged cell is a result: kept with its message, counted and left out of the statistics', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const linear = join(freshFolder(), 'linear.net.json');
+    writeFileSync(linear, JSON.stringify({ input: [64], layers: [{ type: 'dense', units: 32, activation: 'identity' }, { type: 'dense', units: 10 }], loss: 'mse' }));
+    const wild = loadStudy(writeStudy('wild', { ...tinyGrid, net: linear, rule: 'backprop', lr: [0.02, 1e6] }));
+    const out = freshFolder();
+    const { summary } = await runSweep(wild, { out, workers: 2, progress: quiet });
+    const { readFileSync } = await import('node:fs');
+    const read = (k: number) => JSON.parse(readFileSync(join(out, cellFileName(wild.cells[k]!.id)), 'utf8'));
+    expect(read(0).status).toBe('done');
+    expect(read(2)).toMatchObject({ status: 'diverged', final: null, epochs: [] });
+    expect(read(2).message).toMatch(/^training diverged at epoch 1, pattern \d+ of 120/);
+    expect(summary!.groups.map((g) => [g.config.lr, g.diverged, g.final.test.loss?.n ?? 0])).toEqual([[0.02, 0, 2], [1e6, 2, 0]]);
+  });
+
   it('a cell equals `localprop train` with the same flags', async () => {
     const out = freshFolder();
     const { runCli } = await import('../helpers/run-cli.ts');

@@ -45,7 +45,7 @@ describe('localprop sweep', () => {
     const r = await runCli(['sweep', study, '--out', out, '--workers', '1']);
     expect(r.code, r.stderr).toBe(0);
     // Not a terminal: one plain line per finished cell.
-    expect(r.stderr.match(/^cli: cell \d\/2 backprop-s\d-[0-9a-f]{12}: test error \d+\.\d\d % \(\d+\.\d s\)$/gm)).toHaveLength(2);
+    expect(r.stderr.match(/^cli: cell \d\/2 backprop-s\d-[0-9a-f]{12}: test error \d+\.\d\d % \(at \d+\.\d s\)$/gm)).toHaveLength(2);
     expect(r.stdout).toMatch(/^cli: 2 cells, mean ± 95 % interval over seeds\nbackprop {2}matrix {2}η=0\.02 {2}epochs=1 {2}n=2 {2}test error \d+\.\d\d ± \d+\.\d\d %\n$/);
   });
 });
