@@ -31,8 +31,11 @@ export function formatSummary(summary: StudySummary): string {
     const e = g.final.test.error ?? g.final.train.error;
     const rule = Object.entries(g.config.rule).map(([k, v]) => (k === 'name' ? v : `${k}=${v}`)).join(' ');
     const error = !e ? 'no accuracy' : e.ci95 === null ? `${pct(e.mean)} % (one seed)` : `${pct(e.mean)} ± ${pct(e.ci95)} %`;
+    const d = g.gapToBackprop?.error;
+    const sign = (x: number): string => (x >= 0 ? '+' : '−') + pct(Math.abs(x));
+    const gap = !d ? '' : `  gap to backprop ${sign(d.mean)}${d.ci95 === null ? '' : ` ± ${pct(d.ci95)}`} (paired over ${d.n} seeds)`;
     return `${rule}  ${g.config.engine}  η=${g.config.lr}  epochs=${g.config.epochs}  n=${g.seeds.length - g.diverged}` +
-      `${g.diverged ? ` (${g.diverged} diverged)` : ''}  ${g.final.test.error ? 'test' : 'train'} error ${error}`;
+      `${g.diverged ? ` (${g.diverged} diverged)` : ''}  ${g.final.test.error ? 'test' : 'train'} error ${error}${gap}`;
   });
   return `${summary.study}: ${summary.cells} cells, mean ± 95 % interval over seeds\n${lines.join('\n')}\n`;
 }

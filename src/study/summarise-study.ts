@@ -4,6 +4,9 @@
  *   m = (1/n)·Σ x_k,   s² = Σ (x_k − m)² / (n − 1),   m ± t_{0.975, n−1} · s / √n.
  * Diverged cells are counted and left out of the statistics. Metrics: loss, accuracy and
  * error = 1 − accuracy, on the training and held-out patterns, at the end and per epoch.
+ * A rule's gap to back-prop is paired by seed (the same seed gives both runs the same initial
+ * weights, split and pattern order): d_k = x_k(rule) − x_k(backprop) over the seeds both
+ * finished, with the same interval on the d_k; it compares groups that differ only in the rule.
  */
 import { mean, sd } from '../report/stats.ts';
 import type { CellResult } from './run-cell.ts';
@@ -30,6 +33,8 @@ export interface GroupSummary {
   cells: string[];
   diverged: number;
   final: { train: MetricIntervals; test: MetricIntervals };
+  /** The final held-out (else training) loss and error minus back-prop's, paired by seed; null for back-prop or without it. */
+  gapToBackprop: { group: string; on: 'test' | 'train'; loss: Interval | null; error: Interval | null } | null;
   curves: { epoch: number; train: MetricIntervals; test: MetricIntervals }[];
 }
 
@@ -63,6 +68,27 @@ function intervals(samples: (MetricsLike | null | undefined)[]): MetricIntervals
   };
 }
 
+/** Paired differences rule − back-prop of a final metric, over the seeds where both finished. */
+function pairedGap(rule: CellResult[], backprop: CellResult[], on: 'test' | 'train', metric: 'loss' | 'error'): Interval | null {
+  const value = (r: CellResult): number | null => {
+    const m = r.status === 'done' ? r.final?.[on] : null;
+    if (!m) return null;
+    if (metric === 'loss') return m.loss;
+    return m.accuracy === null ? null : 1 - m.accuracy;
+  };
+  const base = new Map(backprop.map((r) => [String(r.config.seed), value(r)]));
+  const d: number[] = [];
+  for (const r of rule) {
+    const x = value(r);
+    const b = base.get(String(r.config.seed));
+    if (x !== null && b !== null && b !== undefined) d.push(x - b);
+  }
+  return d.length ? interval(d) : null;
+}
+
+/** The key of a config without its seed and rule: groups that differ only in the rule share it. */
+const withoutRule = (config: Omit<CellConfig, 'seed'>): string => JSON.stringify({ ...config, rule: null });
+
 /** Summarise a complete study; `results` holds one result per cell of the study. */
 export function summariseStudy(study: Study, results: ReadonlyMap<string, CellResult>): StudySummary {
   const groups = new Map<string, CellResult[]>();
@@ -72,11 +98,18 @@ export function summariseStudy(study: Study, results: ReadonlyMap<string, CellRe
     const key = groupId(cell.config);
     groups.set(key, [...(groups.get(key) ?? []), result]);
   }
+  const backprop = new Map<string, [string, CellResult[]]>();
+  for (const [group, members] of groups) {
+    const { seed: _seed, ...config } = members[0]!.config;
+    if (config.rule.name === 'backprop') backprop.set(withoutRule(config), [group, members]);
+  }
   return {
     study: study.name,
     cells: study.cells.length,
     groups: [...groups].map(([group, members]) => {
       const { seed: _seed, ...config } = members[0]!.config;
+      const base = config.rule.name === 'backprop' ? undefined : backprop.get(withoutRule(config));
+      const on = members.some((r) => r.final?.test) ? 'test' : 'train';
       const done = members.filter((r) => r.status === 'done');
       const epochs = Math.max(0, ...done.map((r) => r.epochs.length));
       return {
@@ -86,6 +119,9 @@ export function summariseStudy(study: Study, results: ReadonlyMap<string, CellRe
         cells: members.map((r) => r.id),
         diverged: members.length - done.length,
         final: { train: intervals(done.map((r) => r.final?.train)), test: intervals(done.map((r) => r.final?.test)) },
+        gapToBackprop: base
+          ? { group: base[0], on, loss: pairedGap(members, base[1], on, 'loss'), error: pairedGap(members, base[1], on, 'error') }
+          : null,
         curves: Array.from({ length: epochs }, (_, k) => ({
           epoch: k + 1,
           train: intervals(done.map((r) => r.epochs[k]?.train)),

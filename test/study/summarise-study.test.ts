@@ -40,7 +40,7 @@ describe('interval', () => {
 });
 
 describe('summariseStudy', () => {
-  const config = (rule: 'backprop' | 'feedback-alignment', seed: number): CellConfig => ({
+  const config = (rule: 'backprop' | 'feedback-alignment' | 'direct-feedback-alignment', seed: number): CellConfig => ({
     net: 'n.net.json', dataset: 'digits', rule: { name: rule }, engine: 'matrix', lr: 0.01, epochs: 2, batch: 1,
     shuffle: true, limit: null, testLimit: null, testFraction: 0.2, seed,
   });
@@ -49,7 +49,10 @@ describe('summariseStudy', () => {
     const last = epochs[epochs.length - 1]!;
     return { id: cellId(c), config: c, status: diverged ? 'diverged' : 'done', trainPatterns: 10, testPatterns: 5, final: { train: last.train, test: last.test }, epochs };
   };
-  const configs = [config('backprop', 1), config('backprop', 2), config('backprop', 3), config('feedback-alignment', 1), config('feedback-alignment', 2)];
+  const configs = [
+    config('backprop', 1), config('backprop', 2), config('backprop', 3), config('feedback-alignment', 1), config('feedback-alignment', 2),
+    config('direct-feedback-alignment', 1), config('direct-feedback-alignment', 2), config('direct-feedback-alignment', 3),
+  ];
   const study: Study = { name: 's', description: '', path: 's.study.json', cells: configs.map((c) => ({ id: cellId(c), config: c })) };
   const results = new Map([
     result(configs[0]!, [0.5, 0.8]),
@@ -57,6 +60,9 @@ describe('summariseStudy', () => {
     result(configs[2]!, [0.7, 1.0]),
     result(configs[3]!, [0.4, 0.6]),
     result(configs[4]!, [0.3, 0.2], true),
+    result(configs[5]!, [0.5, 0.7]),
+    result(configs[6]!, [0.5, 0.7]),
+    result(configs[7]!, [0.5, 1.0]),
   ].map((r) => [r.id, r]));
 
   it('groups the seeds of each config and leaves diverged cells out of the statistics', () => {
@@ -64,6 +70,7 @@ describe('summariseStudy', () => {
     expect(s.groups.map((g) => [g.config.rule.name, g.seeds, g.diverged])).toEqual([
       ['backprop', [1, 2, 3], 0],
       ['feedback-alignment', [1, 2], 1],
+      ['direct-feedback-alignment', [1, 2, 3], 0],
     ]);
     const bp = s.groups[0]!;
     // Final test accuracies 0.7, 0.8, 0.9 → errors 0.3, 0.2, 0.1: mean 0.2, s = 0.1, half-width 0.248413771.
@@ -75,5 +82,20 @@ describe('summariseStudy', () => {
     expect(bp.curves[0]!.train.accuracy!.mean).toBeCloseTo(0.6, 14);
     const fa = s.groups[1]!;
     expect(fa.final.test.accuracy).toEqual({ n: 1, mean: 0.6 - 0.1, sd: 0, ci95: null, low: null, high: null });
+  });
+
+  it('gaps to back-prop are paired by seed, over the seeds both finished', () => {
+    const [bp, fa, dfa] = summariseStudy(study, results).groups;
+    expect(bp!.gapToBackprop).toBeNull();
+    // DFA test errors 0.4, 0.4, 0.1 against back-prop's 0.3, 0.2, 0.1: d = 0.1, 0.2, 0.0 → mean 0.1, s = 0.1,
+    // half-width t_{0.975,2}·0.1/√3 = 0.248413771.
+    expect(dfa!.gapToBackprop!.group).toBe(bp!.group);
+    expect(dfa!.gapToBackprop!.on).toBe('test');
+    expect(dfa!.gapToBackprop!.error!.n).toBe(3);
+    expect(dfa!.gapToBackprop!.error!.mean).toBeCloseTo(0.1, 14);
+    expect(dfa!.gapToBackprop!.error!.ci95!).toBeCloseTo(0.248413771, 8);
+    // FA seed 2 diverged: only seed 1 pairs, 0.5 − 0.3 = 0.2, and one pair has no interval.
+    expect(fa!.gapToBackprop!.error).toMatchObject({ n: 1, ci95: null });
+    expect(fa!.gapToBackprop!.error!.mean).toBeCloseTo(0.2, 14);
   });
 });
