@@ -10,9 +10,9 @@ export function registerMerge(program: Command): void {
     .description('merge the output folders of a study\'s shards into one (study.json, every cell once, summary.json); a duplicate or missing cell is an error')
     .argument('<dirs...>', 'the shards\' output folders')
     .requiredOption('--out <dir>', 'the merged folder (replaced whole)')
-    .action((dirs: string[], opts: { out: string }) => {
+    .action(async (dirs: string[], opts: { out: string }) => {
       checkWritableFolder(opts.out);
-      const summary = mergeSweeps(dirs, opts.out);
+      const summary = await mergeSweeps(dirs, opts.out);
       process.stderr.write(`merged ${dirs.length} folders → ${opts.out}\n`);
       process.stdout.write(formatSummary(summary));
     });

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { writeFolderAtomic } from '../core/write-folder-atomic.ts';
 import { parseJsonText } from '../data/index.ts';
-import { cellFileName, cellIdsIn, readCellResult, STUDY_FILE, SUMMARY_FILE } from './sweep-folder.ts';
+import { cellFileName, cellIdsIn, readCellResult, STUDY_FILE } from './sweep-folder.ts';
 import type { CellResult } from './run-cell.ts';
-import { summariseStudy, summaryToJSON, type StudySummary } from './summarise-study.ts';
+import { studyReport } from './study-report.ts';
+import type { StudySummary } from './summarise-study.ts';
 import type { Cell, Study } from './study-spec.ts';
 
 /** Check the shard folders and read them; nothing is written. */
@@ -50,12 +51,12 @@ export function readShards(dirs: readonly string[]): { studyText: string; study:
 }
 
 /** Merge `dirs` into `out` (replaced whole); returns the study's summary. */
-export function mergeSweeps(dirs: readonly string[], out: string): StudySummary {
+export async function mergeSweeps(dirs: readonly string[], out: string): Promise<StudySummary> {
   const { studyText, study, results, texts } = readShards(dirs);
-  const summary = summariseStudy(study, results);
+  const report = await studyReport(study, results);
   const files = new Map<string, string>([[STUDY_FILE, studyText]]);
   for (const cell of study.cells) files.set(cellFileName(cell.id), texts.get(cell.id)!);
-  files.set(SUMMARY_FILE, summaryToJSON(summary));
+  for (const [name, text] of report.files) files.set(name, text);
   writeFolderAtomic(out, files);
-  return summary;
+  return report.summary;
 }

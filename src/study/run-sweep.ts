@@ -3,7 +3,7 @@
  * task, and write each result the moment it arrives. Finished cells in the output folder are
  * not run again; an interrupt (Ctrl-C, or the abort signal) stops the workers and keeps every
  * finished cell. A cell's file depends only on its config, never on the workers or the order.
- * When the folder holds every cell of the study, summary.json is written from the files.
+ * When the folder holds every cell of the study, summary.json and index.html are written from the files.
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -17,8 +17,9 @@ import { checkStudy } from './check-study.ts';
 import type { CellResult } from './run-cell.ts';
 import { selectShard, type Shard } from './shard.ts';
 import { createSweepProgress, type SweepProgress } from './sweep-progress.ts';
-import { cellFileName, finishedCells, STUDY_FILE, SUMMARY_FILE } from './sweep-folder.ts';
-import { summariseStudy, summaryToJSON, type StudySummary } from './summarise-study.ts';
+import { cellFileName, finishedCells, STUDY_FILE } from './sweep-folder.ts';
+import { studyReport } from './study-report.ts';
+import type { StudySummary } from './summarise-study.ts';
 import { studyToJSON, type Cell, type Study } from './study-spec.ts';
 
 const WORKER = fileURLToPath(new URL('./cell-worker.mjs', import.meta.url));
@@ -45,12 +46,12 @@ export interface SweepOutcome {
 
 export const defaultWorkers = (): number => availableParallelism();
 
-/** Write summary.json if `dir` holds every cell of the study; returns the summary or null. */
-export function writeSummaryIfComplete(dir: string, study: Study): StudySummary | null {
+/** Write summary.json and index.html if `dir` holds every cell of the study; returns the summary or null. */
+export async function writeSummaryIfComplete(dir: string, study: Study): Promise<StudySummary | null> {
   const results = finishedCells(dir, study);
   if (results.size < study.cells.length) return null;
-  const summary = summariseStudy(study, results);
-  writeFileAtomic(join(dir, SUMMARY_FILE), summaryToJSON(summary));
+  const { summary, files } = await studyReport(study, results);
+  for (const [name, text] of files) writeFileAtomic(join(dir, name), text);
   return summary;
 }
 
@@ -65,7 +66,7 @@ export async function runSweep(study: Study, options: SweepOptions): Promise<Swe
   const progress = options.progress ?? createSweepProgress({ study: study.name });
   let ran = 0;
   if (pending.length > 0) ran = await runCells(study, pending, options, progress, reused, selected.length);
-  return { selected: selected.length, ran, reused, summary: writeSummaryIfComplete(options.out, study) };
+  return { selected: selected.length, ran, reused, summary: await writeSummaryIfComplete(options.out, study) };
 }
 
 async function runCells(study: Study, pending: Cell[], options: SweepOptions, progress: SweepProgress, reused: number, total: number): Promise<number> {

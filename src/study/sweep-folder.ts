@@ -1,6 +1,6 @@
 /**
  * A sweep's output folder: study.json (the study's cells), one <id>.cell.json per finished cell,
- * and summary.json once every cell of the study is there. Each file is written atomically, so
+ * and summary.json with its page index.html once every cell of the study is there. Each file is written atomically, so
  * a folder never holds half a cell, and a cell whose file exists is finished (README "Sweeps").
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import type { Cell, Study } from './study-spec.ts';
 
 export const STUDY_FILE = 'study.json';
 export const SUMMARY_FILE = 'summary.json';
+export const PAGE_FILE = 'index.html';
 const CELL_SUFFIX = '.cell.json';
 
 export const cellFileName = (id: string): string => `${id}${CELL_SUFFIX}`;

@@ -25,7 +25,7 @@ describe('sweep', () => {
     await runSweep(study, { out: two, workers: 2, progress: quiet });
     for (const index of [3, 2, 1, 0]) await runSweep(study, { out: reversed, workers: 1, shard: { index, count: 4 }, progress: quiet });
     const files = folderFiles(one);
-    expect([...files.keys()]).toEqual([...study.cells.map((c) => cellFileName(c.id)), 'study.json', 'summary.json'].sort());
+    expect([...files.keys()]).toEqual([...study.cells.map((c) => cellFileName(c.id)), 'index.html', 'study.json', 'summary.json'].sort());
     expect(folderFiles(two)).toEqual(files);
     expect(folderFiles(reversed)).toEqual(files);
     // The control: cells that differ in the seed differ in their bytes, so the comparison can see a difference.
@@ -38,6 +38,7 @@ describe('sweep', () => {
     const before = folderFiles(out);
     rmSync(join(out, cellFileName(study.cells[2]!.id)));
     rmSync(join(out, 'summary.json'));
+    rmSync(join(out, 'index.html'));
     const again = await runSweep(study, { out, workers: 2, progress: quiet });
     expect(again).toMatchObject({ ran: 1, reused: 3 });
     expect(folderFiles(out)).toEqual(before);

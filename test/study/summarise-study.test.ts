@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CellResult } from '../../src/study/run-cell.ts';
 import { studentTCdf, studentTQuantile } from '../../src/study/student-t.ts';
+import { studyPage } from '../../src/study/study-page.ts';
 import { interval, summariseStudy } from '../../src/study/summarise-study.ts';
 import { cellId, type CellConfig, type Study } from '../../src/study/study-spec.ts';
 
@@ -97,5 +98,14 @@ describe('summariseStudy', () => {
     // FA seed 2 diverged: only seed 1 pairs, 0.5 − 0.3 = 0.2, and one pair has no interval.
     expect(fa!.gapToBackprop!.error).toMatchObject({ n: 1, ci95: null });
     expect(fa!.gapToBackprop!.error!.mean).toBeCloseTo(0.2, 14);
+  });
+
+  it('the study page has a row per group with the error and the gap as mean ± 95 % interval, in %', async () => {
+    const html = await studyPage(summariseStudy(study, results), 'a test study');
+    // Back-prop: errors 0.3, 0.2, 0.1 → 20.00 ± 24.84; DFA: gap +10.00 ± 24.84 (see above); FA: one pair, +20.00.
+    expect(html).toContain('<tr><td>backprop</td><td>3</td><td>20.00 ± 24.84</td>');
+    expect(html).toMatch(/<tr><td>direct-feedback-alignment<\/td><td>3<\/td><td>[^<]+<\/td><td>[^<]+<\/td><td>\+10\.00 ± 24\.84<\/td><\/tr>/);
+    expect(html).toMatch(/<tr><td>feedback-alignment<\/td><td>1 \(\+1 diverged\)<\/td><td>50\.00 \(n = 1\)<\/td><td>[^<]+<\/td><td>\+20\.00 \(n = 1\)<\/td><\/tr>/);
+    expect(html).toContain('<svg');
   });
 });
