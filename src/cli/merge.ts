@@ -1,4 +1,4 @@
-/** `localprop merge DIR... --out DIR`: join the shards of a study into one sweep folder (README "Running on a cluster"). */
+/** `localprop merge DIR... --out DIR`: join a study's shards into one sweep folder (README "Running on a cluster"). */
 import type { Command } from 'commander';
 import { mergeSweeps } from '../study/merge-sweeps.ts';
 import { checkWritableFolder } from './options.ts';
@@ -7,7 +7,10 @@ import { formatSummary } from './sweep.ts';
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .description('merge the output folders of a study\'s shards into one (study.json, every cell once, summary.json); a duplicate or missing cell is an error')
+    .description(
+      'merge the output folders of a study\'s shards into one (study.json, every cell once, summary.json, ' +
+        'index.html); a duplicate or missing cell is an error',
+    )
     .argument('<dirs...>', 'the shards\' output folders')
     .requiredOption('--out <dir>', 'the merged folder (replaced whole)')
     .action(async (dirs: string[], opts: { out: string }) => {

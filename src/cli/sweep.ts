@@ -30,11 +30,13 @@ export function formatSummary(summary: StudySummary): string {
   const lines = summary.groups.map((g) => {
     const e = g.final.test.error ?? g.final.train.error;
     const rule = Object.entries(g.config.rule).map(([k, v]) => (k === 'name' ? v : `${k}=${v}`)).join(' ');
-    const error = !e ? 'no accuracy' : e.ci95 === null ? `${pct(e.mean)} % (one seed)` : `${pct(e.mean)} ± ${pct(e.ci95)} %`;
+    const error = !e ? 'no accuracy' : `${pct(e.mean)}${e.ci95 === null ? ' % (one seed)' : ` ± ${pct(e.ci95)} %`}`;
     const d = g.gapToBackprop?.error;
     const sign = (x: number): string => (x >= 0 ? '+' : '−') + pct(Math.abs(x));
-    const gap = !d ? '' : `  gap to backprop ${sign(d.mean)}${d.ci95 === null ? '' : ` ± ${pct(d.ci95)}`} (paired over ${d.n} seeds)`;
-    return `${rule}  ${g.config.engine}  η=${g.config.lr}  epochs=${g.config.epochs}  n=${g.seeds.length - g.diverged}` +
+    const gapInterval = d?.ci95 === null || d?.ci95 === undefined ? '' : ` ± ${pct(d.ci95)}`;
+    const gap = !d ? '' : `  gap to backprop ${sign(d.mean)}${gapInterval} (paired over ${d.n} seeds)`;
+    const n = g.seeds.length - g.diverged;
+    return `${rule}  ${g.config.engine}  η=${g.config.lr}  epochs=${g.config.epochs}  n=${n}` +
       `${g.diverged ? ` (${g.diverged} diverged)` : ''}  ${g.final.test.error ? 'test' : 'train'} error ${error}${gap}`;
   });
   return `${summary.study}: ${summary.cells} cells, mean ± 95 % interval over seeds\n${lines.join('\n')}\n`;
@@ -43,12 +45,25 @@ export function formatSummary(summary: StudySummary): string {
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
-    .description('run a study (*.study.json: a grid of nets, data sets, rules, η, β, epochs, budgets and seeds) in a pool of worker threads; finished cells are kept and never run again; writes one <id>.cell.json per cell and, once all are there, summary.json (mean and 95 % interval over seeds)')
+    .description(
+      'run a study (*.study.json: a grid of nets, data sets, rules, η, β, epochs, budgets and seeds) in a pool of ' +
+        'worker threads; finished cells are kept and never run again; writes one <id>.cell.json per cell and, ' +
+        'once all are there, summary.json (mean and 95 % interval over seeds) and index.html',
+    )
     .argument('<study>', 'study file (*.study.json)')
     .option('--out <dir>', 'output folder (default: results/studies/<study name>)')
     .option('--workers <n>', 'worker threads (default: every core)', positiveInt)
-    .option('--shard <i/n>', 'run cells i, i+n, i+2n, … (0 ≤ i < n); default: from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX, else all')
-    .option('--shard-count <n>', 'the number of shards: with JOB_COMPLETION_INDEX (a Kubernetes indexed Job), or the array size with --slurm (default: one task per cell)', positiveInt)
+    .option(
+      '--shard <i/n>',
+      'run cells i, i+n, i+2n, … (0 ≤ i < n); default: from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT ' +
+        'or JOB_COMPLETION_INDEX, else all',
+    )
+    .option(
+      '--shard-count <n>',
+      'the number of shards: with JOB_COMPLETION_INDEX (a Kubernetes indexed Job), or the array size with --slurm ' +
+        '(default: one task per cell)',
+      positiveInt,
+    )
     .option('--slurm', 'write a Slurm array script (<out>/<name>.sbatch) and print how to submit it; nothing runs')
     .option('--quiet', 'no progress on stderr')
     .action(async (studyPath: string, opts: SweepFlags) => {
@@ -84,7 +99,8 @@ export function registerSweep(program: Command): void {
           progress: createSweepProgress({ study: study.name, quiet: opts.quiet }),
         });
         const which = shard ? `shard ${shard.index}/${shard.count}: ` : '';
-        process.stderr.write(`${study.name}: ${which}${outcome.ran} cells run, ${outcome.reused} already finished → ${out}\n`);
+        const counts = `${outcome.ran} cells run, ${outcome.reused} already finished`;
+        process.stderr.write(`${study.name}: ${which}${counts} → ${out}\n`);
         if (outcome.summary) process.stdout.write(formatSummary(outcome.summary));
       } finally {
         process.removeListener('SIGINT', onInterrupt);

@@ -5,7 +5,14 @@
  */
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
-import { isIdxDatasetName, loadDataset, locateIdxFiles, readDataFile, readJsonFile, resolveDataDir } from '../data/index.ts';
+import {
+  isIdxDatasetName,
+  loadDataset,
+  locateIdxFiles,
+  readDataFile,
+  readJsonFile,
+  resolveDataDir,
+} from '../data/index.ts';
 import { parseNetSpec, type NetSpec } from '../nn/spec.ts';
 import type { Study } from './study-spec.ts';
 
@@ -17,7 +24,9 @@ export function checkStudy(study: Study): void {
   const nets = new Map<string, NetSpec>();
   const checked = new Set<string>();
   for (const { config } of study.cells) {
-    if (!nets.has(config.net)) nets.set(config.net, parseNetSpec(readJsonFile(resolve(folder, config.net)), config.net));
+    if (!nets.has(config.net)) {
+      nets.set(config.net, parseNetSpec(readJsonFile(resolve(folder, config.net)), config.net));
+    }
     const key = `${config.net}\n${config.dataset}`;
     if (checked.has(key)) continue;
     checked.add(key);
@@ -27,7 +36,9 @@ export function checkStudy(study: Study): void {
     if (last.type !== 'dense') throw new InputError(`${config.net}: the last layer must be dense`);
     let size: { inputs: number; classes: number };
     if (isIdxDatasetName(config.dataset)) {
-      for (const part of ['train', 'test'] as const) locateIdxFiles(config.dataset, part, resolveDataDir(config.dataset));
+      for (const part of ['train', 'test'] as const) {
+        locateIdxFiles(config.dataset, part, resolveDataDir(config.dataset));
+      }
       size = IDX_SIZE;
     } else if (/\.(json|csv|csv\.gz)$/i.test(config.dataset)) {
       readDataFile(resolve(folder, config.dataset), inputs, last.units);
@@ -38,7 +49,8 @@ export function checkStudy(study: Study): void {
     }
     if (size.inputs !== inputs || size.classes !== last.units) {
       throw new InputError(
-        `${study.path}: dataset ${config.dataset} has ${size.inputs} inputs and ${size.classes} classes, but net ${config.net} takes ${inputs} and has ${last.units} outputs`,
+        `${study.path}: dataset ${config.dataset} has ${size.inputs} inputs and ${size.classes} classes, ` +
+          `but net ${config.net} takes ${inputs} and has ${last.units} outputs`,
       );
     }
   }

@@ -15,7 +15,15 @@ import type { StudySummary } from './summarise-study.ts';
 import type { Cell, Study } from './study-spec.ts';
 
 /** Check the shard folders and read them; nothing is written. */
-export function readShards(dirs: readonly string[]): { studyText: string; study: Study; results: Map<string, CellResult>; texts: Map<string, string> } {
+export interface Shards {
+  studyText: string;
+  study: Study;
+  results: Map<string, CellResult>;
+  /** Each cell's file, as it is. */
+  texts: Map<string, string>;
+}
+
+export function readShards(dirs: readonly string[]): Shards {
   if (dirs.length === 0) throw new InputError('merge needs at least one sweep folder');
   let first: { dir: string; text: string } | null = null;
   for (const dir of dirs) {
@@ -24,10 +32,13 @@ export function readShards(dirs: readonly string[]): { studyText: string; study:
     if (!existsSync(path)) throw new InputError(`${dir}: no ${STUDY_FILE}; not a sweep folder`);
     const text = readFileSync(path, 'utf8');
     if (first === null) first = { dir, text };
-    else if (text !== first.text) throw new InputError(`${path}: a different study from ${join(first.dir, STUDY_FILE)}`);
+    else if (text !== first.text) {
+      throw new InputError(`${path}: a different study from ${join(first.dir, STUDY_FILE)}`);
+    }
   }
-  const json = parseJsonText(first!.text, join(first!.dir, STUDY_FILE)) as { name: string; description: string; cells: Cell[] };
-  const study: Study = { name: json.name, description: json.description, path: join(first!.dir, STUDY_FILE), cells: json.cells };
+  const path = join(first!.dir, STUDY_FILE);
+  const json = parseJsonText(first!.text, path) as { name: string; description: string; cells: Cell[] };
+  const study: Study = { name: json.name, description: json.description, path, cells: json.cells };
   const byId = new Map(study.cells.map((c) => [c.id, c]));
   const from = new Map<string, string>();
   const results = new Map<string, CellResult>();
@@ -36,7 +47,9 @@ export function readShards(dirs: readonly string[]): { studyText: string; study:
     for (const id of cellIdsIn(dir)) {
       const cell = byId.get(id);
       if (!cell) throw new InputError(`${join(dir, cellFileName(id))}: cell ${id} is not in study ${study.name}`);
-      if (from.has(id)) throw new InputError(`cell ${id} is in both ${from.get(id)} and ${dir} (duplicate); merge each shard once`);
+      if (from.has(id)) {
+        throw new InputError(`cell ${id} is in both ${from.get(id)} and ${dir} (duplicate); merge each shard once`);
+      }
       from.set(id, dir);
       results.set(id, readCellResult(dir, cell));
       texts.set(id, readFileSync(join(dir, cellFileName(id)), 'utf8'));
@@ -45,7 +58,10 @@ export function readShards(dirs: readonly string[]): { studyText: string; study:
   const missing = study.cells.filter((c) => !from.has(c.id)).map((c) => c.id);
   if (missing.length > 0) {
     const shown = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ', …' : '');
-    throw new InputError(`${missing.length} of ${study.cells.length} cells of study ${study.name} are in none of the folders (holes: ${shown}); run their shards`);
+    throw new InputError(
+      `${missing.length} of ${study.cells.length} cells of study ${study.name} are in none of the folders ` +
+        `(holes: ${shown}); run their shards`,
+    );
   }
   return { studyText: first!.text, study, results, texts };
 }

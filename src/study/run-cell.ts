@@ -53,8 +53,14 @@ function once<T>(key: string, make: () => T): T {
 }
 
 function checkFits(spec: NetSpec, source: string, data: string, inputs: number, classes: number): void {
-  if (inputs !== size(spec.input)) throw new InputError(`${source}: dataset ${data} has ${inputs} inputs per pattern, but the net takes ${size(spec.input)}`);
-  if (classes !== outputSize(spec, source)) throw new InputError(`${source}: dataset ${data} has ${classes} classes, but the net's last layer has ${outputSize(spec, source)} units`);
+  const takes = size(spec.input);
+  const units = outputSize(spec, source);
+  if (inputs !== takes) {
+    throw new InputError(`${source}: dataset ${data} has ${inputs} inputs per pattern, but the net takes ${takes}`);
+  }
+  if (classes !== units) {
+    throw new InputError(`${source}: dataset ${data} has ${classes} classes, but the net's last layer has ${units}`);
+  }
 }
 
 /** The training and held-out sets of a cell (the train command's choices for the same flags). */
@@ -76,7 +82,9 @@ function cellData(cell: Cell, spec: NetSpec, folder: string, random: Random): { 
   } else {
     const file = /\.(json|csv|csv\.gz)$/i.test(c.dataset);
     const data: Dataset = file
-      ? once(`file/${resolve(folder, c.dataset)}`, () => readDataFile(resolve(folder, c.dataset), size(spec.input), outputSize(spec, c.net)))
+      ? once(`file/${resolve(folder, c.dataset)}`, () =>
+          readDataFile(resolve(folder, c.dataset), size(spec.input), outputSize(spec, c.net)),
+        )
       : once(`named/${c.dataset}`, () => {
           const named = loadDataset(c.dataset);
           checkFits(spec, c.net, c.dataset, named.inputs[0]!.length, named.classes);
@@ -86,22 +94,34 @@ function cellData(cell: Cell, spec: NetSpec, folder: string, random: Random): { 
     trainSet = c.limit === null ? split.train : seededSubset(split.train, c.limit, random.derive('limit'));
     test = c.testLimit === null ? split.test : seededSubset(split.test, c.testLimit, random.derive('test-limit'));
   }
-  if (c.limit !== null && trainSet.inputs.length < c.limit) throw new InputError(`cell ${cell.id}: limit ${c.limit} is more than the ${trainSet.inputs.length} training patterns`);
-  if (trainSet.inputs.length === 0) throw new InputError(`cell ${cell.id}: no training patterns left after holding out ${c.testFraction} of them`);
+  const n = trainSet.inputs.length;
+  if (c.limit !== null && n < c.limit) {
+    throw new InputError(`cell ${cell.id}: limit ${c.limit} is more than the ${n} training patterns`);
+  }
+  if (n === 0) {
+    throw new InputError(`cell ${cell.id}: no training patterns left after holding out ${c.testFraction} of them`);
+  }
   return { train: trainSet, test };
 }
 
 /** Run one cell; `studyFolder` anchors its net and data paths. Bad input throws InputError. */
 export function runCell(cell: Cell, studyFolder: string): CellResult {
   const c = cell.config;
-  const spec = once(`net/${resolve(studyFolder, c.net)}`, () => parseNetSpec(readJsonFile(resolve(studyFolder, c.net)), c.net));
+  const netPath = resolve(studyFolder, c.net);
+  const spec = once(`net/${netPath}`, () => parseNetSpec(readJsonFile(netPath), c.net));
   const random = createRandom(c.seed);
   const params = initParams(spec, random.derive('init'), defaultInit(spec));
   const data = cellData(cell, spec, studyFolder, random);
   const { name, ...ruleOptions } = c.rule;
-  const engine = createEngine(c.engine, spec, params, { rule: name, ...ruleOptions, feedbackSeed: `${c.seed}/feedback` });
+  const rule = { rule: name, ...ruleOptions, feedbackSeed: `${c.seed}/feedback` };
+  const engine = createEngine(c.engine, spec, params, rule);
   const epochs: EpochReport[] = [];
-  const base = { id: cell.id, config: c, trainPatterns: data.train.inputs.length, testPatterns: data.test.inputs.length };
+  const base = {
+    id: cell.id,
+    config: c,
+    trainPatterns: data.train.inputs.length,
+    testPatterns: data.test.inputs.length,
+  };
   try {
     train(engine, data.train, data.test.inputs.length > 0 ? data.test : null, {
       epochs: c.epochs,
@@ -115,7 +135,8 @@ export function runCell(cell: Cell, studyFolder: string): CellResult {
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
     const last = epochs[epochs.length - 1];
-    return { ...base, status: 'diverged', message: e.message, final: last ? { train: last.train, test: last.test } : null, epochs };
+    const final = last ? { train: last.train, test: last.test } : null;
+    return { ...base, status: 'diverged', message: e.message, final, epochs };
   }
   const last = epochs[epochs.length - 1]!;
   return { ...base, status: 'done', final: { train: last.train, test: last.test }, epochs };

@@ -69,7 +69,14 @@ export async function runSweep(study: Study, options: SweepOptions): Promise<Swe
   return { selected: selected.length, ran, reused, summary: await writeSummaryIfComplete(options.out, study) };
 }
 
-async function runCells(study: Study, pending: Cell[], options: SweepOptions, progress: SweepProgress, reused: number, total: number): Promise<number> {
+async function runCells(
+  study: Study,
+  pending: Cell[],
+  options: SweepOptions,
+  progress: SweepProgress,
+  reused: number,
+  total: number,
+): Promise<number> {
   const threads = Math.max(1, Math.min(options.workers ?? defaultWorkers(), pending.length));
   const pool = new Piscina<CellTask, CellOutcome>({ filename: WORKER, minThreads: threads, maxThreads: threads });
   const stop = new AbortController();
@@ -114,7 +121,8 @@ async function runCells(study: Study, pending: Cell[], options: SweepOptions, pr
   }
   if (stop.signal.aborted) {
     throw new InterruptedError(
-      `interrupted: ${reused + ran} of ${total} cells finished and kept in ${options.out}; the same command runs the other ${total - reused - ran}`,
+      `interrupted: ${reused + ran} of ${total} cells finished and kept in ${options.out}; ` +
+        `the same command runs the other ${total - reused - ran}`,
     );
   }
   return ran;

@@ -18,7 +18,9 @@ export function parseShard(text: string, where = '--shard'): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || !(count >= 1) || !(index < count)) throw new InputError(`${where}: expected i/n with 0 ≤ i < n, got "${text}"`);
+  if (!m || !(count >= 1) || !(index < count)) {
+    throw new InputError(`${where}: expected i/n with 0 ≤ i < n, got "${text}"`);
+  }
   return { index, count };
 }
 
@@ -30,7 +32,11 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
 }
 
 /** The shard of this process, or null to run every cell. */
-export function resolveShard(option: string | undefined, shardCount: number | undefined, env: NodeJS.ProcessEnv = process.env): Shard | null {
+export function resolveShard(
+  option: string | undefined,
+  shardCount: number | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Shard | null {
   if (option !== undefined) return parseShard(option);
   const task = envInt(env, 'SLURM_ARRAY_TASK_ID');
   if (task !== undefined) {
@@ -38,14 +44,21 @@ export function resolveShard(option: string | undefined, shardCount: number | un
     if (count === undefined) throw new InputError('SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not');
     const index = task - (envInt(env, 'SLURM_ARRAY_TASK_MIN') ?? 0);
     if (index < 0 || index >= count) {
-      throw new InputError(`SLURM_ARRAY_TASK_ID ${task}: not one of ${count} tasks from SLURM_ARRAY_TASK_MIN; use a contiguous --array such as 0-${count - 1}`);
+      throw new InputError(
+        `SLURM_ARRAY_TASK_ID ${task}: not one of ${count} tasks from SLURM_ARRAY_TASK_MIN; ` +
+          `use a contiguous --array such as 0-${count - 1}`,
+      );
     }
     return { index, count };
   }
   const completion = envInt(env, 'JOB_COMPLETION_INDEX');
   if (completion !== undefined) {
-    if (shardCount === undefined) throw new InputError('JOB_COMPLETION_INDEX is set: give the number of shards with --shard-count (the Job\'s completions)');
-    if (completion >= shardCount) throw new InputError(`JOB_COMPLETION_INDEX ${completion} is not below --shard-count ${shardCount}`);
+    if (shardCount === undefined) {
+      throw new InputError('JOB_COMPLETION_INDEX is set: give the number of shards (completions) with --shard-count');
+    }
+    if (completion >= shardCount) {
+      throw new InputError(`JOB_COMPLETION_INDEX ${completion} is not below --shard-count ${shardCount}`);
+    }
     return { index: completion, count: shardCount };
   }
   return null;

@@ -24,7 +24,8 @@ export function slurmScript(o: SlurmScriptOptions): string {
     '#!/bin/bash',
     `# localprop sweep of study ${o.name} as a Slurm array job: task i of ${o.tasks} runs every ${o.tasks}-th cell`,
     `# (from cell i) into ${o.out}/shard-i. Submit with: sbatch ${o.out}/${o.name}.sbatch`,
-    `# then make the study whole: ${quote(o.node)} ${quote(cli)} merge ${quote(o.out)}/shard-* --out ${quote(o.out + '/merged')}`,
+    `# then make the study whole:`,
+    `#   ${quote(o.node)} ${quote(cli)} merge ${quote(o.out)}/shard-* --out ${quote(o.out + '/merged')}`,
     `#SBATCH --job-name=localprop-${o.name}`,
     `#SBATCH --array=0-${o.tasks - 1}`,
     '#SBATCH --ntasks=1',
@@ -32,7 +33,8 @@ export function slurmScript(o: SlurmScriptOptions): string {
     `#SBATCH --output=${o.out}/slurm-%A_%a.out`,
     'set -euo pipefail',
     `cd ${quote(o.repository)}`,
-    `exec ${quote(o.node)} ${quote(cli)} sweep ${quote(o.study)} --out ${quote(o.out)}/shard-"$SLURM_ARRAY_TASK_ID" --workers "\${SLURM_CPUS_PER_TASK:-${o.cpusPerTask}}"`,
+    `exec ${quote(o.node)} ${quote(cli)} sweep ${quote(o.study)} \\`,
+    `  --out ${quote(o.out)}/shard-"$SLURM_ARRAY_TASK_ID" --workers "\${SLURM_CPUS_PER_TASK:-${o.cpusPerTask}}"`,
     '',
   ].join('\n');
 }

@@ -53,7 +53,9 @@ export function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(x, a, b)) / a : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+  // The fraction converges fast below the mean of the beta distribution; above it, I_x(a, b) = 1 − I_{1−x}(b, a).
+  if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(x, a, b)) / a;
+  return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
 }
 
 /** P(T ≤ t) for ν degrees of freedom. */
@@ -64,7 +66,9 @@ export function studentTCdf(t: number, ν: number): number {
 
 /** The t with P(T ≤ t) = p, for p in (0.5, 1). */
 export function studentTQuantile(p: number, ν: number): number {
-  if (!(p > 0.5 && p < 1) || !(ν > 0)) throw new RangeError(`studentTQuantile: p = ${p} must be in (0.5, 1), ν = ${ν} > 0`);
+  if (!(p > 0.5 && p < 1) || !(ν > 0)) {
+    throw new RangeError(`studentTQuantile: p = ${p} must be in (0.5, 1), ν = ${ν} > 0`);
+  }
   let lo = 0;
   let hi = 1;
   while (studentTCdf(hi, ν) < p) hi *= 2;

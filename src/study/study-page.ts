@@ -21,7 +21,8 @@ const withInterval = (i: Interval | null | undefined, format = pct, signed = fal
 /** The config fields that differ between groups: they name a group; the rest is said once. */
 function varying(groups: GroupSummary[]): string[] {
   const keys = Object.keys(groups[0]?.config ?? {});
-  return keys.filter((k) => new Set(groups.map((g) => JSON.stringify((g.config as Record<string, unknown>)[k]))).size > 1);
+  const value = (g: GroupSummary, k: string): string => JSON.stringify((g.config as Record<string, unknown>)[k]);
+  return keys.filter((k) => new Set(groups.map((g) => value(g, k))).size > 1);
 }
 
 function ruleName(g: GroupSummary): string {
@@ -29,7 +30,8 @@ function ruleName(g: GroupSummary): string {
 }
 
 export function groupLabel(g: GroupSummary, fields: string[]): string {
-  const parts = fields.filter((k) => k !== 'rule').map((k) => `${k}=${JSON.stringify((g.config as Record<string, unknown>)[k])}`);
+  const config = g.config as Record<string, unknown>;
+  const parts = fields.filter((k) => k !== 'rule').map((k) => `${k}=${JSON.stringify(config[k])}`);
   return [ruleName(g), ...parts].join(' ');
 }
 
@@ -39,14 +41,17 @@ export async function studyPage(summary: StudySummary, description: string): Pro
   const on = summary.groups.some((g) => g.final.test.error) ? 'test' : 'train';
   const rows = summary.groups.map((g) => {
     const n = g.seeds.length - g.diverged;
-    return `<tr><td>${escapeHtml(groupLabel(g, fields))}</td><td>${n}${g.diverged ? ` (+${g.diverged} diverged)` : ''}</td>` +
+    const seeds = `${n}${g.diverged ? ` (+${g.diverged} diverged)` : ''}`;
+    return `<tr><td>${escapeHtml(groupLabel(g, fields))}</td><td>${seeds}</td>` +
       `<td>${withInterval(g.final[on].error)}</td><td>${withInterval(g.final[on].loss, plain)}</td>` +
       `<td>${withInterval(g.gapToBackprop?.error, pct, true)}</td></tr>`;
   });
   const values: Row[] = summary.groups.flatMap((g) =>
     g.curves.flatMap((c) => {
       const e = c[on].error;
-      return e ? [{ group: groupLabel(g, fields), epoch: c.epoch, error: e.mean, low: e.low ?? e.mean, high: e.high ?? e.mean }] : [];
+      if (!e) return [];
+      const group = groupLabel(g, fields);
+      return [{ group, epoch: c.epoch, error: e.mean, low: e.low ?? e.mean, high: e.high ?? e.mean }];
     }),
   );
   const chart = values.length
@@ -66,6 +71,8 @@ export async function studyPage(summary: StudySummary, description: string): Pro
         'curves',
       )
     : '';
+  const code = (k: string, v: unknown): string => `<code>${escapeHtml(k)}=${escapeHtml(JSON.stringify(v))}</code>`;
+  const sharedText = shared.map(([k, v]) => code(k, v)).join(', ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(summary.study)}</title>
 <style>body{font-family:'DejaVu Sans',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -73,8 +80,9 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ddd;
 td:first-child,th:first-child{text-align:left}code{font-size:.9em}</style></head><body>
 <h1>Study ${escapeHtml(summary.study)}</h1>
 <p>${escapeHtml(description)}</p>
-<p>${summary.cells} cells. Shared by every row: ${shared.map(([k, v]) => `<code>${escapeHtml(k)}=${escapeHtml(JSON.stringify(v))}</code>`).join(', ')}.</p>
-<table><thead><tr><th>group</th><th>seeds</th><th>${on} error % (mean ± 95 % CI)</th><th>${on} loss (mean ± 95 % CI)</th>` +
+<p>${summary.cells} cells. Shared by every row: ${sharedText}.</p>
+<table><thead><tr><th>group</th><th>seeds</th><th>${on} error % (mean ± 95 % CI)</th>` +
+    `<th>${on} loss (mean ± 95 % CI)</th>` +
     `<th>gap to backprop, % points (paired by seed)</th></tr></thead>
 <tbody>
 ${rows.join('\n')}

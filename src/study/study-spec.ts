@@ -75,14 +75,19 @@ type Check = (value: unknown, where: string) => unknown;
 const fail = (where: string, expected: string, value: unknown): never => {
   throw new InputError(`${where}: expected ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
 };
-const positiveNumber: Check = (v, w) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fail(w, 'a positive number', v));
-const positiveInt: Check = (v, w) => (Number.isSafeInteger(v) && (v as number) > 0 ? v : fail(w, 'a positive integer', v));
+const positiveNumber: Check = (v, w) =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fail(w, 'a positive number', v);
+const positiveInt: Check = (v, w) =>
+  Number.isSafeInteger(v) && (v as number) > 0 ? v : fail(w, 'a positive integer', v);
 const limitValue: Check = (v, w) => (v === null ? null : positiveInt(v, w));
-const fractionValue: Check = (v, w) => (typeof v === 'number' && v >= 0 && v < 1 ? v : fail(w, 'a number in [0, 1)', v));
+const fractionValue: Check = (v, w) =>
+  typeof v === 'number' && v >= 0 && v < 1 ? v : fail(w, 'a number in [0, 1)', v);
 const bool: Check = (v, w) => (typeof v === 'boolean' ? v : fail(w, 'true or false', v));
 const text: Check = (v, w) => (typeof v === 'string' && v !== '' ? v : fail(w, 'a non-empty string', v));
-const seedValue: Check = (v, w) => ((typeof v === 'string' && v !== '') || Number.isSafeInteger(v) ? v : fail(w, 'an integer or a string', v));
-const engineValue: Check = (v, w) => ((ENGINE_NAMES as readonly unknown[]).includes(v) ? v : fail(w, `one of ${ENGINE_NAMES.join(', ')}`, v));
+const seedValue: Check = (v, w) =>
+  (typeof v === 'string' && v !== '') || Number.isSafeInteger(v) ? v : fail(w, 'an integer or a string', v);
+const engineValue: Check = (v, w) =>
+  (ENGINE_NAMES as readonly unknown[]).includes(v) ? v : fail(w, `one of ${ENGINE_NAMES.join(', ')}`, v);
 
 const DATASETS = [...DATASET_NAMES, ...IDX_DATASET_NAMES] as readonly string[];
 const dataValue: Check = (v, w) =>
@@ -90,19 +95,30 @@ const dataValue: Check = (v, w) =>
     ? v
     : fail(w, `a data set (${DATASETS.join(', ')}) or a data file (*.json, *.csv, *.csv.gz)`, v);
 
-const RULE_OPTION_CHECKS: Readonly<Record<string, Check>> = { beta: positiveNumber, symmetric: bool, steps: positiveInt, gamma: positiveNumber, zil: bool };
+const RULE_OPTION_CHECKS: Readonly<Record<string, Check>> = {
+  beta: positiveNumber,
+  symmetric: bool,
+  steps: positiveInt,
+  gamma: positiveNumber,
+  zil: bool,
+};
 
 const ruleValue: Check = (v, w) => {
   const rule = typeof v === 'string' ? { name: v } : v;
-  if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) return fail(w, 'a rule name or { "name": ..., options }', v);
+  if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+    return fail(w, 'a rule name or { "name": ..., options }', v);
+  }
   const name = (rule as { name?: unknown }).name;
-  if (!(RULE_NAMES as readonly unknown[]).includes(name)) return fail(`${w}.name`, `one of ${RULE_NAMES.join(', ')}`, name);
+  if (!(RULE_NAMES as readonly unknown[]).includes(name)) {
+    return fail(`${w}.name`, `one of ${RULE_NAMES.join(', ')}`, name);
+  }
   const out: Record<string, unknown> = { name };
   for (const [key, value] of Object.entries(rule)) {
     if (key === 'name') continue;
     if (!RULE_OPTIONS[name as RuleName].includes(key as keyof RuleConfig)) {
       const takes = RULE_OPTIONS[name as RuleName];
-      throw new InputError(`${w}.${key}: unknown option for rule ${name as string} (it takes ${takes.length ? takes.join(', ') : 'none'})`);
+      const list = takes.length ? takes.join(', ') : 'none';
+      throw new InputError(`${w}.${key}: unknown option for rule ${name as string} (it takes ${list})`);
     }
     out[key] = RULE_OPTION_CHECKS[key]!(value, `${w}.${key}`);
   }
@@ -170,17 +186,28 @@ export function groupId(config: CellConfig): string {
 
 /** Parse and check a study object; `path` names the file in errors. */
 export function parseStudy(json: unknown, path: string): Study {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new InputError(`${path}: expected an object { "name", "grid" }`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new InputError(`${path}: expected an object { "name", "grid" }`);
+  }
   const top = json as Record<string, unknown>;
-  for (const key of Object.keys(top)) if (!TOP_KEYS.includes(key)) throw new InputError(`${path}: unknown field "${key}" (expected ${TOP_KEYS.join(', ')})`);
+  for (const key of Object.keys(top)) {
+    if (TOP_KEYS.includes(key)) continue;
+    throw new InputError(`${path}: unknown field "${key}" (expected ${TOP_KEYS.join(', ')})`);
+  }
   const name = top.name;
-  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) fail(`${path}: name`, 'a name of letters, digits, _ . -', name);
+  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
+    fail(`${path}: name`, 'a name of letters, digits, _ . -', name);
+  }
   const description = top.description ?? '';
   if (typeof description !== 'string') fail(`${path}: description`, 'a string', description);
   const grid = top.grid;
-  if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) return fail(`${path}: grid`, 'an object of axes', grid);
+  if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) {
+    return fail(`${path}: grid`, 'an object of axes', grid);
+  }
   const names = AXES.map((a) => a.name);
-  for (const key of Object.keys(grid)) if (!names.includes(key)) throw new InputError(`${path}: grid.${key}: unknown axis (expected ${names.join(', ')})`);
+  for (const key of Object.keys(grid)) {
+    if (!names.includes(key)) throw new InputError(`${path}: grid.${key}: unknown axis (expected ${names.join(', ')})`);
+  }
 
   const values: unknown[][] = AXES.map((axis) => {
     const given = (grid as Record<string, unknown>)[axis.name];
@@ -210,8 +237,12 @@ export function parseStudy(json: unknown, path: string): Study {
   product(0, []);
 
   const folder = dirname(path);
-  for (const file of new Set(cells.flatMap((c) => [c.config.net, ...(DATASETS.includes(c.config.dataset) ? [] : [c.config.dataset])]))) {
-    if (!existsSync(resolve(folder, file))) throw new InputError(`${path}: ${file}: no such file (paths are relative to the study file)`);
+  const dataFiles = (dataset: string): string[] => (DATASETS.includes(dataset) ? [] : [dataset]);
+  const files = cells.flatMap((c) => [c.config.net, ...dataFiles(c.config.dataset)]);
+  for (const file of new Set(files)) {
+    if (!existsSync(resolve(folder, file))) {
+      throw new InputError(`${path}: ${file}: no such file (paths are relative to the study file)`);
+    }
   }
   return { name: name as string, description: description as string, path, cells };
 }
@@ -220,10 +251,13 @@ export function parseStudy(json: unknown, path: string): Study {
 function cellConfig(picked: unknown[]): CellConfig {
   const v = Object.fromEntries(AXES.map((axis, k) => [axis.name, picked[k]])) as Record<string, unknown>;
   const rule = { ...(v.rule as RuleConfig) };
-  if (v.beta !== null && RULE_OPTIONS[rule.name].includes('beta') && rule.beta === undefined) rule.beta = v.beta as number;
+  const takesBeta = RULE_OPTIONS[rule.name].includes('beta');
+  if (v.beta !== null && takesBeta && rule.beta === undefined) rule.beta = v.beta as number;
   // Options in a fixed order, so equal rules serialise equally.
   const ordered: RuleConfig = { name: rule.name };
-  for (const key of RULE_OPTIONS[rule.name]) if (rule[key] !== undefined) (ordered as unknown as Record<string, unknown>)[key] = rule[key];
+  for (const key of RULE_OPTIONS[rule.name]) {
+    if (rule[key] !== undefined) (ordered as unknown as Record<string, unknown>)[key] = rule[key];
+  }
   return {
     net: v.net as string,
     dataset: v.dataset as string,

@@ -33,7 +33,10 @@ export interface GroupSummary {
   cells: string[];
   diverged: number;
   final: { train: MetricIntervals; test: MetricIntervals };
-  /** The final held-out (else training) loss and error minus back-prop's, paired by seed; null for back-prop or without it. */
+  /**
+   * The final held-out (else training) loss and error minus back-prop's, paired by seed;
+   * null for back-prop, or without a back-prop group.
+   */
   gapToBackprop: { group: string; on: 'test' | 'train'; loss: Interval | null; error: Interval | null } | null;
   curves: { epoch: number; train: MetricIntervals; test: MetricIntervals }[];
 }
@@ -69,7 +72,12 @@ function intervals(samples: (MetricsLike | null | undefined)[]): MetricIntervals
 }
 
 /** Paired differences rule − back-prop of a final metric, over the seeds where both finished. */
-function pairedGap(rule: CellResult[], backprop: CellResult[], on: 'test' | 'train', metric: 'loss' | 'error'): Interval | null {
+function pairedGap(
+  rule: CellResult[],
+  backprop: CellResult[],
+  on: 'test' | 'train',
+  metric: 'loss' | 'error',
+): Interval | null {
   const value = (r: CellResult): number | null => {
     const m = r.status === 'done' ? r.final?.[on] : null;
     if (!m) return null;
@@ -120,7 +128,12 @@ export function summariseStudy(study: Study, results: ReadonlyMap<string, CellRe
         diverged: members.length - done.length,
         final: { train: intervals(done.map((r) => r.final?.train)), test: intervals(done.map((r) => r.final?.test)) },
         gapToBackprop: base
-          ? { group: base[0], on, loss: pairedGap(members, base[1], on, 'loss'), error: pairedGap(members, base[1], on, 'error') }
+          ? {
+              group: base[0],
+              on,
+              loss: pairedGap(members, base[1], on, 'loss'),
+              error: pairedGap(members, base[1], on, 'error'),
+            }
           : null,
         curves: Array.from({ length: epochs }, (_, k) => ({
           epoch: k + 1,

@@ -31,7 +31,9 @@ export function readCellResult(dir: string, cell: Cell): CellResult {
   const path = join(dir, cellFileName(cell.id));
   const result = parseJsonText(readFileSync(path, 'utf8'), path) as CellResult;
   if (result === null || typeof result !== 'object' || JSON.stringify(result.config) !== JSON.stringify(cell.config)) {
-    throw new InputError(`${path}: its config is not cell ${cell.id}'s; the folder holds another study's results (use another --out)`);
+    throw new InputError(
+      `${path}: its config is not cell ${cell.id}'s; the folder holds another study's results (use another --out)`,
+    );
   }
   return result;
 }

@@ -19,10 +19,15 @@ export function describeResult(result: CellResult): string {
   const m = result.final?.test ?? result.final?.train;
   if (!m) return 'no epochs';
   const which = result.final?.test ? 'test' : 'train';
-  return m.accuracy !== null ? `${which} error ${(100 * (1 - m.accuracy)).toFixed(2)} %` : `${which} loss ${m.loss.toFixed(4)}`;
+  if (m.accuracy === null) return `${which} loss ${m.loss.toFixed(4)}`;
+  return `${which} error ${(100 * (1 - m.accuracy)).toFixed(2)} %`;
 }
 
-export function createSweepProgress(options: { study: string; quiet?: boolean; stream?: NodeJS.WriteStream }): SweepProgress {
+export function createSweepProgress(options: {
+  study: string;
+  quiet?: boolean;
+  stream?: NodeJS.WriteStream;
+}): SweepProgress {
   const stream = options.stream ?? process.stderr;
   if (options.quiet) return { start() {}, cellDone() {}, stop() {} };
   let total = 0;
@@ -35,7 +40,8 @@ export function createSweepProgress(options: { study: string; quiet?: boolean; s
       },
       cellDone(cell, result, elapsed) {
         done++;
-        stream.write(`${options.study}: cell ${done}/${total} ${cell.id}: ${describeResult(result)} (at ${elapsed.toFixed(1)} s)\n`);
+        const what = describeResult(result);
+        stream.write(`${options.study}: cell ${done}/${total} ${cell.id}: ${what} (at ${elapsed.toFixed(1)} s)\n`);
       },
       stop() {},
     };

@@ -34,7 +34,7 @@ describe('localprop sweep', () => {
     expect(script).toMatch(/^#!\/bin\/bash\n/);
     expect(script).toMatch(/^#SBATCH --array=0-1$/m);
     expect(script).toMatch(/^#SBATCH --cpus-per-task=3$/m);
-    expect(script).toMatch(/ sweep '[^']*slurm\.study\.json' --out '[^']*'\/shard-"\$SLURM_ARRAY_TASK_ID" /);
+    expect(script).toMatch(/ sweep '[^']*slurm\.study\.json' \\\n {2}--out '[^']*'\/shard-"\$SLURM_ARRAY_TASK_ID" /);
     expect(r.stdout).toContain(`submit with: sbatch ${join(out, 'slurm.sbatch')}`);
     expect(existsSync(join(out, 'study.json'))).toBe(false);
   });
