@@ -3,7 +3,8 @@
  * contender at batch 1 and batch 32 (log scale), and, when the sweep ran, time per pattern against
  * synapse count for both engines (log–log, where linear cost is a line of slope 1).
  */
-import { barChart, seriesChart, type Row } from '../src/report/charts.ts';
+import type { Row } from '../src/report/chart-spec.ts';
+import { barChart, seriesChart } from '../src/report/charts.ts';
 import type { VegaLiteSpec } from '../src/report/experiment.ts';
 import type { ScalingResult } from './scaling.ts';
 
