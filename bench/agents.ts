@@ -1,5 +1,5 @@
 /**
- * Agents engine vs matrix engine, side by side in one run (issue 3): time per pattern for
+ * Agents engine vs matrix engine, side by side in one run (README, "Performance"): time per pattern for
  * per-pattern SGD (learn + step, B = 1) at 64-32-10 (digits) and 784-128-10 (seeded random
  * inputs), and messages per second. Each engine is warmed up, then timed over several
  * repetitions, alternating engines; the figure is the median repetition. Time is the process's

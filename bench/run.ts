@@ -26,7 +26,7 @@ import { parseNetSpec } from '../src/nn/spec.ts';
 import { withChartConfig } from '../src/report/chart-config.ts';
 import { renderPng, renderSvg } from '../src/report/render.ts';
 import { benchChart } from './chart.ts';
-import type { BenchSetup, Contender } from './contender.ts';
+import type { BenchSetup, Contender, Trainer } from './contender.ts';
 import { loadBenchData } from './fashion-mnist.ts';
 import { agentsContender, matrixContender } from './localprop-contenders.ts';
 import { describeMachine } from './machine.ts';
@@ -34,7 +34,7 @@ import { runScaling, type ScalingResult } from './scaling.ts';
 import { formatAgentsBench, runAgentsBench, type AgentsBenchRow } from './agents.ts';
 import { synapticContender } from './synaptic-contender.ts';
 import { tfjsCpuContender, tfjsWasmContender } from './tfjs-contenders.ts';
-import { TimedCase, type Budget, type Timing } from './timing.ts';
+import { takeTurns, TimedCase, type Budget, type Timing } from '../experiments/shared/timing.ts';
 
 const CONTENDERS: Contender[] = [matrixContender, agentsContender, tfjsCpuContender, tfjsWasmContender, synapticContender];
 const BATCHES = [1, 32];
@@ -88,7 +88,7 @@ async function runContenders(mode: (typeof MODES)[keyof typeof MODES], only: str
   const setup: BenchSetup = { spec, params: initParams(spec, createRandom('bench')), data: loadBenchData(mode.patterns), η };
   log(`data: ${setup.data.source}`);
   const results: CaseResult[] = [];
-  const timed: { result: CaseResult; timed: TimedCase }[] = [];
+  const timed: { result: CaseResult; timed: TimedCase; trainer: Trainer }[] = [];
   for (const contender of CONTENDERS.filter((c) => !only || only.includes(c.id))) {
     for (const batch of BATCHES) {
       const result: CaseResult = { contender: contender.id, label: contender.label, batch, status: 'ok', note: contender.note };
@@ -104,7 +104,7 @@ async function runContenders(mode: (typeof MODES)[keyof typeof MODES], only: str
         const c = new TimedCase(trainer, batch);
         log(`${contender.label}, batch ${batch}: warming up`);
         await c.warmUp(mode.budget);
-        timed.push({ result, timed: c });
+        timed.push({ result, timed: c, trainer });
       } catch (error) {
         result.status = 'missing';
         result.reason = (error as Error).message.split('\n')[0];
@@ -112,13 +112,10 @@ async function runContenders(mode: (typeof MODES)[keyof typeof MODES], only: str
       }
     }
   }
-  for (let r = 0; r < mode.budget.reps; r++) {
-    log(`repetition ${r + 1} of ${mode.budget.reps}`);
-    for (const { timed: c } of timed) await c.repetition();
-  }
-  for (const { result, timed: c } of timed) {
+  await takeTurns(timed.map((t) => t.timed), mode.budget.reps, (r) => log(`repetition ${r + 1} of ${mode.budget.reps}`));
+  for (const { result, timed: c, trainer } of timed) {
     result.timing = c.result();
-    c.trainer.dispose?.();
+    trainer.dispose?.();
   }
   for (const result of results) {
     const matrix = results.find((m) => m.contender === 'matrix' && m.batch === result.batch)?.timing;
@@ -185,7 +182,6 @@ function scalingTable(s: ScalingResult): string {
     lines.push(`  ${`${h}-${h}-10`.padEnd(14)} ${S.toLocaleString('en-US').padStart(9)}  ${cells.join('')}`);
   }
   for (const f of s.fits) lines.push(`  ${f.engine}: slope of log(time) against log(synapses) = ${f.slope.toFixed(2)} over all ${f.points} points, ${f.slopeLargerHalf.toFixed(2)} over the larger half`);
-  for (const [e, why] of Object.entries(s.missing)) lines.push(`  ${e}: missing — ${why}`);
   return lines.join('\n');
 }
 

@@ -82,7 +82,7 @@ function tfjsContender(backend: 'cpu' | 'wasm', label: string): Contender {
       const trainer: Trainer = {
         details,
         activate: () => use(backend),
-        train(start, count) {
+        run(start, count) {
           let E = 0;
           for (let s = 0; s < count; s += B) {
             const k = ((start + s) % n) / B;

@@ -13,7 +13,8 @@ import { RULE_NAMES, type RuleName } from '../src/nn/engine.ts';
 import { initParams } from '../src/nn/params.ts';
 import { train, type Dataset } from '../src/nn/sgd.ts';
 import type { NetSpec } from '../src/nn/spec.ts';
-import { runStandalone, seriesChart, skippedNote, tryCreateEngine, type Experiment, type HeadlineRow } from '../src/report/index.ts';
+import { createEngine } from '../src/engines/index.ts';
+import { runStandalone, seriesChart, type Experiment, type HeadlineRow } from '../src/report/index.ts';
 
 interface Budget {
   /** Training points, uniform on [−π, π]. */
@@ -72,12 +73,7 @@ const experiment: Experiment<Budget> = {
     const runs: { rule: RuleName; losses: { epoch: number; train: number; test: number }[]; fits: { epoch: number; y: number[] }[] }[] = [];
     for (const [i, rule] of RULE_NAMES.entries()) {
       // Every rule starts from the same weights and sees the patterns in the same order.
-      const attempt = tryCreateEngine('matrix', spec, params0, { rule, feedbackSeed: `${rule}/feedback` });
-      if (!attempt.engine) {
-        notes.push(skippedNote(`rule ${rule}`, attempt.missing));
-        continue;
-      }
-      const engine = attempt.engine;
+      const engine = createEngine('matrix', spec, params0, { rule, feedbackSeed: `${rule}/feedback` });
       const fitNow = (): number[] => xs.map((x, k) => (engine.evaluate(grid.inputs[k]!, grid.targets[k]!), engine.prediction[0]!));
       const fits = [{ epoch: 0, y: fitNow() }];
       const losses: { epoch: number; train: number; test: number }[] = [];

@@ -6,7 +6,7 @@
  *     u and ∂E/∂W summed over a fixed probe batch at the rule's current weights (updateAlignment)
  *   feedback alignment   Δy⁽ˡ⁻¹⁾ = B⁽ˡ⁾ᵀ Δz⁽ˡ⁾ with fixed random B; also angle(W⁽ˡ⁾, B⁽ˡ⁾) (feedbackAngles)
  *   direct FA            Δy⁽ˡ⁾ = B⁽ˡ⁾ᵀ Δz⁽ᴸ⁾ for every hidden layer
- *   merged               the change of each neuron's state after a nudge β (DESIGN §4)
+ *   merged               the change of each neuron's state after a nudge β (README, "Two axes: engine × rule")
  *   predictive coding    T inference steps at rate γ, then local Hebbian updates
  * Below 90° an update still goes downhill (to first order). FA learns because W turns toward B.
  */
@@ -50,13 +50,13 @@ interface RuleCase {
   options: (seed: string) => RuleOptions;
 }
 
-const MERGED_Β = 0.01;
+const MERGED_BETA = 0.01;
 const PC = { steps: 20, gamma: 0.1 };
 
 const RULES: RuleCase[] = [
   { label: 'feedback alignment', options: (seed) => ({ rule: 'feedback-alignment', feedbackSeed: seed }) },
   { label: 'direct feedback alignment', options: (seed) => ({ rule: 'direct-feedback-alignment', feedbackSeed: seed }) },
-  { label: `merged (β = ${MERGED_Β}, one-sided)`, options: () => ({ rule: 'merged', beta: MERGED_Β, symmetric: false }) },
+  { label: `merged (β = ${MERGED_BETA}, one-sided)`, options: () => ({ rule: 'merged', beta: MERGED_BETA, symmetric: false }) },
   { label: `predictive coding (T = ${PC.steps}, γ = ${PC.gamma})`, options: () => ({ rule: 'predictive-coding', steps: PC.steps, gamma: PC.gamma }) },
 ];
 const BACKPROP: RuleCase = { label: 'back-prop (reference)', options: () => ({ rule: 'backprop' }) };
