@@ -5,8 +5,8 @@
  *   localprop's matrix engine, localprop's agents engine, TensorFlow.js (cpu backend and wasm
  *   backend) and synaptic (batch 1 only; see synaptic-contender.ts for how its net differs).
  * Each case is warmed up, then timed over several repetitions, the cases taking turns; the
- * figure is the median repetition (timing.ts). Then a scaling sweep: time per pattern against
- * synapse count, 10³ … 10⁶, for both engines (scaling.ts).
+ * figure is the median repetition (experiments/shared/timing.ts). Then a scaling sweep: time per
+ * pattern against synapse count, 10³ … 10⁶, for both engines (scaling.ts).
  *
  *   npm run bench                       full run (a few minutes)
  *   npm run bench -- --quick            shorter warm-up and repetitions, fewer sweep points (< 1 min)
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
   let agents: AgentsBenchRow[] | null = null;
   if (!values.scaling && !only) {
     log('agents engine: time per pattern and messages per second');
-    agents = runAgentsBench(values.quick ? { patterns: 200, reps: 3 } : {});
+    agents = await runAgentsBench(values.quick ? { patterns: 200, reps: 3 } : {});
   }
   let scaling: ScalingResult | null = null;
   if (!values['no-scaling'] && (values.scaling || !only)) {
