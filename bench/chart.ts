@@ -3,7 +3,7 @@
  * contender at batch 1 and batch 32 (log scale), and, when the sweep ran, time per pattern against
  * synapse count for both engines (log–log, where linear cost is a line of slope 1).
  */
-import type { Row } from '../src/report/chart-spec.ts';
+import { vconcatCharts, type Row } from '../src/report/chart-spec.ts';
 import { barChart, seriesChart } from '../src/report/charts.ts';
 import type { VegaLiteSpec } from '../src/report/experiment.ts';
 import type { ScalingResult } from './scaling.ts';
@@ -41,5 +41,5 @@ export function benchChart(rows: readonly ChartRow[], scaling: ScalingResult | n
     mark: 'line+point',
   });
   // Two charts, two meanings of colour (batch size; engine): keep their scales and legends apart.
-  return { vconcat: [bars, sweep], resolve: { scale: { color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent' } } } as unknown as VegaLiteSpec;
+  return vconcatCharts([bars, sweep], ['color', 'strokeDash']);
 }

@@ -27,3 +27,9 @@ export type ConcatPart = Extract<TopLevelSpec, { vconcat: unknown }>['vconcat'][
 export function chartTitle(text: string, subtitle?: string | string[]): Title {
   return subtitle === undefined ? text : { text, subtitle };
 }
+
+/** Charts stacked vertically, each keeping its own scales and legends for the given channels. */
+export function vconcatCharts(parts: ConcatPart[], independent: ('color' | 'strokeDash')[]): TopLevelSpec {
+  const scale = Object.fromEntries(independent.map((c) => [c, 'independent' as const]));
+  return { vconcat: parts, resolve: { scale, legend: { color: 'independent' } } };
+}

@@ -12,7 +12,7 @@
  *
  * Field names must not contain dots or brackets (Vega-Lite reads those as paths).
  */
-import { chartTitle, type Encoding, type Layer, type Row } from './chart-spec.ts';
+import { chartTitle, type ConcatPart, type Encoding, type Layer, type Row } from './chart-spec.ts';
 import type { VegaLiteSpec } from './experiment.ts';
 
 export interface Channel {
@@ -137,7 +137,7 @@ function layer(mark: UnitMark, encoding: Encoding, filter: string | null): Layer
 }
 type UnitMark = Extract<Layer, { mark: unknown }>['mark'];
 
-export function seriesChart(o: SeriesChartOptions): VegaLiteSpec {
+export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
   const x = encodeChannel(o.x, 'quantitative', numbers(o.values, o.x.field));
   // With a band the merged legend would draw faded area swatches: ask for solid strokes.
   const colorLegend = o.band ? { legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 } } : {};
@@ -194,7 +194,7 @@ export interface BarChartOptions {
 }
 
 /** Grouped bars: one group per x category, one bar per colour value. */
-export function barChart(o: BarChartOptions): VegaLiteSpec {
+export function barChart(o: BarChartOptions): VegaLiteSpec & ConcatPart {
   // Side by side, never stacked (a stacked log scale draws nothing).
   const x = encodeChannel(o.x, 'nominal');
   x.axis = { ...x.axis, labelAngle: 0 };
