@@ -162,7 +162,7 @@ function kernelImage(conv: Conv, weights: Float64Array, f: number): number[][] {
 }
 
 /** The raster rows {panel, row, col, value} of a list of images. */
-const rasterRows = (panel: string, image: number[][]): Row[] => image.flatMap((row, y) => row.map((value, x) => ({ panel, row: y, col: x, value })));
+const rasterRows = (panel: string, image: number[][]) => image.flatMap((row, y) => row.map((value, x) => ({ panel, row: y, col: x, value })));
 
 /** How the geometry labels read; goes in the subtitles (a rotated axis title this long would stretch the chart). */
 const GEOMETRY_KEY = 'rows: channels in → filters, kernel k×k, stride s, padding p';
@@ -197,6 +197,42 @@ function timeBarChart(o: { title: string; subtitle: string[]; values: Row[]; sor
       x: { field: 'microseconds', type: 'quantitative', title: 'µs per call' },
       color: { field: 'method', type: 'nominal', title: null, sort: ['push (essay)', 'gather'] },
     },
+  };
+}
+
+/** The kernels before and after learning, and a digit with the error pushed back to its pixels, as rasters. */
+function imageCharts(kernels: { initial: number[][][]; learned: number[][][] }, example: { x: Float64Array; label: number }, Δxpush: Float64Array, budget: Budget): Record<string, VegaLiteSpec> {
+  const F = kernels.learned.length;
+  const panels = (['initial', 'learned'] as const).flatMap((stage) => kernels[stage].map((_, f) => `${stage}, filter ${f + 1}`));
+  const kernelRows = (['initial', 'learned'] as const).flatMap((stage) => kernels[stage].flatMap((image, f) => rasterRows(`${stage}, filter ${f + 1}`, image)));
+  const inputPanel = `input (digit ${example.label})`;
+  const pixelRows = Array.from({ length: 64 }, (_, k) => [
+    { panel: inputPanel, row: k >> 3, col: k % 8, value: example.x[k]! },
+    { panel: 'Δx pushed back', row: k >> 3, col: k % 8, value: Δxpush[k]! / maxAbs(Δxpush) },
+  ]).flat();
+  return {
+    kernels: rasterChart({
+      title: `The ${F} conv kernels (3×3), before and after learning`,
+      subtitle: `weights w[f,0,ky,kx]; red positive, blue negative; ${budget.epochs} epochs of per-pattern SGD on digits`,
+      values: kernelRows,
+      panels,
+      columns: F,
+      cell: 34,
+      size: kernels.learned[0]!.length,
+      legend: 'weight',
+      extent: Math.max(...kernelRows.map((r) => Math.abs(r.value))),
+    }),
+    'input-error': rasterChart({
+      title: 'A held-out digit and the error pushed back to its pixels',
+      subtitle: 'Δx = Σ w·Δz scattered through the learned kernels (push; gather gives the same to rounding), scaled to max |Δx| = 1',
+      values: pixelRows,
+      panels: [inputPanel, 'Δx pushed back'],
+      columns: 2,
+      cell: 18,
+      size: 8,
+      legend: 'value',
+      extent: 1,
+    }),
   };
 }
 
@@ -300,16 +336,9 @@ const experiment: Experiment<Budget> = {
     const geometries = results.map((r) => r.geometry);
     const timings = results.map((r) => r.timing);
 
-    // Kernels as images: initial and learned, per filter.
     const conv = engine.net.layers[0] as Conv;
     const filters = Array.from({ length: conv.F }, (_, f) => f);
     const kernels = { initial: filters.map((f) => kernelImage(conv, initial.layers[0]!.weights, f)), learned: filters.map((f) => kernelImage(conv, learned.layers[0]!.weights, f)) };
-    const kernelRows = (['initial', 'learned'] as const).flatMap((stage) => filters.flatMap((f) => rasterRows(`${stage}, filter ${f + 1}`, kernels[stage][f]!)));
-    const inputPanel = `input (digit ${example.label})`;
-    const pixelRows = Array.from({ length: 64 }, (_, k) => [
-      { panel: inputPanel, row: k >> 3, col: k % 8, value: example.x[k]! },
-      { panel: 'Δx pushed back', row: k >> 3, col: k % 8, value: Δxpush[k]! / maxAbs(Δxpush) },
-    ]).flat();
 
     const worstDiff = Math.max(trained.maxAbsDifference, ...geometries.map((g) => g.maxAbsDifference));
     const headline: HeadlineRow[] = [
@@ -333,28 +362,7 @@ const experiment: Experiment<Budget> = {
       timings: { unit: 'microseconds per call (median repetition)', geometries: timings },
       headline,
       specs: {
-        kernels: rasterChart({
-          title: `The ${conv.F} conv kernels (3×3), before and after learning`,
-          subtitle: `weights w[f,0,ky,kx]; red positive, blue negative; ${budget.epochs} epochs of per-pattern SGD on digits`,
-          values: kernelRows,
-          panels: kernelRows.map((r) => String(r['panel'])).filter((p, k, all) => all.indexOf(p) === k),
-          columns: conv.F,
-          cell: 34,
-          size: conv.K,
-          legend: 'weight',
-          extent: Math.max(...kernelRows.map((r) => Math.abs(r['value'] as number))),
-        }),
-        'input-error': rasterChart({
-          title: 'A held-out digit and the error pushed back to its pixels',
-          subtitle: 'Δx = Σ w·Δz scattered through the learned kernels (push; gather gives the same to rounding), scaled to max |Δx| = 1',
-          values: pixelRows,
-          panels: [inputPanel, 'Δx pushed back'],
-          columns: 2,
-          cell: 18,
-          size: 8,
-          legend: 'value',
-          extent: 1,
-        }),
+        ...imageCharts(kernels, example, Δxpush, budget),
         training: trainingChart(reports, budget),
         ...pushVsGatherCharts(trained, results, budget),
       },
