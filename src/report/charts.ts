@@ -44,7 +44,8 @@ export function engineDash(order: readonly string[]): Channel {
   return { field: 'engine', sort: [...order] };
 }
 
-export interface SeriesChartOptions {
+/** What every chart built here has: a title, its rows, x and y, a colour, a reference line and a size. */
+interface ChartOptions {
   title: string;
   /** One line, or several. */
   subtitle?: string | string[];
@@ -52,6 +53,13 @@ export interface SeriesChartOptions {
   x: Channel;
   y: Channel;
   color?: Channel;
+  /** A horizontal reference line at this y, e.g. a pass mark. */
+  rule?: { y: number; label?: string };
+  width?: number;
+  height?: number;
+}
+
+export interface SeriesChartOptions extends ChartOptions {
   strokeDash?: Channel;
   /** Small multiples, one per value of this field. */
   column?: Channel & { columns?: number };
@@ -61,10 +69,6 @@ export interface SeriesChartOptions {
   pointSeries?: string[];
   /** A shaded band between these two fields, in the series' colour (mean ± sd). */
   band?: { lower: string; upper: string };
-  /** A horizontal reference line at this y, e.g. a pass mark. */
-  rule?: { y: number; label?: string };
-  width?: number;
-  height?: number;
   /** Give each column its own y scale. */
   independentY?: boolean;
 }
@@ -179,19 +183,8 @@ export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
   return { title, data: { values: o.values }, ...size, layer: layers };
 }
 
-export interface BarChartOptions {
-  title: string;
-  subtitle?: string | string[];
-  values: Row[];
-  /** The categories along x. */
-  x: Channel;
-  y: Channel;
-  /** Side-by-side bars within each category. */
-  color?: Channel;
-  rule?: { y: number; label?: string };
-  width?: number;
-  height?: number;
-}
+/** x: the categories; color: side-by-side bars within each category. */
+export type BarChartOptions = ChartOptions;
 
 /** Grouped bars: one group per x category, one bar per colour value. */
 export function barChart(o: BarChartOptions): VegaLiteSpec & ConcatPart {
