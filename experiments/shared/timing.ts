@@ -38,6 +38,9 @@ export interface Timing {
   lastRepLoss: number;
 }
 
+/** A run too quick for the clock reads as 0 s: count it as one microsecond, so the rate stays finite. */
+const atLeastTick = (seconds: number): number => Math.max(seconds, 1e-6);
+
 const cpuSeconds = (since: NodeJS.CpuUsage): number => {
   const u = process.cpuUsage(since);
   return (u.user + u.system) / 1e6;
@@ -75,14 +78,14 @@ export class TimedCase {
     this.firstStepLoss = first.E / this.batch;
     let spent = first.wall;
     let steps = 1;
-    let rate = this.batch / first.wall;
+    let rate = this.batch / atLeastTick(first.wall);
     while (spent < budget.warmupSeconds) {
       // Grow the chunk so that slow and fast contenders alike measure their rate over ≳ 50 ms.
       const count = this.batch * Math.max(1, Math.min(steps, Math.floor((0.05 * rate) / this.batch)));
       const r = await this.run(count);
       spent += r.wall;
       steps += count / this.batch;
-      rate = count / r.wall;
+      rate = count / atLeastTick(r.wall);
     }
     this.patterns = this.batch * Math.max(1, Math.round((budget.repSeconds * rate) / this.batch));
   }

@@ -40,8 +40,8 @@ export interface Channel {
 export function ruleColour(order?: readonly string[], title?: string | null): Channel {
   return { field: 'rule', ...(order ? { sort: [...order] } : {}), ...(title === undefined ? {} : { title }) };
 }
-export function engineDash(order: readonly string[]): Channel {
-  return { field: 'engine', sort: [...order] };
+export function engineDash(order: readonly string[], title?: string | null): Channel {
+  return { field: 'engine', sort: [...order], ...(title === undefined ? {} : { title }) };
 }
 
 /** What every chart built here has: a title, its rows, x and y, a colour, a reference line and a size. */
