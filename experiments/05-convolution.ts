@@ -292,6 +292,17 @@ function pushVsGatherCharts(trained: Agreement & { patterns: number }, results: 
   };
 }
 
+function headlineOf(reports: EpochReport[], trainingPatterns: number, trained: Agreement & { patterns: number }, results: Geometries, budget: Budget): HeadlineRow[] {
+  const last = reports[reports.length - 1]!;
+  const worstDiff = Math.max(trained.maxAbsDifference, ...results.map((r) => r.geometry.maxAbsDifference));
+  return [
+    { quantity: 'held-out accuracy after training', value: `${(100 * last.test!.accuracy!).toFixed(1)}%`, detail: `${budget.epochs} epochs, η = ${budget.η}, B = 1, ${trainingPatterns} training patterns` },
+    { quantity: 'max |push − gather|, trained net', value: trained.maxAbsDifference, detail: `over ${trained.patterns} held-out patterns; max |Δx| = ${trained.maxAbsInputError.toPrecision(3)}` },
+    { quantity: 'max |push − gather|, all geometries', value: worstDiff, detail: `${GEOMETRIES.length} geometries × ${budget.patterns} random Δz` },
+    ...results.map(({ timing: t }) => ({ quantity: `µs per call, ${t.geometry}`, value: `push ${t.pushMicroseconds.toFixed(2)}, gather ${t.gatherMicroseconds.toFixed(2)}`, detail: `median of ${t.reps} × ${t.calls} calls (timings.json)` })),
+  ];
+}
+
 const experiment: Experiment<Budget> = {
   name: 'convolution',
   description:
@@ -320,8 +331,6 @@ const experiment: Experiment<Budget> = {
       onEpoch: () => progress(++done, totalWork),
     });
     const learned = engine.snapshot();
-    const last = reports[reports.length - 1]!;
-
     const heldOut = { inputs: testSet.inputs.slice(0, budget.patterns), targets: testSet.targets.slice(0, budget.patterns) };
     const trained = { patterns: heldOut.inputs.length, ...pushVsGatherTrained(engine, learned, heldOut) };
     progress(++done, totalWork);
@@ -333,20 +342,10 @@ const experiment: Experiment<Budget> = {
       results.push(await pushVsGatherGeometry(g, budget, random));
       progress(++done, totalWork);
     }
-    const geometries = results.map((r) => r.geometry);
-    const timings = results.map((r) => r.timing);
 
     const conv = engine.net.layers[0] as Conv;
     const filters = Array.from({ length: conv.F }, (_, f) => f);
     const kernels = { initial: filters.map((f) => kernelImage(conv, initial.layers[0]!.weights, f)), learned: filters.map((f) => kernelImage(conv, learned.layers[0]!.weights, f)) };
-
-    const worstDiff = Math.max(trained.maxAbsDifference, ...geometries.map((g) => g.maxAbsDifference));
-    const headline: HeadlineRow[] = [
-      { quantity: 'held-out accuracy after training', value: `${(100 * last.test!.accuracy!).toFixed(1)}%`, detail: `${budget.epochs} epochs, η = ${budget.η}, B = 1, ${trainSet.inputs.length} training patterns` },
-      { quantity: 'max |push − gather|, trained net', value: trained.maxAbsDifference, detail: `over ${trained.patterns} held-out patterns; max |Δx| = ${trained.maxAbsInputError.toPrecision(3)}` },
-      { quantity: 'max |push − gather|, all geometries', value: worstDiff, detail: `${GEOMETRIES.length} geometries × ${budget.patterns} random Δz` },
-      ...timings.map((t) => ({ quantity: `µs per call, ${t.geometry}`, value: `push ${t.pushMicroseconds.toFixed(2)}, gather ${t.gatherMicroseconds.toFixed(2)}`, detail: `median of ${t.reps} × ${t.calls} calls (timings.json)` })),
-    ];
 
     return {
       data: {
@@ -355,12 +354,12 @@ const experiment: Experiment<Budget> = {
         trainingPatterns: trainSet.inputs.length,
         heldOutPatterns: testSet.inputs.length,
         epochs: reports.map((r) => ({ epoch: r.epoch, train: r.train, test: r.test })),
-        pushVsGather: { trained, geometries },
+        pushVsGather: { trained, geometries: results.map((r) => r.geometry) },
         kernels,
         example: { label: example.label, input: Array.from(example.x), pushedError: Array.from(Δxpush) },
       },
-      timings: { unit: 'microseconds per call (median repetition)', geometries: timings },
-      headline,
+      timings: { unit: 'microseconds per call (median repetition)', geometries: results.map((r) => r.timing) },
+      headline: headlineOf(reports, trainSet.inputs.length, trained, results, budget),
       specs: {
         ...imageCharts(kernels, example, Δxpush, budget),
         training: trainingChart(reports, budget),
