@@ -194,7 +194,7 @@ const experiment: Experiment<Budget> = {
     heldOut.forEach((x, p) => {
       const g = { layers: learned.layers.map((l) => ({ weights: new Float64Array(l.weights.length), bias: new Float64Array(l.bias.length) })) };
       net.backprop(x, testSet.targets[p]!, g); // fills Δz of the conv layer
-      conv.pushErrorThroughKernel(net.Δz[0]!, Δxpush);
+      conv.pushError(net.Δz[0]!, Δxpush);
       conv.gatherError(net.Δz[0]!, Δxgather);
       trainedDiff = Math.max(trainedDiff, maxAbsDiff(Δxpush, Δxgather));
       trainedScale = Math.max(trainedScale, maxAbs(Δxpush));
@@ -204,7 +204,7 @@ const experiment: Experiment<Budget> = {
     // One example: a held-out digit and the error that the push sends back to its pixels.
     const example = 0;
     net.backprop(testSet.inputs[example]!, testSet.targets[example]!, { layers: learned.layers.map((l) => ({ weights: new Float64Array(l.weights.length), bias: new Float64Array(l.bias.length) })) });
-    conv.pushErrorThroughKernel(net.Δz[0]!, Δxpush);
+    conv.pushError(net.Δz[0]!, Δxpush);
     const exampleLabel = testSet.targets[example]!.indexOf(1);
 
     // Push against gather on random errors, several geometries; and their time.
@@ -220,7 +220,7 @@ const experiment: Experiment<Budget> = {
       let scale = 0;
       for (let p = 0; p < budget.patterns; p++) {
         for (let k = 0; k < Δz.length; k++) Δz[k] = r.normal();
-        layer.pushErrorThroughKernel(Δz, a);
+        layer.pushError(Δz, a);
         layer.gatherError(Δz, b);
         diff = Math.max(diff, maxAbsDiff(a, b));
         scale = Math.max(scale, maxAbs(a));
@@ -238,7 +238,7 @@ const experiment: Experiment<Budget> = {
         maxAbsDifference: diff,
         maxAbsInputError: scale,
       });
-      const [push, gather] = timeCalls([() => layer.pushErrorThroughKernel(Δz, a), () => layer.gatherError(Δz, b)], budget.calls, budget.reps) as [number, number];
+      const [push, gather] = timeCalls([() => layer.pushError(Δz, a), () => layer.gatherError(Δz, b)], budget.calls, budget.reps) as [number, number];
       timings.push({ geometry: g.label, pushMicroseconds: push, gatherMicroseconds: gather, calls: budget.calls, reps: budget.reps });
       progress(++done, totalWork);
     }

@@ -41,7 +41,7 @@ describe('conv backward: push and gather', () => {
       const Δz = Float64Array.from({ length: conv.outSize }, () => random.normal());
       const pushed = new Float64Array(conv.inSize).fill(NaN);
       const gathered = new Float64Array(conv.inSize).fill(NaN);
-      conv.pushErrorThroughKernel(Δz, pushed);
+      conv.pushError(Δz, pushed);
       conv.gatherError(Δz, gathered);
       expect(maxAbsDiff(pushed, gathered), JSON.stringify(c)).toBeLessThanOrEqual(1e-12);
       if (c.s > 1) strided++;
@@ -70,7 +70,7 @@ describe('conv backward: push and gather', () => {
       const expected = M.map((column) => column.reduce((s, m, o) => s + m * Δz[o]!, 0));
       for (const backward of ['push', 'gather'] as const) {
         const Δx = new Float64Array(conv.inSize);
-        if (backward === 'push') conv.pushErrorThroughKernel(Δz, Δx);
+        if (backward === 'push') conv.pushError(Δz, Δx);
         else conv.gatherError(Δz, Δx);
         expect(maxAbsDiff(Δx, expected), `${backward} ${JSON.stringify(c)}`).toBeLessThanOrEqual(1e-12);
       }
