@@ -91,7 +91,9 @@ export class Conv implements Layer {
    * shared weight (the gradient) and w · Δz to the input it read (the essay's push of Δx).
    * In the gather form Δx is collected per input instead, by gatherError.
    */
-  backward(x: Float64Array, Δz: Float64Array, into: LayerParams | null, Δx: Float64Array | null, via = this.w, scale = 1): void {
+  backward(
+    x: Float64Array, Δz: Float64Array, into: LayerParams | null, Δx: Float64Array | null, via = this.w, scale = 1,
+  ): void {
     const { C, F, OH, OW, K } = this;
     const gather = Δx !== null && this.errorForm === 'gather';
     const push = gather ? null : Δx;

@@ -42,7 +42,9 @@ export class Dense implements Layer {
     activate(this);
   }
 
-  backward(x: Float64Array, Δz: Float64Array, into: LayerParams | null, Δx: Float64Array | null, via = this.w, scale = 1): void {
+  backward(
+    x: Float64Array, Δz: Float64Array, into: LayerParams | null, Δx: Float64Array | null, via = this.w, scale = 1,
+  ): void {
     const { outSize: m, inSize: n } = this;
     if (into !== null) for (let j = 0; j < m; j++) into.bias[j] += scale * Δz[j]!; // the virtual input x_0 = 1
     if (into !== null && Δx !== null && scale === 1) {

@@ -36,7 +36,9 @@ export interface Layer {
    *   Δx = Vᵀ Δz, V = W or `via` (feedback alignment's fixed B)  when `Δx` is given
    * scale = 1 accumulates a gradient; into = {W, b} with scale = −η is the essay's step.
    */
-  backward(x: Float64Array, Δz: Float64Array, into: LayerParams | null, Δx: Float64Array | null, via?: Float64Array, scale?: number): void;
+  backward(
+    x: Float64Array, Δz: Float64Array, into: LayerParams | null, Δx: Float64Array | null, via?: Float64Array, scale?: number,
+  ): void;
   /** backward for the gradient only: gw += x Δzᵀ and gb += Δz, in the weights' layout. */
   accumulateGradient(x: Float64Array, Δz: Float64Array, gw: Float64Array, gb: Float64Array): void;
   /** backward for the error only: Δx = Wᵀ Δz, or Vᵀ Δz through `via`. */

@@ -113,7 +113,8 @@ describe('the matrix engine equals the textbook, number for number, after every 
   it.each([1, 2, 3, 32])('both roads, batch %i', (B) => {
     trainSideBySide({
       'outer-product road': new MatrixEngine(spec, start, () => backprop),
-      'outer-product road, a forward pass after each learn': evaluatingAfterEachLearn(new MatrixEngine(spec, start, () => backprop)),
+      'outer-product road, a forward pass after each learn':
+        evaluatingAfterEachLearn(new MatrixEngine(spec, start, () => backprop)),
       'pending-sum road': new PendingSum(spec, start),
       'agents engine': new AgentsEngine(spec, start, { rule: 'backprop' }),
     }, B, 12);

@@ -19,7 +19,9 @@ function dense(m: number, n: number): Dense {
 }
 
 /** gw += s · x Δzᵀ, gb += s · Δz and Δx = Vᵀ Δz by the plain loops. */
-function plainBackward(v: Float64Array, x: Float64Array, Δz: Float64Array, gw: Float64Array, gb: Float64Array, s: number) {
+function plainBackward(
+  v: Float64Array, x: Float64Array, Δz: Float64Array, gw: Float64Array, gb: Float64Array, s: number,
+): Float64Array {
   const m = Δz.length, n = x.length, Δx = new Float64Array(n);
   for (let j = 0; j < m; j++) {
     gb[j] += s * Δz[j]!;
@@ -45,7 +47,8 @@ describe('Dense.backward', () => {
   });
 
   for (const [what, nan] of inputs) {
-    it.each(shapes)(`every form equals the plain loops, with relu zeros in Δz and ${what} (m = $m, n = $n)`, ({ m, n }) => {
+    const every = `every form equals the plain loops, with relu zeros in Δz and ${what} (m = $m, n = $n)`;
+    it.each(shapes)(every, ({ m, n }) => {
       const layer = dense(m, n), x = vector(n, 0.3), Δz = vector(m, 0.5), B = vector(m * n);
       if (nan) x[n - 1] = NaN;
       Δz[0] = 0; // at least one unit off
@@ -79,7 +82,8 @@ describe('Dense.backward', () => {
       expectSame(viaBoth.weights, expected.weights, 'via B, the gradient');
     });
 
-    it.each(shapes)(`into W with scale −s is the step w −= s · x Δzᵀ, b −= s · Δz, with ${what} (m = $m, n = $n)`, ({ m, n }) => {
+    const step = `into W with scale −s is the step w −= s · x Δzᵀ, b −= s · Δz, with ${what} (m = $m, n = $n)`;
+    it.each(shapes)(step, ({ m, n }) => {
       const layer = dense(m, n), x = vector(n, 0.3), Δz = vector(m, 0.5), s = 0.05;
       if (nan) x[n - 1] = NaN;
       Δz[0] = 0;

@@ -38,7 +38,8 @@ function data(spec: NetSpec, n: number) {
   for (const l of params.layers) for (let k = 0; k < l.bias.length; k++) l.bias[k] = 0.1 * random.normal();
   const size = spec.input[0]!;
   const out = (spec.layers.at(-1) as DenseSpec).units;
-  const inputs = Array.from({ length: n }, () => Float64Array.from({ length: size }, () => (random.uniform() < 0.3 ? 0 : random.normal())));
+  const input = () => Float64Array.from({ length: size }, () => (random.uniform() < 0.3 ? 0 : random.normal()));
+  const inputs = Array.from({ length: n }, input);
   const targets = Array.from({ length: n }, () => {
     const t = new Float64Array(out);
     t[random.int(out)] = 1;
@@ -67,7 +68,8 @@ describe('the textbook network', () => {
           down.layers[l]![which][k] -= h;
           const numeric = (E(up) - E(down)) / (2 * h);
           const analytic = textbook.gradient.layers[l]![which][k]!;
-          expect(Math.abs(numeric - analytic), `layer ${l} ${which}[${k}]`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(analytic)));
+          const tolerance = 1e-6 * Math.max(1, Math.abs(analytic));
+          expect(Math.abs(numeric - analytic), `layer ${l} ${which}[${k}]`).toBeLessThanOrEqual(tolerance);
           checked++;
         }
       }
@@ -76,7 +78,8 @@ describe('the textbook network', () => {
   });
 
   it('is dense only', () => {
-    const conv = parseNetSpec({ input: [1, 4, 4], layers: [{ type: 'conv', filters: 1, kernel: 3, activation: 'relu' }], loss: 'mse' });
+    const layers = [{ type: 'conv', filters: 1, kernel: 3, activation: 'relu' }];
+    const conv = parseNetSpec({ input: [1, 4, 4], layers, loss: 'mse' });
     expect(() => new Textbook(conv, initParams(conv, random.derive('conv')))).toThrow(/dense only; layer 0 is conv/);
   });
 });
