@@ -8,7 +8,7 @@
  * layer's numbers equal the textbook's and the agents engine's (test/nn/textbook.test.ts).
  */
 import { makeActivation, type Activation } from './activation.ts';
-import { addScaledOuterProduct, affine, gradientAndError, rowsTouched, transposedProduct } from './kernels.ts';
+import { addOuterProduct, addScaledOuterProduct, affine, gradientAndError, rowsTouched, transposedProduct } from './kernels.ts';
 import { activate, NO_INPUT, type Layer } from './layer.ts';
 import type { LayerParams } from './params.ts';
 import type { DenseSpec, ResolvedLayer } from './spec.ts';
@@ -51,7 +51,11 @@ export class Dense implements Layer {
       gradientAndError(via, x, Δz, into.weights, Δx, m, n); // one pass over W for both
       return;
     }
-    if (into !== null) addScaledOuterProduct(into.weights, scale, x, Δz, this.rows, rowsTouched(Δz, x, this.rows), n);
+    if (into !== null) {
+      const c = rowsTouched(Δz, x, this.rows);
+      if (scale === 1) addOuterProduct(into.weights, x, Δz, this.rows, c, n);
+      else addScaledOuterProduct(into.weights, scale, x, Δz, this.rows, c, n);
+    }
     if (Δx !== null) transposedProduct(via, Δz, Δx, m, n);
   }
 

@@ -7,7 +7,8 @@
  * Matrix form, W of m rows and n columns, w_ij = w[j·n + i] (the matrix engine's layers):
  *   affine                 z_j = b_j + Σ_i w_ij x_i                  (sum in increasing i)
  *   transposedProduct      Δx_i = Σ_j w_ij Δz_j                      (sum in increasing j, from 0)
- *   addScaledOuterProduct  a_ij ← a_ij + s · (x_i Δz_j)              (s = 1: a gradient; s = −η: a step)
+ *   addScaledOuterProduct  a_ij ← a_ij + s · (x_i Δz_j)              (s = −η: a step into W)
+ *   addOuterProduct        a_ij ← a_ij + x_i Δz_j                    (a gradient)
  *   gradientAndError       both of the last two, s = 1, in one pass over W
  * Row form, one unit's synapses (the agents engine's neurons):
  *   potential              z = b + Σ_i w_i x_i
@@ -108,6 +109,14 @@ export function addScaledOuterProduct(
     const j = rows[k]!, row = j * n, Δzj = Δz[j]!;
     for (let i = 0; i < n; i++) a[row + i] += s * (x[i]! * Δzj);
   }
+}
+
+/**
+ * a_ij += x_i Δz_j: addScaledOuterProduct with s = 1 (1 · v = v exactly). The 1 is a literal
+ * so that V8, inlining the call, drops the multiply: a gradient pass then runs a few per cent faster.
+ */
+export function addOuterProduct(a: Float64Array, x: Float64Array, Δz: Float64Array, rows: Int32Array, c: number, n: number): void {
+  addScaledOuterProduct(a, 1, x, Δz, rows, c, n);
 }
 
 /**

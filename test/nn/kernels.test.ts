@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/core/random.ts';
 import {
-  addScaled, addScaledOuterProduct, affine, gradientAndError, potential, potentialAfterRankOne, potentialAfterSum,
+  addOuterProduct, addScaled, addScaledOuterProduct, affine, gradientAndError, potential, potentialAfterRankOne, potentialAfterSum,
   rowsTouched, sparsePotential, transposedProduct,
 } from '../../src/nn/kernels.ts';
 import { expectSame, firstDifference } from '../helpers/same-numbers.ts';
@@ -59,6 +59,15 @@ describe('matrix kernels', () => {
       addScaledOuterProduct(a, s, x, Δz, rows, rowsTouched(Δz, x, rows), n);
       expectSame(a, expected, `a NaN input: ${nan}`);
     }
+  });
+
+  it.each(shapes)('addOuterProduct over rowsTouched: a += x Δzᵀ (m = $m, n = $n)', ({ m, n }) => {
+    const a = vector(m * n), x = vector(n, 0.3), Δz = vector(m, 0.4);
+    const expected = a.slice();
+    for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) expected[j * n + i] += x[i]! * Δz[j]!;
+    const rows = new Int32Array(m);
+    addOuterProduct(a, x, Δz, rows, rowsTouched(Δz, x, rows), n);
+    expectSame(a, expected);
   });
 
   it('rowsTouched skips the rows with Δz_j = 0, unless an input is not finite (x_i · 0 is then NaN)', () => {
