@@ -138,6 +138,28 @@ describe('the matrix engine equals the textbook, number for number, after every 
     }
   });
 
+  it('a conv layer (shared weights: several terms per weight) keeps back-prop on the pending-sum road', () => {
+    const convSpec = parseNetSpec({
+      input: [1, 5, 4],
+      layers: [
+        { type: 'conv', filters: 2, kernel: 3, stride: 1, padding: 1, activation: 'tanh' },
+        { type: 'dense', units: 3, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    });
+    const params = initParams(convSpec, random.derive('conv'));
+    const engine = new MatrixEngine(convSpec, params, () => backprop);
+    const reference = new PendingSum(convSpec, params);
+    for (let p = 0; p < 6; p++) {
+      const x = Float64Array.from({ length: 20 }, (_, i) => inputs[p]![i % 11]!);
+      const t = targets[p]!.subarray(0, 3);
+      expect(engine.learn(x, t)).toBe(reference.learn(x, t));
+      engine.step(η);
+      reference.step(η);
+      expectSameParams(engine.snapshot(), reference.snapshot(), `step ${p}`);
+    }
+  });
+
   it('negative control: a textbook whose weights are one ulp off in one place is told apart', () => {
     const engine = new MatrixEngine(spec, start, () => backprop);
     const textbook = trainSideBySide({ engine }, 1, 5);
