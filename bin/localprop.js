@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The installed `localprop` binary: run the TypeScript CLI through tsx's loader.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/main.ts');
+// The installed `localprop` binary: the CLI compiled to JavaScript (dist/, built by `npm run build`).
+await import('../dist/src/cli/main.js');

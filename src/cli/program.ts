@@ -3,6 +3,7 @@ import { registerGrad } from './grad.ts';
 import { registerGradcheck } from './gradcheck.ts';
 import { registerInit } from './init.ts';
 import { registerList } from './list.ts';
+import { registerNewExperiment } from './new-experiment.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerTrain } from './train.ts';
@@ -20,6 +21,7 @@ export function createProgram(): Command {
   registerGradcheck(program);
   registerRun(program);
   registerList(program);
+  registerNewExperiment(program);
   registerReport(program);
   return program;
 }
