@@ -16,6 +16,7 @@ export function experimentTemplate(name: string): string {
  * ${name}: a localprop experiment. Run it with
  *
  *   npx localprop run ./${name}.ts            # quick budget; --full for the full one, --seed S, --out DIR
+ *   npx tsx ${name}.ts                         # the same, this file on its own (runStandalone below)
  *
  * which writes results/${name}/ (data.json, the charts as .vl.json, .svg and .png, summary.json) and adds a
  * section to results/index.html, beside any other experiment run into the same folder.
@@ -25,7 +26,7 @@ export function experimentTemplate(name: string): string {
  * contract is the object exported below (name, description, budgets, run).
  */
 import {
-  createEngine, initParams, loadDataset, seriesChart, splitDataset, train,
+  createEngine, initParams, loadDataset, runStandalone, seriesChart, splitDataset, train,
   type Experiment, type HeadlineRow, type NetSpec, type RuleName,
 } from 'localprop';
 
@@ -93,6 +94,9 @@ const experiment: Experiment<Budget> = {
 };
 
 export default experiment;
+
+// Runs the experiment when this file is the one started (npx tsx ${name}.ts); does nothing when imported.
+runStandalone(import.meta.url, experiment);
 `;
 }
 
