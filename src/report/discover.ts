@@ -86,7 +86,9 @@ const USER_ORDER = 100;
 export function userExperimentFile(arg: string): ExperimentFile {
   const path = resolve(arg);
   if (!existsSync(path)) throw new InputError(`${arg}: no such experiment file`);
-  if (!statSync(path).isFile()) throw new InputError(`${arg}: expected an experiment file (.ts or .js), not a folder`);
+  if (!statSync(path).isFile()) {
+    throw new InputError(`${arg}: expected an experiment file (.ts or .js), not a folder or special file`);
+  }
   const extension = extname(path);
   if (!USER_EXTENSIONS.includes(extension)) {
     throw new InputError(`${arg}: expected an experiment file ending in ${USER_EXTENSIONS.join(', ')}`);
