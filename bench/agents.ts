@@ -1,9 +1,10 @@
 /**
- * Agents engine vs matrix engine, side by side in one run (issue 3): time per pattern for
+ * Agents engine vs matrix engine, side by side in one run (README, "Performance"): time per pattern for
  * per-pattern SGD (learn + step, B = 1) at 64-32-10 (digits) and 784-128-10 (seeded random
  * inputs), and messages per second. Each engine is warmed up, then timed over several
- * repetitions, alternating engines; the figure is the median repetition. Time is the process's
- * CPU time, which other jobs on a shared machine disturb less than wall-clock time.
+ * repetitions, alternating engines (experiments/shared/timing.ts); the figure is the median
+ * repetition. Time is the process's CPU time, which other jobs on a shared machine disturb less
+ * than wall-clock time.
  *
  * Messages are counted with the trace recorder on one pattern: neuron messages (activation,
  * error, nudge, lateral; the input volley not counted) and per-synapse weight-update events.
@@ -15,12 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { AgentsEngine } from '../src/agents/agents-engine.ts';
 import { createRandom } from '../src/core/random.ts';
 import { loadDigits } from '../src/data/datasets.ts';
-import { MatrixEngine } from '../src/engines/matrix-engine.ts';
+import { createEngine } from '../src/engines/index.ts';
 import type { Engine } from '../src/nn/engine.ts';
 import { initParams } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
 import { median } from '../src/report/stats.ts';
-import { createMatrixRule } from '../src/rules/index.ts';
+import { takeTurns, TimedCase } from '../experiments/shared/timing.ts';
 
 export interface AgentsBenchRow {
   net: string;
@@ -48,15 +49,17 @@ const net = (input: number, hidden: number, out: number): NetSpec =>
     loss: 'softmax-cross-entropy',
   });
 
-/** CPU µs per pattern (user + system: on a shared machine, time waiting for a core is not counted) for one pass of learn + step. */
-function pass(engine: Engine, inputs: Float64Array[], targets: Float64Array[]): number {
-  const start = process.cpuUsage();
-  for (let p = 0; p < inputs.length; p++) {
-    engine.learn(inputs[p]!, targets[p]!);
-    engine.step(0.01);
-  }
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / inputs.length;
+/** Per-pattern SGD (learn + step) over the patterns, as a timed case. */
+function sgdCase(engine: Engine, inputs: Float64Array[], targets: Float64Array[]): TimedCase {
+  return new TimedCase({
+    run(start, count) {
+      for (let s = 0; s < count; s++) {
+        const p = (start + s) % inputs.length;
+        engine.learn(inputs[p]!, targets[p]!);
+        engine.step(0.01);
+      }
+    },
+  });
 }
 
 function countMessages(spec: NetSpec, seed: string, x: Float64Array, t: Float64Array): { neuron: number; synapse: number } {
@@ -69,20 +72,17 @@ function countMessages(spec: NetSpec, seed: string, x: Float64Array, t: Float64A
   return { neuron: records.length - synapse, synapse };
 }
 
-function benchNet(name: string, spec: NetSpec, data: string, inputs: Float64Array[], targets: Float64Array[], reps: number): AgentsBenchRow {
+async function benchNet(name: string, spec: NetSpec, data: string, inputs: Float64Array[], targets: Float64Array[], reps: number): Promise<AgentsBenchRow> {
   const params = initParams(spec, createRandom(`bench/${name}`));
-  const matrix = new MatrixEngine(spec, params, (n) => createMatrixRule({ rule: 'backprop' }, n));
-  const agents = new AgentsEngine(spec, params, { rule: 'backprop' });
-  pass(matrix, inputs, targets); // warm-up
-  pass(agents, inputs, targets);
-  const m: number[] = [];
-  const a: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    m.push(pass(matrix, inputs, targets));
-    a.push(pass(agents, inputs, targets));
-  }
-  const matrixUs = median(m);
-  const agentsUs = median(a);
+  const matrix = sgdCase(createEngine('matrix', spec, params, { rule: 'backprop' }), inputs, targets);
+  const agents = sgdCase(createEngine('agents', spec, params, { rule: 'backprop' }), inputs, targets);
+  // One pass over the patterns as warm-up, then one per repetition, the engines taking turns.
+  for (const c of [matrix, agents]) await c.warmUpFixed(inputs.length);
+  await takeTurns([matrix, agents], reps);
+  // CPU µs per pattern (user + system: on a shared machine, time waiting for a core is not counted).
+  const cpuMicroseconds = (c: TimedCase): number => (median(c.cpu) * 1e6) / inputs.length;
+  const matrixUs = cpuMicroseconds(matrix);
+  const agentsUs = cpuMicroseconds(agents);
   const counts = countMessages(spec, `bench/${name}`, inputs[0]!, targets[0]!);
   return {
     net: name,
@@ -99,11 +99,11 @@ function benchNet(name: string, spec: NetSpec, data: string, inputs: Float64Arra
   };
 }
 
-export function runAgentsBench(options: { patterns?: number; reps?: number } = {}): AgentsBenchRow[] {
+export async function runAgentsBench(options: { patterns?: number; reps?: number } = {}): Promise<AgentsBenchRow[]> {
   const patterns = options.patterns ?? 500;
   const reps = options.reps ?? 7;
   const digits = loadDigits();
-  const small = benchNet('64-32-10', net(64, 32, 10), 'digits', digits.inputs.slice(0, patterns), digits.targets.slice(0, patterns), reps);
+  const small = await benchNet('64-32-10', net(64, 32, 10), 'digits', digits.inputs.slice(0, patterns), digits.targets.slice(0, patterns), reps);
   const random = createRandom('bench/784');
   const inputs = Array.from({ length: patterns }, () => Float64Array.from({ length: 784 }, () => random.uniform()));
   const targets = Array.from({ length: patterns }, () => {
@@ -111,7 +111,7 @@ export function runAgentsBench(options: { patterns?: number; reps?: number } = {
     t[random.int(10)] = 1;
     return t;
   });
-  const large = benchNet('784-128-10', net(784, 128, 10), 'random', inputs, targets, reps);
+  const large = await benchNet('784-128-10', net(784, 128, 10), 'random', inputs, targets, reps);
   return [small, large];
 }
 
@@ -136,5 +136,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const k = process.argv.indexOf(flag);
     return k > 0 ? Number(process.argv[k + 1]) : undefined;
   };
-  console.log(formatAgentsBench(runAgentsBench({ patterns: arg('--patterns'), reps: arg('--reps') })));
+  console.log(formatAgentsBench(await runAgentsBench({ patterns: arg('--patterns'), reps: arg('--reps') })));
 }

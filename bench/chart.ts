@@ -3,9 +3,12 @@
  * contender at batch 1 and batch 32 (log scale), and, when the sweep ran, time per pattern against
  * synapse count for both engines (log–log, where linear cost is a line of slope 1).
  */
-import { barChart, seriesChart, type Row } from '../src/report/charts.ts';
+import { vconcatCharts, type Row } from '../src/report/chart-spec.ts';
+import { barChart, engineDash, seriesChart } from '../src/report/charts.ts';
 import type { VegaLiteSpec } from '../src/report/experiment.ts';
 import type { ScalingResult } from './scaling.ts';
+
+const SWEEP_SERIES = ['matrix', 'agents', 'slope 1'];
 
 export interface ChartRow {
   label: string;
@@ -35,10 +38,11 @@ export function benchChart(rows: readonly ChartRow[], scaling: ScalingResult | n
     values: [...scaling.points.map((p): Row => ({ engine: p.engine, synapses: p.synapses, msPerPattern: p.msPerPattern })), ...reference],
     x: { field: 'synapses', title: 'synapses (weights + biases)', scale: 'log' },
     y: { field: 'msPerPattern', title: 'ms per pattern', scale: 'log' },
-    color: { field: 'engine', title: null, sort: ['matrix', 'agents', 'slope 1'] },
-    strokeDash: { field: 'engine', title: null, sort: ['matrix', 'agents', 'slope 1'] },
+    // The engines (and the reference line) told apart by colour as well as by dash.
+    color: { ...engineDash(SWEEP_SERIES, null) },
+    strokeDash: engineDash(SWEEP_SERIES, null),
     mark: 'line+point',
   });
   // Two charts, two meanings of colour (batch size; engine): keep their scales and legends apart.
-  return { vconcat: [bars, sweep], resolve: { scale: { color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent' } } } as unknown as VegaLiteSpec;
+  return vconcatCharts([bars, sweep], ['color', 'strokeDash']);
 }

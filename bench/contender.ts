@@ -5,6 +5,7 @@
  */
 import type { Params } from '../src/nn/params.ts';
 import type { NetSpec } from '../src/nn/spec.ts';
+import type { Workload } from '../experiments/shared/timing.ts';
 import type { BenchData } from './fashion-mnist.ts';
 
 export interface BenchSetup {
@@ -14,14 +15,13 @@ export interface BenchSetup {
   η: number;
 }
 
-export interface Trainer {
-  /** Make this contender current before it is timed (tfjs keeps one global backend). */
-  activate?(): Promise<void>;
+/** A contender's training loop, as the timing harness runs it. */
+export interface Trainer extends Workload {
   /**
    * Train on `count` patterns (a multiple of the batch size) starting at pattern `start`, one step
    * per batch, wrapping around the data. Returns Σ E over the patterns (softmax cross-entropy).
    */
-  train(start: number, count: number): number;
+  run(start: number, count: number): number;
   dispose?(): void;
   /** Facts about this contender worth recording (backend flags, thread count, …). */
   readonly details?: Record<string, unknown>;

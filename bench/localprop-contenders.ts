@@ -13,7 +13,7 @@ function engineContender(engine: EngineName, label: string): Contender {
       const e = createEngine(engine, spec, params, { rule: 'backprop' });
       const n = data.inputs.length;
       const trainer: Trainer = {
-        train(start, count) {
+        run(start, count) {
           let E = 0;
           for (let s = 0; s < count; s += B) {
             for (let p = 0; p < B; p++) {

@@ -5,8 +5,8 @@
  *   localprop's matrix engine, localprop's agents engine, TensorFlow.js (cpu backend and wasm
  *   backend) and synaptic (batch 1 only; see synaptic-contender.ts for how its net differs).
  * Each case is warmed up, then timed over several repetitions, the cases taking turns; the
- * figure is the median repetition (timing.ts). Then a scaling sweep: time per pattern against
- * synapse count, 10³ … 10⁶, for both engines (scaling.ts).
+ * figure is the median repetition (experiments/shared/timing.ts). Then a scaling sweep: time per
+ * pattern against synapse count, 10³ … 10⁶, for both engines (scaling.ts).
  *
  *   npm run bench                       full run (a few minutes)
  *   npm run bench -- --quick            shorter warm-up and repetitions, fewer sweep points (< 1 min)
@@ -26,15 +26,15 @@ import { parseNetSpec } from '../src/nn/spec.ts';
 import { withChartConfig } from '../src/report/chart-config.ts';
 import { renderPng, renderSvg } from '../src/report/render.ts';
 import { benchChart } from './chart.ts';
-import type { BenchSetup, Contender } from './contender.ts';
+import type { BenchSetup, Contender, Trainer } from './contender.ts';
 import { loadBenchData } from './fashion-mnist.ts';
 import { agentsContender, matrixContender } from './localprop-contenders.ts';
-import { describeMachine } from './machine.ts';
+import { describeMachine, type Machine } from './machine.ts';
 import { runScaling, type ScalingResult } from './scaling.ts';
 import { formatAgentsBench, runAgentsBench, type AgentsBenchRow } from './agents.ts';
 import { synapticContender } from './synaptic-contender.ts';
 import { tfjsCpuContender, tfjsWasmContender } from './tfjs-contenders.ts';
-import { TimedCase, type Budget, type Timing } from './timing.ts';
+import { takeTurns, TimedCase, type Budget, type Timing } from '../experiments/shared/timing.ts';
 
 const CONTENDERS: Contender[] = [matrixContender, agentsContender, tfjsCpuContender, tfjsWasmContender, synapticContender];
 const BATCHES = [1, 32];
@@ -88,7 +88,7 @@ async function runContenders(mode: (typeof MODES)[keyof typeof MODES], only: str
   const setup: BenchSetup = { spec, params: initParams(spec, createRandom('bench')), data: loadBenchData(mode.patterns), η };
   log(`data: ${setup.data.source}`);
   const results: CaseResult[] = [];
-  const timed: { result: CaseResult; timed: TimedCase }[] = [];
+  const timed: { result: CaseResult; timed: TimedCase; trainer: Trainer }[] = [];
   for (const contender of CONTENDERS.filter((c) => !only || only.includes(c.id))) {
     for (const batch of BATCHES) {
       const result: CaseResult = { contender: contender.id, label: contender.label, batch, status: 'ok', note: contender.note };
@@ -104,7 +104,7 @@ async function runContenders(mode: (typeof MODES)[keyof typeof MODES], only: str
         const c = new TimedCase(trainer, batch);
         log(`${contender.label}, batch ${batch}: warming up`);
         await c.warmUp(mode.budget);
-        timed.push({ result, timed: c });
+        timed.push({ result, timed: c, trainer });
       } catch (error) {
         result.status = 'missing';
         result.reason = (error as Error).message.split('\n')[0];
@@ -112,13 +112,10 @@ async function runContenders(mode: (typeof MODES)[keyof typeof MODES], only: str
       }
     }
   }
-  for (let r = 0; r < mode.budget.reps; r++) {
-    log(`repetition ${r + 1} of ${mode.budget.reps}`);
-    for (const { timed: c } of timed) await c.repetition();
-  }
-  for (const { result, timed: c } of timed) {
+  await takeTurns(timed.map((t) => t.timed), mode.budget.reps, (r) => log(`repetition ${r + 1} of ${mode.budget.reps}`));
+  for (const { result, timed: c, trainer } of timed) {
     result.timing = c.result();
-    c.trainer.dispose?.();
+    trainer.dispose?.();
   }
   for (const result of results) {
     const matrix = results.find((m) => m.contender === 'matrix' && m.batch === result.batch)?.timing;
@@ -185,11 +182,19 @@ function scalingTable(s: ScalingResult): string {
     lines.push(`  ${`${h}-${h}-10`.padEnd(14)} ${S.toLocaleString('en-US').padStart(9)}  ${cells.join('')}`);
   }
   for (const f of s.fits) lines.push(`  ${f.engine}: slope of log(time) against log(synapses) = ${f.slope.toFixed(2)} over all ${f.points} points, ${f.slopeLargerHalf.toFixed(2)} over the larger half`);
-  for (const [e, why] of Object.entries(s.missing)) lines.push(`  ${e}: missing — ${why}`);
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
+interface Options {
+  modeName: 'quick' | 'full';
+  /** --scaling: the sweep only. */
+  scalingOnly: boolean;
+  noScaling: boolean;
+  only: string[] | null;
+  out: string;
+}
+
+function parseOptions(): Options {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
@@ -199,24 +204,43 @@ async function main(): Promise<void> {
       out: { type: 'string', default: 'results' },
     },
   });
-  const modeName = values.quick ? 'quick' : 'full';
-  const mode = MODES[modeName];
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : null;
   const unknown = only?.filter((id) => !CONTENDERS.some((c) => c.id === id)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown contender ${unknown.join(', ')}; expected some of ${CONTENDERS.map((c) => c.id).join(', ')}`);
+  return { modeName: values.quick ? 'quick' : 'full', scalingOnly: values.scaling!, noScaling: values['no-scaling']!, only, out: values.out! };
+}
+
+/** bench.json, and the chart as bench.vl.json, .svg and .png (a chart that fails to render is reported, not fatal). */
+async function writeOutputs(out: string, report: { date: string; command: string; results: CaseResult[]; scaling: ScalingResult | null }, machine: Machine): Promise<void> {
+  writeFileAtomic(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const chartRows = report.results.filter((r) => r.timing).map((r) => ({ label: r.label, batch: r.batch, samplesPerSecond: r.timing!.samplesPerSecond }));
+  const subtitle = [`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${report.date.slice(0, 10)}`, report.command];
+  const spec = withChartConfig(benchChart(chartRows, report.scaling, subtitle));
+  writeFileAtomic(join(out, 'bench.vl.json'), `${JSON.stringify(spec, null, 2)}\n`);
+  try {
+    const svg = await renderSvg(spec, 'bench');
+    writeFileAtomic(join(out, 'bench.svg'), svg);
+    writeFileAtomic(join(out, 'bench.png'), renderPng(svg).png);
+  } catch (error) {
+    log(`chart not rendered (${(error as Error).message}); the spec is in ${join(out, 'bench.vl.json')}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const mode = MODES[options.modeName];
   const started = Date.now();
   const machine = describeMachine();
 
-  let contenders: Awaited<ReturnType<typeof runContenders>> | null = null;
-  if (!values.scaling) contenders = await runContenders(mode, only);
+  const contenders = options.scalingOnly ? null : await runContenders(mode, options.only);
   // The agents engine against the matrix engine at 64-32-10 and 784-128-10, with its message rates.
   let agents: AgentsBenchRow[] | null = null;
-  if (!values.scaling && !only) {
+  if (!options.scalingOnly && !options.only) {
     log('agents engine: time per pattern and messages per second');
-    agents = runAgentsBench(values.quick ? { patterns: 200, reps: 3 } : {});
+    agents = await runAgentsBench(options.modeName === 'quick' ? { patterns: 200, reps: 3 } : {});
   }
   let scaling: ScalingResult | null = null;
-  if (!values['no-scaling'] && (values.scaling || !only)) {
+  if (!options.noScaling && (options.scalingOnly || !options.only)) {
     log('scaling sweep');
     scaling = await runScaling(mode.sweep.exponents, mode.sweep.budget, log, η);
   }
@@ -229,7 +253,7 @@ async function main(): Promise<void> {
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
     date: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 100) / 10,
-    mode: values.scaling ? 'scaling' : modeName,
+    mode: options.scalingOnly ? 'scaling' : options.modeName,
     machine: { ...machine, loadAverageAtEnd: loadAtEnd },
     method: {
       timing: 'each case warmed up, then R repetitions of N patterns with the cases taking turns; samples/s = N / median repetition time (wall clock); CPU time of the process recorded beside it',
@@ -242,32 +266,19 @@ async function main(): Promise<void> {
     agents,
     scaling,
   };
-  const out = values.out!;
-  writeFileAtomic(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const chartRows = results.filter((r) => r.timing).map((r) => ({ label: r.label, batch: r.batch, samplesPerSecond: r.timing!.samplesPerSecond }));
-  const subtitle = [`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${report.date.slice(0, 10)}`, report.command];
-  const spec = withChartConfig(benchChart(chartRows, scaling, subtitle));
-  writeFileAtomic(join(out, 'bench.vl.json'), `${JSON.stringify(spec, null, 2)}\n`);
-  try {
-    const svg = await renderSvg(spec, 'bench');
-    writeFileAtomic(join(out, 'bench.svg'), svg);
-    writeFileAtomic(join(out, 'bench.png'), renderPng(svg).png);
-  } catch (error) {
-    log(`chart not rendered (${(error as Error).message}); the spec is in ${join(out, 'bench.vl.json')}`);
-  }
+  await writeOutputs(options.out, report, machine);
 
   const print = (s: string): void => void process.stdout.write(`${s}\n`);
   print('');
   if (contenders) {
-    const { setup } = contenders;
-    print(`Training 784-128-10 (relu, softmax cross-entropy) by SGD, η = ${η}, on ${setup.data.source}`);
+    print(`Training 784-128-10 (relu, softmax cross-entropy) by SGD, η = ${η}, on ${contenders.setup.data.source}`);
     print(table(results, tgs, report.mode, mode.budget));
     print('');
   }
   if (agents) print(`${formatAgentsBench(agents)}\n`);
   if (scaling) print(`${scalingTable(scaling)}\n`);
   print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; load average ${machine.loadAverage[0]} at start, ${loadAtEnd[0]} at end`);
-  print(`written: ${join(out, 'bench.json')}, ${join(out, 'bench.vl.json')} (+ .svg, .png) in ${report.seconds} s`);
+  print(`written: ${join(options.out, 'bench.json')}, ${join(options.out, 'bench.vl.json')} (+ .svg, .png) in ${report.seconds} s`);
 }
 
 main().catch((error: unknown) => {

@@ -49,7 +49,7 @@ export const synapticContender: Contender = {
     const n = data.inputs.length;
     const trainer: Trainer = {
       details: { buildSeconds: (built - t0) / 1e3, compileSeconds: (compiled - built) / 1e3 },
-      train(start, count) {
+      run(start, count) {
         let E = 0;
         for (let s = 0; s < count; s++) {
           const k = (start + s) % n;

@@ -8,7 +8,7 @@
  * (g(z + h) − g(z − h)) / 2h on a grid that contains the kink z = 0.
  */
 import { makeActivation, type ActivationSpec } from '../src/nn/activation.ts';
-import { runStandalone, seriesChart, type Experiment, type HeadlineRow } from '../src/report/index.ts';
+import { runStandalone, seriesChart, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
 
 interface Budget {
   /** Grid points on [−zmax, zmax] (odd, so z = 0 is on the grid). */
@@ -30,6 +30,67 @@ const ERROR_FLOOR = 1e-17;
 /** Grid points this close to the kink are reported apart. */
 const NEAR_KINK = 1e-3;
 
+/** g, the analytic g' and the central difference at every grid point, and |analytic − numeric|. */
+function compare(spec: ActivationSpec, grid: number[], h: number) {
+  const { g, dg } = makeActivation(spec);
+  return grid.map((z) => {
+    const y = g(z);
+    const analytic = dg(z, y);
+    const numeric = (g(z + h) - g(z - h)) / (2 * h);
+    return { z, g: y, analytic, numeric, error: Math.abs(analytic - numeric) };
+  });
+}
+type Rows = ReturnType<typeof compare>;
+
+function headlineRow(label: string, rows: Rows): HeadlineRow {
+  const away = rows.filter((r) => Math.abs(r.z) >= NEAR_KINK);
+  const atZero = rows.find((r) => r.z === 0)!;
+  return {
+    activation: label,
+    "max |g' − numeric| (z ≠ 0)": Math.max(...away.map((r) => r.error)),
+    "g'(0) analytic": atZero.analytic,
+    "g'(0) numeric": atZero.numeric,
+    '|error| at z = 0': atZero.error,
+  };
+}
+
+function charts(results: { label: string; rows: Rows }[], h: number): Record<string, VegaLiteSpec> {
+  const curves = results.flatMap(({ label, rows }) =>
+    rows.flatMap((r, k) => [
+      { activation: label, z: r.z, series: 'g(z)', value: r.g },
+      { activation: label, z: r.z, series: "g'(z) analytic", value: r.analytic },
+      // Every 4th numeric value as a marker, so the analytic curve stays visible under them.
+      ...(k % 4 === 0 || Math.abs(r.z) < NEAR_KINK ? [{ activation: label, z: r.z, series: "g'(z) numeric", value: r.numeric }] : []),
+    ]),
+  );
+  const errors = results.flatMap(({ label, rows }) => rows.map((r) => ({ activation: label, z: r.z, error: Math.max(r.error, ERROR_FLOOR) })));
+  const order = ACTIVATIONS.map((a) => a.label);
+  return {
+    functions: seriesChart({
+      title: "Activations g and their derivatives g'",
+      subtitle: `lines: analytic; circles: central difference, h = ${h.toExponential(0)}`,
+      values: curves,
+      x: { field: 'z' },
+      y: { field: 'value', title: null },
+      color: { field: 'series', title: null, sort: ['g(z)', "g'(z) analytic", "g'(z) numeric"] },
+      pointSeries: ["g'(z) numeric"],
+      column: { field: 'activation', title: '', sort: order, columns: 2 },
+      width: 240,
+      height: 170,
+    }),
+    'derivative-error': seriesChart({
+      title: "|analytic g' − central difference|",
+      subtitle: `h = ${h.toExponential(0)}; errors below ${ERROR_FLOOR} drawn at ${ERROR_FLOOR}; relu's spike is its kink at z = 0`,
+      values: errors,
+      x: { field: 'z' },
+      y: { field: 'error', title: '|error|', scale: 'log', format: '.0e' },
+      color: { field: 'activation', sort: order },
+      width: 480,
+      height: 240,
+    }),
+  };
+}
+
 const experiment: Experiment<Budget> = {
   name: 'activations',
   description:
@@ -40,68 +101,14 @@ const experiment: Experiment<Budget> = {
     const { points, zmax, h } = budget;
     const grid = Array.from({ length: points }, (_, k) => -zmax + (2 * zmax * k) / (points - 1));
     grid[(points - 1) / 2] = 0; // exactly the kink, whatever the rounding
-
-    const curves: { activation: string; z: number; series: string; value: number }[] = [];
-    const errors: { activation: string; z: number; error: number }[] = [];
-    const data = [];
-    const headline: HeadlineRow[] = [];
-    for (const [index, { label, spec }] of ACTIVATIONS.entries()) {
+    const results = ACTIVATIONS.map(({ label, spec }, index) => {
       progress(index, ACTIVATIONS.length);
-      const { g, dg } = makeActivation(spec);
-      const rows = grid.map((z) => {
-        const y = g(z);
-        const analytic = dg(z, y);
-        const numeric = (g(z + h) - g(z - h)) / (2 * h);
-        return { z, g: y, analytic, numeric, error: Math.abs(analytic - numeric) };
-      });
-      rows.forEach((r, k) => {
-        curves.push({ activation: label, z: r.z, series: 'g(z)', value: r.g });
-        curves.push({ activation: label, z: r.z, series: "g'(z) analytic", value: r.analytic });
-        // Every 4th numeric value as a marker, so the analytic curve stays visible under them.
-        if (k % 4 === 0 || Math.abs(r.z) < NEAR_KINK) curves.push({ activation: label, z: r.z, series: "g'(z) numeric", value: r.numeric });
-        errors.push({ activation: label, z: r.z, error: Math.max(r.error, ERROR_FLOOR) });
-      });
-      const away = rows.filter((r) => Math.abs(r.z) >= NEAR_KINK);
-      const atZero = rows.find((r) => r.z === 0)!;
-      const maxAway = Math.max(...away.map((r) => r.error));
-      data.push({ activation: label, spec, rows });
-      headline.push({
-        activation: label,
-        "max |g' − numeric| (z ≠ 0)": maxAway,
-        "g'(0) analytic": atZero.analytic,
-        "g'(0) numeric": atZero.numeric,
-        '|error| at z = 0': atZero.error,
-      });
-    }
-
-    const order = ACTIVATIONS.map((a) => a.label);
+      return { label, spec, rows: compare(spec, grid, h) };
+    });
     return {
-      data: { h, grid: { points, zmax }, activations: data },
-      headline,
-      specs: {
-        functions: seriesChart({
-          title: "Activations g and their derivatives g'",
-          subtitle: `lines: analytic; circles: central difference, h = ${h.toExponential(0)}`,
-          values: curves,
-          x: { field: 'z' },
-          y: { field: 'value', title: null },
-          color: { field: 'series', title: null, sort: ['g(z)', "g'(z) analytic", "g'(z) numeric"] },
-          pointSeries: ["g'(z) numeric"],
-          column: { field: 'activation', title: '', sort: order, columns: 2 },
-          width: 240,
-          height: 170,
-        }),
-        'derivative-error': seriesChart({
-          title: "|analytic g' − central difference|",
-          subtitle: `h = ${h.toExponential(0)}; errors below ${ERROR_FLOOR} drawn at ${ERROR_FLOOR}; relu's spike is its kink at z = 0`,
-          values: errors,
-          x: { field: 'z' },
-          y: { field: 'error', title: '|error|', scale: 'log', format: '.0e' },
-          color: { field: 'activation', sort: order },
-          width: 480,
-          height: 240,
-        }),
-      },
+      data: { h, grid: { points, zmax }, activations: results.map(({ label, spec, rows }) => ({ activation: label, spec, rows })) },
+      headline: results.map(({ label, rows }) => headlineRow(label, rows)),
+      specs: charts(results, h),
     };
   },
 };

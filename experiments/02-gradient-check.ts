@@ -11,11 +11,12 @@
  * relu's error grows with h as more units' z fall within reach of the kink, where the difference
  * measures a step, not a slope; linearised, relu's net is checked exactly.
  */
+import type { Random } from '../src/core/random.ts';
 import { checkNetwork, randomPatterns } from '../src/gradcheck/index.ts';
 import type { ActivationSpec } from '../src/nn/activation.ts';
 import { defaultInit, initParams } from '../src/nn/params.ts';
 import type { NetSpec } from '../src/nn/spec.ts';
-import { barChart, runStandalone, seriesChart, type Experiment, type HeadlineRow } from '../src/report/index.ts';
+import { barChart, runStandalone, seriesChart, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
 
 interface Budget {
   /** Random nets (params and patterns) per activation. */
@@ -70,6 +71,100 @@ function steps([from, to, by]: [number, number, number]): number[] {
   return hs;
 }
 
+interface Settings {
+  epsilon: number;
+  floor: number;
+  richardson: boolean;
+  threshold: number;
+}
+
+/**
+ * Every activation × random net × mode × step, and the check's own default step. The nets draw the
+ * same numbers for every activation, so they differ only in g (and the init's scale).
+ */
+function checkAll(budget: Budget, hs: number[], random: Random, progress: (done: number, total: number) => void): { checks: Check[]; settings: Settings } {
+  const total = ACTIVATIONS.length * budget.nets * MODES.length * (hs.length + 1);
+  let done = 0;
+  const checks: Check[] = [];
+  let settings: Settings | null = null;
+  for (const { label, spec: activation } of ACTIVATIONS) {
+    const spec = netSpec(activation, budget.hidden);
+    for (let n = 0; n < budget.nets; n++) {
+      const r = random.derive(`net-${n}`);
+      const params = initParams(spec, r.derive('init'), defaultInit(spec));
+      const data = randomPatterns(spec, budget.patterns, r.derive('patterns'));
+      for (const mode of MODES) {
+        // h: null is the check's own default step (what `localprop gradcheck` uses).
+        for (const h of [null, ...hs]) {
+          const result = checkNetwork(spec, params, data, { linearizeRectifiers: mode.linearizeRectifiers, ...(h === null ? {} : { epsilon: h }) });
+          if (h === null) settings ??= { epsilon: result.epsilon, floor: result.floor, richardson: result.richardson, threshold: result.threshold };
+          const worst = Number.isFinite(result.worstRelativeError) ? result.worstRelativeError : null;
+          checks.push({ activation: label, mode: mode.label, h: h ?? 'default', net: n, worst, passed: result.passed });
+          progress(++done, total);
+        }
+      }
+    }
+  }
+  return { checks, settings: settings! };
+}
+
+type Summary = { activation: string; mode: string; h: number | 'default'; worst: number | null; passed: number };
+
+/** Worst over the nets, per activation, mode and h; a NaN (null) counts as the worst. */
+function summarise(checks: Check[], label: string, mode: string, h: number | 'default'): Summary {
+  const rows = checks.filter((c) => c.activation === label && c.mode === mode && c.h === h);
+  const worst = Math.max(...rows.map((c) => (c.worst === null ? Infinity : c.worst)));
+  return { activation: label, mode, h, worst: Number.isFinite(worst) ? worst : null, passed: rows.filter((c) => c.passed).length };
+}
+
+const e = (v: number): string => v.toExponential(0);
+
+function headlineOf(atDefault: Summary[], curves: Summary[], settings: Settings, nets: number): HeadlineRow[] {
+  return atDefault.map((c) => {
+    const passing = curves.filter((k) => k.activation === c.activation && k.mode === c.mode && k.passed === nets).map((k) => k.h as number);
+    return {
+      activation: c.activation,
+      rectifiers: c.mode,
+      [`worst relative error (h = ${e(settings.epsilon)})`]: c.worst,
+      [`nets passed (≤ ${e(settings.threshold)})`]: `${c.passed}/${nets}`,
+      'largest h where all pass': passing.length > 0 ? Math.max(...passing) : null,
+    };
+  });
+}
+
+function charts(curves: Summary[], atDefault: Summary[], settings: Settings, method: string, budget: Budget): Record<string, VegaLiteSpec> {
+  const { epsilon, threshold } = settings;
+  // A log axis has no zero and no NaN: draw those at the floor and at 1.
+  const plot = (rows: Summary[]) => rows.map((c) => ({ ...c, worst: c.worst === null ? 1 : Math.max(c.worst, FLOOR) }));
+  const order = ACTIVATIONS.map((a) => a.label);
+  const modes = MODES.map((m) => m.label);
+  return {
+    'error-vs-step': seriesChart({
+      title: 'Gradient check: worst relative error against the step h',
+      subtitle: `${method}; worst over ${budget.nets} random nets × every weight; dashed: the pass mark ${e(threshold)}`,
+      values: plot(curves),
+      x: { field: 'h', title: 'step h', scale: 'log', format: '.0e' },
+      y: { field: 'worst', title: 'worst relative error', scale: 'log', format: '.0e' },
+      color: { field: 'activation', sort: order },
+      column: { field: 'mode', title: '', sort: modes },
+      mark: 'line+point',
+      rule: { y: threshold },
+      width: 300,
+      height: 220,
+    }),
+    'at-default-step': barChart({
+      title: `Gradient check at its default step h = ${e(epsilon)}`,
+      subtitle: `worst relative error over ${budget.nets} nets; dashed: the pass mark ${e(threshold)}`,
+      values: plot(atDefault),
+      x: { field: 'activation', sort: order, title: null },
+      y: { field: 'worst', title: 'worst relative error', scale: 'log', format: '.0e' },
+      color: { field: 'mode', title: 'rectifiers', sort: modes },
+      rule: { y: threshold, label: 'pass mark' },
+      width: 320,
+    }),
+  };
+}
+
 const experiment: Experiment<Budget> = {
   name: 'gradient-check',
   description:
@@ -81,87 +176,15 @@ const experiment: Experiment<Budget> = {
 
   async run({ budget, random, progress }) {
     const hs = steps(budget.hExponents);
-    const total = ACTIVATIONS.length * budget.nets * MODES.length * (hs.length + 1);
-    let done = 0;
-
-    const checks: Check[] = [];
-    let settings: { epsilon: number; floor: number; richardson: boolean; threshold: number } | null = null;
-    for (const { label, spec: activation } of ACTIVATIONS) {
-      const spec = netSpec(activation, budget.hidden);
-      for (let n = 0; n < budget.nets; n++) {
-        // The same draws for every activation: the nets differ only in g (and the init's scale).
-        const r = random.derive(`net-${n}`);
-        const params = initParams(spec, r.derive('init'), defaultInit(spec));
-        const data = randomPatterns(spec, budget.patterns, r.derive('patterns'));
-        for (const mode of MODES) {
-          // h: null is the check's own default step (what `localprop gradcheck` uses).
-          for (const h of [null, ...hs]) {
-            const result = checkNetwork(spec, params, data, { linearizeRectifiers: mode.linearizeRectifiers, ...(h === null ? {} : { epsilon: h }) });
-            if (h === null) settings ??= { epsilon: result.epsilon, floor: result.floor, richardson: result.richardson, threshold: result.threshold };
-            const worst = Number.isFinite(result.worstRelativeError) ? result.worstRelativeError : null;
-            checks.push({ activation: label, mode: mode.label, h: h ?? 'default', net: n, worst, passed: result.passed });
-            progress(++done, total);
-          }
-        }
-      }
-    }
-    const { epsilon, floor, richardson, threshold } = settings!;
-    const e = (v: number): string => v.toExponential(0);
-    const method = richardson ? 'Richardson-extrapolated central differences' : 'central differences';
-
-    // Worst over the nets, per activation, mode and h; a NaN (null) counts as the worst.
-    const summarise = (label: string, mode: string, h: number | 'default') => {
-      const rows = checks.filter((c) => c.activation === label && c.mode === mode && c.h === h);
-      const worst = Math.max(...rows.map((c) => (c.worst === null ? Infinity : c.worst)));
-      return { activation: label, mode, h, worst: Number.isFinite(worst) ? worst : null, passed: rows.filter((c) => c.passed).length };
-    };
-    const curves = ACTIVATIONS.flatMap(({ label }) => MODES.flatMap((m) => hs.map((h) => summarise(label, m.label, h))));
-    const atDefault = ACTIVATIONS.flatMap(({ label }) => MODES.map((m) => summarise(label, m.label, 'default')));
-    // A log axis has no zero and no NaN: draw those at the floor and at 1.
-    const plot = <T extends { worst: number | null }>(rows: T[]) => rows.map((c) => ({ ...c, worst: c.worst === null ? 1 : Math.max(c.worst, FLOOR) }));
-
-    const headline: HeadlineRow[] = atDefault.map((c) => {
-      const passing = curves.filter((k) => k.activation === c.activation && k.mode === c.mode && k.passed === budget.nets).map((k) => k.h as number);
-      return {
-        activation: c.activation,
-        rectifiers: c.mode,
-        [`worst relative error (h = ${e(epsilon)})`]: c.worst,
-        [`nets passed (≤ ${e(threshold)})`]: `${c.passed}/${budget.nets}`,
-        'largest h where all pass': passing.length > 0 ? Math.max(...passing) : null,
-      };
-    });
-
-    const order = ACTIVATIONS.map((a) => a.label);
-    const modes = MODES.map((m) => m.label);
+    const { checks, settings } = checkAll(budget, hs, random, progress);
+    const curves = ACTIVATIONS.flatMap(({ label }) => MODES.flatMap((m) => hs.map((h) => summarise(checks, label, m.label, h))));
+    const atDefault = ACTIVATIONS.flatMap(({ label }) => MODES.map((m) => summarise(checks, label, m.label, 'default')));
+    const method = settings.richardson ? 'Richardson-extrapolated central differences' : 'central differences';
     return {
       data: { budget, settings, steps: hs, checks, curves, atDefault },
-      headline,
-      notes: [`The check: ${method}, relative error |a − n| / max(|a|, |n|, ${e(floor)}), pass mark ${e(threshold)}; its default step is h = ${e(epsilon)}.`],
-      specs: {
-        'error-vs-step': seriesChart({
-          title: 'Gradient check: worst relative error against the step h',
-          subtitle: `${method}; worst over ${budget.nets} random nets × every weight; dashed: the pass mark ${e(threshold)}`,
-          values: plot(curves),
-          x: { field: 'h', title: 'step h', scale: 'log', format: '.0e' },
-          y: { field: 'worst', title: 'worst relative error', scale: 'log', format: '.0e' },
-          color: { field: 'activation', sort: order },
-          column: { field: 'mode', title: '', sort: modes },
-          mark: 'line+point',
-          rule: { y: threshold },
-          width: 300,
-          height: 220,
-        }),
-        'at-default-step': barChart({
-          title: `Gradient check at its default step h = ${e(epsilon)}`,
-          subtitle: `worst relative error over ${budget.nets} nets; dashed: the pass mark ${e(threshold)}`,
-          values: plot(atDefault),
-          x: { field: 'activation', sort: order, title: null },
-          y: { field: 'worst', title: 'worst relative error', scale: 'log', format: '.0e' },
-          color: { field: 'mode', title: 'rectifiers', sort: modes },
-          rule: { y: threshold, label: 'pass mark' },
-          width: 320,
-        }),
-      },
+      headline: headlineOf(atDefault, curves, settings, budget.nets),
+      notes: [`The check: ${method}, relative error |a − n| / max(|a|, |n|, ${e(settings.floor)}), pass mark ${e(settings.threshold)}; its default step is h = ${e(settings.epsilon)}.`],
+      specs: charts(curves, atDefault, settings, method, budget),
     };
   },
 };

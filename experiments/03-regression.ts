@@ -10,10 +10,11 @@
 import { DivergenceError } from '../src/core/errors.ts';
 import type { Random } from '../src/core/random.ts';
 import { RULE_NAMES, type RuleName } from '../src/nn/engine.ts';
-import { initParams } from '../src/nn/params.ts';
+import { initParams, type Params } from '../src/nn/params.ts';
 import { train, type Dataset } from '../src/nn/sgd.ts';
 import type { NetSpec } from '../src/nn/spec.ts';
-import { runStandalone, seriesChart, skippedNote, tryCreateEngine, type Experiment, type HeadlineRow } from '../src/report/index.ts';
+import { createEngine } from '../src/engines/index.ts';
+import { ruleColour, runStandalone, seriesChart, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
 
 interface Budget {
   /** Training points, uniform on [−π, π]. */
@@ -41,6 +42,108 @@ function snapshotEpochs(epochs: number): number[] {
   return [...marks, epochs];
 }
 
+interface Run {
+  rule: RuleName;
+  losses: { epoch: number; train: number; test: number }[];
+  /** The net's output on the grid at the snapshot epochs. */
+  fits: { epoch: number; y: number[] }[];
+}
+
+/** What every rule's training shares: the net, its initial weights, the data and the η schedule. */
+interface Setting {
+  spec: NetSpec;
+  params0: Params;
+  data: Dataset;
+  grid: Dataset;
+  snapshots: number[];
+  epochs: number;
+  η: (epoch: number) => number;
+}
+
+/**
+ * One rule, from the same weights and in the same pattern order as every other, epoch by epoch so
+ * that η can decay; its DivergenceError if it diverges (at this η a finding, not a failure of the
+ * experiment).
+ */
+function trainRule(rule: RuleName, s: Setting, random: Random, onEpoch: (epoch: number) => void): Run | DivergenceError {
+  const engine = createEngine('matrix', s.spec, s.params0, { rule, feedbackSeed: `${rule}/feedback` });
+  const fitNow = (): number[] => s.grid.inputs.map((u, k) => (engine.evaluate(u, s.grid.targets[k]!), engine.prediction[0]!));
+  const fits = [{ epoch: 0, y: fitNow() }];
+  const losses: Run['losses'] = [];
+  const shuffle = random.derive('shuffle');
+  try {
+    for (let epoch = 1; epoch <= s.epochs; epoch++) {
+      const [r] = train(engine, s.data, s.grid, { epochs: 1, η: s.η(epoch), batch: 1, shuffle, classify: false, spec: s.spec });
+      losses.push({ epoch, train: r!.train.loss, test: r!.test!.loss });
+      if (s.snapshots.includes(epoch)) fits.push({ epoch, y: fitNow() });
+      onEpoch(epoch);
+    }
+  } catch (e) {
+    if (!(e instanceof DivergenceError)) throw e;
+    return e;
+  }
+  return { rule, losses, fits };
+}
+
+function headlineOf(runs: Run[], xs: number[]): HeadlineRow[] {
+  return runs.map((r) => {
+    const last = r.losses[r.losses.length - 1]!;
+    const fit = r.fits[r.fits.length - 1]!.y;
+    return {
+      rule: r.rule,
+      'training loss ½(y − t)²': last.train,
+      'grid loss': last.test,
+      'max |y − sin x| on the grid': Math.max(...fit.map((y, k) => Math.abs(y - f(xs[k]!)))),
+    };
+  });
+}
+
+function charts(runs: Run[], data: Dataset, xs: number[], snapshots: number[], budget: Budget): Record<string, VegaLiteSpec> {
+  const target = xs.map((x) => ({ x, y: f(x), curve: 'sin x' }));
+  const points = data.inputs.map((u, p) => ({ x: Math.PI * u[0]!, y: data.targets[p]![0]!, curve: 'training points' }));
+  const bp = runs.find((r) => r.rule === 'backprop');
+  const epochLabel = (e: number): string => `epoch ${e}`;
+  const fitRows = bp ? bp.fits.flatMap((s) => s.y.map((y, k) => ({ x: xs[k]!, y, curve: epochLabel(s.epoch) }))) : [];
+  const ruleRows = runs.flatMap((r) => r.fits[r.fits.length - 1]!.y.map((y, k) => ({ x: xs[k]!, y, curve: r.rule })));
+  const lossRows = runs.flatMap((r) => r.losses.flatMap((l) => [{ epoch: l.epoch, loss: l.test, rule: r.rule, set: 'grid (test)' }, { epoch: l.epoch, loss: l.train, rule: r.rule, set: 'training points' }]));
+  const rulesOrder = runs.map((r) => r.rule);
+  const [η0, η1] = budget.η;
+  return {
+    fit: seriesChart({
+      title: 'Back-prop fits sin x: the net\'s output over epochs',
+      subtitle: `1 → ${budget.hidden} tanh → 1, ${budget.patterns} training points, per-pattern SGD, η from ${η0} down to ${η1}`,
+      values: [...points, ...target, ...fitRows],
+      x: { field: 'x' },
+      y: { field: 'y', title: 'y' },
+      color: { field: 'curve', title: null, sort: ['training points', 'sin x', ...snapshots.map(epochLabel)] },
+      pointSeries: ['training points'],
+      width: 420,
+      height: 260,
+    }),
+    'fit-by-rule': seriesChart({
+      title: `Every rule's fit after ${budget.epochs} epochs`,
+      subtitle: 'the same initial weights and pattern order for every rule',
+      values: [...target, ...ruleRows],
+      x: { field: 'x' },
+      y: { field: 'y', title: 'y' },
+      color: { field: 'curve', title: null, sort: ['sin x', ...rulesOrder] },
+      width: 420,
+      height: 260,
+    }),
+    loss: seriesChart({
+      title: 'Loss per pattern, ½(y − t)², over epochs',
+      subtitle: 'solid: on the grid over [−π, π]; dashed: on the training points',
+      values: lossRows,
+      x: { field: 'epoch', scale: 'log' },
+      y: { field: 'loss', title: 'mean loss', scale: 'log', format: '.0e' },
+      color: ruleColour(rulesOrder),
+      strokeDash: { field: 'set', title: null, sort: ['grid (test)', 'training points'] },
+      width: 420,
+      height: 260,
+    }),
+  };
+}
+
 const experiment: Experiment<Budget> = {
   name: 'regression',
   description:
@@ -66,96 +169,20 @@ const experiment: Experiment<Budget> = {
     const snapshots = snapshotEpochs(budget.epochs);
     const [η0, η1] = budget.η;
     const η = (epoch: number): number => η0 * (η1 / η0) ** ((epoch - 1) / Math.max(1, budget.epochs - 1));
-    const total = RULE_NAMES.length * budget.epochs;
+    const setting: Setting = { spec, params0, data, grid, snapshots, epochs: budget.epochs, η };
 
     const notes: string[] = ['Matrix engine only: whether the agents engine computes the same weights is experiment 06 (equivalence).'];
-    const runs: { rule: RuleName; losses: { epoch: number; train: number; test: number }[]; fits: { epoch: number; y: number[] }[] }[] = [];
+    const runs: Run[] = [];
     for (const [i, rule] of RULE_NAMES.entries()) {
-      // Every rule starts from the same weights and sees the patterns in the same order.
-      const attempt = tryCreateEngine('matrix', spec, params0, { rule, feedbackSeed: `${rule}/feedback` });
-      if (!attempt.engine) {
-        notes.push(skippedNote(`rule ${rule}`, attempt.missing));
-        continue;
-      }
-      const engine = attempt.engine;
-      const fitNow = (): number[] => xs.map((x, k) => (engine.evaluate(grid.inputs[k]!, grid.targets[k]!), engine.prediction[0]!));
-      const fits = [{ epoch: 0, y: fitNow() }];
-      const losses: { epoch: number; train: number; test: number }[] = [];
-      const shuffle = random.derive('shuffle');
-      try {
-        for (let epoch = 1; epoch <= budget.epochs; epoch++) {
-          const [r] = train(engine, data, grid, { epochs: 1, η: η(epoch), batch: 1, shuffle, classify: false, spec });
-          losses.push({ epoch, train: r!.train.loss, test: r!.test!.loss });
-          if (snapshots.includes(epoch)) fits.push({ epoch, y: fitNow() });
-          progress(i * budget.epochs + epoch, total);
-        }
-      } catch (e) {
-        // A rule that diverges at this η is a finding, not a failure of the experiment.
-        if (!(e instanceof DivergenceError)) throw e;
-        notes.push(`rule ${rule}: ${e.message}; left out`);
-        continue;
-      }
-      runs.push({ rule, losses, fits });
+      const run = trainRule(rule, setting, random, (epoch) => progress(i * budget.epochs + epoch, RULE_NAMES.length * budget.epochs));
+      if (run instanceof DivergenceError) notes.push(`rule ${rule}: ${run.message}; left out`);
+      else runs.push(run);
     }
-
-    const target = xs.map((x) => ({ x, y: f(x), curve: 'sin x' }));
-    const points = data.inputs.map((u, p) => ({ x: Math.PI * u[0]!, y: data.targets[p]![0]!, curve: 'training points' }));
-    const bp = runs.find((r) => r.rule === 'backprop');
-    const epochLabel = (e: number): string => `epoch ${e}`;
-    const fitRows = bp ? bp.fits.flatMap((s) => s.y.map((y, k) => ({ x: xs[k]!, y, curve: epochLabel(s.epoch) }))) : [];
-    const ruleRows = runs.flatMap((r) => r.fits[r.fits.length - 1]!.y.map((y, k) => ({ x: xs[k]!, y, curve: r.rule })));
-    const lossRows = runs.flatMap((r) => r.losses.flatMap((l) => [{ epoch: l.epoch, loss: l.test, rule: r.rule, set: 'grid (test)' }, { epoch: l.epoch, loss: l.train, rule: r.rule, set: 'training points' }]));
-
-    const headline: HeadlineRow[] = runs.map((r) => {
-      const last = r.losses[r.losses.length - 1]!;
-      const fit = r.fits[r.fits.length - 1]!.y;
-      return {
-        rule: r.rule,
-        'training loss ½(y − t)²': last.train,
-        'grid loss': last.test,
-        'max |y − sin x| on the grid': Math.max(...fit.map((y, k) => Math.abs(y - f(xs[k]!)))),
-      };
-    });
-
-    const rulesOrder = runs.map((r) => r.rule);
     return {
       data: { budget, spec, snapshots, x: xs, runs },
-      headline,
+      headline: headlineOf(runs, xs),
       notes,
-      specs: {
-        fit: seriesChart({
-          title: 'Back-prop fits sin x: the net\'s output over epochs',
-          subtitle: `1 → ${budget.hidden} tanh → 1, ${budget.patterns} training points, per-pattern SGD, η from ${η0} down to ${η1}`,
-          values: [...points, ...target, ...fitRows],
-          x: { field: 'x' },
-          y: { field: 'y', title: 'y' },
-          color: { field: 'curve', title: null, sort: ['training points', 'sin x', ...snapshots.map(epochLabel)] },
-          pointSeries: ['training points'],
-          width: 420,
-          height: 260,
-        }),
-        'fit-by-rule': seriesChart({
-          title: `Every rule's fit after ${budget.epochs} epochs`,
-          subtitle: 'the same initial weights and pattern order for every rule',
-          values: [...target, ...ruleRows],
-          x: { field: 'x' },
-          y: { field: 'y', title: 'y' },
-          color: { field: 'curve', title: null, sort: ['sin x', ...rulesOrder] },
-          width: 420,
-          height: 260,
-        }),
-        loss: seriesChart({
-          title: 'Loss per pattern, ½(y − t)², over epochs',
-          subtitle: 'solid: on the grid over [−π, π]; dashed: on the training points',
-          values: lossRows,
-          x: { field: 'epoch', scale: 'log' },
-          y: { field: 'loss', title: 'mean loss', scale: 'log', format: '.0e' },
-          color: { field: 'rule', sort: rulesOrder },
-          strokeDash: { field: 'set', title: null, sort: ['grid (test)', 'training points'] },
-          width: 420,
-          height: 260,
-        }),
-      },
+      specs: charts(runs, data, xs, snapshots, budget),
     };
   },
 };

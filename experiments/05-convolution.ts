@@ -15,10 +15,11 @@ import { maxAbsDiff } from '../src/core/tensor.ts';
 import { loadDigits, splitDataset } from '../src/data/datasets.ts';
 import { createEngine, type MatrixEngine } from '../src/engines/index.ts';
 import { Conv } from '../src/nn/conv.ts';
-import { initParams } from '../src/nn/params.ts';
-import { train, type EpochReport } from '../src/nn/sgd.ts';
+import { initParams, type Params } from '../src/nn/params.ts';
+import { train, type Dataset, type EpochReport } from '../src/nn/sgd.ts';
 import { parseNetSpec, resolveLayers, type ConvSpec, type NetSpec, type ResolvedLayer } from '../src/nn/spec.ts';
-import { runStandalone, seriesChart, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import { chartTitle, median, rasterChart, runStandalone, seriesChart, type Experiment, type HeadlineRow, type PositionDef, type Row, type VegaLiteSpec } from '../src/report/index.ts';
+import { takeTurns, TimedCase } from './shared/timing.ts';
 
 interface Budget {
   epochs: number;
@@ -83,47 +84,94 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
-/** Median µs per call of each of `fns`, over `reps` repetitions of `calls` calls, alternating between them so load on the machine hits both alike. */
-function timeCalls(fns: (() => void)[], calls: number, reps: number): number[] {
-  const times: number[][] = fns.map(() => []);
-  for (let r = 0; r < reps; r++)
-    fns.forEach((fn, i) => {
-      const t0 = performance.now();
-      for (let k = 0; k < calls; k++) fn();
-      times[i]!.push(((performance.now() - t0) * 1000) / calls);
-    });
-  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
+const emptyGradient = (params: Params): Params => ({ layers: params.layers.map((l) => ({ weights: new Float64Array(l.weights.length), bias: new Float64Array(l.bias.length) })) });
+
+interface Agreement {
+  /** max |push − gather| and max |Δx| over the patterns. */
+  maxAbsDifference: number;
+  maxAbsInputError: number;
 }
 
-/** A grid of heatmaps (one per facet value) from rows {facet, row, col, value}, diverging colours centred on 0. */
-function heatmapGrid(o: { title: string; subtitle: string; values: Record<string, string | number>[]; facet: string; sort: string[]; columns: number; cell: number; n: number; legend: string; extent: number }): VegaLiteSpec {
-  return {
-    title: { text: o.title, subtitle: o.subtitle },
-    data: { values: o.values },
-    facet: { field: o.facet, type: 'nominal', sort: o.sort, header: { title: null } },
-    columns: o.columns,
-    spec: {
-      width: o.cell * o.n,
-      height: o.cell * o.n,
-      mark: { type: 'rect', stroke: '#fff', strokeWidth: 0.5 },
-      encoding: {
-        x: { field: 'col', type: 'ordinal', axis: null },
-        y: { field: 'row', type: 'ordinal', axis: null },
-        color: { field: 'value', type: 'quantitative', title: o.legend, scale: { scheme: 'redblue', reverse: true, domain: [-o.extent, o.extent] } },
-        tooltip: [{ field: 'value', type: 'quantitative', format: '.3f' }],
-      },
-    },
-  } as unknown as VegaLiteSpec;
+/** Push against gather on the trained conv layer, with the errors the trained net sends down to it. */
+function pushVsGatherTrained(engine: MatrixEngine, learned: Params, heldOut: Dataset): Agreement {
+  const net = engine.net;
+  const conv = net.layers[0] as Conv;
+  const Δxpush = new Float64Array(conv.inSize);
+  const Δxgather = new Float64Array(conv.inSize);
+  const out: Agreement = { maxAbsDifference: 0, maxAbsInputError: 0 };
+  heldOut.inputs.forEach((x, p) => {
+    net.backprop(x, heldOut.targets[p]!, emptyGradient(learned)); // fills Δz of the conv layer
+    conv.pushError(net.Δz[0]!, Δxpush);
+    conv.gatherError(net.Δz[0]!, Δxgather);
+    out.maxAbsDifference = Math.max(out.maxAbsDifference, maxAbsDiff(Δxpush, Δxgather));
+    out.maxAbsInputError = Math.max(out.maxAbsInputError, maxAbs(Δxpush));
+  });
+  return out;
 }
+
+/** The error the push sends back to the pixels of one held-out digit. */
+function pushedError(engine: MatrixEngine, learned: Params, x: Float64Array, t: Float64Array): Float64Array {
+  const conv = engine.net.layers[0] as Conv;
+  const Δx = new Float64Array(conv.inSize);
+  engine.net.backprop(x, t, emptyGradient(learned));
+  conv.pushError(engine.net.Δz[0]!, Δx);
+  return Δx;
+}
+
+/** Push against gather on random errors for one geometry; and their time per call, taking turns. */
+async function pushVsGatherGeometry(g: Geometry, budget: Budget, random: Random) {
+  const r = random.derive(`geometry/${g.label}`);
+  const layer = convLayer(g, r.derive('init'));
+  const Δz = new Float64Array(layer.outSize);
+  const a = new Float64Array(layer.inSize);
+  const b = new Float64Array(layer.inSize);
+  let diff = 0;
+  let scale = 0;
+  for (let p = 0; p < budget.patterns; p++) {
+    for (let k = 0; k < Δz.length; k++) Δz[k] = r.normal();
+    layer.pushError(Δz, a);
+    layer.gatherError(Δz, b);
+    diff = Math.max(diff, maxAbsDiff(a, b));
+    scale = Math.max(scale, maxAbs(a));
+  }
+  const [C, H, W] = g.input;
+  const geometry = {
+    geometry: g.label,
+    input: g.input,
+    filters: g.filters,
+    kernel: g.kernel,
+    stride: g.stride,
+    padding: g.padding,
+    output: [layer.F, layer.OH, layer.OW],
+    inputSize: C * H * W,
+    maxAbsDifference: diff,
+    maxAbsInputError: scale,
+  };
+  const calls = (fn: () => void): TimedCase => new TimedCase({ run: (_, count) => { for (let k = 0; k < count; k++) fn(); } });
+  const [push, gather] = [calls(() => layer.pushError(Δz, a)), calls(() => layer.gatherError(Δz, b))];
+  for (const c of [push, gather]) await c.warmUpFixed(budget.calls);
+  await takeTurns([push, gather], budget.reps);
+  const microseconds = (c: TimedCase): number => (median(c.wall) * 1e6) / budget.calls;
+  const timing = { geometry: g.label, pushMicroseconds: microseconds(push), gatherMicroseconds: microseconds(gather), calls: budget.calls, reps: budget.reps };
+  return { geometry, timing };
+}
+
+/** Filter f's k×k kernel of channel 0 as an image, row by row. */
+function kernelImage(conv: Conv, weights: Float64Array, f: number): number[][] {
+  return Array.from({ length: conv.K }, (_, ky) => Array.from({ length: conv.K }, (_, kx) => weights[conv.weightIndex(f, 0, ky, kx)]!));
+}
+
+/** The raster rows {panel, row, col, value} of a list of images. */
+const rasterRows = (panel: string, image: number[][]) => image.flatMap((row, y) => row.map((value, x) => ({ panel, row: y, col: x, value })));
 
 /** How the geometry labels read; goes in the subtitles (a rotated axis title this long would stretch the chart). */
 const GEOMETRY_KEY = 'rows: channels in → filters, kernel k×k, stride s, padding p';
 
 /** Horizontal bars on a log x axis, starting at `floor` (a log scale has no zero to start from), with a dashed reference line. */
-function logBars(o: { title: string; subtitle: string[]; values: Record<string, string | number>[]; sort: string[]; field: string; axisTitle: string; floor: number; rule: number }): VegaLiteSpec {
-  const x = { field: o.field, type: 'quantitative', title: o.axisTitle, scale: { type: 'log', domain: [o.floor, 1e-10] }, axis: { format: '.0e' } };
+function logBarChart(o: { title: string; subtitle: string[]; values: Row[]; sort: string[]; field: string; axisTitle: string; floor: number; rule: number }): VegaLiteSpec {
+  const x: PositionDef = { field: o.field, type: 'quantitative', title: o.axisTitle, scale: { type: 'log', domain: [o.floor, 1e-10] }, axis: { format: '.0e' } };
   return {
-    title: { text: o.title, subtitle: o.subtitle },
+    title: chartTitle(o.title, o.subtitle),
     data: { values: o.values },
     width: 420,
     height: { step: 26 },
@@ -132,13 +180,13 @@ function logBars(o: { title: string; subtitle: string[]; values: Record<string, 
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y: { field: 'geometry', type: 'nominal', sort: o.sort }, x, text: { field: 'label', type: 'nominal' } } },
       { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { datum: o.rule } } },
     ],
-  } as unknown as VegaLiteSpec;
+  };
 }
 
 /** Grouped horizontal bars: µs per call, push and gather side by side per geometry. */
-function timeBars(o: { title: string; subtitle: string[]; values: Record<string, string | number>[]; sort: string[] }): VegaLiteSpec {
+function timeBarChart(o: { title: string; subtitle: string[]; values: Row[]; sort: string[] }): VegaLiteSpec {
   return {
-    title: { text: o.title, subtitle: o.subtitle },
+    title: chartTitle(o.title, o.subtitle),
     data: { values: o.values },
     width: 420,
     height: { step: 14 },
@@ -149,7 +197,110 @@ function timeBars(o: { title: string; subtitle: string[]; values: Record<string,
       x: { field: 'microseconds', type: 'quantitative', title: 'µs per call' },
       color: { field: 'method', type: 'nominal', title: null, sort: ['push (essay)', 'gather'] },
     },
-  } as unknown as VegaLiteSpec;
+  };
+}
+
+/** The kernels before and after learning, and a digit with the error pushed back to its pixels, as rasters. */
+function imageCharts(kernels: { initial: number[][][]; learned: number[][][] }, example: { x: Float64Array; label: number }, Δxpush: Float64Array, budget: Budget): Record<string, VegaLiteSpec> {
+  const F = kernels.learned.length;
+  const panels = (['initial', 'learned'] as const).flatMap((stage) => kernels[stage].map((_, f) => `${stage}, filter ${f + 1}`));
+  const kernelRows = (['initial', 'learned'] as const).flatMap((stage) => kernels[stage].flatMap((image, f) => rasterRows(`${stage}, filter ${f + 1}`, image)));
+  const inputPanel = `input (digit ${example.label})`;
+  const pixelRows = Array.from({ length: 64 }, (_, k) => [
+    { panel: inputPanel, row: k >> 3, col: k % 8, value: example.x[k]! },
+    { panel: 'Δx pushed back', row: k >> 3, col: k % 8, value: Δxpush[k]! / maxAbs(Δxpush) },
+  ]).flat();
+  return {
+    kernels: rasterChart({
+      title: `The ${F} conv kernels (3×3), before and after learning`,
+      subtitle: `weights w[f,0,ky,kx]; red positive, blue negative; ${budget.epochs} epochs of per-pattern SGD on digits`,
+      values: kernelRows,
+      panels,
+      columns: F,
+      cell: 34,
+      size: kernels.learned[0]!.length,
+      legend: 'weight',
+      extent: Math.max(...kernelRows.map((r) => Math.abs(r.value))),
+    }),
+    'input-error': rasterChart({
+      title: 'A held-out digit and the error pushed back to its pixels',
+      subtitle: 'Δx = Σ w·Δz scattered through the learned kernels (push; gather gives the same to rounding), scaled to max |Δx| = 1',
+      values: pixelRows,
+      panels: [inputPanel, 'Δx pushed back'],
+      columns: 2,
+      cell: 18,
+      size: 8,
+      legend: 'value',
+      extent: 1,
+    }),
+  };
+}
+
+type Geometries = Awaited<ReturnType<typeof pushVsGatherGeometry>>[];
+
+function trainingChart(reports: EpochReport[], budget: Budget): VegaLiteSpec {
+  return seriesChart({
+    title: 'Conv net on digits: loss and accuracy per epoch',
+    subtitle: `matrix engine, back-prop, η = ${budget.η}, B = 1`,
+    values: reports.flatMap((r) => [
+      { epoch: r.epoch, set: 'training', metric: 'loss (mean E per pattern)', value: r.train.loss },
+      { epoch: r.epoch, set: 'held-out', metric: 'loss (mean E per pattern)', value: r.test!.loss },
+      { epoch: r.epoch, set: 'training', metric: 'accuracy', value: r.train.accuracy! },
+      { epoch: r.epoch, set: 'held-out', metric: 'accuracy', value: r.test!.accuracy! },
+    ]),
+    x: { field: 'epoch' },
+    y: { field: 'value', title: null, zero: false },
+    color: { field: 'set', title: null, sort: ['training', 'held-out'] },
+    column: { field: 'metric', title: '', sort: ['loss (mean E per pattern)', 'accuracy'] },
+    mark: 'line+point',
+    independentY: true,
+    width: 260,
+    height: 200,
+  });
+}
+
+function pushVsGatherCharts(trained: Agreement & { patterns: number }, results: Geometries, budget: Budget): Record<string, VegaLiteSpec> {
+  const geometries = results.map((g) => g.geometry);
+  const order = GEOMETRIES.map((g) => g.label);
+  return {
+    'push-vs-gather': logBarChart({
+      title: 'Push against gather: largest |Δx difference| per geometry',
+      subtitle: [
+        `over ${budget.patterns} random error patterns each (first row: the trained net's own errors on ${trained.patterns} held-out digits)`,
+        `exact zeros drawn at ${FLOOR}; dashed: one rounding unit of the largest |Δx| (2⁻⁵²·max|Δx|)`,
+        GEOMETRY_KEY,
+      ],
+      values: [
+        { geometry: 'trained net (1→4, 3×3, s1 p1)', difference: Math.max(trained.maxAbsDifference, FLOOR), label: diffLabel(trained.maxAbsDifference) },
+        ...geometries.map((g) => ({ geometry: g.geometry, difference: Math.max(g.maxAbsDifference, FLOOR), label: diffLabel(g.maxAbsDifference) })),
+      ],
+      sort: ['trained net (1→4, 3×3, s1 p1)', ...order],
+      field: 'difference',
+      axisTitle: 'max |push − gather|',
+      floor: FLOOR,
+      rule: Number.EPSILON * Math.max(trained.maxAbsInputError, ...geometries.map((g) => g.maxAbsInputError)),
+    }),
+    'push-gather-time': timeBarChart({
+      title: 'Push against gather: time per backward call',
+      subtitle: [`from timings.json (wall clock, varies by machine and run): median of ${budget.reps} × ${budget.calls} calls`, GEOMETRY_KEY],
+      values: results.flatMap(({ timing: t }) => [
+        { geometry: t.geometry, method: 'push (essay)', microseconds: t.pushMicroseconds },
+        { geometry: t.geometry, method: 'gather', microseconds: t.gatherMicroseconds },
+      ]),
+      sort: order,
+    }),
+  };
+}
+
+function headlineOf(reports: EpochReport[], trainingPatterns: number, trained: Agreement & { patterns: number }, results: Geometries, budget: Budget): HeadlineRow[] {
+  const last = reports[reports.length - 1]!;
+  const worstDiff = Math.max(trained.maxAbsDifference, ...results.map((r) => r.geometry.maxAbsDifference));
+  return [
+    { quantity: 'held-out accuracy after training', value: `${(100 * last.test!.accuracy!).toFixed(1)}%`, detail: `${budget.epochs} epochs, η = ${budget.η}, B = 1, ${trainingPatterns} training patterns` },
+    { quantity: 'max |push − gather|, trained net', value: trained.maxAbsDifference, detail: `over ${trained.patterns} held-out patterns; max |Δx| = ${trained.maxAbsInputError.toPrecision(3)}` },
+    { quantity: 'max |push − gather|, all geometries', value: worstDiff, detail: `${GEOMETRIES.length} geometries × ${budget.patterns} random Δz` },
+    ...results.map(({ timing: t }) => ({ quantity: `µs per call, ${t.geometry}`, value: `push ${t.pushMicroseconds.toFixed(2)}, gather ${t.gatherMicroseconds.toFixed(2)}`, detail: `median of ${t.reps} × ${t.calls} calls (timings.json)` })),
+  ];
 }
 
 const experiment: Experiment<Budget> = {
@@ -163,8 +314,7 @@ const experiment: Experiment<Budget> = {
 
   async run({ budget, random, progress }) {
     const spec = netSpec(budget.filters);
-    const digits = loadDigits();
-    const { train: trainSet, test: testSet } = splitDataset(digits, random.derive('split'));
+    const { train: trainSet, test: testSet } = splitDataset(loadDigits(), random.derive('split'));
     const initial = initParams(spec, random.derive('init'));
     const engine = createEngine('matrix', spec, initial, { rule: 'backprop' }) as MatrixEngine;
     const totalWork = budget.epochs + GEOMETRIES.length + 1;
@@ -181,115 +331,22 @@ const experiment: Experiment<Budget> = {
       onEpoch: () => progress(++done, totalWork),
     });
     const learned = engine.snapshot();
-    const last = reports[reports.length - 1]!;
-
-    // Push against gather on the trained conv layer, with the errors the trained net sends down to it.
-    const net = engine.net;
-    const conv = net.layers[0] as Conv;
-    const Δxpush = new Float64Array(conv.inSize);
-    const Δxgather = new Float64Array(conv.inSize);
-    let trainedDiff = 0;
-    let trainedScale = 0;
-    const heldOut = testSet.inputs.slice(0, budget.patterns);
-    heldOut.forEach((x, p) => {
-      const g = { layers: learned.layers.map((l) => ({ weights: new Float64Array(l.weights.length), bias: new Float64Array(l.bias.length) })) };
-      net.backprop(x, testSet.targets[p]!, g); // fills Δz of the conv layer
-      conv.pushErrorThroughKernel(net.Δz[0]!, Δxpush);
-      conv.gatherError(net.Δz[0]!, Δxgather);
-      trainedDiff = Math.max(trainedDiff, maxAbsDiff(Δxpush, Δxgather));
-      trainedScale = Math.max(trainedScale, maxAbs(Δxpush));
-    });
+    const heldOut = { inputs: testSet.inputs.slice(0, budget.patterns), targets: testSet.targets.slice(0, budget.patterns) };
+    const trained = { patterns: heldOut.inputs.length, ...pushVsGatherTrained(engine, learned, heldOut) };
     progress(++done, totalWork);
+    const example = { x: testSet.inputs[0]!, label: testSet.targets[0]!.indexOf(1) };
+    const Δxpush = pushedError(engine, learned, example.x, testSet.targets[0]!);
 
-    // One example: a held-out digit and the error that the push sends back to its pixels.
-    const example = 0;
-    net.backprop(testSet.inputs[example]!, testSet.targets[example]!, { layers: learned.layers.map((l) => ({ weights: new Float64Array(l.weights.length), bias: new Float64Array(l.bias.length) })) });
-    conv.pushErrorThroughKernel(net.Δz[0]!, Δxpush);
-    const exampleLabel = testSet.targets[example]!.indexOf(1);
-
-    // Push against gather on random errors, several geometries; and their time.
-    const geometries = [];
-    const timings = [];
+    const results: Geometries = [];
     for (const g of GEOMETRIES) {
-      const r = random.derive(`geometry/${g.label}`);
-      const layer = convLayer(g, r.derive('init'));
-      const Δz = new Float64Array(layer.outSize);
-      const a = new Float64Array(layer.inSize);
-      const b = new Float64Array(layer.inSize);
-      let diff = 0;
-      let scale = 0;
-      for (let p = 0; p < budget.patterns; p++) {
-        for (let k = 0; k < Δz.length; k++) Δz[k] = r.normal();
-        layer.pushErrorThroughKernel(Δz, a);
-        layer.gatherError(Δz, b);
-        diff = Math.max(diff, maxAbsDiff(a, b));
-        scale = Math.max(scale, maxAbs(a));
-      }
-      const [C, H, W] = g.input;
-      geometries.push({
-        geometry: g.label,
-        input: g.input,
-        filters: g.filters,
-        kernel: g.kernel,
-        stride: g.stride,
-        padding: g.padding,
-        output: [layer.F, layer.OH, layer.OW],
-        inputSize: C * H * W,
-        maxAbsDifference: diff,
-        maxAbsInputError: scale,
-      });
-      const [push, gather] = timeCalls([() => layer.pushErrorThroughKernel(Δz, a), () => layer.gatherError(Δz, b)], budget.calls, budget.reps) as [number, number];
-      timings.push({ geometry: g.label, pushMicroseconds: push, gatherMicroseconds: gather, calls: budget.calls, reps: budget.reps });
+      results.push(await pushVsGatherGeometry(g, budget, random));
       progress(++done, totalWork);
     }
 
-    // Kernels as images: initial and learned, per filter.
-    const K = conv.K;
-    const kernelRows: Record<string, string | number>[] = [];
-    const kernels = { initial: [] as number[][][], learned: [] as number[][][] };
-    for (const [stage, params] of [['initial', initial], ['learned', learned]] as const) {
-      const w = params.layers[0]!.weights;
-      for (let f = 0; f < conv.F; f++) {
-        const image: number[][] = [];
-        for (let ky = 0; ky < K; ky++) {
-          const row: number[] = [];
-          for (let kx = 0; kx < K; kx++) {
-            const value = w[conv.weightIndex(f, 0, ky, kx)]!;
-            row.push(value);
-            kernelRows.push({ panel: `${stage}, filter ${f + 1}`, row: ky, col: kx, value });
-          }
-          image.push(row);
-        }
-        kernels[stage].push(image);
-      }
-    }
-    const panels = ['initial', 'learned'].flatMap((s) => Array.from({ length: conv.F }, (_, f) => `${s}, filter ${f + 1}`));
-    const kernelExtent = Math.max(...kernelRows.map((r) => Math.abs(r['value'] as number)));
+    const conv = engine.net.layers[0] as Conv;
+    const filters = Array.from({ length: conv.F }, (_, f) => f);
+    const kernels = { initial: filters.map((f) => kernelImage(conv, initial.layers[0]!.weights, f)), learned: filters.map((f) => kernelImage(conv, learned.layers[0]!.weights, f)) };
 
-    const pixelRows: Record<string, string | number>[] = [];
-    const x = testSet.inputs[example]!;
-    for (let iy = 0; iy < 8; iy++)
-      for (let ix = 0; ix < 8; ix++) {
-        pixelRows.push({ panel: `input (digit ${exampleLabel})`, row: iy, col: ix, value: x[iy * 8 + ix]! });
-        pixelRows.push({ panel: 'Δx pushed back', row: iy, col: ix, value: Δxpush[iy * 8 + ix]! / maxAbs(Δxpush) });
-      }
-
-    const curves = reports.flatMap((r) => [
-      { epoch: r.epoch, set: 'training', metric: 'loss (mean E per pattern)', value: r.train.loss },
-      { epoch: r.epoch, set: 'held-out', metric: 'loss (mean E per pattern)', value: r.test!.loss },
-      { epoch: r.epoch, set: 'training', metric: 'accuracy', value: r.train.accuracy! },
-      { epoch: r.epoch, set: 'held-out', metric: 'accuracy', value: r.test!.accuracy! },
-    ]);
-
-    const worstDiff = Math.max(trainedDiff, ...geometries.map((g) => g.maxAbsDifference));
-    const headline: HeadlineRow[] = [
-      { quantity: 'held-out accuracy after training', value: `${(100 * last.test!.accuracy!).toFixed(1)}%`, detail: `${budget.epochs} epochs, η = ${budget.η}, B = 1, ${trainSet.inputs.length} training patterns` },
-      { quantity: 'max |push − gather|, trained net', value: trainedDiff, detail: `over ${heldOut.length} held-out patterns; max |Δx| = ${trainedScale.toPrecision(3)}` },
-      { quantity: 'max |push − gather|, all geometries', value: worstDiff, detail: `${GEOMETRIES.length} geometries × ${budget.patterns} random Δz` },
-      ...timings.map((t) => ({ quantity: `µs per call, ${t.geometry}`, value: `push ${t.pushMicroseconds.toFixed(2)}, gather ${t.gatherMicroseconds.toFixed(2)}`, detail: `median of ${t.reps} × ${t.calls} calls (timings.json)` })),
-    ];
-
-    const order = GEOMETRIES.map((g) => g.label);
     return {
       data: {
         budget,
@@ -297,76 +354,16 @@ const experiment: Experiment<Budget> = {
         trainingPatterns: trainSet.inputs.length,
         heldOutPatterns: testSet.inputs.length,
         epochs: reports.map((r) => ({ epoch: r.epoch, train: r.train, test: r.test })),
-        pushVsGather: { trained: { patterns: heldOut.length, maxAbsDifference: trainedDiff, maxAbsInputError: trainedScale }, geometries },
+        pushVsGather: { trained, geometries: results.map((r) => r.geometry) },
         kernels,
-        example: { label: exampleLabel, input: Array.from(x), pushedError: Array.from(Δxpush) },
+        example: { label: example.label, input: Array.from(example.x), pushedError: Array.from(Δxpush) },
       },
-      timings: { unit: 'microseconds per call (median repetition)', geometries: timings },
-      headline,
+      timings: { unit: 'microseconds per call (median repetition)', geometries: results.map((r) => r.timing) },
+      headline: headlineOf(reports, trainSet.inputs.length, trained, results, budget),
       specs: {
-        kernels: heatmapGrid({
-          title: `The ${conv.F} conv kernels (3×3), before and after learning`,
-          subtitle: `weights w[f,0,ky,kx]; red positive, blue negative; ${budget.epochs} epochs of per-pattern SGD on digits`,
-          values: kernelRows,
-          facet: 'panel',
-          sort: panels,
-          columns: conv.F,
-          cell: 34,
-          n: K,
-          legend: 'weight',
-          extent: kernelExtent,
-        }),
-        'input-error': heatmapGrid({
-          title: 'A held-out digit and the error pushed back to its pixels',
-          subtitle: 'Δx = Σ w·Δz scattered through the learned kernels (push; gather gives the same to rounding), scaled to max |Δx| = 1',
-          values: pixelRows,
-          facet: 'panel',
-          sort: [`input (digit ${exampleLabel})`, 'Δx pushed back'],
-          columns: 2,
-          cell: 18,
-          n: 8,
-          legend: 'value',
-          extent: 1,
-        }),
-        training: seriesChart({
-          title: 'Conv net on digits: loss and accuracy per epoch',
-          subtitle: `matrix engine, back-prop, η = ${budget.η}, B = 1`,
-          values: curves,
-          x: { field: 'epoch' },
-          y: { field: 'value', title: null, zero: false },
-          color: { field: 'set', title: null, sort: ['training', 'held-out'] },
-          column: { field: 'metric', title: '', sort: ['loss (mean E per pattern)', 'accuracy'] },
-          mark: 'line+point',
-          independentY: true,
-          width: 260,
-          height: 200,
-        }),
-        'push-vs-gather': logBars({
-          title: 'Push against gather: largest |Δx difference| per geometry',
-          subtitle: [
-            `over ${budget.patterns} random error patterns each (first row: the trained net's own errors on ${heldOut.length} held-out digits)`,
-            `exact zeros drawn at ${FLOOR}; dashed: one rounding unit of the largest |Δx| (2⁻⁵²·max|Δx|)`,
-            GEOMETRY_KEY,
-          ],
-          values: [
-            { geometry: 'trained net (1→4, 3×3, s1 p1)', difference: Math.max(trainedDiff, FLOOR), label: diffLabel(trainedDiff) },
-            ...geometries.map((g) => ({ geometry: g.geometry, difference: Math.max(g.maxAbsDifference, FLOOR), label: diffLabel(g.maxAbsDifference) })),
-          ],
-          sort: ['trained net (1→4, 3×3, s1 p1)', ...order],
-          field: 'difference',
-          axisTitle: 'max |push − gather|',
-          floor: FLOOR,
-          rule: Number.EPSILON * Math.max(trainedScale, ...geometries.map((g) => g.maxAbsInputError)),
-        }),
-        'push-gather-time': timeBars({
-          title: 'Push against gather: time per backward call',
-          subtitle: [`from timings.json (wall clock, varies by machine and run): median of ${budget.reps} × ${budget.calls} calls`, GEOMETRY_KEY],
-          values: timings.flatMap((t) => [
-            { geometry: t.geometry, method: 'push (essay)', microseconds: t.pushMicroseconds },
-            { geometry: t.geometry, method: 'gather', microseconds: t.gatherMicroseconds },
-          ]),
-          sort: order,
-        }),
+        ...imageCharts(kernels, example, Δxpush, budget),
+        training: trainingChart(reports, budget),
+        ...pushVsGatherCharts(trained, results, budget),
       },
     };
   },

@@ -12,10 +12,11 @@
 import type { Random } from '../src/core/random.ts';
 import { loadDigits } from '../src/data/datasets.ts';
 import { Network } from '../src/nn/network.ts';
-import { initParams, type Params } from '../src/nn/params.ts';
+import type { Params } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
-import { logLogFit, runStandalone, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import { chartTitle, logLogFit, runStandalone, type ColorDef, type Experiment, type HeadlineRow, type PositionDef, type Row, type VegaLiteSpec } from '../src/report/index.ts';
 import { createMatrixRule, relativeError, updateAndGradient } from '../src/rules/index.ts';
+import { paramsWithBiases, randomPatterns } from './shared/random-nets.ts';
 
 interface Budget {
   /** Random nets (params and patterns) per architecture. */
@@ -26,8 +27,8 @@ interface Budget {
   perDecade: number;
 }
 
-const Β_MIN = 1e-5;
-const Β_MAX = 1e-1;
+const BETA_MIN = 1e-5;
+const BETA_MAX = 1e-1;
 /**
  * The slopes are fitted over β ≥ this. Below it the symmetric error meets rounding: the difference
  * v(−β) − v(+β) of two O(1) states carries an absolute error ~ε, so (…)/(2β) has one ~ε/β, which
@@ -76,42 +77,124 @@ const MODES = [
 
 /** β = 10^e, `perDecade` per decade from βmin to βmax inclusive. */
 function betas(perDecade: number): number[] {
-  const lo = Math.log10(Β_MIN);
-  const hi = Math.log10(Β_MAX);
+  const lo = Math.log10(BETA_MIN);
+  const hi = Math.log10(BETA_MAX);
   const n = Math.round((hi - lo) * perDecade);
   return Array.from({ length: n + 1 }, (_, k) => Number((10 ** (lo + ((hi - lo) * k) / n)).toPrecision(12)));
 }
 
 
 interface Fixture {
-  spec: NetSpec;
   params: Params;
   inputs: Float64Array[];
   targets: Float64Array[];
 }
 
-/** Seeded params (biases non-zero, so the bias path counts) and patterns: normal inputs, targets uniform (mse) or one-hot; or digits. */
+/** Seeded params (biases non-zero, so the bias path counts) and P patterns: random (see random-nets.ts) or digits. */
 function fixture(spec: NetSpec, inputs: Inputs, P: number, random: Random, digits: () => ReturnType<typeof loadDigits>): Fixture {
-  const params = initParams(spec, random.derive('init'));
-  const rb = random.derive('bias');
-  for (const l of params.layers) for (let k = 0; k < l.bias.length; k++) l.bias[k] = 0.3 * rb.normal();
-  const net = new Network(spec, params);
-  const n = net.inputSize;
-  const m = net.output.length;
+  const params = paramsWithBiases(spec, random, 0.3);
   const rp = random.derive('patterns');
-  if (inputs === 'digits') {
-    const d = digits();
-    const picks = Array.from({ length: P }, () => rp.int(d.inputs.length));
-    return { spec, params, inputs: picks.map((p) => d.inputs[p]!), targets: picks.map((p) => d.targets[p]!) };
+  if (inputs === 'normal') return { params, ...randomPatterns(spec, P, rp) };
+  const d = digits();
+  const picks = Array.from({ length: P }, () => rp.int(d.inputs.length));
+  return { params, inputs: picks.map((p) => d.inputs[p]!), targets: picks.map((p) => d.targets[p]!) };
+}
+
+interface Measurement {
+  net: string;
+  seed: number;
+  mode: string;
+  β: number;
+  error: number;
+}
+interface Fit {
+  slope: number;
+  intercept: number;
+}
+
+/** r(β) for every architecture, seed, nudge mode and β. */
+function measure(budget: Budget, βs: number[], random: Random, progress: (done: number, total: number) => void): Measurement[] {
+  let digitsCache: ReturnType<typeof loadDigits> | null = null;
+  const digits = (): ReturnType<typeof loadDigits> => (digitsCache ??= loadDigits());
+  const runs: Measurement[] = [];
+  for (const [k, { label, inputs, json }] of NETS.entries()) {
+    const spec = parseNetSpec(json, label);
+    for (let s = 0; s < budget.seeds; s++) {
+      const f = fixture(spec, inputs, budget.patterns, random.derive(`${label}/${s}`), digits);
+      for (const mode of MODES) {
+        for (const β of βs) {
+          const net = new Network(spec, f.params);
+          const rule = createMatrixRule({ rule: 'merged', beta: β, symmetric: mode.symmetric }, net);
+          const { update, gradient } = updateAndGradient(net, rule, f.inputs, f.targets);
+          runs.push({ net: label, seed: s, mode: mode.label, β, error: relativeError(update, gradient) });
+        }
+      }
+      progress(k * budget.seeds + s + 1, NETS.length * budget.seeds);
+    }
   }
-  const xs = Array.from({ length: P }, () => Float64Array.from({ length: n }, () => rp.normal()));
-  const ts = xs.map(() => {
-    if (spec.loss === 'mse') return Float64Array.from({ length: m }, () => rp.uniform());
-    const t = new Float64Array(m);
-    t[rp.int(m)] = 1;
-    return t;
-  });
-  return { spec, params, inputs: xs, targets: ts };
+  return runs;
+}
+
+/** The least-squares line through log r against log β, over β ≥ FIT_MIN. */
+function fitSlope(runs: Measurement[]): Fit {
+  const rows = runs.filter((r) => r.β >= FIT_MIN * (1 - 1e-9));
+  return logLogFit(
+    rows.map((r) => r.β),
+    rows.map((r) => r.error),
+  );
+}
+
+const logAxis = (field: string, title: string): PositionDef => ({ field, type: 'quantitative', title, scale: { type: 'log' }, axis: { format: '.0e' } });
+const BETA_AXIS = logAxis('β', 'nudge β');
+const ERROR_AXIS = logAxis('error', 'relative error ‖u − ∂E/∂w‖ / ‖∂E/∂w‖');
+
+/** Every (net, seed) as a thin line, the pooled fit as a thick dashed line, coloured by nudge; and rounding ε/β. */
+function pooledChart(runs: Measurement[], pooled: (Fit & { mode: string; expected: number })[], budget: Budget): VegaLiteSpec {
+  const seriesName = (mode: string): string => {
+    const p = pooled.find((q) => q.mode === mode)!;
+    return `${mode}: fitted slope ${p.slope.toFixed(2)} (expected ${p.expected})`;
+  };
+  const lines = runs.map((r) => ({ ...r, series: seriesName(r.mode), run: `${r.net} #${r.seed}` }));
+  const fitted = pooled.flatMap((p) => [FIT_MIN, BETA_MAX].map((β) => ({ series: seriesName(p.mode), β, error: 10 ** (p.intercept + p.slope * Math.log10(β)) })));
+  const rounding = [BETA_MIN, 1e-3].map((β) => ({ β, error: Number.EPSILON / β }));
+  const order = MODES.map((m) => seriesName(m.label));
+  const [x, y] = [BETA_AXIS, ERROR_AXIS];
+  const color: ColorDef = { field: 'series', type: 'nominal', title: null, sort: order, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600 } };
+  return {
+    title: chartTitle('Merged rule: bias of the update against the nudge β', [
+      `thin lines: ${NETS.length} architectures × ${budget.seeds} random nets, ${budget.patterns} patterns each; dashed: least-squares fit over all of them for β ≥ ${FIT_MIN}`,
+      'one-sided bias O(β), symmetric O(β²): slopes 1 and 2; grey dotted: rounding ε/β, where the symmetric error bottoms out',
+    ]),
+    width: 420,
+    height: 300,
+    layer: [
+      { data: { values: lines }, mark: { type: 'line', strokeWidth: 1, opacity: 0.45, point: { size: 10, opacity: 0.45 } }, encoding: { x, y, color, detail: { field: 'run', type: 'nominal' } } },
+      { data: { values: fitted }, mark: { type: 'line', strokeWidth: 2.5, strokeDash: [6, 4] }, encoding: { x, y, color } },
+      { data: { values: rounding }, mark: { type: 'line', strokeWidth: 1.2, strokeDash: [2, 3], color: '#777' }, encoding: { x, y } },
+    ],
+  };
+}
+
+/** Per architecture the worst over its seeds, one panel each, with the fitted slopes written in the panel. */
+function perNetChart(rows: Row[], budget: Budget): VegaLiteSpec {
+  return {
+    title: chartTitle('Merged rule: relative error per architecture', `worst over ${budget.seeds} random nets; slopes fitted over β ≥ ${FIT_MIN}`),
+    data: { values: rows },
+    facet: { field: 'net', type: 'nominal', sort: NETS.map((n) => n.label), header: { title: null, labelLimit: 400 } },
+    columns: 2,
+    spec: {
+      width: 280,
+      height: 190,
+      layer: [
+        { mark: { type: 'line', point: { size: 16 } }, encoding: { x: BETA_AXIS, y: { ...ERROR_AXIS, title: 'relative error' }, color: { field: 'mode', type: 'nominal', title: 'nudge', sort: MODES.map((m) => m.label) } } },
+        {
+          transform: [{ filter: `datum.β === ${BETA_MAX} && datum.mode === 'one-sided'` }],
+          mark: { type: 'text', align: 'left', baseline: 'top', dx: 6, dy: 6, fontSize: 11, color: '#333' },
+          encoding: { x: { value: 0 }, y: { value: 0 }, text: { field: 'slopes' } },
+        },
+      ],
+    },
+  };
 }
 
 const experiment: Experiment<Budget> = {
@@ -122,109 +205,32 @@ const experiment: Experiment<Budget> = {
 
   async run({ budget, random, progress }) {
     const βs = betas(budget.perDecade);
-    let digitsCache: ReturnType<typeof loadDigits> | null = null;
-    const digits = (): ReturnType<typeof loadDigits> => (digitsCache ??= loadDigits());
-    const total = NETS.length * budget.seeds;
-    let done = 0;
-
-    const runs: { net: string; seed: number; mode: string; β: number; error: number }[] = [];
-    for (const { label, inputs, json } of NETS) {
-      const spec = parseNetSpec(json, label);
-      for (let s = 0; s < budget.seeds; s++) {
-        const f = fixture(spec, inputs, budget.patterns, random.derive(`${label}/${s}`), digits);
-        for (const mode of MODES) {
-          for (const β of βs) {
-            const net = new Network(spec, f.params);
-            const rule = createMatrixRule({ rule: 'merged', beta: β, symmetric: mode.symmetric }, net);
-            const { update, gradient } = updateAndGradient(net, rule, f.inputs, f.targets);
-            runs.push({ net: label, seed: s, mode: mode.label, β, error: relativeError(update, gradient) });
-          }
-        }
-        progress(++done, total);
-      }
-    }
+    const runs = measure(budget, βs, random, progress);
 
     // Fitted slopes: per net over its seeds, and pooled over every net and seed.
-    const fit = (all: typeof runs): { slope: number; intercept: number } => {
-      const rows = all.filter((r) => r.β >= FIT_MIN * (1 - 1e-9));
-      return logLogFit(
-        rows.map((r) => r.β),
-        rows.map((r) => r.error),
-      );
-    };
     const fits = NETS.flatMap(({ label }) =>
-      MODES.map((mode) => ({ net: label, mode: mode.label, expected: mode.expected, ...fit(runs.filter((r) => r.net === label && r.mode === mode.label)) })),
+      MODES.map((mode) => ({ net: label, mode: mode.label, expected: mode.expected, ...fitSlope(runs.filter((r) => r.net === label && r.mode === mode.label)) })),
     );
-    const pooled = MODES.map((mode) => ({ mode: mode.label, expected: mode.expected, ...fit(runs.filter((r) => r.mode === mode.label)) }));
-    const seriesName = (mode: string): string => {
-      const p = pooled.find((q) => q.mode === mode)!;
-      return `${mode}: fitted slope ${p.slope.toFixed(2)} (expected ${p.expected})`;
-    };
+    const pooled = MODES.map((mode) => ({ mode: mode.label, expected: mode.expected, ...fitSlope(runs.filter((r) => r.mode === mode.label)) }));
+    const worst = (label: string, mode: string, β: number): number => Math.max(...runs.filter((r) => r.net === label && r.mode === mode && r.β === β).map((r) => r.error));
 
-    const at = (label: string, mode: string, β: number): number => Math.max(...runs.filter((r) => r.net === label && r.mode === mode && r.β === β).map((r) => r.error));
+    const slopeColumn = `fitted slope, β ∈ [${FIT_MIN}, ${BETA_MAX}]`;
     const headline: HeadlineRow[] = fits.map((f) => ({
       net: f.net,
       nudge: f.mode,
-      [`fitted slope, β ∈ [${FIT_MIN}, ${Β_MAX}]`]: Number(f.slope.toFixed(3)),
+      [slopeColumn]: Number(f.slope.toFixed(3)),
       expected: f.expected,
-      [`worst r at β = ${Β_MAX}`]: at(f.net, f.mode, Β_MAX),
-      [`worst r at β = ${Β_MIN}`]: at(f.net, f.mode, Β_MIN),
+      [`worst r at β = ${BETA_MAX}`]: worst(f.net, f.mode, BETA_MAX),
+      [`worst r at β = ${BETA_MIN}`]: worst(f.net, f.mode, BETA_MIN),
     }));
-    for (const p of pooled) headline.push({ net: 'all nets pooled', nudge: p.mode, [`fitted slope, β ∈ [${FIT_MIN}, ${Β_MAX}]`]: Number(p.slope.toFixed(3)), expected: p.expected });
+    for (const p of pooled) headline.push({ net: 'all nets pooled', nudge: p.mode, [slopeColumn]: Number(p.slope.toFixed(3)), expected: p.expected });
 
-    // The chart: every (net, seed) as a thin line, the pooled fit as a thick dashed line, coloured by nudge.
-    const lines = runs.map((r) => ({ ...r, series: seriesName(r.mode), run: `${r.net} #${r.seed}` }));
-    const fitted = pooled.flatMap((p) => [FIT_MIN, Β_MAX].map((β) => ({ series: seriesName(p.mode), β, error: 10 ** (p.intercept + p.slope * Math.log10(β)) })));
-    const rounding = [Β_MIN, 1e-3].map((β) => ({ β, error: Number.EPSILON / β }));
-    const order = MODES.map((m) => seriesName(m.label));
-    const netOrder = NETS.map((n) => n.label);
-    const x = { field: 'β', type: 'quantitative', title: 'nudge β', scale: { type: 'log' }, axis: { format: '.0e' } };
-    const y = { field: 'error', type: 'quantitative', title: 'relative error ‖u − ∂E/∂w‖ / ‖∂E/∂w‖', scale: { type: 'log' }, axis: { format: '.0e' } };
-    const color = { field: 'series', type: 'nominal', title: null, sort: order, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600 } };
-    const pooledChart = {
-      title: {
-        text: 'Merged rule: bias of the update against the nudge β',
-        subtitle: [
-          `thin lines: ${NETS.length} architectures × ${budget.seeds} random nets, ${budget.patterns} patterns each; dashed: least-squares fit over all of them for β ≥ ${FIT_MIN}`,
-          'one-sided bias O(β), symmetric O(β²): slopes 1 and 2; grey dotted: rounding ε/β, where the symmetric error bottoms out',
-        ],
-      },
-      width: 420,
-      height: 300,
-      layer: [
-        { data: { values: lines }, mark: { type: 'line', strokeWidth: 1, opacity: 0.45, point: { size: 10, opacity: 0.45 } }, encoding: { x, y, color, detail: { field: 'run', type: 'nominal' } } },
-        { data: { values: fitted }, mark: { type: 'line', strokeWidth: 2.5, strokeDash: [6, 4] }, encoding: { x, y, color } },
-        { data: { values: rounding }, mark: { type: 'line', strokeWidth: 1.2, strokeDash: [2, 3], color: '#777' }, encoding: { x, y } },
-      ],
-    } as unknown as VegaLiteSpec;
-
-    // Per architecture: the worst over its seeds, one panel each, the fitted slopes written in the panel.
     const slopeText = (label: string): string => fits.filter((q) => q.net === label).map((q) => `${q.mode} ${q.slope.toFixed(2)}`).join(', ');
-    const perNet = NETS.flatMap(({ label }) => MODES.flatMap((mode) => βs.map((β) => ({ net: label, mode: mode.label, β, error: at(label, mode.label, β), slopes: `slopes: ${slopeText(label)}` }))));
-    const panelWidth = 280;
-        const perNetChart = {
-      title: { text: 'Merged rule: relative error per architecture', subtitle: `worst over ${budget.seeds} random nets; slopes fitted over β ≥ ${FIT_MIN}` },
-      data: { values: perNet },
-      facet: { field: 'net', type: 'nominal', sort: netOrder, header: { title: null, labelLimit: 400 } },
-      columns: 2,
-      spec: {
-        width: panelWidth,
-        height: 190,
-        layer: [
-          { mark: { type: 'line', point: { size: 16 } }, encoding: { x, y: { ...y, title: 'relative error' }, color: { field: 'mode', type: 'nominal', title: 'nudge', sort: MODES.map((m) => m.label) } } },
-          {
-            transform: [{ filter: `datum.β === ${Β_MAX} && datum.mode === 'one-sided'` }],
-            mark: { type: 'text', align: 'left', baseline: 'top', dx: 6, dy: 6, fontSize: 11, color: '#333' },
-            encoding: { x: { value: 0 }, y: { value: 0 }, text: { field: 'slopes' } },
-          },
-        ],
-      },
-    } as unknown as VegaLiteSpec;
-
+    const perNet = NETS.flatMap(({ label }) => MODES.flatMap((mode) => βs.map((β) => ({ net: label, mode: mode.label, β, error: worst(label, mode.label, β), slopes: `slopes: ${slopeText(label)}` }))));
     return {
       data: { budget, betas: βs, nets: NETS.map((n) => ({ label: n.label, inputs: n.inputs, spec: n.json })), runs, fits, pooled },
       headline,
-      specs: { 'error-vs-beta': pooledChart, 'per-net': perNetChart },
+      specs: { 'error-vs-beta': pooledChart(runs, pooled, budget), 'per-net': perNetChart(perNet, budget) },
     };
   },
 };

@@ -6,17 +6,18 @@
  *     u and ∂E/∂W summed over a fixed probe batch at the rule's current weights (updateAlignment)
  *   feedback alignment   Δy⁽ˡ⁻¹⁾ = B⁽ˡ⁾ᵀ Δz⁽ˡ⁾ with fixed random B; also angle(W⁽ˡ⁾, B⁽ˡ⁾) (feedbackAngles)
  *   direct FA            Δy⁽ˡ⁾ = B⁽ˡ⁾ᵀ Δz⁽ᴸ⁾ for every hidden layer
- *   merged               the change of each neuron's state after a nudge β (DESIGN §4)
+ *   merged               the change of each neuron's state after a nudge β (README, "Two axes: engine × rule")
  *   predictive coding    T inference steps at rate γ, then local Hebbian updates
  * Below 90° an update still goes downhill (to first order). FA learns because W turns toward B.
  */
+import type { Random } from '../src/core/random.ts';
 import { loadDigits, splitDataset } from '../src/data/datasets.ts';
 import { MatrixEngine } from '../src/engines/index.ts';
 import type { RuleName, RuleOptions } from '../src/nn/engine.ts';
 import { initParams } from '../src/nn/params.ts';
-import { train } from '../src/nn/sgd.ts';
+import { train, type Dataset } from '../src/nn/sgd.ts';
 import { parseNetSpec } from '../src/nn/spec.ts';
-import { formatMeanSd, mean, runStandalone, sd, seriesChart, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import { formatMeanSd, mean, ruleColour, runStandalone, sd, seriesChart, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
 import { createMatrixRule, feedbackAngles, updateAlignment, type FeedbackAlignment } from '../src/rules/index.ts';
 
 interface Budget {
@@ -50,19 +51,192 @@ interface RuleCase {
   options: (seed: string) => RuleOptions;
 }
 
-const MERGED_Β = 0.01;
+const MERGED_BETA = 0.01;
 const PC = { steps: 20, gamma: 0.1 };
 
 const RULES: RuleCase[] = [
   { label: 'feedback alignment', options: (seed) => ({ rule: 'feedback-alignment', feedbackSeed: seed }) },
   { label: 'direct feedback alignment', options: (seed) => ({ rule: 'direct-feedback-alignment', feedbackSeed: seed }) },
-  { label: `merged (β = ${MERGED_Β}, one-sided)`, options: () => ({ rule: 'merged', beta: MERGED_Β, symmetric: false }) },
+  { label: `merged (β = ${MERGED_BETA}, one-sided)`, options: () => ({ rule: 'merged', beta: MERGED_BETA, symmetric: false }) },
   { label: `predictive coding (T = ${PC.steps}, γ = ${PC.gamma})`, options: () => ({ rule: 'predictive-coding', steps: PC.steps, gamma: PC.gamma }) },
 ];
 const BACKPROP: RuleCase = { label: 'back-prop (reference)', options: () => ({ rule: 'backprop' }) };
+const CASES = [...RULES, BACKPROP];
 
 /** Round to 1e-9 so fractional epochs print cleanly in data.json. */
 const round = (v: number): number => Math.round(v * 1e9) / 1e9;
+
+interface AngleRow {
+  rule: string;
+  seed: number;
+  epoch: number;
+  layer: string;
+  angle: number | null;
+}
+interface FeedbackRow {
+  seed: number;
+  epoch: number;
+  layer: string;
+  angle: number | null;
+}
+interface EpochRow {
+  rule: string;
+  seed: number;
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+}
+interface Measured {
+  angles: AngleRow[];
+  feedback: FeedbackRow[];
+  epochs: EpochRow[];
+}
+
+/** One seed: its split, init and probe batch, shared by every rule; each rule trains and is measured as it goes. */
+function measureSeed(s: number, budget: Budget, digits: Dataset, random: Random, feedbackSeed: string, out: Measured, onEpoch: () => void): void {
+  const r = random.derive(`seed-${s}`);
+  const { train: trainSet, test: testSet } = splitDataset(digits, r.derive('split'));
+  const params = initParams(SPEC, r.derive('init'));
+  const probeIdx = r.derive('probe').shuffle(trainSet.inputs.map((_, p) => p)).slice(0, budget.probe);
+  const probe = { inputs: probeIdx.map((p) => trainSet.inputs[p]!), targets: probeIdx.map((p) => trainSet.targets[p]!) };
+  for (const c of CASES) {
+    const options = c.options(feedbackSeed);
+    const engine = new MatrixEngine(SPEC, params, (net) => createMatrixRule(options, net));
+    const every = Math.max(1, Math.floor(trainSet.inputs.length / budget.perEpoch));
+    const measure = (epoch: number): void => {
+      if (options.rule === 'backprop') return;
+      updateAlignment(engine.net, engine.rule, probe.inputs, probe.targets).forEach((angle, l) =>
+        out.angles.push({ rule: c.label, seed: s, epoch: round(epoch), layer: LAYERS[l]!, angle: Number.isFinite(angle) ? angle : null }),
+      );
+      if (options.rule === 'feedback-alignment') {
+        feedbackAngles(engine.net.params, (engine.rule as FeedbackAlignment).B).forEach((angle, l) => {
+          if (angle !== null) out.feedback.push({ seed: s, epoch: round(epoch), layer: LAYERS[l]!, angle });
+        });
+      }
+    };
+    measure(0);
+    train(engine, trainSet, testSet, {
+      epochs: budget.epochs,
+      η: budget.η,
+      batch: 1,
+      shuffle: r.derive(`shuffle/${options.rule}`),
+      classify: true,
+      spec: SPEC,
+      onStep: (epoch, seen) => {
+        if (seen % every === 0 && seen < trainSet.inputs.length) measure(epoch - 1 + seen / trainSet.inputs.length);
+      },
+      onEpoch: (report) => {
+        measure(report.epoch);
+        out.epochs.push({ rule: c.label, seed: s, epoch: report.epoch, trainLoss: report.train.loss, testLoss: report.test!.loss, testAccuracy: report.test!.accuracy! });
+        onEpoch();
+      },
+    });
+  }
+}
+
+/** Mean ± sd over seeds, per rule, layer and time. */
+function summarise<T extends { angle: number | null; epoch: number; layer: string }>(rows: T[], rule: (r: T) => string) {
+  type Key = { rule: string; layer: string; epoch: number };
+  const groups = new Map<string, { key: Key; values: number[] }>();
+  for (const row of rows) {
+    if (row.angle === null) continue;
+    const key = { rule: rule(row), layer: row.layer, epoch: row.epoch };
+    const id = JSON.stringify(key);
+    if (!groups.has(id)) groups.set(id, { key, values: [] });
+    groups.get(id)!.values.push(row.angle);
+  }
+  return [...groups.values()].map(({ key, values }) => {
+    const { mean: angle, low, high } = meanBand(values);
+    return { ...key, angle, low, high };
+  });
+}
+
+/** mean, and mean ± sd: the line and the band. */
+function meanBand(values: number[]): { mean: number; low: number; high: number } {
+  const m = mean(values);
+  const d = sd(values);
+  return { mean: m, low: m - d, high: m + d };
+}
+
+function headlineOf({ angles, feedback, epochs }: Measured, budget: Budget): HeadlineRow[] {
+  const accuracyColumn = `held-out accuracy after ${budget.epochs} epochs`;
+  const final = (rule: string, layer: string, epoch: number): number[] => angles.filter((a) => a.rule === rule && a.layer === layer && a.epoch === epoch && a.angle !== null).map((a) => a.angle!);
+  const headline: HeadlineRow[] = CASES.map((c) => {
+    const row: HeadlineRow = { rule: c.label, [accuracyColumn]: formatMeanSd(epochs.filter((x) => x.rule === c.label && x.epoch === budget.epochs).map((x) => x.testAccuracy), 1, 100) + '%' };
+    LAYERS.forEach((layer, l) => {
+      row[`layer ${l + 1} angle, start → end (°)`] = c === BACKPROP ? '0 (reference)' : `${mean(final(c.label, layer, 0)).toFixed(1)} → ${formatMeanSd(final(c.label, layer, budget.epochs), 1)}`;
+    });
+    return row;
+  });
+  for (const layer of LAYERS.slice(1)) {
+    const start = feedback.filter((f) => f.layer === layer && f.epoch === 0).map((f) => f.angle!);
+    const end = feedback.filter((f) => f.layer === layer && f.epoch === budget.epochs).map((f) => f.angle!);
+    headline.push({ rule: `feedback alignment: angle(W, B), ${layer}`, [accuracyColumn]: null, 'layer 1 angle, start → end (°)': null, [`${layer.split(' (')[0]} angle, start → end (°)`]: `${mean(start).toFixed(1)} → ${formatMeanSd(end, 1)}` });
+  }
+  return headline;
+}
+
+/** Legend symbols drawn solid (the mean ± sd band would otherwise lend them its faint opacity). */
+const solidLegend = (spec: VegaLiteSpec): VegaLiteSpec => ({ ...spec, config: { legend: { symbolOpacity: 1 } } });
+
+function charts({ angles, feedback, epochs }: Measured, budget: Budget): Record<string, VegaLiteSpec> {
+  const ruleOrder = RULES.map((c) => c.label);
+  const accuracyCurves = CASES.flatMap((c) =>
+    Array.from({ length: budget.epochs }, (_, e) => {
+      const { mean: accuracy, low, high } = meanBand(epochs.filter((x) => x.rule === c.label && x.epoch === e + 1).map((x) => x.testAccuracy));
+      return { rule: c.label, epoch: e + 1, accuracy, low, high };
+    }),
+  );
+  return {
+    'update-angle': solidLegend(
+      seriesChart({
+        title: "Angle between each rule's update and back-prop's gradient, per layer",
+        subtitle: [
+          `64-32-32-10 tanh on digits, η = ${budget.η}, B = 1; probe batch of ${budget.probe} training patterns; mean ± sd over ${budget.seeds} runs; dashed: 90°`,
+          'FA and DFA are exact at the output layer (0°, hidden under the merged rule, which stays within a fraction of a degree everywhere)',
+        ],
+        values: summarise(angles, (r) => r.rule),
+        x: { field: 'epoch', title: 'epoch' },
+        y: { field: 'angle', title: 'angle to ∂E/∂W (degrees)', zero: true },
+        color: ruleColour(ruleOrder, null),
+        band: { lower: 'low', upper: 'high' },
+        column: { field: 'layer', title: '', sort: LAYERS },
+        rule: { y: 90 },
+        width: 240,
+        height: 220,
+      }),
+    ),
+    'feedback-angle': solidLegend(
+      seriesChart({
+        title: 'Feedback alignment: the forward weights turn toward the fixed feedback',
+        subtitle: `angle between W⁽ˡ⁾ and B⁽ˡ⁾ (B in W's layout, i.e. W against Bᵀ of the backward path); mean ± sd over ${budget.seeds} runs`,
+        values: summarise(feedback, () => 'feedback alignment: W⁽ˡ⁾ against B⁽ˡ⁾'),
+        x: { field: 'epoch', title: 'epoch' },
+        y: { field: 'angle', title: 'angle(W, B) (degrees)', zero: true },
+        color: { field: 'layer', title: null, sort: LAYERS },
+        band: { lower: 'low', upper: 'high' },
+        rule: { y: 90 },
+        width: 360,
+        height: 220,
+      }),
+    ),
+    accuracy: solidLegend(
+      seriesChart({
+        title: 'Held-out accuracy per rule',
+        subtitle: `the same runs; mean ± sd over ${budget.seeds} runs`,
+        values: accuracyCurves,
+        x: { field: 'epoch', title: 'epoch', type: 'ordinal' },
+        y: { field: 'accuracy', title: 'held-out accuracy', zero: false, format: '%' },
+        color: ruleColour([...ruleOrder, BACKPROP.label], null),
+        band: { lower: 'low', upper: 'high' },
+        mark: 'line+point',
+        width: 360,
+        height: 220,
+      }),
+    ),
+  };
+}
 
 const experiment: Experiment<Budget> = {
   name: 'alignment',
@@ -75,154 +249,21 @@ const experiment: Experiment<Budget> = {
 
   async run({ budget, random, seed: runSeed, progress }) {
     const digits = loadDigits();
-    const cases = [...RULES, BACKPROP];
-    const total = budget.seeds * cases.length * budget.epochs;
+    const total = budget.seeds * CASES.length * budget.epochs;
     let done = 0;
-
-    const angles: { rule: string; seed: number; epoch: number; layer: string; angle: number | null }[] = [];
-    const feedback: { seed: number; epoch: number; layer: string; angle: number | null }[] = [];
-    const epochs: { rule: string; seed: number; epoch: number; trainLoss: number; testLoss: number; testAccuracy: number }[] = [];
-
-    for (let s = 0; s < budget.seeds; s++) {
-      const r = random.derive(`seed-${s}`);
-      const { train: trainSet, test: testSet } = splitDataset(digits, r.derive('split'));
-      const params = initParams(SPEC, r.derive('init'));
-      const probeIdx = r.derive('probe').shuffle(trainSet.inputs.map((_, p) => p)).slice(0, budget.probe);
-      const probe = { inputs: probeIdx.map((p) => trainSet.inputs[p]!), targets: probeIdx.map((p) => trainSet.targets[p]!) };
-      const feedbackSeed = `${runSeed}/alignment/feedback/${s}`;
-
-      for (const c of cases) {
-        const options = c.options(feedbackSeed);
-        const engine = new MatrixEngine(SPEC, params, (net) => createMatrixRule(options, net));
-        const every = Math.max(1, Math.floor(trainSet.inputs.length / budget.perEpoch));
-        const measure = (epoch: number): void => {
-          if (options.rule === 'backprop') return;
-          updateAlignment(engine.net, engine.rule, probe.inputs, probe.targets).forEach((angle, l) =>
-            angles.push({ rule: c.label, seed: s, epoch: round(epoch), layer: LAYERS[l]!, angle: Number.isFinite(angle) ? angle : null }),
-          );
-          if (options.rule === 'feedback-alignment') {
-            feedbackAngles(engine.net.params, (engine.rule as FeedbackAlignment).B).forEach((angle, l) => {
-              if (angle !== null) feedback.push({ seed: s, epoch: round(epoch), layer: LAYERS[l]!, angle });
-            });
-          }
-        };
-        measure(0);
-        train(engine, trainSet, testSet, {
-          epochs: budget.epochs,
-          η: budget.η,
-          batch: 1,
-          shuffle: r.derive(`shuffle/${options.rule}`),
-          classify: true,
-          spec: SPEC,
-          onStep: (epoch, seen) => {
-            if (seen % every === 0 && seen < trainSet.inputs.length) measure(epoch - 1 + seen / trainSet.inputs.length);
-          },
-          onEpoch: (report) => {
-            measure(report.epoch);
-            epochs.push({ rule: c.label, seed: s, epoch: report.epoch, trainLoss: report.train.loss, testLoss: report.test!.loss, testAccuracy: report.test!.accuracy! });
-            progress(++done, total);
-          },
-        });
-      }
-    }
-
-    // Mean ± sd over seeds, per rule, layer and time.
-    type Key = { rule: string; layer: string; epoch: number };
-    const summarise = <T extends { angle: number | null; epoch: number; layer: string }>(rows: T[], rule: (r: T) => string): (Key & { angle: number; low: number; high: number })[] => {
-      const groups = new Map<string, { key: Key; values: number[] }>();
-      for (const row of rows) {
-        if (row.angle === null) continue;
-        const key = { rule: rule(row), layer: row.layer, epoch: row.epoch };
-        const id = JSON.stringify(key);
-        if (!groups.has(id)) groups.set(id, { key, values: [] });
-        groups.get(id)!.values.push(row.angle);
-      }
-      return [...groups.values()].map(({ key, values }) => {
-        const m = mean(values);
-        const d = sd(values);
-        return { ...key, angle: m, low: m - d, high: m + d };
-      });
-    };
-    const angleCurves = summarise(angles, (r) => r.rule);
-    const feedbackCurves = summarise(feedback, () => 'feedback alignment: W⁽ˡ⁾ against B⁽ˡ⁾');
-    const accuracyCurves = cases.flatMap((c) =>
-      Array.from({ length: budget.epochs }, (_, e) => {
-        const values = epochs.filter((x) => x.rule === c.label && x.epoch === e + 1).map((x) => x.testAccuracy);
-        const m = mean(values);
-        const d = sd(values);
-        return { rule: c.label, epoch: e + 1, accuracy: m, low: m - d, high: m + d };
-      }),
-    );
-
-    const final = (rule: string, layer: string, epoch: number): number[] => angles.filter((a) => a.rule === rule && a.layer === layer && a.epoch === epoch && a.angle !== null).map((a) => a.angle!);
-    const headline: HeadlineRow[] = cases.map((c) => {
-      const row: HeadlineRow = { rule: c.label, [`held-out accuracy after ${budget.epochs} epochs`]: formatMeanSd(epochs.filter((x) => x.rule === c.label && x.epoch === budget.epochs).map((x) => x.testAccuracy), 1, 100) + '%' };
-      LAYERS.forEach((layer, l) => {
-        row[`layer ${l + 1} angle, start → end (°)`] = c === BACKPROP ? '0 (reference)' : `${mean(final(c.label, layer, 0)).toFixed(1)} → ${formatMeanSd(final(c.label, layer, budget.epochs), 1)}`;
-      });
-      return row;
-    });
-    for (const layer of LAYERS.slice(1)) {
-      const start = feedback.filter((f) => f.layer === layer && f.epoch === 0).map((f) => f.angle!);
-      const end = feedback.filter((f) => f.layer === layer && f.epoch === budget.epochs).map((f) => f.angle!);
-      headline.push({ rule: `feedback alignment: angle(W, B), ${layer}`, [`held-out accuracy after ${budget.epochs} epochs`]: null, 'layer 1 angle, start → end (°)': null, [`${layer.split(' (')[0]} angle, start → end (°)`]: `${mean(start).toFixed(1)} → ${formatMeanSd(end, 1)}` });
-    }
-
-    const ruleOrder = RULES.map((c) => c.label);
-    // Legend symbols drawn solid (the mean ± sd band would otherwise lend them its faint opacity).
-    const solidLegend = (spec: VegaLiteSpec): VegaLiteSpec => ({ ...spec, config: { legend: { symbolOpacity: 1 } } }) as VegaLiteSpec;
+    const measured: Measured = { angles: [], feedback: [], epochs: [] };
+    for (let s = 0; s < budget.seeds; s++) measureSeed(s, budget, digits, random, `${runSeed}/alignment/feedback/${s}`, measured, () => progress(++done, total));
     return {
       data: {
         budget,
         net: SPEC,
-        rules: cases.map((c) => ({ label: c.label, options: c.options('<seed>/alignment/feedback/<run>') })),
-        angles,
-        feedbackAngles: feedback,
-        epochs,
+        rules: CASES.map((c) => ({ label: c.label, options: c.options('<seed>/alignment/feedback/<run>') })),
+        angles: measured.angles,
+        feedbackAngles: measured.feedback,
+        epochs: measured.epochs,
       },
-      headline,
-      specs: {
-        'update-angle': solidLegend(seriesChart({
-          title: "Angle between each rule's update and back-prop's gradient, per layer",
-          subtitle: [
-            `64-32-32-10 tanh on digits, η = ${budget.η}, B = 1; probe batch of ${budget.probe} training patterns; mean ± sd over ${budget.seeds} runs; dashed: 90°`,
-            'FA and DFA are exact at the output layer (0°, hidden under the merged rule, which stays within a fraction of a degree everywhere)',
-          ],
-          values: angleCurves,
-          x: { field: 'epoch', title: 'epoch' },
-          y: { field: 'angle', title: 'angle to ∂E/∂W (degrees)', zero: true },
-          color: { field: 'rule', title: null, sort: ruleOrder },
-          band: { lower: 'low', upper: 'high' },
-          column: { field: 'layer', title: '', sort: LAYERS },
-          rule: { y: 90 },
-          width: 240,
-          height: 220,
-        })),
-        'feedback-angle': solidLegend(seriesChart({
-          title: 'Feedback alignment: the forward weights turn toward the fixed feedback',
-          subtitle: `angle between W⁽ˡ⁾ and B⁽ˡ⁾ (B in W's layout, i.e. W against Bᵀ of the backward path); mean ± sd over ${budget.seeds} runs`,
-          values: feedbackCurves,
-          x: { field: 'epoch', title: 'epoch' },
-          y: { field: 'angle', title: 'angle(W, B) (degrees)', zero: true },
-          color: { field: 'layer', title: null, sort: LAYERS },
-          band: { lower: 'low', upper: 'high' },
-          rule: { y: 90 },
-          width: 360,
-          height: 220,
-        })),
-        accuracy: solidLegend(seriesChart({
-          title: 'Held-out accuracy per rule',
-          subtitle: `the same runs; mean ± sd over ${budget.seeds} runs`,
-          values: accuracyCurves,
-          x: { field: 'epoch', title: 'epoch', type: 'ordinal' },
-          y: { field: 'accuracy', title: 'held-out accuracy', zero: false, format: '%' },
-          color: { field: 'rule', title: null, sort: [...ruleOrder, BACKPROP.label] },
-          band: { lower: 'low', upper: 'high' },
-          mark: 'line+point',
-          width: 360,
-          height: 220,
-        })),
-      },
+      headline: headlineOf(measured, budget),
+      specs: charts(measured, budget),
     };
   },
 };

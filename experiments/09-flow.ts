@@ -13,11 +13,26 @@
  * kind, value); the weights used to show what each synapse carries come from snapshots taken
  * between patterns, when no weight changes.
  */
-import type { AgentsEngine, TraceRecord } from '../src/agents/index.ts';
+import { AgentsEngine, type TraceRecord } from '../src/agents/index.ts';
+import type { Random } from '../src/core/random.ts';
 import { createEngine } from '../src/engines/index.ts';
 import { initParams, type Params } from '../src/nn/params.ts';
 import { parseNetSpec, resolveLayers } from '../src/nn/spec.ts';
-import { flowPlayer, runStandalone, skippedNote, tryCreateEngine, type Experiment, type ExperimentResult, type FlowEdge, type FlowFrame, type FlowNode, type FlowState, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import {
+  chartTitle,
+  flowPlayer,
+  runStandalone,
+  type Experiment,
+  type ExperimentResult,
+  type FlowEdge,
+  type FlowFrame,
+  type FlowNode,
+  type FlowState,
+  type HeadlineRow,
+  type PositionDef,
+  type Row,
+  type VegaLiteSpec,
+} from '../src/report/index.ts';
 
 interface Budget {
   /** Patterns presented, one step (B = 1) after each. */
@@ -35,7 +50,7 @@ const SPEC = parseNetSpec(
   },
   '09-flow net',
 );
-const Η = 0.1;
+const ETA = 0.1;
 const SIZES = [3, ...resolveLayers(SPEC).map((l) => l.outShape.reduce((a, b) => a * b, 1))];
 const L = SIZES.length - 1;
 const PREFIX = ['x', 'h', 'y'];
@@ -65,6 +80,255 @@ function phase(offset: number): string {
   return `backward, layer ${l}: error Δz${l > 1 ? ', pushes w·Δz' : ''}`;
 }
 
+/** What the run recorded: the patterns, each one's span of ticks, and the trace. */
+interface Recording {
+  params: Params;
+  inputs: Float64Array[];
+  targets: Float64Array[];
+  spans: PatternSpan[];
+  records: TraceRecord[];
+  /** max |w_agents − w_matrix| after the run (≤ 1e-12, README "Two axes: engine × rule"). */
+  maxDifference: number;
+}
+
+/** Present the patterns to the agents engine with its trace on, and to the matrix engine beside it. */
+function record(patterns: number, random: Random): Recording {
+  const params = initParams(SPEC, random.derive('init'));
+  const rp = random.derive('patterns');
+  const inputs = Array.from({ length: patterns }, () => Float64Array.from({ length: SIZES[0]! }, () => rp.normal()));
+  const targets = inputs.map(() => Float64Array.from({ length: SIZES[L]! }, () => 2 * rp.uniform() - 1));
+  const engine = new AgentsEngine(SPEC, params, { rule: 'backprop' });
+  const matrix = createEngine('matrix', SPEC, params, { rule: 'backprop' });
+  const recorder = engine.trace();
+  const spans: PatternSpan[] = [];
+  for (let p = 0; p < inputs.length; p++) {
+    const start = engine.now;
+    const weights = engine.snapshot();
+    const E = engine.learn(inputs[p]!, targets[p]!);
+    const boundary = engine.now;
+    engine.step(ETA);
+    matrix.learn(inputs[p]!, targets[p]!);
+    matrix.step(ETA);
+    spans.push({ pattern: p + 1, start, boundary, end: engine.now - 1, weights, E });
+  }
+  recorder.stop();
+  let maxDifference = 0;
+  const a = engine.snapshot();
+  const m = matrix.snapshot();
+  a.layers.forEach((la, l) => {
+    for (const key of ['weights', 'bias'] as const) la[key].forEach((v, k) => (maxDifference = Math.max(maxDifference, Math.abs(v - m.layers[l]![key][k]!))));
+  });
+  return { params, inputs, targets, spans, records: recorder.records, maxDifference };
+}
+
+/** |value| relative to the largest of its kind, so activations (~1) and errors (~0.1) both show. */
+function relativeScale(records: TraceRecord[]): (kind: string, v: number) => number {
+  const scale: Record<string, number> = {};
+  for (const r of records) scale[r.kind] = Math.max(scale[r.kind] ?? 0, Math.abs(r.value));
+  return (kind, v) => (scale[kind] ? Math.abs(v) / scale[kind]! : 0);
+}
+
+/** The tick axis both charts share, and its width: one column per tick. */
+function tickAxis(lastTick: number): { x: PositionDef & { field: string }; width: number } {
+  return {
+    x: { field: 'tick', type: 'quantitative', title: 'tick (one synaptic hop each)', scale: { domain: [-0.5, lastTick + 0.5], nice: false, zero: false }, axis: { tickMinStep: 1, format: 'd', grid: false } },
+    width: Math.max(480, 34 * (lastTick + 1)),
+  };
+}
+
+const kindColours = (kinds: string[]): { domain: string[]; range: string[] } => ({ domain: kinds, range: kinds.map((k) => COLOURS[k]!) });
+
+/** Per (tick, neuron): how many of its synapses updated and Σ|x·Δz|, for the diamonds. */
+function updateEvents(records: TraceRecord[]): Row[] {
+  const updates = new Map<string, { tick: number; neuron: string; synapses: number; sum: number }>();
+  for (const r of records) {
+    if (r.kind !== 'weight-update') continue;
+    const key = `${r.tick}|${r.layer}|${r.neuron}`;
+    const u = updates.get(key) ?? { tick: r.tick, neuron: nodeLabel(r.layer, r.neuron), synapses: 0, sum: 0 };
+    u.synapses++;
+    u.sum += Math.abs(r.value);
+    updates.set(key, u);
+  }
+  return [...updates.values()].map((u) => ({ ...u, label: `${u.synapses} synapses, Σ|x·Δz| = ${u.sum.toPrecision(3)}` }));
+}
+
+/** A raster of neurons × ticks, coloured by what each neuron carries, with the weight updates and batch boundaries on top. */
+function spaceTimeChart({ records, spans }: Recording, rel: (kind: string, v: number) => number): VegaLiteSpec {
+  const rowOrder = SIZES.flatMap((n, l) => Array.from({ length: n }, (_, j) => nodeLabel(l - 1, j)));
+  const cells = records
+    .filter((r) => r.kind !== 'weight-update')
+    .map((r) => ({ tick: r.tick, neuron: nodeLabel(r.layer, r.neuron), kind: r.kind, value: r.value, magnitude: rel(r.kind, r.value) }));
+  const boundaries = spans.map((s) => ({ tick: s.boundary - 0.5, label: 'step' }));
+  const patternLabels = spans.map((s) => ({ tick: s.start - 0.5, label: `pattern ${s.pattern}` }));
+  const kinds = KIND_ORDER.filter((k) => cells.some((c) => c.kind === k));
+  const { x, width } = tickAxis(spans[spans.length - 1]!.end);
+  const y: PositionDef = { field: 'neuron', type: 'ordinal', sort: rowOrder, title: null, scale: { paddingInner: 0.08 } };
+  return {
+    title: chartTitle('Space-time: what each neuron carries at each tick', [
+      `3-4-2 net (tanh hidden, identity output, mse), agents engine, back-prop, B = 1, η = ${ETA}; rows x input, h hidden, y output`,
+      'colour: what the neuron carries; shade: |value| relative to the largest of its kind; green diamonds: weight-update events on its synapses;',
+      'dotted green: the batch boundary, where every synapse applies w ← w − η·x·Δz',
+    ]),
+    width,
+    height: 28 * rowOrder.length,
+    layer: [
+      {
+        // A rect on a quantitative x needs its extent: one tick wide, centred on the tick.
+        data: { values: cells },
+        transform: [
+          { calculate: 'datum.tick - 0.46', as: 'left' },
+          { calculate: 'datum.tick + 0.46', as: 'right' },
+        ],
+        mark: { type: 'rect' },
+        encoding: {
+          x: { ...x, field: 'left' },
+          x2: { field: 'right' },
+          y,
+          color: { field: 'kind', type: 'nominal', title: 'carries', sort: kinds, scale: kindColours(kinds) },
+          opacity: { field: 'magnitude', type: 'quantitative', title: 'relative |value|', scale: { domain: [0, 1], range: [0.12, 1] }, legend: { orient: 'right' } },
+          tooltip: [{ field: 'tick' }, { field: 'neuron' }, { field: 'kind' }, { field: 'value', type: 'quantitative', format: '.4f' }],
+        },
+      },
+      {
+        data: { values: updateEvents(records) },
+        mark: { type: 'point', shape: 'diamond', filled: true, size: 90, color: COLOURS['weight-update'], stroke: 'white', strokeWidth: 1, xOffset: 9, yOffset: -6 },
+        encoding: { x: { ...x }, y, tooltip: [{ field: 'tick' }, { field: 'neuron' }, { field: 'label', title: 'weight update' }] },
+      },
+      {
+        data: { values: boundaries },
+        mark: { type: 'rule', strokeDash: [3, 3], color: COLOURS['weight-update'], strokeWidth: 1.5 },
+        encoding: { x: { field: 'tick', type: 'quantitative' } },
+      },
+      {
+        data: { values: [...boundaries, ...patternLabels] },
+        mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 3, dy: -3, fontSize: 10, color: '#444' },
+        encoding: { x: { field: 'tick', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
+      },
+    ],
+  };
+}
+
+/** Messages per tick, by kind: the counts behind the space-time picture. */
+function messagesChart({ records, spans }: Recording): VegaLiteSpec {
+  const perTick = new Map<string, { tick: number; kind: string; messages: number }>();
+  for (const r of records) {
+    const key = `${r.tick}|${r.kind}`;
+    const c = perTick.get(key) ?? { tick: r.tick, kind: r.kind, messages: 0 };
+    c.messages++;
+    perTick.set(key, c);
+  }
+  const kinds = [...KIND_ORDER.filter((k) => records.some((r) => r.kind === k)), 'weight-update'];
+  const { x, width } = tickAxis(spans[spans.length - 1]!.end);
+  return {
+    title: chartTitle('Messages per tick, by kind', 'weight-update: one event per synapse (bias included); the input volley is counted as activations; ticks with none: the batch boundary'),
+    data: { values: [...perTick.values()] },
+    width,
+    height: 160,
+    mark: { type: 'bar', width: 28 },
+    encoding: {
+      x: { ...x, title: 'tick (the same axis as the space-time picture)' },
+      y: { field: 'messages', type: 'quantitative', title: 'messages' },
+      color: { field: 'kind', type: 'nominal', title: 'kind', sort: kinds, scale: kindColours(kinds) },
+      order: { field: 'kind' },
+    },
+  };
+}
+
+/** The drawn network: a node per neuron and the teacher, an edge per synapse and per output → teacher. */
+function networkLayout(): { nodes: FlowNode[]; edges: FlowEdge[]; edgeIndex: number[][][]; teacherEdges: number[] } {
+  const nodes: FlowNode[] = SIZES.flatMap((n, l) => Array.from({ length: n }, (_, j) => ({ id: nodeLabel(l - 1, j), x: l, y: j - (n - 1) / 2, label: nodeLabel(l - 1, j) })));
+  nodes.push({ id: 'teacher', x: L + 0.8, y: 0, label: 'teacher' });
+  const edges: FlowEdge[] = [];
+  /** edgeIndex[l][j][i]: edge from neuron i of layer l − 1 to neuron j of layer l (layers 0-based, as in Params). */
+  const edgeIndex: number[][][] = [];
+  for (let l = 0; l < L; l++) {
+    edgeIndex.push([]);
+    for (let j = 0; j < SIZES[l + 1]!; j++) {
+      edgeIndex[l]!.push([]);
+      for (let i = 0; i < SIZES[l]!; i++) edgeIndex[l]![j]!.push(edges.push({ from: nodeLabel(l - 1, i), to: nodeLabel(l, j) }) - 1);
+    }
+  }
+  const teacherEdges = Array.from({ length: SIZES[L]! }, (_, j) => edges.push({ from: nodeLabel(L - 1, j), to: 'teacher' }) - 1);
+  return { nodes, edges, edgeIndex, teacherEdges };
+}
+
+/** The animation's frames: one per tick, and a second one at each tick with weight-update events. */
+function flowFrames({ records, spans, targets }: Recording, rel: (kind: string, v: number) => number, layout: ReturnType<typeof networkLayout>): FlowFrame[] {
+  const { nodes, edges, edgeIndex, teacherEdges } = layout;
+  const nodeIndex = new Map(nodes.map((n, k) => [n.id, k]));
+  const byTick = new Map<number, TraceRecord[]>();
+  for (const r of records) byTick.set(r.tick, [...(byTick.get(r.tick) ?? []), r]);
+  const state = (kind: string, v: number): FlowState => ({ kind, value: rel(kind, v) });
+  const synapseEdge = (r: TraceRecord): number => edgeIndex[r.layer]![r.neuron]![r.pre!]!;
+  const frames: FlowFrame[] = [];
+  for (const span of spans) {
+    const W = span.weights.layers;
+    for (let tick = span.start; tick <= span.end; tick++) {
+      const f: FlowFrame = { tick, nodes: nodes.map(() => null), edges: edges.map(() => null) };
+      f.caption = `pattern ${span.pattern}, ${tick < span.boundary ? phase(tick - span.start) : tick === span.boundary ? 'step: w ← w − η·x·Δz' : 'new weights in place'}`;
+      const recs = byTick.get(tick) ?? [];
+      for (const r of recs) {
+        if (r.kind === 'weight-update') continue;
+        f.nodes[nodeIndex.get(nodeLabel(r.layer, r.neuron))!] = state(r.kind, r.value);
+        // The sender lights its outgoing synapses with what they carry.
+        if (r.kind === 'activation' && r.layer < L - 1) for (let j = 0; j < SIZES[r.layer + 2]!; j++) f.edges[edgeIndex[r.layer + 1]![j]![r.neuron]!] = state('activation', r.value);
+        if (r.kind === 'activation' && r.layer === L - 1) f.edges[teacherEdges[r.neuron]!] = state('activation', r.value);
+        if (r.kind === 'nudge') {
+          f.edges[teacherEdges[r.neuron]!] = state('nudge', r.value);
+          f.nodes[nodeIndex.get('teacher')!] = state('nudge', Math.max(...targets[span.pattern - 1]!.map(Math.abs)));
+        }
+        if (r.kind === 'error' && r.layer > 0) {
+          const n = SIZES[r.layer]!;
+          for (let i = 0; i < n; i++) f.edges[edgeIndex[r.layer]![r.neuron]![i]!] = state('error', W[r.layer]!.weights[r.neuron * n + i]! * r.value);
+        }
+      }
+      if (tick === span.boundary) {
+        // The step: every synapse changes by −η·x·Δz (B = 1), from the events of this pattern.
+        const own = records.filter((r) => r.kind === 'weight-update' && r.tick >= span.start && r.tick < span.boundary && r.pre! >= 0);
+        for (const r of own) f.edges[synapseEdge(r)] = state('weight-update', r.value);
+      }
+      frames.push(f);
+      const updatesAt = recs.filter((r) => r.kind === 'weight-update' && r.pre! >= 0);
+      if (updatesAt.length > 0) {
+        // A second frame at the same tick: the weight-update events, each local to one synapse.
+        const g: FlowFrame = { tick, caption: `pattern ${span.pattern}, layer ${updatesAt[0]!.layer + 1}: local updates x·Δz`, nodes: [...f.nodes], edges: edges.map(() => null) };
+        for (const r of updatesAt) g.edges[synapseEdge(r)] = state('weight-update', r.value);
+        frames.push(g);
+      }
+    }
+  }
+  return frames;
+}
+
+function flowAnimation(recording: Recording, rel: (kind: string, v: number) => number): string {
+  const layout = networkLayout();
+  return flowPlayer({
+    id: 'flow',
+    title: "The agents engine, tick by tick: blue activation, orange the teacher's nudge, red error (edges: w·Δz pushed back), green weight updates x·Δz, each from one synapse's own trace and its neuron's error; strength: |value| relative to the largest of its kind",
+    nodes: layout.nodes,
+    edges: layout.edges,
+    frames: flowFrames(recording, rel, layout),
+    width: 640,
+    height: 320,
+    radius: 14,
+    scale: 1,
+    palette: COLOURS,
+    interval: 600,
+  });
+}
+
+function headlineOf({ records, spans, maxDifference }: Recording, patterns: number): HeadlineRow[] {
+  const count = (kind: string): number => records.filter((r) => r.kind === kind && r.layer >= 0).length / spans.length;
+  return [
+    { quantity: 'ticks per pattern (learn)', value: spans[0]!.boundary - spans[0]!.start, detail: `2L + 2 with L = ${L} layers, then 2 ticks for the batch boundary` },
+    { quantity: 'activation messages per pattern', value: count('activation'), detail: 'one per hidden and output neuron' },
+    { quantity: 'nudges per pattern', value: count('nudge'), detail: 'the teacher, one per output neuron' },
+    { quantity: 'error messages per pattern', value: count('error'), detail: 'one per neuron (the first layer\'s only because the trace observes them)' },
+    { quantity: 'weight-update events per pattern', value: count('weight-update'), detail: 'one per synapse, biases included' },
+    { quantity: 'max |w_agents − w_matrix| after the run', value: maxDifference, detail: `${patterns} patterns, B = 1, η = ${ETA}` },
+  ];
+}
+
 const experiment: Experiment<Budget> = {
   name: 'flow',
   description:
@@ -72,236 +336,22 @@ const experiment: Experiment<Budget> = {
   budgets: { quick: { patterns: 3 }, full: { patterns: 6 } },
 
   async run({ budget, random }): Promise<ExperimentResult> {
-    const params = initParams(SPEC, random.derive('init'));
-    const rp = random.derive('patterns');
-    const inputs = Array.from({ length: budget.patterns }, () => Float64Array.from({ length: SIZES[0]! }, () => rp.normal()));
-    const targets = inputs.map(() => Float64Array.from({ length: SIZES[L]! }, () => 2 * rp.uniform() - 1));
-
-    const attempt = tryCreateEngine('agents', SPEC, params, { rule: 'backprop' });
-    if (attempt.engine === null) {
-      return { data: { missing: attempt.missing }, specs: {}, headline: [], notes: [skippedNote('the agents engine', attempt.missing)] };
-    }
-    const engine = attempt.engine as AgentsEngine;
-    const matrix = createEngine('matrix', SPEC, params, { rule: 'backprop' });
-    const recorder = engine.trace();
-    const spans: PatternSpan[] = [];
-    for (let p = 0; p < inputs.length; p++) {
-      const start = engine.now;
-      const weights = engine.snapshot();
-      const E = engine.learn(inputs[p]!, targets[p]!);
-      const boundary = engine.now;
-      engine.step(Η);
-      matrix.learn(inputs[p]!, targets[p]!);
-      matrix.step(Η);
-      spans.push({ pattern: p + 1, start, boundary, end: engine.now - 1, weights, E });
-    }
-    recorder.stop();
-    const records: TraceRecord[] = recorder.records;
-    const lastTick = spans[spans.length - 1]!.end;
-
-    // The agents' weights after the run against the matrix engine's (DESIGN §1: ≤ 1e-12).
-    let maxDifference = 0;
-    const a = engine.snapshot();
-    const m = matrix.snapshot();
-    a.layers.forEach((la, l) => {
-      for (const key of ['weights', 'bias'] as const) la[key].forEach((v, k) => (maxDifference = Math.max(maxDifference, Math.abs(v - m.layers[l]![key][k]!))));
-    });
-
-    // Per-kind scale, so activations (~1) and errors (~0.1) both show.
-    const scale: Record<string, number> = {};
-    for (const r of records) scale[r.kind] = Math.max(scale[r.kind] ?? 0, Math.abs(r.value));
-    const rel = (kind: string, v: number): number => (scale[kind] ? Math.abs(v) / scale[kind]! : 0);
-
-    // ——— The space-time picture ———
-    const rowOrder = SIZES.flatMap((n, l) => Array.from({ length: n }, (_, j) => nodeLabel(l - 1, j)));
-    const cells = records
-      .filter((r) => r.kind !== 'weight-update')
-      .map((r) => ({ tick: r.tick, neuron: nodeLabel(r.layer, r.neuron), kind: r.kind, value: r.value, magnitude: rel(r.kind, r.value) }));
-    const updates = new Map<string, { tick: number; neuron: string; synapses: number; sum: number }>();
-    for (const r of records) {
-      if (r.kind !== 'weight-update') continue;
-      const key = `${r.tick}|${r.layer}|${r.neuron}`;
-      const u = updates.get(key) ?? { tick: r.tick, neuron: nodeLabel(r.layer, r.neuron), synapses: 0, sum: 0 };
-      u.synapses++;
-      u.sum += Math.abs(r.value);
-      updates.set(key, u);
-    }
-    const updateRows = [...updates.values()].map((u) => ({ ...u, label: `${u.synapses} synapses, Σ|x·Δz| = ${u.sum.toPrecision(3)}` }));
-    const boundaries = spans.map((s) => ({ tick: s.boundary - 0.5, label: 'step' }));
-    const patternLabels = spans.map((s) => ({ tick: s.start - 0.5, label: `pattern ${s.pattern}` }));
-    const kindsPresent = KIND_ORDER.filter((k) => cells.some((c) => c.kind === k));
-    const x = { field: 'tick', type: 'quantitative', title: 'tick (one synaptic hop each)', scale: { domain: [-0.5, lastTick + 0.5], nice: false, zero: false }, axis: { tickMinStep: 1, format: 'd', grid: false } };
-    const y = { field: 'neuron', type: 'ordinal', sort: rowOrder, title: null, scale: { paddingInner: 0.08 } };
-    const spaceTime = {
-      title: {
-        text: 'Space-time: what each neuron carries at each tick',
-        subtitle: [
-          `3-4-2 net (tanh hidden, identity output, mse), agents engine, back-prop, B = 1, η = ${Η}; rows x input, h hidden, y output`,
-          'colour: what the neuron carries; shade: |value| relative to the largest of its kind; green diamonds: weight-update events on its synapses;',
-          'dotted green: the batch boundary, where every synapse applies w ← w − η·x·Δz',
-        ],
-      },
-      width: Math.max(480, 34 * (lastTick + 1)),
-      height: 28 * rowOrder.length,
-      layer: [
-        {
-          // A rect on a quantitative x needs its extent: one tick wide, centred on the tick.
-          data: { values: cells },
-          transform: [
-            { calculate: 'datum.tick - 0.46', as: 'left' },
-            { calculate: 'datum.tick + 0.46', as: 'right' },
-          ],
-          mark: { type: 'rect' },
-          encoding: {
-            x: { ...x, field: 'left' },
-            x2: { field: 'right' },
-            y,
-            color: { field: 'kind', type: 'nominal', title: 'carries', sort: kindsPresent, scale: { domain: kindsPresent, range: kindsPresent.map((k) => COLOURS[k]) } },
-            opacity: { field: 'magnitude', type: 'quantitative', title: 'relative |value|', scale: { domain: [0, 1], range: [0.12, 1] }, legend: { orient: 'right' } },
-            tooltip: [{ field: 'tick' }, { field: 'neuron' }, { field: 'kind' }, { field: 'value', type: 'quantitative', format: '.4f' }],
-          },
-        },
-        {
-          data: { values: updateRows },
-          mark: { type: 'point', shape: 'diamond', filled: true, size: 90, color: COLOURS['weight-update'], stroke: 'white', strokeWidth: 1, xOffset: 9, yOffset: -6 },
-          encoding: { x: { ...x }, y, tooltip: [{ field: 'tick' }, { field: 'neuron' }, { field: 'label', title: 'weight update' }] },
-        },
-        {
-          data: { values: boundaries },
-          mark: { type: 'rule', strokeDash: [3, 3], color: COLOURS['weight-update'], strokeWidth: 1.5 },
-          encoding: { x: { field: 'tick', type: 'quantitative' } },
-        },
-        {
-          data: { values: [...boundaries, ...patternLabels] },
-          mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 3, dy: -3, fontSize: 10, color: '#444' },
-          encoding: { x: { field: 'tick', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
-        },
-      ],
-    } as unknown as VegaLiteSpec;
-
-    // Messages per tick, by kind: the counts behind the picture.
-    const perTick = new Map<string, { tick: number; kind: string; messages: number }>();
-    for (const r of records) {
-      const key = `${r.tick}|${r.kind}`;
-      const c = perTick.get(key) ?? { tick: r.tick, kind: r.kind, messages: 0 };
-      c.messages++;
-      perTick.set(key, c);
-    }
-    const allKinds = [...kindsPresent, 'weight-update'];
-    const messagesSpec = {
-      title: { text: 'Messages per tick, by kind', subtitle: 'weight-update: one event per synapse (bias included); the input volley is counted as activations; ticks with none: the batch boundary' },
-      data: { values: [...perTick.values()] },
-      width: Math.max(480, 34 * (lastTick + 1)),
-      height: 160,
-      mark: { type: 'bar', width: 28 },
-      encoding: {
-        x: { ...x, title: 'tick (the same axis as the space-time picture)' },
-        y: { field: 'messages', type: 'quantitative', title: 'messages' },
-        color: { field: 'kind', type: 'nominal', title: 'kind', sort: allKinds, scale: { domain: allKinds, range: allKinds.map((k) => COLOURS[k]) } },
-        order: { field: 'kind' },
-      },
-    } as unknown as VegaLiteSpec;
-
-    // ——— The animated network (flowPlayer) ———
-    const nodes: FlowNode[] = SIZES.flatMap((n, l) => Array.from({ length: n }, (_, j) => ({ id: nodeLabel(l - 1, j), x: l, y: j - (n - 1) / 2, label: nodeLabel(l - 1, j) })));
-    nodes.push({ id: 'teacher', x: L + 0.8, y: 0, label: 'teacher' });
-    const nodeIndex = new Map(nodes.map((n, k) => [n.id, k]));
-    const edges: FlowEdge[] = [];
-    /** edgeIndex[l][j][i]: edge from neuron i of layer l − 1 to neuron j of layer l (layers 0-based, as in Params). */
-    const edgeIndex: number[][][] = [];
-    for (let l = 0; l < L; l++) {
-      edgeIndex.push([]);
-      for (let j = 0; j < SIZES[l + 1]!; j++) {
-        edgeIndex[l]!.push([]);
-        for (let i = 0; i < SIZES[l]!; i++) edgeIndex[l]![j]!.push(edges.push({ from: nodeLabel(l - 1, i), to: nodeLabel(l, j) }) - 1);
-      }
-    }
-    const teacherEdges = Array.from({ length: SIZES[L]! }, (_, j) => edges.push({ from: nodeLabel(L - 1, j), to: 'teacher' }) - 1);
-
-    const byTick = new Map<number, TraceRecord[]>();
-    for (const r of records) byTick.set(r.tick, [...(byTick.get(r.tick) ?? []), r]);
-    const frames: FlowFrame[] = [];
-    const blank = (): FlowFrame => ({ tick: 0, nodes: nodes.map(() => null), edges: edges.map(() => null) });
-    const state = (kind: string, v: number): FlowState => ({ kind, value: rel(kind, v) });
-    for (const span of spans) {
-      const W = span.weights.layers;
-      for (let tick = span.start; tick <= span.end; tick++) {
-        const recs = byTick.get(tick) ?? [];
-        const offset = tick - span.start;
-        const f = blank();
-        f.tick = tick;
-        f.caption = `pattern ${span.pattern}, ${tick < span.boundary ? phase(offset) : tick === span.boundary ? 'step: w ← w − η·x·Δz' : 'new weights in place'}`;
-        let updatesAt: TraceRecord[] = [];
-        for (const r of recs) {
-          if (r.kind === 'weight-update') {
-            updatesAt.push(r);
-            continue;
-          }
-          f.nodes[nodeIndex.get(nodeLabel(r.layer, r.neuron))!] = state(r.kind, r.value);
-          // The sender lights its outgoing synapses with what they carry.
-          if (r.kind === 'activation' && r.layer < L - 1) for (let j = 0; j < SIZES[r.layer + 2]!; j++) f.edges[edgeIndex[r.layer + 1]![j]![r.neuron]!] = state('activation', r.value);
-          if (r.kind === 'activation' && r.layer === L - 1) f.edges[teacherEdges[r.neuron]!] = state('activation', r.value);
-          if (r.kind === 'nudge') {
-            f.edges[teacherEdges[r.neuron]!] = state('nudge', r.value);
-            f.nodes[nodeIndex.get('teacher')!] = state('nudge', Math.max(...targets[span.pattern - 1]!.map(Math.abs)));
-          }
-          if (r.kind === 'error' && r.layer > 0) {
-            const n = SIZES[r.layer]!;
-            for (let i = 0; i < n; i++) f.edges[edgeIndex[r.layer]![r.neuron]![i]!] = state('error', W[r.layer]!.weights[r.neuron * n + i]! * r.value);
-          }
-        }
-        if (tick === span.boundary) {
-          // The step: every synapse changes by −η·x·Δz (B = 1), from the events of this pattern.
-          const own = records.filter((r) => r.kind === 'weight-update' && r.tick >= span.start && r.tick < span.boundary && r.pre! >= 0);
-          for (const r of own) f.edges[edgeIndex[r.layer]![r.neuron]![r.pre!]!] = state('weight-update', r.value);
-        }
-        frames.push(f);
-        updatesAt = updatesAt.filter((r) => r.pre! >= 0);
-        if (updatesAt.length > 0) {
-          // A second frame at the same tick: the weight-update events, each local to one synapse.
-          const g: FlowFrame = { tick, caption: `pattern ${span.pattern}, layer ${updatesAt[0]!.layer + 1}: local updates x·Δz`, nodes: [...f.nodes], edges: edges.map(() => null) };
-          for (const r of updatesAt) g.edges[edgeIndex[r.layer]![r.neuron]![r.pre!]!] = state('weight-update', r.value);
-          frames.push(g);
-        }
-      }
-    }
-    const html = flowPlayer({
-      id: 'flow',
-      title: "The agents engine, tick by tick: blue activation, orange the teacher's nudge, red error (edges: w·Δz pushed back), green weight updates x·Δz, each from one synapse's own trace and its neuron's error; strength: |value| relative to the largest of its kind",
-      nodes,
-      edges,
-      frames,
-      width: 640,
-      height: 320,
-      radius: 14,
-      scale: 1,
-      palette: COLOURS,
-      interval: 600,
-    });
-
-    const count = (kind: string): number => records.filter((r) => r.kind === kind && r.layer >= 0).length / spans.length;
-    const headline: HeadlineRow[] = [
-      { quantity: 'ticks per pattern (learn)', value: spans[0]!.boundary - spans[0]!.start, detail: `2L + 2 with L = ${L} layers, then 2 ticks for the batch boundary` },
-      { quantity: 'activation messages per pattern', value: count('activation'), detail: 'one per hidden and output neuron' },
-      { quantity: 'nudges per pattern', value: count('nudge'), detail: 'the teacher, one per output neuron' },
-      { quantity: 'error messages per pattern', value: count('error'), detail: 'one per neuron (the first layer\'s only because the trace observes them)' },
-      { quantity: 'weight-update events per pattern', value: count('weight-update'), detail: 'one per synapse, biases included' },
-      { quantity: 'max |w_agents − w_matrix| after the run', value: maxDifference, detail: `${budget.patterns} patterns, B = 1, η = ${Η}` },
-    ];
-
+    const recording = record(budget.patterns, random);
+    const { params, inputs, targets, spans, records, maxDifference } = recording;
+    const rel = relativeScale(records);
     return {
       data: {
         budget,
         net: SPEC,
-        η: Η,
+        η: ETA,
         params: { layers: params.layers.map((l) => ({ weights: Array.from(l.weights), bias: Array.from(l.bias) })) },
         patterns: spans.map((s) => ({ pattern: s.pattern, input: Array.from(inputs[s.pattern - 1]!), target: Array.from(targets[s.pattern - 1]!), E: s.E, startTick: s.start, boundaryTick: s.boundary })),
         records,
         maxDifferenceToMatrix: maxDifference,
       },
-      headline,
-      specs: { 'space-time': spaceTime, messages: messagesSpec },
-      html,
+      headline: headlineOf(recording, budget.patterns),
+      specs: { 'space-time': spaceTimeChart(recording, rel), messages: messagesChart(recording) },
+      html: flowAnimation(recording, rel),
     };
   },
 };

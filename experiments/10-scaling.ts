@@ -10,11 +10,8 @@
  * data.json holds only what is deterministic (the nets); every time is in timings.json, and the
  * chart is drawn from those timings, so it differs from run to run and machine to machine.
  */
-import type { Random } from '../src/core/random.ts';
-import type { Engine } from '../src/nn/engine.ts';
-import { initParams } from '../src/nn/params.ts';
-import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
-import { logLogFit, median, runStandalone, skippedNote, tryCreateEngine, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import { chartTitle, logLogFit, runStandalone, type ColorDef, type Experiment, type HeadlineRow, type PositionDef, type Row, type VegaLiteSpec } from '../src/report/index.ts';
+import { OUTPUTS, PATTERNS, SWEEP_ENGINES, synapsesOf, timeSweep, widthFor, type SweepPoint } from './shared/scaling.ts';
 
 interface Budget {
   /** Synapse counts from 10^exponents[0] to 10^exponents[1], `perDecade` per decade. */
@@ -26,54 +23,50 @@ interface Budget {
   reps: number;
 }
 
-const OUTPUTS = 10;
-const PATTERNS = 8;
-const ENGINES = ['matrix', 'agents'] as const;
-
-/** Synapses (weights and biases) of the net n-n-10: n² + n + 10n + 10. */
-const synapsesOf = (n: number): number => n * n + n + OUTPUTS * n + OUTPUTS;
-
-/** The width n whose net has closest to S synapses. */
-function widthFor(S: number): number {
-  const n = Math.round((-(1 + OUTPUTS) + Math.sqrt((1 + OUTPUTS) ** 2 - 4 * (OUTPUTS - S))) / 2);
-  return Math.max(1, n);
+/** The nets n-n-10 whose synapse counts are spread evenly on a log scale over the budget's decades. */
+function sweepWidths(budget: Budget): number[] {
+  const [e0, e1] = budget.exponents;
+  const steps = Math.round((e1 - e0) * budget.perDecade);
+  return [...new Set(Array.from({ length: steps + 1 }, (_, k) => widthFor(10 ** (e0 + ((e1 - e0) * k) / steps))))];
 }
 
-function netSpec(n: number): NetSpec {
-  return parseNetSpec({
-    input: [n],
-    layers: [
-      { type: 'dense', units: n, activation: 'tanh' },
-      { type: 'dense', units: OUTPUTS, activation: 'identity' },
+type Fit = { engine: string; slope: number; intercept: number };
+
+const seriesName = (fits: Fit[], engine: string): string => `${engine} engine: fitted slope ${fits.find((q) => q.engine === engine)!.slope.toFixed(2)}`;
+
+/** µs per pattern against S on log-log axes, a line per engine with its least-squares fit dashed. */
+function timeChart(points: SweepPoint[], fits: Fit[], x: PositionDef, budget: Budget): VegaLiteSpec {
+  const rows = points.map(({ width, patterns, ...t }) => ({ ...t, series: seriesName(fits, t.engine) }));
+  const S = points.map((p) => p.synapses);
+  const fitted = fits.flatMap((f) => [Math.min(...S), Math.max(...S)].map((s) => ({ series: seriesName(fits, f.engine), synapses: s, microsecondsPerPattern: 10 ** (f.intercept + f.slope * Math.log10(s)) })));
+  const y: PositionDef = { field: 'microsecondsPerPattern', type: 'quantitative', title: 'µs per pattern (learn + step)', scale: { type: 'log' }, axis: { format: '~s' } };
+  const color: ColorDef = { field: 'series', type: 'nominal', title: null, sort: fits.map((f) => seriesName(fits, f.engine)), legend: { labelLimit: 400 } };
+  return {
+    title: chartTitle('Time per pattern against the number of synapses', [
+      `dense nets n-n-${OUTPUTS} (tanh, softmax-CE), back-prop, per-pattern SGD; median of ${budget.reps} alternating repetitions`,
+      'drawn from timings.json: wall-clock, varies by machine and run; dashed: least-squares fit on log-log axes',
+    ]),
+    width: 420,
+    height: 280,
+    layer: [
+      { data: { values: rows }, mark: { type: 'line', point: { size: 40, filled: true }, strokeWidth: 1.8 }, encoding: { x, y, color, tooltip: [{ field: 'net' }, { field: 'engine' }, { field: 'microsecondsPerPattern', type: 'quantitative', format: '.1f' }] } },
+      { data: { values: fitted }, mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.2 }, encoding: { x, y, color } },
     ],
-    loss: 'softmax-cross-entropy',
-  });
+  };
 }
 
-
-/** Learn + step over the patterns, cycling, for at least `millis` ms; µs per pattern. */
-function timePatterns(engine: Engine, inputs: Float64Array[], targets: Float64Array[], millis: number): number {
-  let k = 0;
-  const start = performance.now();
-  let now = start;
-  do {
-    for (let p = 0; p < inputs.length; p++, k++) {
-      engine.learn(inputs[p]!, targets[p]!);
-      engine.step(0.001);
-    }
-    now = performance.now();
-  } while (now - start < millis);
-  return ((now - start) * 1000) / k;
-}
-
-function patterns(n: number, random: Random): { inputs: Float64Array[]; targets: Float64Array[] } {
-  const inputs = Array.from({ length: PATTERNS }, () => Float64Array.from({ length: n }, () => random.normal()));
-  const targets = inputs.map(() => {
-    const t = new Float64Array(OUTPUTS);
-    t[random.int(OUTPUTS)] = 1;
-    return t;
-  });
-  return { inputs, targets };
+/** agents time ÷ matrix time per net, against S. */
+function ratioChart(ratios: Row[], x: PositionDef): VegaLiteSpec {
+  return {
+    title: chartTitle('The price of locality: agents time ÷ matrix time', 'from timings.json (wall-clock, varies by machine and run); dashed: equal time'),
+    data: { values: ratios },
+    width: 420,
+    height: 200,
+    layer: [
+      { mark: { type: 'line', point: { size: 40, filled: true, color: '#e45756' }, color: '#e45756' }, encoding: { x, y: { field: 'ratio', type: 'quantitative', title: 'agents ÷ matrix', scale: { type: 'log' }, axis: { format: '~g' } } } },
+      { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { datum: 1 } } },
+    ],
+  };
 }
 
 const experiment: Experiment<Budget> = {
@@ -86,117 +79,39 @@ const experiment: Experiment<Budget> = {
   },
 
   async run({ budget, random, progress }) {
-    const [e0, e1] = budget.exponents;
-    const steps = Math.round((e1 - e0) * budget.perDecade);
-    const widths = [...new Set(Array.from({ length: steps + 1 }, (_, k) => widthFor(10 ** (e0 + ((e1 - e0) * k) / steps))))];
+    const widths = sweepWidths(budget);
     const nets = widths.map((n) => ({ width: n, net: `${n}-${n}-${OUTPUTS}`, neurons: n + OUTPUTS, synapses: synapsesOf(n) }));
-    const notes: string[] = [];
-    const timings: { net: string; synapses: number; engine: string; microsecondsPerPattern: number; repetitions: number[]; buildMilliseconds: number }[] = [];
-    const total = nets.length;
-
-    // A first warm-up on the smallest net, so the JIT has compiled the hot loops before anything is timed.
-    {
-      const n = nets[0]!.width;
-      const spec = netSpec(n);
-      const params = initParams(spec, random.derive('warm-up'));
-      const { inputs, targets } = patterns(n, random.derive('warm-up/patterns'));
-      for (const name of ENGINES) {
-        const attempt = tryCreateEngine(name, spec, params, { rule: 'backprop' });
-        if (attempt.engine) timePatterns(attempt.engine, inputs, targets, budget.millis);
-      }
-    }
-
-    for (const [k, { width: n, net, synapses }] of nets.entries()) {
-      const spec = netSpec(n);
-      const params = initParams(spec, random.derive(`init/${n}`));
-      const { inputs, targets } = patterns(n, random.derive(`patterns/${n}`));
-      const engines: { name: string; engine: Engine; build: number }[] = [];
-      for (const name of ENGINES) {
-        const t0 = performance.now();
-        const attempt = tryCreateEngine(name, spec, params, { rule: 'backprop' });
-        const build = performance.now() - t0;
-        if (attempt.engine === null) {
-          notes.push(skippedNote(`the ${name} engine`, attempt.missing));
-          continue;
-        }
-        engines.push({ name, engine: attempt.engine, build });
-      }
-      // Warm up, then alternate engines repetition by repetition, so machine load hits both alike.
-      for (const e of engines) timePatterns(e.engine, inputs, targets, budget.millis / 4);
-      const reps = new Map<string, number[]>(engines.map((e) => [e.name, []]));
-      for (let r = 0; r < budget.reps; r++) for (const e of engines) reps.get(e.name)!.push(timePatterns(e.engine, inputs, targets, budget.millis / budget.reps));
-      for (const e of engines) timings.push({ net, synapses, engine: e.name, microsecondsPerPattern: median(reps.get(e.name)!), repetitions: reps.get(e.name)!, buildMilliseconds: e.build });
-      progress(k + 1, total);
-    }
-
-    const enginesRun = ENGINES.filter((e) => timings.some((t) => t.engine === e));
-    const fits = enginesRun.map((engine) => {
-      const rows = timings.filter((t) => t.engine === engine);
-      return { engine, ...logLogFit(rows.map((r) => r.synapses), rows.map((r) => r.microsecondsPerPattern)) };
+    const points = await timeSweep({
+      widths,
+      activation: 'tanh',
+      budget: { warmupSeconds: budget.millis / 4000, repSeconds: budget.millis / budget.reps / 1000, reps: budget.reps },
+      random,
+      η: 0.001,
+      onNet: (_, k) => progress(k + 1, nets.length),
     });
-    const series = (engine: string): string => {
-      const f = fits.find((q) => q.engine === engine)!;
-      return `${engine} engine: fitted slope ${f.slope.toFixed(2)}`;
-    };
-    const rows = timings.map((t) => ({ ...t, series: series(t.engine) }));
-    const fitted = fits.flatMap((f) => [nets[0]!.synapses, nets[nets.length - 1]!.synapses].map((S) => ({ series: series(f.engine), synapses: S, microsecondsPerPattern: 10 ** (f.intercept + f.slope * Math.log10(S)) })));
-    const order = enginesRun.map(series);
-    const xDomain = [nets[0]!.synapses / 1.5, nets[nets.length - 1]!.synapses * 1.5];
-    const x = { field: 'synapses', type: 'quantitative', title: 'synapses S (weights and biases)', scale: { type: 'log', domain: xDomain, nice: false }, axis: { format: '~s' } };
-    const y = { field: 'microsecondsPerPattern', type: 'quantitative', title: 'µs per pattern (learn + step)', scale: { type: 'log' }, axis: { format: '~s' } };
-    const color = { field: 'series', type: 'nominal', title: null, sort: order, legend: { labelLimit: 400 } };
-    const chart = {
-      title: {
-        text: 'Time per pattern against the number of synapses',
-        subtitle: [
-          `dense nets n-n-${OUTPUTS} (tanh, softmax-CE), back-prop, per-pattern SGD; median of ${budget.reps} alternating repetitions`,
-          'drawn from timings.json: wall-clock, varies by machine and run; dashed: least-squares fit on log-log axes',
-        ],
-      },
-      width: 420,
-      height: 280,
-      layer: [
-        { data: { values: rows }, mark: { type: 'line', point: { size: 40, filled: true }, strokeWidth: 1.8 }, encoding: { x, y, color, tooltip: [{ field: 'net' }, { field: 'engine' }, { field: 'microsecondsPerPattern', type: 'quantitative', format: '.1f' }] } },
-        { data: { values: fitted }, mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.2 }, encoding: { x, y, color } },
-      ],
-    } as unknown as VegaLiteSpec;
-
-    const ratioRows = nets.flatMap(({ net, synapses }) => {
-      const m = timings.find((t) => t.net === net && t.engine === 'matrix');
-      const a = timings.find((t) => t.net === net && t.engine === 'agents');
-      return m && a ? [{ net, synapses, ratio: a.microsecondsPerPattern / m.microsecondsPerPattern }] : [];
+    const fits: Fit[] = SWEEP_ENGINES.map((engine) => {
+      const own = points.filter((t) => t.engine === engine);
+      return { engine, ...logLogFit(own.map((r) => r.synapses), own.map((r) => r.microsecondsPerPattern)) };
     });
-    const specs: Record<string, VegaLiteSpec> = { 'time-per-pattern': chart };
-    if (ratioRows.length > 0) {
-      specs['agents-over-matrix'] = {
-        title: { text: 'The price of locality: agents time ÷ matrix time', subtitle: 'from timings.json (wall-clock, varies by machine and run); dashed: equal time' },
-        data: { values: ratioRows },
-        width: 420,
-        height: 200,
-        layer: [
-          { mark: { type: 'line', point: { size: 40, filled: true, color: '#e45756' }, color: '#e45756' }, encoding: { x, y: { field: 'ratio', type: 'quantitative', title: 'agents ÷ matrix', scale: { type: 'log' }, axis: { format: '~g' } } } },
-          { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { datum: 1 } } },
-        ],
-      } as unknown as VegaLiteSpec;
-    }
+    const time = (net: string, engine: string): number => points.find((t) => t.net === net && t.engine === engine)!.microsecondsPerPattern;
+    const ratios = nets.map(({ net, synapses }) => ({ net, synapses, ratio: time(net, 'agents') / time(net, 'matrix') }));
+    const x: PositionDef = { field: 'synapses', type: 'quantitative', title: 'synapses S (weights and biases)', scale: { type: 'log', domain: [nets[0]!.synapses / 1.5, nets[nets.length - 1]!.synapses * 1.5], nice: false }, axis: { format: '~s' } };
 
     const headline: HeadlineRow[] = [
-      ...nets.map(({ net, synapses }) => {
+      ...ratios.map(({ net, synapses, ratio }) => {
         const row: HeadlineRow = { net, synapses };
-        for (const engine of enginesRun) row[`${engine} µs/pattern`] = Number(timings.find((t) => t.net === net && t.engine === engine)!.microsecondsPerPattern.toPrecision(3));
-        const r = ratioRows.find((q) => q.net === net);
-        if (r) row['agents ÷ matrix'] = Number(r.ratio.toFixed(2));
+        for (const engine of SWEEP_ENGINES) row[`${engine} µs/pattern`] = Number(time(net, engine).toPrecision(3));
+        row['agents ÷ matrix'] = Number(ratio.toFixed(2));
         return row;
       }),
       ...fits.map((f) => ({ net: `fitted slope, ${f.engine} engine`, synapses: null, [`${f.engine} µs/pattern`]: Number(f.slope.toFixed(2)) })),
     ];
-
+    const runs = points.map(({ net, synapses, engine, microsecondsPerPattern, repetitions, buildMilliseconds }) => ({ net, synapses, engine, microsecondsPerPattern, repetitions, buildMilliseconds }));
     return {
       data: { budget, outputs: OUTPUTS, patterns: PATTERNS, nets, note: 'times are in timings.json' },
-      timings: { unit: 'microseconds per pattern (learn + step, B = 1), median of the repetitions', fits, runs: timings },
+      timings: { unit: 'microseconds per pattern (learn + step, B = 1), median of the repetitions', fits, runs },
       headline,
-      notes: [...new Set(notes)],
-      specs,
+      specs: { 'time-per-pattern': timeChart(points, fits, x, budget), 'agents-over-matrix': ratioChart(ratios, x) },
     };
   },
 };

@@ -12,6 +12,7 @@
  * /usr/share/datasets/fashion-mnist); if it is missing, the experiment records a note and succeeds.
  */
 import { InputError } from '../src/core/errors.ts';
+import type { Random } from '../src/core/random.ts';
 import { maxAbsDiff } from '../src/core/tensor.ts';
 import type { LabelledDataset } from '../src/data/datasets.ts';
 import { loadIdxDataset } from '../src/data/mnist.ts';
@@ -19,7 +20,8 @@ import { RULE_NAMES, type EngineName, type RuleName } from '../src/nn/engine.ts'
 import { initParams, type Params } from '../src/nn/params.ts';
 import { train, type EpochReport } from '../src/nn/sgd.ts';
 import type { NetSpec } from '../src/nn/spec.ts';
-import { runStandalone, seriesChart, skippedNote, tryCreateEngine, type Experiment, type ExperimentResult, type HeadlineRow } from '../src/report/index.ts';
+import { createEngine } from '../src/engines/index.ts';
+import { ruleColour, runStandalone, seriesChart, type Experiment, type ExperimentResult, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
 
 interface Budget {
   /** Training patterns (a seeded choice), or null for all 60000. */
@@ -74,6 +76,103 @@ interface Run {
   epochs: { epoch: number; trainError: number; testError: number; trainLoss: number }[];
 }
 
+/** What every training run shares: the net, η, the feedback seed, the shuffle and the progress count. */
+interface Setting {
+  spec: NetSpec;
+  η: number;
+  feedbackSeed: string;
+  random: Random;
+  progress: (done: number, total: number) => void;
+  total: number;
+  /** Patterns trained so far, over all runs. */
+  done: number;
+}
+
+/** Train one engine with one rule from `params` (every run sees the patterns in the same order). */
+function trainOne(engineName: EngineName, rule: RuleName, params: Params, data: LabelledDataset, test: LabelledDataset, epochs: number, s: Setting): { run: Run; params: Params } {
+  // Every rule draws its fixed random feedback weights (FA, DFA) from the same seed.
+  const engine = createEngine(engineName, s.spec, params, { rule, feedbackSeed: s.feedbackSeed });
+  const reports: EpochReport[] = train(engine, data, test, {
+    epochs,
+    η: s.η,
+    batch: 1,
+    shuffle: s.random.derive('shuffle'),
+    classify: true,
+    spec: s.spec,
+    onStep: (_epoch, seen) => {
+      if (seen % 500 === 0 || seen === data.inputs.length) s.progress(s.done + seen, s.total);
+    },
+    onEpoch: () => {
+      s.done += data.inputs.length;
+    },
+  });
+  const run: Run = {
+    engine: engineName,
+    rule,
+    epochs: reports.map((r) => ({ epoch: r.epoch, trainError: error(r.train.accuracy), testError: error(r.test!.accuracy), trainLoss: r.train.loss })),
+  };
+  return { run, params: engine.snapshot() };
+}
+
+const first = (d: LabelledDataset, n: number): LabelledDataset => ({ ...d, inputs: d.inputs.slice(0, n), targets: d.targets.slice(0, n), labels: d.labels.slice(0, n) });
+const lastEpoch = (run: Run) => run.epochs[run.epochs.length - 1]!;
+
+/** The agents engine on a subset, and the matrix engine on the same subset, from the same weights and order. */
+function agentsAgainstMatrix(budget: Budget, params0: Params, trainSet: LabelledDataset, testSet: LabelledDataset, s: Setting): { data: unknown; row: HeadlineRow } {
+  const data = first(trainSet, budget.agents.train);
+  const test = first(testSet, budget.agents.test);
+  const agents = trainOne('agents', 'backprop', params0, data, test, budget.agents.epochs, s);
+  const matrix = trainOne('matrix', 'backprop', params0, data, test, budget.agents.epochs, s);
+  const Δw = Math.max(...agents.params.layers.flatMap((l, i) => [maxAbsDiff(l.weights, matrix.params.layers[i]!.weights), maxAbsDiff(l.bias, matrix.params.layers[i]!.bias)]));
+  const last = lastEpoch(agents.run);
+  return {
+    data: { train: data.inputs.length, test: test.inputs.length, agents: agents.run, matrix: matrix.run, maxWeightDifference: Δw },
+    row: {
+      rule: 'backprop',
+      engine: `agents (subset: ${data.inputs.length} train, ${test.inputs.length} test)`,
+      'test error %': pct(last.testError),
+      'training error %': pct(last.trainError),
+      'published test error %': null,
+      source: `matrix engine on the same subset: test error ${pct(lastEpoch(matrix.run).testError)}%; max |w_agents − w_matrix| = ${Δw.toExponential(2)}`,
+    },
+  };
+}
+
+/** Each rule's final errors beside the published figure for it, if any; then the agents engine; then people. */
+function headlineOf(runs: Run[], agentsRow: HeadlineRow): HeadlineRow[] {
+  const headline: HeadlineRow[] = runs.map((r) => {
+    const last = lastEpoch(r);
+    const p = PUBLISHED.find((q) => q.rule === r.rule);
+    return {
+      rule: r.rule,
+      engine: 'matrix',
+      'test error %': pct(last.testError),
+      'training error %': pct(last.trainError),
+      'published test error %': p ? pct(p.testError) : null,
+      source: p ? `${p.what}: ${p.source}` : 'none quoted',
+    };
+  });
+  headline.push(agentsRow);
+  const human = PUBLISHED.find((p) => p.rule === 'human')!;
+  headline.push({ rule: 'human', engine: '—', 'test error %': null, 'training error %': null, 'published test error %': pct(human.testError), source: `${human.what}: ${human.source}` });
+  return headline;
+}
+
+function errorChart(runs: Run[], budget: Budget): VegaLiteSpec {
+  return seriesChart({
+    title: 'Fashion-MNIST: classification error over epochs, by rule',
+    subtitle: `784-${budget.hidden}-10 tanh, softmax-CE, per-pattern SGD η = ${budget.η}; solid: official test set, dashed: training set`,
+    values: runs.flatMap((r) => r.epochs.flatMap((e) => [{ epoch: e.epoch, error: e.testError, rule: r.rule, set: 'test' }, { epoch: e.epoch, error: e.trainError, rule: r.rule, set: 'training' }])),
+    x: { field: 'epoch', type: 'ordinal' },
+    y: { field: 'error', title: 'error', format: '%', zero: false },
+    color: ruleColour(runs.map((r) => r.rule)),
+    strokeDash: { field: 'set', title: null, sort: ['test', 'training'] },
+    mark: 'line+point',
+    width: 420,
+    height: 260,
+  });
+}
+
 const experiment: Experiment<Budget> = {
   name: 'fashion-mnist',
   description:
@@ -97,98 +196,11 @@ const experiment: Experiment<Budget> = {
 
     const spec = netSpec(budget.hidden);
     const params0 = initParams(spec, random.derive('init'), 'lecun-normal');
-    const notes: string[] = [
-      `784-${budget.hidden}-10, tanh hidden layer, softmax cross-entropy; per-pattern SGD, η = ${budget.η}, ${budget.epochs} epoch(s); ${trainSet.inputs.length} training patterns, ${testSet.inputs.length} test patterns from the official test set; inputs x = pixel/255.`,
-      'The published figures come from other architectures and training set-ups: they place the numbers, they are not a like-for-like comparison.',
-      'No published Fashion-MNIST test error for feedback alignment or direct feedback alignment is quoted: none could be checked.',
-    ];
     const agentsWork = budget.agents.train * budget.agents.epochs * 2;
     const total = budget.rules.length * budget.epochs * trainSet.inputs.length + agentsWork;
-    let done = 0;
-
-    const runOne = (engineName: EngineName, rule: RuleName, params: Params, data: LabelledDataset, test: LabelledDataset, epochs: number) => {
-      // Every rule draws its fixed random feedback weights (FA, DFA) from the same seed.
-      const attempt = tryCreateEngine(engineName, spec, params, { rule, feedbackSeed: `${seed}/fashion-mnist/feedback` });
-      if (!attempt.engine) return { run: null, missing: attempt.missing, params: null };
-      const engine = attempt.engine;
-      let before = done;
-      const reports: EpochReport[] = train(engine, data, test, {
-        epochs,
-        η: budget.η,
-        batch: 1,
-        shuffle: random.derive('shuffle'),
-        classify: true,
-        spec,
-        onStep: (_epoch, seen) => {
-          if (seen % 500 === 0 || seen === data.inputs.length) progress(before + seen, total);
-        },
-        onEpoch: () => {
-          before += data.inputs.length;
-        },
-      });
-      done = before;
-      const run: Run = {
-        engine: engineName,
-        rule,
-        epochs: reports.map((r) => ({ epoch: r.epoch, trainError: error(r.train.accuracy), testError: error(r.test!.accuracy), trainLoss: r.train.loss })),
-      };
-      return { run, missing: null, params: engine.snapshot() };
-    };
-
-    const runs: Run[] = [];
-    for (const rule of budget.rules) {
-      const { run, missing } = runOne('matrix', rule, params0, trainSet, testSet, budget.epochs);
-      if (run) runs.push(run);
-      else {
-        notes.push(skippedNote(`rule ${rule}`, missing!));
-        done += budget.epochs * trainSet.inputs.length;
-      }
-    }
-
-    // The agents engine on a subset, and the matrix engine on the same subset, from the same weights and order.
-    const pick = (d: LabelledDataset, n: number): LabelledDataset => ({ ...d, inputs: d.inputs.slice(0, n), targets: d.targets.slice(0, n), labels: d.labels.slice(0, n) });
-    const agentsTrain = pick(trainSet, budget.agents.train);
-    const agentsTest = pick(testSet, budget.agents.test);
-    const agents = runOne('agents', 'backprop', params0, agentsTrain, agentsTest, budget.agents.epochs);
-    const matrix = runOne('matrix', 'backprop', params0, agentsTrain, agentsTest, budget.agents.epochs);
-    let agentsRow: HeadlineRow | null = null;
-    let agentsData: unknown = null;
-    if (agents.run && matrix.params) {
-      const Δw = Math.max(...agents.params!.layers.flatMap((l, i) => [maxAbsDiff(l.weights, matrix.params!.layers[i]!.weights), maxAbsDiff(l.bias, matrix.params!.layers[i]!.bias)]));
-      const last = agents.run.epochs[agents.run.epochs.length - 1]!;
-      const lastMatrix = matrix.run!.epochs[matrix.run!.epochs.length - 1]!;
-      agentsData = { train: agentsTrain.inputs.length, test: agentsTest.inputs.length, agents: agents.run, matrix: matrix.run, maxWeightDifference: Δw };
-      agentsRow = {
-        rule: 'backprop',
-        engine: `agents (subset: ${agentsTrain.inputs.length} train, ${agentsTest.inputs.length} test)`,
-        'test error %': pct(last.testError),
-        'training error %': pct(last.trainError),
-        'published test error %': null,
-        source: `matrix engine on the same subset: test error ${pct(lastMatrix.testError)}%; max |w_agents − w_matrix| = ${Δw.toExponential(2)}`,
-      };
-    } else {
-      notes.push(skippedNote('agents engine', agents.missing ?? 'not built yet'));
-    }
-
-    const published = (rule: RuleName) => PUBLISHED.find((p) => p.rule === rule);
-    const headline: HeadlineRow[] = runs.map((r) => {
-      const last = r.epochs[r.epochs.length - 1]!;
-      const p = published(r.rule);
-      return {
-        rule: r.rule,
-        engine: 'matrix',
-        'test error %': pct(last.testError),
-        'training error %': pct(last.trainError),
-        'published test error %': p ? pct(p.testError) : null,
-        source: p ? `${p.what}: ${p.source}` : 'none quoted',
-      };
-    });
-    if (agentsRow) headline.push(agentsRow);
-    const human = PUBLISHED.find((p) => p.rule === 'human')!;
-    headline.push({ rule: 'human', engine: '—', 'test error %': null, 'training error %': null, 'published test error %': pct(human.testError), source: `${human.what}: ${human.source}` });
-
-    const rulesOrder = runs.map((r) => r.rule);
-    const rows = runs.flatMap((r) => r.epochs.flatMap((e) => [{ epoch: e.epoch, error: e.testError, rule: r.rule, set: 'test' }, { epoch: e.epoch, error: e.trainError, rule: r.rule, set: 'training' }]));
+    const setting: Setting = { spec, η: budget.η, feedbackSeed: `${seed}/fashion-mnist/feedback`, random, progress, total, done: 0 };
+    const runs = budget.rules.map((rule) => trainOne('matrix', rule, params0, trainSet, testSet, budget.epochs, setting).run);
+    const agents = agentsAgainstMatrix(budget, params0, trainSet, testSet, setting);
     return {
       data: {
         budget,
@@ -196,25 +208,16 @@ const experiment: Experiment<Budget> = {
         trainPatterns: trainSet.inputs.length,
         testPatterns: testSet.inputs.length,
         runs,
-        agents: agentsData,
+        agents: agents.data,
         published: PUBLISHED,
       },
-      headline,
-      notes,
-      specs: {
-        error: seriesChart({
-          title: 'Fashion-MNIST: classification error over epochs, by rule',
-          subtitle: `784-${budget.hidden}-10 tanh, softmax-CE, per-pattern SGD η = ${budget.η}; solid: official test set, dashed: training set`,
-          values: rows,
-          x: { field: 'epoch', type: 'ordinal' },
-          y: { field: 'error', title: 'error', format: '%', zero: false },
-          color: { field: 'rule', sort: rulesOrder },
-          strokeDash: { field: 'set', title: null, sort: ['test', 'training'] },
-          mark: 'line+point',
-          width: 420,
-          height: 260,
-        }),
-      },
+      headline: headlineOf(runs, agents.row),
+      notes: [
+        `784-${budget.hidden}-10, tanh hidden layer, softmax cross-entropy; per-pattern SGD, η = ${budget.η}, ${budget.epochs} epoch(s); ${trainSet.inputs.length} training patterns, ${testSet.inputs.length} test patterns from the official test set; inputs x = pixel/255.`,
+        'The published figures come from other architectures and training set-ups: they place the numbers, they are not a like-for-like comparison.',
+        'No published Fashion-MNIST test error for feedback alignment or direct feedback alignment is quoted: none could be checked.',
+      ],
+      specs: { error: errorChart(runs, budget) },
     };
   },
 };

@@ -13,7 +13,8 @@ REPO=$(pwd)
 STUDY=${1:-studies/digits-tiny.study.json}
 STATE=${LOCALPROP_SLURM_STATE:-/tmp/localprop-slurm}
 TASKS=3
-localprop() { node "$REPO/bin/localprop.js" "$@"; }
+# The CLI from the sources (through tsx), so the test runs what the checkout holds, built or not.
+localprop() { node --import tsx "$REPO/src/cli/main.ts" "$@"; }
 
 [ "$(id -u)" = 0 ] || { echo "one-node-cluster: run as root (it installs packages and starts daemons)" >&2; exit 1; }
 

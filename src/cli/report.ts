@@ -8,7 +8,7 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('rebuild results/index.html from the experiment folders already there (nothing is re-run); prints its path')
-    .option('--out <dir>', 'results folder (default: results/ in the package)')
+    .option('--out <dir>', 'results folder (default: ./results)')
     .action((opts: { out?: string }) => {
       if (opts.out) checkWritableFolder(opts.out);
       const report = writeReport(opts.out ? resolve(opts.out) : RESULTS_DIR);

@@ -4,7 +4,8 @@
  * script that runs it as a Slurm array job (--slurm). See README "Sweeps".
  */
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../core/package-root.ts';
 import { writeFileAtomic } from '../core/write-atomic.ts';
 import { createSweepProgress } from '../study/sweep-progress.ts';
 import { defaultWorkers, runSweep } from '../study/run-sweep.ts';
@@ -76,8 +77,12 @@ export function registerSweep(program: Command): void {
           name: study.name,
           study: resolve(studyPath),
           out: resolve(out),
-          repository: resolve(import.meta.dirname, '..', '..'),
+          repository: PACKAGE_ROOT,
           node: process.execPath,
+          // The way this process runs: the compiled CLI, or the sources through tsx (a checkout).
+          cli: import.meta.url.endsWith('.js')
+            ? [join(PACKAGE_ROOT, 'bin', 'localprop.js')]
+            : ['--import', 'tsx', join(PACKAGE_ROOT, 'src', 'cli', 'main.ts')],
           tasks: Math.min(opts.shardCount ?? study.cells.length, study.cells.length),
           cpusPerTask: workers,
         });

@@ -7,9 +7,9 @@
  *         unit variance over the whole set); 3 classes one-hot.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import { PACKAGE_ROOT } from '../core/package-root.ts';
 import type { Random } from '../core/random.ts';
 import { describeValue } from '../core/tensor.ts';
 import type { Dataset } from '../nn/sgd.ts';
@@ -26,7 +26,7 @@ export interface LabelledDataset extends Dataset {
 }
 
 /** The project's data/ folder. */
-export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
+export const DATA_DIR = join(PACKAGE_ROOT, 'data');
 
 export function oneHot(label: number, classes: number): Float64Array {
   const t = new Float64Array(classes);

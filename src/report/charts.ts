@@ -12,9 +12,8 @@
  *
  * Field names must not contain dots or brackets (Vega-Lite reads those as paths).
  */
+import { chartTitle, type ConcatPart, type Encoding, type Layer, type Row } from './chart-spec.ts';
 import type { VegaLiteSpec } from './experiment.ts';
-
-export type Row = Record<string, string | number | boolean | null>;
 
 export interface Channel {
   field: string;
@@ -34,7 +33,19 @@ export interface Channel {
   integer?: boolean;
 }
 
-export interface SeriesChartOptions {
+/**
+ * How every chart tells rules and engines apart: rules by colour, engines by dash, in the given
+ * order. The one place to change that encoding for every chart.
+ */
+export function ruleColour(order?: readonly string[], title?: string | null): Channel {
+  return { field: 'rule', ...(order ? { sort: [...order] } : {}), ...(title === undefined ? {} : { title }) };
+}
+export function engineDash(order: readonly string[], title?: string | null): Channel {
+  return { field: 'engine', sort: [...order], ...(title === undefined ? {} : { title }) };
+}
+
+/** What every chart built here has: a title, its rows, x and y, a colour, a reference line and a size. */
+interface ChartOptions {
   title: string;
   /** One line, or several. */
   subtitle?: string | string[];
@@ -42,6 +53,13 @@ export interface SeriesChartOptions {
   x: Channel;
   y: Channel;
   color?: Channel;
+  /** A horizontal reference line at this y, e.g. a pass mark. */
+  rule?: { y: number; label?: string };
+  width?: number;
+  height?: number;
+}
+
+export interface SeriesChartOptions extends ChartOptions {
   strokeDash?: Channel;
   /** Small multiples, one per value of this field. */
   column?: Channel & { columns?: number };
@@ -51,10 +69,6 @@ export interface SeriesChartOptions {
   pointSeries?: string[];
   /** A shaded band between these two fields, in the series' colour (mean ± sd). */
   band?: { lower: string; upper: string };
-  /** A horizontal reference line at this y, e.g. a pass mark. */
-  rule?: { y: number; label?: string };
-  width?: number;
-  height?: number;
   /** Give each column its own y scale. */
   independentY?: boolean;
 }
@@ -71,21 +85,36 @@ export function decades(values: number[]): number[] {
   return out;
 }
 
+/** A channel as Vega-Lite reads it: a field, its type and title, and its scale, sort and axis when set. */
+interface FieldDef {
+  field: string;
+  type: 'quantitative' | 'nominal' | 'ordinal';
+  title: string | null;
+  scale?: { type?: 'log' | 'symlog'; zero?: boolean; domain?: [number, number] };
+  sort?: string[];
+  axis?: { format?: string; tickMinStep?: number; values?: number[]; labelAngle?: number };
+}
+
 /** `data` (the rows, plus any reference values) sets the tick values of a log axis. */
-function encodeChannel(c: Channel, fallback: 'quantitative' | 'nominal', data: number[] = []): Record<string, unknown> {
-  const scale: Record<string, unknown> = {};
-  if (c.scale && c.scale !== 'linear') scale['type'] = c.scale;
-  if (c.zero !== undefined) scale['zero'] = c.zero;
-  if (c.domain) scale['domain'] = c.domain;
-  const out: Record<string, unknown> = { field: c.field, type: c.type ?? fallback, title: c.title === undefined ? c.field : c.title };
-  if (Object.keys(scale).length > 0) out['scale'] = scale;
-  if (c.sort) out['sort'] = c.sort;
-  const axis: Record<string, unknown> = {};
-  if (c.format) axis['format'] = c.format;
+function encodeChannel(c: Channel, fallback: 'quantitative' | 'nominal', data: number[] = []): FieldDef {
+  const out: FieldDef = { field: c.field, type: c.type ?? fallback, title: c.title === undefined ? c.field : c.title };
+  const scale: NonNullable<FieldDef['scale']> = {};
+  if (c.scale && c.scale !== 'linear') scale.type = c.scale;
+  if (c.zero !== undefined) scale.zero = c.zero;
+  if (c.domain) scale.domain = c.domain;
+  if (Object.keys(scale).length > 0) out.scale = scale;
+  if (c.sort) out.sort = c.sort;
+  const axis: NonNullable<FieldDef['axis']> = {};
+  if (c.format) axis.format = c.format;
   if (c.integer) Object.assign(axis, { tickMinStep: 1, format: c.format ?? 'd' });
-  if (c.scale === 'log' && data.length > 0) axis['values'] = decades(data);
-  if (Object.keys(axis).length > 0) out['axis'] = axis;
+  if (c.scale === 'log' && data.length > 0) axis.values = decades(data);
+  if (Object.keys(axis).length > 0) out.axis = axis;
   return out;
+}
+
+/** A nominal channel (a colour, a dash) as Vega-Lite reads it, for a chart written out layer by layer. */
+export function nominalDef(c: Channel): FieldDef {
+  return encodeChannel(c, 'nominal');
 }
 
 /** A Vega expression: is datum[field] one of `values`? */
@@ -94,36 +123,51 @@ const isOneOf = (field: string, values: string[]): string => `indexof(${JSON.str
 const numbers = (rows: Row[], ...fields: (string | undefined)[]): number[] =>
   rows.flatMap((r) => fields.filter((f): f is string => f !== undefined).map((f) => r[f]).filter((v): v is number => typeof v === 'number'));
 
-export function seriesChart(o: SeriesChartOptions): VegaLiteSpec {
+/** A dashed horizontal reference line at y, with an optional label; its colours differ between the builders. */
+function referenceLine(rule: { y: number; label?: string }, line: string, label: { x: number; align: 'left' | 'right'; dx?: number; color: string }): Layer[] {
+  const layers: Layer[] = [{ mark: { type: 'rule', strokeDash: [4, 3], color: line }, encoding: { y: { datum: rule.y } } }];
+  if (rule.label) {
+    layers.push({
+      mark: { type: 'text', align: label.align, baseline: 'bottom', ...(label.dx ? { dx: label.dx } : {}), dy: -2, color: label.color, fontSize: 10 },
+      encoding: { x: { value: label.x }, y: { datum: rule.y }, text: { value: rule.label } },
+    });
+  }
+  return layers;
+}
+
+/** Drop an empty transform list, so specs stay as short as they were written. */
+function layer(mark: UnitMark, encoding: Encoding, filter: string | null): Layer {
+  return filter === null ? { mark, encoding } : { mark, encoding, transform: [{ filter }] };
+}
+type UnitMark = Extract<Layer, { mark: unknown }>['mark'];
+
+export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
   const x = encodeChannel(o.x, 'quantitative', numbers(o.values, o.x.field));
   // With a band the merged legend would draw faded area swatches: ask for solid strokes.
   const colorLegend = o.band ? { legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 } } : {};
   const y = encodeChannel(o.y, 'quantitative', [...numbers(o.values, o.y.field, o.band?.lower, o.band?.upper), ...(o.rule ? [o.rule.y] : [])]);
-  const common: Record<string, unknown> = { x, y };
-  if (o.color) common['color'] = { ...encodeChannel(o.color, 'nominal'), ...colorLegend };
-  const lineEncoding: Record<string, unknown> = { ...common };
-  if (o.strokeDash) lineEncoding['strokeDash'] = encodeChannel(o.strokeDash, 'nominal');
+  const common: Encoding = { x, y };
+  if (o.color) common.color = { ...encodeChannel(o.color, 'nominal'), ...colorLegend };
+  const lineEncoding: Encoding = { ...common };
+  if (o.strokeDash) lineEncoding.strokeDash = encodeChannel(o.strokeDash, 'nominal');
 
-  const layers: Record<string, unknown>[] = [];
+  const layers: Layer[] = [];
   const pointsOnly = o.pointSeries && o.color ? o.pointSeries : [];
-  const lineFilter = pointsOnly.length > 0 ? [{ filter: `!(${isOneOf(o.color!.field, pointsOnly)})` }] : [];
+  const colorField = o.color?.field ?? '';
+  const lineFilter = pointsOnly.length > 0 ? `!(${isOneOf(colorField, pointsOnly)})` : null;
   const mark = o.mark ?? 'line';
-  if (mark !== 'point') layers.push({ mark: { type: 'line', strokeWidth: 1.8, point: mark === 'line+point' ? { size: 18 } : false }, encoding: lineEncoding, transform: lineFilter });
-  if (mark === 'point') layers.push({ mark: { type: 'point', filled: true, size: 14, opacity: 0.8 }, encoding: lineEncoding, transform: lineFilter });
+  if (mark !== 'point') layers.push(layer({ type: 'line', strokeWidth: 1.8, point: mark === 'line+point' ? { size: 18 } : false }, lineEncoding, lineFilter));
+  if (mark === 'point') layers.push(layer({ type: 'point', filled: true, size: 14, opacity: 0.8 }, lineEncoding, lineFilter));
   if (o.band) {
     // After the lines, so the legend takes its symbols from the lines, not from the band.
-    const bandEnc: Record<string, unknown> = { ...common, y: { ...y, field: o.band.lower }, y2: { field: o.band.upper } };
-    if (o.strokeDash) bandEnc['detail'] = { field: o.strokeDash.field, type: 'nominal' };
-    layers.push({ mark: { type: 'area', opacity: 0.18 }, encoding: bandEnc, transform: lineFilter });
+    const bandEncoding: Encoding = { ...common, y: { ...y, field: o.band.lower }, y2: { field: o.band.upper } };
+    if (o.strokeDash) bandEncoding.detail = { field: o.strokeDash.field, type: 'nominal' };
+    layers.push(layer({ type: 'area', opacity: 0.18 }, bandEncoding, lineFilter));
   }
-  if (pointsOnly.length > 0) layers.push({ mark: { type: 'point', filled: false, size: 22, strokeWidth: 1.2 }, encoding: common, transform: [{ filter: isOneOf(o.color!.field, pointsOnly) }] });
-  if (o.rule) {
-    layers.push({ mark: { type: 'rule', strokeDash: [4, 3], color: '#888' }, encoding: { y: { datum: o.rule.y } } });
-    if (o.rule.label) layers.push({ mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, color: '#666', fontSize: 10 }, encoding: { x: { value: 0 }, y: { datum: o.rule.y }, text: { value: o.rule.label } } });
-  }
-  for (const l of layers) if ((l['transform'] as unknown[] | undefined)?.length === 0) delete l['transform'];
+  if (pointsOnly.length > 0) layers.push(layer({ type: 'point', filled: false, size: 22, strokeWidth: 1.2 }, common, isOneOf(colorField, pointsOnly)));
+  if (o.rule) layers.push(...referenceLine(o.rule, '#888', { x: 0, align: 'left', dx: 4, color: '#666' }));
 
-  const title = o.subtitle ? { text: o.title, subtitle: o.subtitle } : o.title;
+  const title = chartTitle(o.title, o.subtitle);
   const size = { width: o.width ?? 360, height: o.height ?? 220 };
   if (o.column) {
     const { columns, ...channel } = o.column;
@@ -134,40 +178,26 @@ export function seriesChart(o: SeriesChartOptions): VegaLiteSpec {
       ...(columns ? { columns } : {}),
       spec: { ...size, layer: layers },
       ...(o.independentY ? { resolve: { scale: { y: 'independent' } } } : {}),
-    } as unknown as VegaLiteSpec;
+    };
   }
-  return { title, data: { values: o.values }, ...size, layer: layers } as unknown as VegaLiteSpec;
+  return { title, data: { values: o.values }, ...size, layer: layers };
 }
 
-export interface BarChartOptions {
-  title: string;
-  subtitle?: string | string[];
-  values: Row[];
-  /** The categories along x. */
-  x: Channel;
-  y: Channel;
-  /** Side-by-side bars within each category. */
-  color?: Channel;
-  rule?: { y: number; label?: string };
-  width?: number;
-  height?: number;
-}
+/** x: the categories; color: side-by-side bars within each category. */
+export type BarChartOptions = ChartOptions;
 
 /** Grouped bars: one group per x category, one bar per colour value. */
-export function barChart(o: BarChartOptions): VegaLiteSpec {
+export function barChart(o: BarChartOptions): VegaLiteSpec & ConcatPart {
   // Side by side, never stacked (a stacked log scale draws nothing).
   const x = encodeChannel(o.x, 'nominal');
-  x['axis'] = { ...(x['axis'] as object | undefined), labelAngle: 0 };
-  const encoding: Record<string, unknown> = { x, y: { ...encodeChannel(o.y, 'quantitative', [...numbers(o.values, o.y.field), ...(o.rule ? [o.rule.y] : [])]), stack: null } };
+  x.axis = { ...x.axis, labelAngle: 0 };
+  const y = encodeChannel(o.y, 'quantitative', [...numbers(o.values, o.y.field), ...(o.rule ? [o.rule.y] : [])]);
+  const encoding: Encoding = { x, y: { ...y, stack: null } };
   if (o.color) {
-    encoding['color'] = encodeChannel(o.color, 'nominal');
-    encoding['xOffset'] = { field: o.color.field, type: 'nominal', ...(o.color.sort ? { sort: o.color.sort } : {}) };
+    encoding.color = encodeChannel(o.color, 'nominal');
+    encoding.xOffset = { field: o.color.field, type: 'nominal', ...(o.color.sort ? { sort: o.color.sort } : {}) };
   }
-  const layers: Record<string, unknown>[] = [{ mark: { type: 'bar' }, encoding }];
-  if (o.rule) {
-    layers.push({ mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { datum: o.rule.y } } });
-    if (o.rule.label) layers.push({ mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -2, color: '#555', fontSize: 10 }, encoding: { x: { value: o.width ?? 360 }, y: { datum: o.rule.y }, text: { value: o.rule.label } } });
-  }
-  const title = o.subtitle ? { text: o.title, subtitle: o.subtitle } : o.title;
-  return { title, data: { values: o.values }, width: o.width ?? 360, height: o.height ?? 220, layer: layers } as unknown as VegaLiteSpec;
+  const layers: Layer[] = [{ mark: { type: 'bar' }, encoding }];
+  if (o.rule) layers.push(...referenceLine(o.rule, '#555', { x: o.width ?? 360, align: 'right', color: '#555' }));
+  return { title: chartTitle(o.title, o.subtitle), data: { values: o.values }, width: o.width ?? 360, height: o.height ?? 220, layer: layers };
 }

@@ -18,9 +18,11 @@
  * container with data-chart="<name>/<chart>" and the custom block (result.html) in one with
  * data-custom="<name>".
  *
- * Helpers (all from src/report/index.ts): seriesChart and barChart build common specs;
- * tryCreateEngine and skippedNote turn an engine or rule that is "not built yet" into a note;
- * mean, sd and formatMeanSd summarise seeds; flowPlayer builds an animated network for result.html.
+ * Helpers (all from src/report/index.ts): seriesChart, barChart and rasterChart build the common
+ * charts, ruleColour and engineDash say how every chart tells rules and engines apart, and the
+ * types of chart-spec.ts type a chart written layer by layer; mean, sd and formatMeanSd summarise
+ * seeds; flowPlayer builds an animated network for result.html. experiments/shared/ holds what
+ * several experiments (and the bench) share: seeded random nets, the timing harness, the scaling sweep.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Random } from '../core/random.ts';
@@ -63,7 +65,7 @@ export interface ExperimentResult {
   specs: Record<string, VegaLiteSpec>;
   /** The key numbers, shown as a table in the report. */
   headline: HeadlineRow[];
-  /** Remarks for the reader, e.g. "rule merged is not built yet in the agents engine: skipped". */
+  /** Remarks for the reader, e.g. "Fashion-MNIST data not found, nothing was run". */
   notes?: string[];
   /**
    * A custom block for the report section: HTML that may carry its own inline <script> (it is

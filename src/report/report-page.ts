@@ -20,10 +20,14 @@ const shellWord = (s: string): string => (/^[\w.,:/@%+=-]+$/.test(s) ? s : `'${s
 /** The two commands that reproduce a section: through the CLI, and the experiment file on its own. */
 export function reproduceCommands(summary: Pick<ExperimentSummary, 'name' | 'file' | 'budget' | 'seed'>): string[] {
   const seed = shellWord(summary.seed);
-  const standalone = [`npx tsx ${summary.file}`];
+  const standalone = [`npx tsx ${shellWord(summary.file)}`];
   if (summary.budget === 'full') standalone.push('--full');
   if (summary.seed !== DEFAULT_SEED) standalone.push(`--seed ${seed}`);
-  return [`npm run -s localprop -- run ${summary.name} --${summary.budget} --seed ${seed}`, standalone.join(' ')];
+  // A user's own file (not experiments/NN-name.ts in a clone) runs by its path, through the installed CLI.
+  const shipped = /^experiments\/\d{2}-/.test(summary.file);
+  const path = /^(\.|\/)/.test(summary.file) ? summary.file : `./${summary.file}`;
+  const run = shipped ? `npm run -s localprop -- run ${summary.name}` : `npx localprop run ${shellWord(path)}`;
+  return [`${run} --${summary.budget} --seed ${seed}`, standalone.join(' ')];
 }
 
 function headlineTable(rows: ExperimentSummary['headline']): string {

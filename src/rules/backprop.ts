@@ -4,4 +4,5 @@ import type { MatrixRule } from './rule.ts';
 export const backprop: MatrixRule = {
   name: 'backprop',
   accumulate: (net, x, t, sum) => net.backprop(x, t, sum),
+  errors: (net, x, t) => net.backpropErrors(x, t),
 };

@@ -11,4 +11,10 @@ import type { RuleName } from '../nn/engine.ts';
 export interface MatrixRule {
   readonly name: RuleName;
   accumulate(net: Network, x: Float64Array, t: ArrayLike<number>, sum: Params): number;
+  /**
+   * Declared by a rule whose direction for one pattern is, in every layer, the outer product
+   * x⁽ˡ⁾ Δz⁽ˡ⁾ᵀ (Δz⁽ˡ⁾ for the bias): leaves those Δz⁽ˡ⁾ in net.Δz and returns E, without forming
+   * the products, so that an engine may apply them straight into the weights.
+   */
+  errors?(net: Network, x: Float64Array, t: ArrayLike<number>): number;
 }

@@ -22,7 +22,9 @@ import { studyReport } from './study-report.ts';
 import type { StudySummary } from './summarise-study.ts';
 import { studyToJSON, type Cell, type Study } from './study-spec.ts';
 
-const WORKER = fileURLToPath(new URL('./cell-worker.mjs', import.meta.url));
+// Compiled (dist/), this module is .js and so is its worker; from the sources, the worker shim registers tsx.
+const COMPILED = import.meta.url.endsWith('.js');
+const WORKER = fileURLToPath(new URL(COMPILED ? './cell-worker.js' : './cell-worker.mjs', import.meta.url));
 
 export interface SweepOptions {
   out: string;

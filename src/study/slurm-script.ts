@@ -12,6 +12,8 @@ export interface SlurmScriptOptions {
   repository: string;
   /** The node binary (this machine's; edit for a cluster whose nodes keep it elsewhere). */
   node: string;
+  /** How node starts the CLI from the repository: the compiled bin, or the sources through tsx. */
+  cli: string[];
   tasks: number;
   cpusPerTask: number;
 }
@@ -19,13 +21,13 @@ export interface SlurmScriptOptions {
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function slurmScript(o: SlurmScriptOptions): string {
-  const cli = `${o.repository}/bin/localprop.js`;
+  const cli = o.cli.map(quote).join(' ');
   return [
     '#!/bin/bash',
     `# localprop sweep of study ${o.name} as a Slurm array job: task i of ${o.tasks} runs every ${o.tasks}-th cell`,
     `# (from cell i) into ${o.out}/shard-i. Submit with: sbatch ${o.out}/${o.name}.sbatch`,
     `# then make the study whole:`,
-    `#   ${quote(o.node)} ${quote(cli)} merge ${quote(o.out)}/shard-* --out ${quote(o.out + '/merged')}`,
+    `#   ${quote(o.node)} ${cli} merge ${quote(o.out)}/shard-* --out ${quote(o.out + '/merged')}`,
     `#SBATCH --job-name=localprop-${o.name}`,
     `#SBATCH --array=0-${o.tasks - 1}`,
     '#SBATCH --ntasks=1',
@@ -33,7 +35,7 @@ export function slurmScript(o: SlurmScriptOptions): string {
     `#SBATCH --output=${o.out}/slurm-%A_%a.out`,
     'set -euo pipefail',
     `cd ${quote(o.repository)}`,
-    `exec ${quote(o.node)} ${quote(cli)} sweep ${quote(o.study)} \\`,
+    `exec ${quote(o.node)} ${cli} sweep ${quote(o.study)} \\`,
     `  --out ${quote(o.out)}/shard-"$SLURM_ARRAY_TASK_ID" --workers "\${SLURM_CPUS_PER_TASK:-${o.cpusPerTask}}"`,
     '',
   ].join('\n');

@@ -5,7 +5,8 @@
  * a merged study and a single-process run have the same page.
  */
 import { renderSvg } from '../report/render.ts';
-import { seriesChart, type Row } from '../report/charts.ts';
+import type { Row } from '../report/chart-spec.ts';
+import { seriesChart } from '../report/charts.ts';
 import { escapeHtml } from '../report/html.ts';
 import type { GroupSummary, Interval, StudySummary } from './summarise-study.ts';
 

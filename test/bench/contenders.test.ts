@@ -42,7 +42,7 @@ const setup: BenchSetup = {
 async function losses(contender: Contender, B: number, steps: number): Promise<number[]> {
   const trainer = await contender.create(setup, B);
   await trainer.activate?.();
-  const out = Array.from({ length: steps }, (_, k) => trainer.train(k * B, B) / B);
+  const out = Array.from({ length: steps }, (_, k) => trainer.run(k * B, B) / B);
   trainer.dispose?.();
   return out;
 }

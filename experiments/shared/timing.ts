@@ -1,12 +1,20 @@
 /**
- * Timing for the side-by-side benchmark. Each case (a contender at a batch size) is warmed up,
- * then timed over R repetitions of N patterns; the cases take turns repetition by repetition, so
- * that load from other work on the machine falls on all of them alike. The figure is the median
- * repetition: samples/s = N / median time. Wall-clock time is the headline; CPU time of the
- * process (all its threads) is recorded beside it.
+ * The one timing harness of the experiments and the benchmark. Each case (a contender at a batch
+ * size, an engine at a net size, a kernel) is warmed up, then timed over R repetitions of N units
+ * of work (patterns, calls); the cases take turns repetition by repetition, so that load from
+ * other work on the machine falls on all of them alike. The figure is the median repetition:
+ * units/s = N / median time. Wall-clock time is the headline; CPU time of the process (all its
+ * threads) is recorded beside it.
  */
-import { median } from '../src/report/stats.ts';
-import type { Trainer } from './contender.ts';
+import { median } from '../../src/report/stats.ts';
+
+/** What a case times. */
+export interface Workload {
+  /** Make this case current before it is timed (tfjs keeps one global backend). */
+  activate?(): Promise<void>;
+  /** Do `count` units of work, starting at unit `start` (wrapping around its data); returns Σ E, or nothing. */
+  run(start: number, count: number): number | void;
+}
 
 export interface Budget {
   /** Seconds of warm-up per case (JIT compilation, caches); at least one step is taken. */
@@ -17,7 +25,7 @@ export interface Budget {
 }
 
 export interface Timing {
-  /** Patterns per timed repetition. */
+  /** Units (patterns, calls) per timed repetition. */
   patterns: number;
   /** Wall-clock and CPU seconds of each repetition. */
   wall: number[];
@@ -29,6 +37,9 @@ export interface Timing {
   /** Mean E per pattern over the last repetition. */
   lastRepLoss: number;
 }
+
+/** A run too quick for the clock reads as 0 s: count it as one microsecond, so the rate stays finite. */
+const atLeastTick = (seconds: number): number => Math.max(seconds, 1e-6);
 
 const cpuSeconds = (since: NodeJS.CpuUsage): number => {
   const u = process.cpuUsage(since);
@@ -44,13 +55,17 @@ export class TimedCase {
   readonly wall: number[] = [];
   readonly cpu: number[] = [];
 
-  constructor(readonly trainer: Trainer, readonly batch: number) {}
+  /** `batch`: the work is done in steps of this many units. */
+  constructor(
+    readonly work: Workload,
+    readonly batch = 1,
+  ) {}
 
   private async run(count: number): Promise<{ wall: number; cpu: number; E: number }> {
-    await this.trainer.activate?.();
+    await this.work.activate?.();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const E = this.trainer.train(this.cursor, count);
+    const E = this.work.run(this.cursor, count) ?? NaN;
     const wall = (performance.now() - t0) / 1e3;
     const cpu = cpuSeconds(c0);
     this.cursor += count;
@@ -63,16 +78,23 @@ export class TimedCase {
     this.firstStepLoss = first.E / this.batch;
     let spent = first.wall;
     let steps = 1;
-    let rate = this.batch / first.wall;
+    let rate = this.batch / atLeastTick(first.wall);
     while (spent < budget.warmupSeconds) {
       // Grow the chunk so that slow and fast contenders alike measure their rate over ≳ 50 ms.
       const count = this.batch * Math.max(1, Math.min(steps, Math.floor((0.05 * rate) / this.batch)));
       const r = await this.run(count);
       spent += r.wall;
       steps += count / this.batch;
-      rate = count / r.wall;
+      rate = count / atLeastTick(r.wall);
     }
     this.patterns = this.batch * Math.max(1, Math.round((budget.repSeconds * rate) / this.batch));
+  }
+
+  /** One untimed pass of `count` units, which sets N to it: for a fixed amount of work per repetition. */
+  async warmUpFixed(count: number): Promise<void> {
+    const first = await this.run(count);
+    this.firstStepLoss = first.E / count;
+    this.patterns = count;
   }
 
   async repetition(): Promise<void> {
@@ -92,5 +114,13 @@ export class TimedCase {
       firstStepLoss: this.firstStepLoss,
       lastRepLoss: this.lastRepLoss,
     };
+  }
+}
+
+/** R repetitions of every case, taking turns. */
+export async function takeTurns(cases: readonly TimedCase[], reps: number, onRepetition?: (r: number) => void): Promise<void> {
+  for (let r = 0; r < reps; r++) {
+    onRepetition?.(r);
+    for (const c of cases) await c.repetition();
   }
 }
