@@ -70,11 +70,13 @@ function cellData(cell: Cell, spec: NetSpec, folder: string, random: Random): { 
   let test: Dataset;
   if (isIdxDatasetName(c.dataset)) {
     const name = c.dataset;
-    const part = (which: 'train' | 'test', limit: number | null): LabelledDataset =>
-      once(`${name}/${which}/${limit}/${c.seed}`, () => {
-        const label = which === 'train' ? 'limit' : 'test-limit';
-        return loadIdxDataset(name, which, { limit: limit ?? undefined, random: random.derive(label) });
-      });
+    const part = (which: 'train' | 'test', limit: number | null): LabelledDataset => {
+      const label = which === 'train' ? 'limit' : 'test-limit';
+      // A whole part is the same for every cell: one copy per worker (60 000 images are 376 MB). A seeded
+      // subset is read afresh, converting only its images, so a worker holds no subset beyond its cell.
+      if (limit === null) return once(`${name}/${which}`, () => loadIdxDataset(name, which));
+      return loadIdxDataset(name, which, { limit, random: random.derive(label) });
+    };
     const trainPart = part('train', c.limit);
     checkFits(spec, c.net, name, trainPart.inputs[0]!.length, trainPart.classes);
     trainSet = trainPart;

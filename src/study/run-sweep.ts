@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { InputError, InterruptedError } from '../core/errors.ts';
@@ -89,7 +89,7 @@ async function runCells(
   let failure: CellOutcome | null = null;
   const started = Date.now();
   progress.start(total, reused);
-  const studyFolder = dirname(study.path);
+  const studyFolder = resolve(dirname(study.path));
   try {
     await Promise.allSettled(
       pending.map(async (cell) => {
