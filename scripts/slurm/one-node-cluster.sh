@@ -103,7 +103,11 @@ NAME=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1
 OUT="$STATE/out"
 localprop sweep "$STUDY" --slurm --out "$OUT" --shard-count "$TASKS" --workers 1
 echo "== sbatch --wait $OUT/$NAME.sbatch"
-timeout 600 sbatch --wait "$OUT/$NAME.sbatch"
+if ! timeout 600 sbatch --wait "$OUT/$NAME.sbatch"; then
+  tail -n 20 "$OUT"/slurm-*.out "$STATE"/*.log >&2 || true
+  echo "one-node-cluster: the array job failed (its tasks' and the daemons' logs are above)" >&2
+  exit 1
+fi
 shards=$(ls -d "$OUT"/shard-* | wc -l)
 echo "== $shards shard folders; the tasks' logs:"
 tail -n 2 "$OUT"/slurm-*.out
