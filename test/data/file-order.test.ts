@@ -15,7 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'localprop-file-order-'));
 const net = join(dir, 'linear.net.json');
 const params = join(dir, 'start.params.json');
 const data = join(dir, 'three.data.json');
-writeFileSync(net, JSON.stringify({ input: [1], layers: [{ type: 'dense', units: 1, activation: 'identity' }], loss: 'mse' }));
+const layers = [{ type: 'dense', units: 1, activation: 'identity' }];
+writeFileSync(net, JSON.stringify({ input: [1], layers, loss: 'mse' }));
 writeFileSync(params, JSON.stringify({ layers: [{ weights: [[0.5]], bias: [0] }] }));
 writeFileSync(data, JSON.stringify({ inputs: [[1], [2], [3]], targets: [[1], [0], [2]] }));
 
@@ -27,10 +28,12 @@ const byHand = { w: 0.6515, b: 0.0455 };
 
 async function oneEpoch(extra: string[]): Promise<{ w: number; b: number }> {
   const out = join(dir, `trained-${extra.join('')}.params.json`);
-  const args = ['train', '--net', net, '--params', params, '--data', data, '--epochs', '1', '--lr', '0.1', '--test-fraction', '0'];
+  const args = ['train', '--net', net, '--params', params, '--data', data];
+  args.push('--epochs', '1', '--lr', '0.1', '--test-fraction', '0');
   const result = await runCli([...args, ...extra, '--out', out]);
   expect(result.code, result.stderr).toBe(0);
-  const layer = (JSON.parse(readFileSync(out, 'utf8')) as { layers: { weights: number[][]; bias: number[] }[] }).layers[0]!;
+  const trained = JSON.parse(readFileSync(out, 'utf8')) as { layers: { weights: number[][]; bias: number[] }[] };
+  const layer = trained.layers[0]!;
   return { w: layer.weights[0]![0]!, b: layer.bias[0]! };
 }
 
@@ -50,7 +53,10 @@ describe('train --data FILE --no-shuffle', () => {
 
 describe('splitDataset with keepOrder', () => {
   const n = 40;
-  const indexed = { inputs: Array.from({ length: n }, (_, p) => Float64Array.of(p)), targets: Array.from({ length: n }, () => Float64Array.of(0)) };
+  const indexed = {
+    inputs: Array.from({ length: n }, (_, p) => Float64Array.of(p)),
+    targets: Array.from({ length: n }, () => Float64Array.of(0)),
+  };
   const values = (d: { inputs: Float64Array[] }): number[] => d.inputs.map((x) => x[0]!);
 
   it('holds out a seeded fraction and keeps both parts in the source order', () => {

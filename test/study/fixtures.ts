@@ -15,12 +15,20 @@ export function freshFolder(): string {
 /** Write a study file in the temp folder; the net is the shipped digits net, by absolute path. */
 export function writeStudy(name: string, grid: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
   const path = join(root, `${name}.study.json`);
-  writeFileSync(path, JSON.stringify({ name, grid: { net: resolve('nets/digits-64-32-10.net.json'), dataset: 'digits', ...grid }, ...extra }));
+  const net = resolve('nets/digits-64-32-10.net.json');
+  writeFileSync(path, JSON.stringify({ name, grid: { net, dataset: 'digits', ...grid }, ...extra }));
   return path;
 }
 
 /** 2 rules × 2 seeds, 120 training patterns, one epoch. */
-export const tinyGrid = { rule: ['backprop', 'feedback-alignment'], lr: 0.02, epochs: 1, limit: 120, testLimit: 100, seed: [1, 2] };
+export const tinyGrid = {
+  rule: ['backprop', 'feedback-alignment'],
+  lr: 0.02,
+  epochs: 1,
+  limit: 120,
+  testLimit: 100,
+  seed: [1, 2],
+};
 
 /** Every file of a folder, name → bytes. */
 export function folderFiles(dir: string): Map<string, string> {

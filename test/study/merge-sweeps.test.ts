@@ -16,7 +16,9 @@ const shards = [freshFolder(), freshFolder(), freshFolder()];
 
 beforeAll(async () => {
   await runSweep(study, { out: whole, workers: 2, progress: quiet });
-  for (const [index, dir] of shards.entries()) await runSweep(study, { out: dir, workers: 1, shard: { index, count: 3 }, progress: quiet });
+  for (const [index, dir] of shards.entries()) {
+    await runSweep(study, { out: dir, workers: 1, shard: { index, count: 3 }, progress: quiet });
+  }
 });
 
 /** One line on stderr naming the problem, exit 2, nothing written. */
@@ -53,7 +55,8 @@ describe('merge', () => {
   it('refuses folders of different studies, and a folder that is no sweep', async () => {
     const other = freshFolder();
     cpSync(shards[1]!, other, { recursive: true });
-    writeFileSync(join(other, 'study.json'), readFileSync(join(other, 'study.json'), 'utf8').replace('"merge"', '"other"'));
+    const path = join(other, 'study.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"merge"', '"other"'));
     await refused([shards[0]!, other, shards[2]!], /study\.json: a different study from /);
     await refused([shards[0]!, freshFolder()], /no study\.json; not a sweep folder/);
   });

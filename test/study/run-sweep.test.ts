@@ -23,9 +23,12 @@ describe('sweep', () => {
     const a = await runSweep(study, { out: one, workers: 1, progress: quiet });
     expect(a).toMatchObject({ selected: 4, ran: 4, reused: 0 });
     await runSweep(study, { out: two, workers: 2, progress: quiet });
-    for (const index of [3, 2, 1, 0]) await runSweep(study, { out: reversed, workers: 1, shard: { index, count: 4 }, progress: quiet });
+    for (const index of [3, 2, 1, 0]) {
+      await runSweep(study, { out: reversed, workers: 1, shard: { index, count: 4 }, progress: quiet });
+    }
     const files = folderFiles(one);
-    expect([...files.keys()]).toEqual([...study.cells.map((c) => cellFileName(c.id)), 'index.html', 'study.json', 'summary.json'].sort());
+    const cells = study.cells.map((c) => cellFileName(c.id));
+    expect([...files.keys()]).toEqual([...cells, 'index.html', 'study.json', 'summary.json'].sort());
     expect(folderFiles(two)).toEqual(files);
     expect(folderFiles(reversed)).toEqual(files);
     // The control: cells that differ in the seed differ in their bytes, so the comparison can see a difference.
@@ -48,7 +51,8 @@ describe('sweep', () => {
     const out = freshFolder();
     const stop = new AbortController();
     const abortAfterFirst: SweepProgress = { start() {}, cellDone: () => stop.abort(), stop() {} };
-    await expect(runSweep(study, { out, workers: 1, progress: abortAfterFirst, signal: stop.signal })).rejects.toThrow(InterruptedError);
+    const run = runSweep(study, { out, workers: 1, progress: abortAfterFirst, signal: stop.signal });
+    await expect(run).rejects.toThrow(InterruptedError);
     const kept = study.cells.filter((c) => existsSync(join(out, cellFileName(c.id))));
     expect(kept.length).toBeGreaterThanOrEqual(1);
     expect(kept.length).toBeLessThan(4);
@@ -61,7 +65,8 @@ describe('sweep', () => {
   it('a diverged cell is a result: kept with its message, counted and left out of the statistics', async () => {
     const { writeFileSync } = await import('node:fs');
     const linear = join(freshFolder(), 'linear.net.json');
-    writeFileSync(linear, JSON.stringify({ input: [64], layers: [{ type: 'dense', units: 32, activation: 'identity' }, { type: 'dense', units: 10 }], loss: 'mse' }));
+    const layers = [{ type: 'dense', units: 32, activation: 'identity' }, { type: 'dense', units: 10 }];
+    writeFileSync(linear, JSON.stringify({ input: [64], layers, loss: 'mse' }));
     const wild = loadStudy(writeStudy('wild', { ...tinyGrid, net: linear, rule: 'backprop', lr: [0.02, 1e6] }));
     const out = freshFolder();
     const { summary } = await runSweep(wild, { out, workers: 2, progress: quiet });
@@ -70,7 +75,8 @@ describe('sweep', () => {
     expect(read(0).status).toBe('done');
     expect(read(2)).toMatchObject({ status: 'diverged', final: null, epochs: [] });
     expect(read(2).message).toMatch(/^training diverged at epoch 1, pattern \d+ of 120/);
-    expect(summary!.groups.map((g) => [g.config.lr, g.diverged, g.final.test.loss?.n ?? 0])).toEqual([[0.02, 0, 2], [1e6, 2, 0]]);
+    const groups = summary!.groups.map((g) => [g.config.lr, g.diverged, g.final.test.loss?.n ?? 0]);
+    expect(groups).toEqual([[0.02, 0, 2], [1e6, 2, 0]]);
   });
 
   it('a cell equals `localprop train` with the same flags', async () => {
@@ -81,7 +87,8 @@ describe('sweep', () => {
     const cell = study.cells[1]!;
     const result = JSON.parse(readFileSync(join(out, cellFileName(cell.id)), 'utf8'));
     const c = cell.config;
-    const r = await runCli(['train', '--net', c.net, '--dataset', c.dataset, '--rule', c.rule.name, '--lr', String(c.lr), '--epochs', String(c.epochs),
+    const r = await runCli(['train', '--net', c.net, '--dataset', c.dataset, '--rule', c.rule.name,
+      '--lr', String(c.lr), '--epochs', String(c.epochs),
       '--limit', String(c.limit), '--test-limit', String(c.testLimit), '--seed', String(c.seed)]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).epochs).toEqual(result.epochs);
