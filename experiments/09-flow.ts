@@ -13,7 +13,8 @@
  * kind, value); the weights used to show what each synapse carries come from snapshots taken
  * between patterns, when no weight changes.
  */
-import type { AgentsEngine, TraceRecord } from '../src/agents/index.ts';
+import type { TraceRecord } from '../src/agents/index.ts';
+import type { AgentsEngine } from '../src/engines/agents-engine.ts';
 import { createEngine } from '../src/engines/index.ts';
 import { initParams, type Params } from '../src/nn/params.ts';
 import { parseNetSpec, resolveLayers } from '../src/nn/spec.ts';

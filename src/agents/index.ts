@@ -1,5 +1,4 @@
 /** The agents engine: neurons as RxJS agents that carry activation, then error (DESIGN §4). */
-export * from './agents-engine.ts';
 export * from './axon.ts';
 export * from './backprop.ts';
 export * from './behaviour.ts';

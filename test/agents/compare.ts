@@ -1,6 +1,6 @@
 /** Shared by the agents tests: both engines from the same params (and rule), and the 1e-12 comparison. */
 import { expect } from 'vitest';
-import { AgentsEngine } from '../../src/agents/index.ts';
+import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { MatrixEngine } from '../../src/engines/matrix-engine.ts';
 import type { RuleOptions } from '../../src/nn/engine.ts';
 import type { NetworkOptions } from '../../src/nn/network.ts';

@@ -6,7 +6,8 @@
  */
 import { Observable, Subscriber } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { AgentsEngine, ErrorTract, KernelAgent, Neuron, Teacher, Tract } from '../../src/agents/index.ts';
+import { ErrorTract, KernelAgent, Neuron, Teacher, Tract } from '../../src/agents/index.ts';
+import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { createRandom } from '../../src/core/random.ts';
 import type { RuleOptions } from '../../src/nn/engine.ts';
 import { initParams } from '../../src/nn/params.ts';

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AgentsEngine } from '../../src/agents/index.ts';
+import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { createEngine } from '../../src/engines/index.ts';

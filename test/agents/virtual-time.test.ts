@@ -5,7 +5,8 @@
  * The merged rule: the teacher's nudge, the output's state change, and that change fed back.
  */
 import { describe, expect, it } from 'vitest';
-import { AgentsEngine, type TraceRecord } from '../../src/agents/index.ts';
+import type { TraceRecord } from '../../src/agents/index.ts';
+import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 import type { Params } from '../../src/nn/params.ts';
 import { bothEngines, close } from './compare.ts';
