@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDigits, splitDataset } from '../src/data/index.ts';
-import { ENGINE_NAMES, RULE_NAMES, type EngineName, type RuleName } from '../src/nn/engine.ts';
+import { ENGINE_NAMES, type EngineName } from '../src/nn/engine.ts';
+import { RULE_NAMES, type RuleName } from '../src/rules/index.ts';
 import { defaultInit, initParams } from '../src/nn/params.ts';
 import { measure, train, type Dataset, type Metrics } from '../src/nn/sgd.ts';
 import { parseNetSpec } from '../src/nn/spec.ts';

@@ -12,7 +12,8 @@
  */
 import type { Random } from '../src/core/random.ts';
 import { createEngine } from '../src/engines/index.ts';
-import type { Engine, RuleOptions } from '../src/nn/engine.ts';
+import type { Engine } from '../src/nn/engine.ts';
+import type { RuleOptions } from '../src/rules/index.ts';
 import { initParams, type Params } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
 import { runStandalone, skippedNote, tryCreateEngine, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';

@@ -22,7 +22,7 @@
  *   same pass as that forward sum (so W is walked once per pattern, not twice), or when the
  *   weights are read (`synapses()`). Every use of w_ij after the boundary sees the new weight.
  *
- * Protocol rules (merged, predictive coding; behaviour.ts) give the neuron a Protocol object, its
+ * Protocol rules (merged, predictive coding; src/rules/) give the neuron a Protocol object, its
  * own state for the rule, which takes the three inputs instead of `forward` and `arrive` and
  * answers through the port methods below (integrate and fire — the forward pass in two — take,
  * sendActivation, sendError, learn, reevaluate). The two-phase path above is untouched by them.
@@ -48,12 +48,12 @@ export interface NeuronInit {
   pre: Int32Array | null;
   /** Whether errors go back (not in the first layer: inputs do not learn). */
   pushes: boolean;
-  /** Fixed feedback weights to push through instead of w (FA: b_ij per synapse; DFA, output: b_ki per hidden unit); null: w. Copied. */
-  feedback: Float64Array | null;
+  /** Fixed back weights to push through instead of w (FA: b_ij per synapse; DFA, output: b_ki per hidden unit); null: w. Copied. */
+  backWeights: Float64Array | null;
   /** The presynaptic layer's activation volleys. */
   forward$: Observable<Volley>;
   /** The errors pushed back by the layer above (hidden neurons); null at the output. */
-  feedback$: Observable<Volley> | null;
+  errorsFromAbove$: Observable<Volley> | null;
   /** The output role (output neurons); null for hidden ones. */
   role: OutputRole | null;
   /** Batch boundaries, where the synapses apply their pending updates; null where a kernel agent applies them. */
@@ -89,8 +89,8 @@ export class Neuron implements Cell {
   private dueScale = 0;
   private dueX: Float64Array = NO_TRACE;
   private dueΔz = 0;
-  /** Fixed feedback weights (the neuron's own copy), or null. */
-  readonly feedback: Float64Array | null;
+  /** Fixed back weights (the neuron's own copy), or null. */
+  readonly backWeights: Float64Array | null;
   /** What goes back along each synapse (DFA at the output: to each hidden unit). */
   readonly pushed: Float64Array | null;
   /** A protocol rule's state for this neuron; null for the two-phase rules. */
@@ -119,8 +119,8 @@ export class Neuron implements Cell {
     this.b = init.bias;
     this.pre = init.pre === null ? null : Int32Array.from(init.pre);
     this.gw = new Float64Array(this.w.length);
-    this.feedback = init.feedback === null ? null : Float64Array.from(init.feedback);
-    this.pushed = init.pushes ? new Float64Array((this.feedback ?? this.w).length) : null;
+    this.backWeights = init.backWeights === null ? null : Float64Array.from(init.backWeights);
+    this.pushed = init.pushes ? new Float64Array((this.backWeights ?? this.w).length) : null;
     this.activationMessage = { kind: 'activation', tick: 0, layer: this.layer, neuron: this.index, value: 0 };
     this.errorMessage = { kind: 'error', tick: 0, layer: this.layer, neuron: this.index, value: 0, pushed: this.pushed, pre: this.pre };
     this.role = init.role;
@@ -128,11 +128,11 @@ export class Neuron implements Cell {
     this.protocol = protocol;
     if (protocol === null) {
       init.forward$.subscribe((v) => this.forward(v));
-      init.feedback$?.subscribe((v) => this.arrive(v.values[this.index]!, v.tick + 1));
+      init.errorsFromAbove$?.subscribe((v) => this.arrive(v.values[this.index]!, v.tick + 1));
       init.role?.attach((Δy, tick) => this.arrive(Δy, tick));
     } else {
       init.forward$.subscribe((v) => protocol.volley(v));
-      init.feedback$?.subscribe((v) => protocol.feedback(v.values[this.index]!, v.tick + 1));
+      init.errorsFromAbove$?.subscribe((v) => protocol.fromAbove(v.values[this.index]!, v.tick + 1));
       init.role?.attach((Δy, tick) => protocol.delta(Δy, tick));
     }
     init.batch$?.subscribe((s) => this.step(s));

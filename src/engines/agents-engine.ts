@@ -17,11 +17,11 @@
 import { merge, mergeMap, type Observable } from 'rxjs';
 import { InputError } from '../core/errors.ts';
 import { allFinite, sizeOf } from '../core/tensor.ts';
-import type { Engine, RuleOptions } from '../nn/engine.ts';
+import type { Engine } from '../nn/engine.ts';
 import type { GradientResult, NetworkOptions } from '../nn/network.ts';
 import { zerosLike, type Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
-import { createBehaviour } from '../agents/behaviour.ts';
+import { createBehaviour, type RuleOptions } from '../rules/index.ts';
 import type { SynapseUpdate, Volley, WeightUpdate } from '../agents/messages.ts';
 import type { Neuron } from '../agents/neuron.ts';
 import { synapseUpdates } from '../agents/synapse-updates.ts';

@@ -5,7 +5,8 @@
  */
 import { InputError } from '../core/errors.ts';
 import { createEngine } from '../engines/index.ts';
-import type { Engine, EngineName, RuleOptions } from '../nn/engine.ts';
+import type { Engine, EngineName } from '../nn/engine.ts';
+import type { RuleOptions } from '../rules/index.ts';
 import type { NetworkOptions } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';

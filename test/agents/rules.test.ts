@@ -10,10 +10,9 @@ import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { createEngine } from '../../src/engines/index.ts';
-import { RULE_NAMES, type RuleOptions } from '../../src/nn/engine.ts';
 import { initParams } from '../../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../../src/nn/spec.ts';
-import { directFeedbackMatrices, feedbackAlignmentMatrices } from '../../src/rules/index.ts';
+import { directFeedbackMatrices, feedbackAlignmentMatrices, RULE_NAMES, type RuleOptions } from '../../src/rules/index.ts';
 import { convNet, denseNet, run, trainSideBySide } from './nets.ts';
 
 const feedbackSeed = fc.option(fc.string({ maxLength: 6 }), { nil: undefined });
@@ -87,13 +86,13 @@ describe('the rules in the agents engine', () => {
     const engine = new AgentsEngine(spec, params, { rule: 'feedback-alignment', feedbackSeed: 's' });
     const B = feedbackAlignmentMatrices(spec, 's');
     const [conv, hidden, output] = engine.circuit.layers;
-    for (const n of conv!.neurons) expect(n.feedback).toBeNull(); // the first layer pushes nothing
+    for (const n of conv!.neurons) expect(n.backWeights).toBeNull(); // the first layer pushes nothing
     for (const layer of [hidden!, output!]) {
       const l = engine.circuit.layers.indexOf(layer);
       layer.neurons.forEach((n, j) => {
-        expect(Array.from(n.feedback!)).toEqual(Array.from(B[l]!.subarray(j * n.w.length, (j + 1) * n.w.length)));
-        expect(n.feedback!.buffer.byteLength).toBe(n.feedback!.byteLength);
-        expect(Array.from(n.feedback!)).not.toEqual(Array.from(n.w)); // b_ij, not w_ij
+        expect(Array.from(n.backWeights!)).toEqual(Array.from(B[l]!.subarray(j * n.w.length, (j + 1) * n.w.length)));
+        expect(n.backWeights!.buffer.byteLength).toBe(n.backWeights!.byteLength);
+        expect(Array.from(n.backWeights!)).not.toEqual(Array.from(n.w)); // b_ij, not w_ij
       });
     }
   });
@@ -103,13 +102,13 @@ describe('the rules in the agents engine', () => {
     const B = directFeedbackMatrices(spec);
     const [conv, hidden, output] = engine.circuit.layers;
     for (const n of [...conv!.neurons, ...hidden!.neurons]) {
-      expect(n.feedback).toBeNull();
+      expect(n.backWeights).toBeNull();
       expect(n.pushed).toBeNull();
     }
     const sizes = [conv!.neurons.length, hidden!.neurons.length];
     output!.neurons.forEach((n, k) => {
       const rows = [0, 1].flatMap((l) => Array.from(B[l]!.subarray(k * sizes[l]!, (k + 1) * sizes[l]!)));
-      expect(Array.from(n.feedback!)).toEqual(rows);
+      expect(Array.from(n.backWeights!)).toEqual(rows);
     });
     // The hidden layers hear the output directly: both take their error one hop after the output's.
     const trace = engine.trace();
