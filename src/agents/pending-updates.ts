@@ -14,7 +14,7 @@ import { addScaled, potentialAfterRankOne, potentialAfterSum, sparsePotential } 
 
 const NO_TRACE = new Float64Array(0);
 
-/** A change fixed at a batch boundary: none; w_i −= s·(x_i Δz) for the one held pattern; or w_i −= s·gw_i, then gw_i = 0. */
+/** A change fixed at a batch boundary: none; w_i −= s·(x_i Δz) for the one held pattern; or w_i −= s·gw_i, gw_i = 0. */
 type Due = 'none' | 'rank-one' | 'sum';
 
 export class PendingUpdates {
@@ -82,7 +82,10 @@ export class PendingUpdates {
       this.writeDue();
       return sparsePotential(b, w, x, pre);
     }
-    const z = this.due === 'rank-one' ? potentialAfterRankOne(b, w, x, this.dueScale, this.dueX, this.dueΔz) : potentialAfterSum(b, w, x, this.dueScale, this.gw);
+    const z =
+      this.due === 'rank-one'
+        ? potentialAfterRankOne(b, w, x, this.dueScale, this.dueX, this.dueΔz)
+        : potentialAfterSum(b, w, x, this.dueScale, this.gw);
     this.summed = false; // rank-one: it was not; sum: gw is zero again
     this.due = 'none';
     this.dueX = NO_TRACE;

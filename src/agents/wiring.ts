@@ -10,7 +10,7 @@
  *   engine ─batch boundary→ dense neurons and kernel agents
  *
  * Layer l here is layers[l] (0-based), as in Params. Dense after conv reads the conv layer's
- * neurons in (f, oy, ox) order: channel-major, as DESIGN §2.
+ * neurons in (f, oy, ox) order: channel-major, as nn/conv.ts lays them out.
  *
  * Fixed back weights (FA, DFA) are handed out once, each neuron its own copy of its part:
  *   FA   neuron j of layer l ≥ 2: b_ij for each of its synapses (row j of B⁽ˡ⁾; conv: its taps of the filter's B kernel)

@@ -1,5 +1,5 @@
 /**
- * The agents engine (DESIGN §1, §4): the net as a circuit of neuron agents (agents/wiring.ts) driven
+ * The agents engine (README, Two axes): the net as a circuit of neuron agents (agents/wiring.ts) driven
  * through the Engine interface, so the same training loop runs it beside the matrix engine.
  *
  * Virtual time, for a net of L layers, one tick per synaptic hop (the pattern starts at tick 0):
@@ -121,7 +121,7 @@ export class AgentsEngine implements Engine {
     return { loss, outputs, gradients };
   }
 
-  /** The params in the DESIGN layout, read from the neurons' own synapses (conv: from the kernel agents). */
+  /** The params (README, Formats), read from the neurons' own synapses (conv: from the kernel agents). */
   snapshot(): Params {
     return {
       layers: this.circuit.layers.map((layer) => {

@@ -23,7 +23,7 @@ export interface Engine {
   readonly prediction: Float64Array;
   /** The rule's update direction summed over the patterns, weights unchanged (the `grad` command). */
   gradient(inputs: Float64Array[], targets: ArrayLike<number>[]): GradientResult;
-  /** A copy of the current params in the DESIGN layout. */
+  /** A copy of the current params in the params layout (README, Formats). */
   snapshot(): Params;
   /** Name of the layer holding a non-finite weight, or null (divergence check). */
   nonFiniteLayer(): number | null;

@@ -1,7 +1,7 @@
 /**
  * Back-propagation, the reference rule: the update direction is the true gradient ∂E/∂w.
- *   matrix form (nn/network.ts)   Δz⁽ˡ⁾ = g'(z⁽ˡ⁾) ⊙ Δy⁽ˡ⁾,   Δy⁽ˡ⁻¹⁾ = W⁽ˡ⁾ᵀ Δz⁽ˡ⁾,   u_ij = x_i Δz_j
- *   a neuron j, at the switch     Δz_j = g'(z_j) · Δy_j          (z_j, y_j: the working point kept from the forward pass)
+ *   matrix form (nn/network.ts)   Δz⁽ˡ⁾ = g'(z⁽ˡ⁾) ⊙ Δy⁽ˡ⁾,  Δy⁽ˡ⁻¹⁾ = W⁽ˡ⁾ᵀ Δz⁽ˡ⁾,  u_ij = x_i Δz_j
+ *   a neuron j, at the switch     Δz_j = g'(z_j) · Δy_j   (z_j, y_j: the working point of the forward pass)
  *                                 push  w_ij · Δz_j  back along synapse i (the weight as in the forward pass:
  *                                 updates wait for the batch boundary)
  * after which each synapse makes its local update δw_ij = −η x_i Δz_j from its own trace x_i

@@ -18,7 +18,12 @@ import { errorAtPotential } from '../nn/layer.ts';
 import type { Network } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import { resolveLayers, type NetSpec } from '../nn/spec.ts';
-import { DEFAULT_FEEDBACK_SEED, fixedBackWeightsBehaviour, randomMatrix, type FeedbackOptions } from './feedback-alignment.ts';
+import {
+  DEFAULT_FEEDBACK_SEED,
+  fixedBackWeightsBehaviour,
+  randomMatrix,
+  type FeedbackOptions,
+} from './feedback-alignment.ts';
 import type { MatrixRule, Rule } from './rule.ts';
 
 /** One matrix per hidden layer l, [n_L][n_l], σ = 1/√n_l; null for the output layer. Drawn from derive(`direct-feedback-alignment/l`). */

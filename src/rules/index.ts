@@ -34,7 +34,9 @@ type AllOf<U> = (U extends unknown ? (u: U) => void : never) extends (all: infer
 
 /** The rule of that name; InputError for a name not in the table. */
 export function ruleNamed(name: string): Rule<RuleOptions> {
-  if (!Object.hasOwn(RULES, name)) throw new InputError(`unknown rule ${JSON.stringify(name)}; expected one of ${RULE_NAMES.join(', ')}`);
+  if (!Object.hasOwn(RULES, name)) {
+    throw new InputError(`unknown rule ${JSON.stringify(name)}; expected one of ${RULE_NAMES.join(', ')}`);
+  }
   return RULES[name as RuleName];
 }
 

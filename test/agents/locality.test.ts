@@ -1,5 +1,5 @@
 /**
- * Locality (DESIGN §4): a neuron owns its incoming synapses and its state, and nothing else. It
+ * Locality (README, The agents engine): a neuron owns its incoming synapses and its state, and nothing else. It
  * holds no reference to another neuron, a kernel agent, the teacher or the engine, and no weight
  * array but its own; its weights (and fixed feedback weights, FA/DFA) are its own copies. It reaches
  * the rest only through streams. Checked for every rule.

@@ -9,7 +9,9 @@ import { PendingUpdates } from '../../src/agents/pending-updates.ts';
 const value = fc.double({ min: -2, max: 2, noNaN: true });
 
 /** The plain reference: every pattern summed, then one step. */
-function plainStep(w0: number[], b0: number, xs: number[][], Δzs: number[], scale: number): { w: number[]; b: number } {
+type Step = { w: number[]; b: number };
+
+function plainStep(w0: number[], b0: number, xs: number[][], Δzs: number[], scale: number): Step {
   const gw = new Float64Array(w0.length);
   let gb = 0;
   xs.forEach((x, p) => {
@@ -20,7 +22,7 @@ function plainStep(w0: number[], b0: number, xs: number[][], Δzs: number[], sca
 }
 
 /** The same patterns through PendingUpdates, the weights written (`viaSum`: in the pass of the next forward sum). */
-function pendingStep(w0: number[], b0: number, xs: number[][], Δzs: number[], scale: number, viaSum: boolean): { w: number[]; b: number; z: number | null } {
+function pendingStep(w0: number[], b0: number, xs: number[][], Δzs: number[], scale: number, viaSum: boolean): Step & { z: number | null } {
   const w = Float64Array.from(w0);
   const pending = new PendingUpdates(w, null);
   xs.forEach((x, p) => {
@@ -39,7 +41,10 @@ describe('PendingUpdates', () => {
     fc.record({
       w: fc.array(value, { minLength: n, maxLength: n }),
       b: value,
-      patterns: fc.array(fc.record({ x: fc.array(value, { minLength: n, maxLength: n }), Δz: value }), { minLength: 1, maxLength: 4 }),
+      patterns: fc.array(fc.record({ x: fc.array(value, { minLength: n, maxLength: n }), Δz: value }), {
+        minLength: 1,
+        maxLength: 4,
+      }),
       scale: fc.double({ min: 1e-3, max: 1, noNaN: true }),
       viaSum: fc.boolean(),
     }),

@@ -1,5 +1,5 @@
 /**
- * Virtual time and the trace (DESIGN §4): on a 2-2-1 net the output neuron carries its
+ * Virtual time and the trace (README, The agents engine): on a 2-2-1 net the output neuron carries its
  * activation at one tick and its error at a later one, and every weight update happens at the
  * tick its neuron's error arrives. The weight-update stream carries x_i·Δz_j per synapse.
  * The merged rule: the teacher's nudge, the output's state change, and that change fed back.

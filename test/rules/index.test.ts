@@ -30,8 +30,8 @@ describe('the rules table', () => {
   const f = fixture(NETS.softmax3, 1);
   const net = new Network(f.spec, f.params);
 
-  it('lists the rules once, in the order the experiments and the report use', () => {
-    expect(RULE_NAMES).toEqual(['backprop', 'merged', 'predictive-coding', 'feedback-alignment', 'direct-feedback-alignment']);
+  it('lists the rules once, in the order the experiments and the report use (a new rule comes after these)', () => {
+    expect(RULE_NAMES.slice(0, 5)).toEqual(['backprop', 'merged', 'predictive-coding', 'feedback-alignment', 'direct-feedback-alignment']);
   });
 
   it('both forms refuse a name that is not in the table with the same one-line InputError', () => {
