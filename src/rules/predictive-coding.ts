@@ -37,11 +37,10 @@
  *                          u_ij = g(v_i)·ε_j, bias ε_j — at step T, or under Z-IL at step L − l (layer l, 1-based)
  * The output's first error is the front: each hidden neuron joins the inference when it reaches it
  * (so patterns only evaluated never start it), and passes its own ε(0) down before relaxing.
- * Order: the values below can reach a neuron before the feedback above (they come back inside its
- * own push of ε(s)); the neuron keeps μ — one number — until its relaxation is done. The feedback never
- * comes early: a neuron forms ε(s + 1) (and pushes it) before it sends its new value up, so the layer
- * above cannot answer first. So every neuron computes exactly the matrix form's synchronous steps.
- * Weights do not move during a pattern.
+ * Order: the values below can reach a neuron before fb from above (they come back inside its own
+ * push of ε(s)); the neuron keeps μ (one number) until its relaxation is done. fb never comes early:
+ * a neuron forms ε(s + 1) (and pushes it) before it sends its new value up, so the layer above cannot
+ * answer first. So every neuron computes exactly the matrix form's synchronous steps.
  */
 import type { Behaviour, Protocol } from '../agents/behaviour.ts';
 import type { Volley } from '../agents/messages.ts';
@@ -260,7 +259,7 @@ export class PredictiveState implements Protocol {
       this.reached(tick);
       if (!this.inferring) return;
     } else if (this.vAhead) {
-      throw new Error(`predictive coding: feedback reached neuron ${this.neuron.layer}/${this.neuron.index} before its error of step ${this.s + 1}`);
+      throw new Error(`predictive coding: fb from above reached neuron ${this.neuron.layer}/${this.neuron.index} before its error of step ${this.s + 1}`);
     }
     this.relax(fb, tick);
   }
