@@ -9,6 +9,7 @@ export * from './messages.ts';
 export * from './mse-role.ts';
 export * from './neuron.ts';
 export * from './output-role.ts';
+export * from './pending-updates.ts';
 export * from './position-neuron.ts';
 export * from './softmax-group.ts';
 export * from './synapse-updates.ts';
