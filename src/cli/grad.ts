@@ -3,11 +3,12 @@ import { createEngine } from '../engines/index.ts';
 import { paramsToJSON } from '../nn/params.ts';
 import { engineName, loadBatch, loadNet, loadParams, positiveNumber, positiveInt, ruleName, ruleOptions, type RuleFlags } from './options.ts';
 import type { EngineName } from '../nn/engine.ts';
+import { RULE_NAMES } from '../rules/index.ts';
 
 export function addRuleOptions(command: Command): Command {
   return command
     .option('--engine <name>', 'engine: matrix (vectorised) or agents (one RxJS agent per neuron)', engineName, 'matrix')
-    .option('--rule <name>', 'learning rule: backprop, merged, predictive-coding, feedback-alignment, direct-feedback-alignment', ruleName, 'backprop')
+    .option('--rule <name>', `learning rule: ${RULE_NAMES.join(', ')}`, ruleName, 'backprop')
     .option('--beta <β>', 'merged: nudge strength β', positiveNumber)
     .option('--symmetric', 'merged: nudge by +β and −β and take the difference')
     .option('--steps <T>', 'predictive coding: inference steps T', positiveInt)
