@@ -2,10 +2,10 @@
  * A numeric CSV reader: one pattern per line, comma-separated decimal numbers (no header unless
  * skipped, no quoting). Every error names file:line. Gzipped files (by content) are gunzipped first.
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.ts';
 import { describeValue } from '../core/tensor.ts';
 import { maybeGunzip } from './maybe-gunzip.ts';
+import { MAX_INPUT_BYTES, readInputBytes } from './read-input.ts';
 
 /** The largest text file localprop reads (JSON and CSV): just under V8's longest string. */
 export const MAX_TEXT_BYTES = 2 ** 29 - 24;
@@ -34,13 +34,7 @@ export function quote(text: string): string {
 }
 
 export function readTextFile(path: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const text = maybeGunzip(bytes, path);
+  const text = maybeGunzip(readInputBytes(path, MAX_INPUT_BYTES), path);
   // V8 strings stop at 2^29 − 24 characters (about 512 MB): a larger file cannot be read as text at all.
   if (text.length >= MAX_TEXT_BYTES) throw new InputError(`${path}: ${text.length} bytes, more than localprop can read as one text (${MAX_TEXT_BYTES} bytes)`);
   return Buffer.from(text).toString('utf8');

@@ -243,3 +243,41 @@ describe('memory, messages and formats', () => {
     expect(lr.stderr).toMatch(/try a smaller --lr\n$/);
   });
 });
+
+describe('the same classes elsewhere', () => {
+  it('gradcheck: a non-finite check is a divergence (exit 3), never JSON null', async () => {
+    const huge = fixture('robust/gc-huge.params.json', { layers: [{ weights: zeros(5, 4).map((r) => r.map(() => 1e300)), bias: [0, 0, 0, 0, 0] }, { weights: zeros(3, 5).map((r) => r.map(() => 1e300)), bias: [0, 0, 0] }] });
+    const r = await runCli(['gradcheck', '--net', net, '--params', huge]);
+    expectCleanFailure(r, freshOut(), /^localprop: gradcheck diverged: E is [^\n]+; the params or the data are too large for float64\n$/, 3);
+  });
+
+  it('gradcheck: a net too large to check one weight at a time asks for --directions instead of running for hours', async () => {
+    const wide = fixture('robust/gc-wide.net.json', { input: [400], layers: [{ type: 'dense', units: 300, activation: 'tanh' }, { type: 'dense', units: 3 }], loss: 'mse' });
+    expectCleanFailure(await runCli(['gradcheck', '--net', wide]), freshOut(), /gc-wide\.net\.json: the net has 121203 weights and biases, more than gradcheck checks one by one \(100000\); use --directions K/);
+  });
+
+  it('an input that is a device is refused at once; a folder is named; a pipe is read', async () => {
+    expectCleanFailure(await runCli(['init', '--net', '/dev/zero']), freshOut(), /^localprop: \/dev\/zero: is a device, not a file; give a file \(or a pipe\)\n$/);
+    expectCleanFailure(await runCli(['grad', '--net', net, '--params', params, '--data', '/dev/urandom']), freshOut(), /\/dev\/urandom: is a device/);
+    expectCleanFailure(await runCli(['init', '--net', root]), freshOut(), /: cannot read \(EISDIR\)/);
+    const dir = freshOut().dir;
+    const fifo = join(dir, 'net.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const { spawn } = await import('node:child_process');
+    const writer = spawn('sh', ['-c', `cat '${net}' > '${fifo}'`]);
+    const r = await runCli(['init', '--net', fifo]);
+    writer.kill();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe((await runCli(['init', '--net', net])).stdout);
+  });
+
+  it('a gzip bomb stops at the input limit instead of filling memory', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { maybeGunzip } = await import('../../src/data/maybe-gunzip.ts');
+    // The same limit at a smaller size: 4 MB of zeros gzip to a few kilobytes.
+    const bomb = gzipSync(Buffer.alloc(4_000_001));
+    expect(bomb.length).toBeLessThan(10_000);
+    expect(() => maybeGunzip(bomb, 'bomb.gz', 4_000_000)).toThrow(/bomb\.gz: gunzips to more than localprop reads from one file \(4000000 bytes\)/);
+    expect(maybeGunzip(gzipSync(Buffer.alloc(4_000_000)), 'ok.gz', 4_000_000)).toHaveLength(4_000_000);
+  });
+});

@@ -4,7 +4,8 @@
  * shell, node), kill(−pgid, signal), once or several times, after the first experiment is done.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,4 +70,18 @@ export function interruptThroughNpm(signal: NodeJS.Signals, repeats: number, gap
       resolve({ out, stderr, code, signal: sig, groupAlive });
     });
   });
+}
+
+/** The graceful stop: the message, exit 128 + signal, the finished experiment kept, index.html rebuilt, nothing left running. */
+export function expectGracefulStop(r: Interrupted, signal: NodeJS.Signals): void {
+  const code = signal === 'SIGINT' ? 130 : 143;
+  // npm passes the exit code on, or re-raises the signal on itself.
+  expect(r.code === code || r.signal === signal, `${r.code} ${r.signal}\n${r.stderr}`).toBe(true);
+  expect(r.stderr).toMatch(new RegExp(`localprop: interrupted \\(${signal}\\): did not finish regression; finished activations\\.`));
+  expect(r.stderr).not.toMatch(/stopped at once/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(existsSync(join(r.out, 'activations', 'summary.json'))).toBe(true);
+  expect(existsSync(join(r.out, 'regression'))).toBe(false);
+  expect(readFileSync(join(r.out, 'index.html'), 'utf8')).toContain('data-experiment="activations"');
+  expect(r.groupAlive).toBe(false);
 }
