@@ -34,7 +34,8 @@ export function runGradcheck(flags: GradcheckFlags): { spec: NetSpec; result: Ne
   const count = resolveLayers(spec).reduce((n, l) => n + sizeOf(l.weightShape) + l.weightShape[0]!, 0);
   if (flags.directions === undefined && count > MAX_COORDINATES) {
     // Each coordinate costs four passes over the patterns: past this many, the check would run for hours.
-    throw new InputError(`${flags.net}: the net has ${count} weights and biases, more than gradcheck checks one by one (${MAX_COORDINATES}); use --directions K`);
+    const limit = `more than gradcheck checks one by one (${MAX_COORDINATES})`;
+    throw new InputError(`${flags.net}: the net has ${count} weights and biases, ${limit}; use --directions K`);
   }
   const random = createRandom(flags.seed);
   // Same params as `localprop init --seed S` and `train --seed S` without --params.

@@ -63,8 +63,13 @@ export const ALL_DATASET_NAMES: readonly string[] = [...DATASET_NAMES, ...IDX_DA
 
 /** Check a data set's pattern size and class count against the net. */
 export function checkDatasetFits(spec: NetSpec, name: string, size: number, classes: number): void {
-  if (size !== netInputSize(spec)) throw new InputError(`dataset ${name} has ${size} inputs per pattern, but the net's input [${spec.input.join(', ')}] takes ${netInputSize(spec)}`);
-  if (classes !== netOutputSize(spec)) throw new InputError(`dataset ${name} has ${classes} classes, but the net's last layer has ${netOutputSize(spec)} outputs`);
+  if (size !== netInputSize(spec)) {
+    const input = `[${spec.input.join(', ')}]`;
+    throw new InputError(`dataset ${name} has ${size} inputs per pattern, but the net's input ${input} takes ${netInputSize(spec)}`);
+  }
+  if (classes !== netOutputSize(spec)) {
+    throw new InputError(`dataset ${name} has ${classes} classes, but the net's last layer has ${netOutputSize(spec)} outputs`);
+  }
 }
 
 /** A shipped data set, checked against the net's input and output sizes. */

@@ -27,10 +27,10 @@ const STDOUT_NAMES = ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
 const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
 /** statfs f_type of filesystems that hold no ordinary files (linux/magic.h). */
 const PSEUDO_FS: ReadonlyMap<number, string> = new Map([
-  [0x9fa0, 'proc'], [0x62656572, 'sysfs'], [0x64626720, 'debugfs'], [0x73636673, 'securityfs'], [0x27e0eb, 'cgroup'],
-  [0x63677270, 'cgroup2'], [0x74726163, 'tracefs'], [0xcafe4a11, 'bpf'], [0x6165676c, 'pstore'], [0x62656570, 'configfs'],
-  [0x1cd1, 'devpts'], [0xde5e81e4, 'efivarfs'], [0x65735543, 'fusectl'], [0x42494e4d, 'binfmt_misc'], [0x19800202, 'mqueue'],
-  [0x6e736673, 'nsfs'],
+  [0x9fa0, 'proc'], [0x62656572, 'sysfs'], [0x64626720, 'debugfs'], [0x73636673, 'securityfs'],
+  [0x27e0eb, 'cgroup'], [0x63677270, 'cgroup2'], [0x74726163, 'tracefs'], [0xcafe4a11, 'bpf'],
+  [0x6165676c, 'pstore'], [0x62656570, 'configfs'], [0x1cd1, 'devpts'], [0xde5e81e4, 'efivarfs'],
+  [0x65735543, 'fusectl'], [0x42494e4d, 'binfmt_misc'], [0x19800202, 'mqueue'], [0x6e736673, 'nsfs'],
 ]);
 
 const stat = (path: string): Stats | null => {
@@ -53,8 +53,9 @@ const isInside = (path: string, folder: string): boolean => {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 };
 
-/** The real path of `path`, following symlinks, for a path that may not exist yet (its nearest existing ancestor is resolved). */
+/** The real path of `path`, following symlinks; for a path not there yet, its nearest existing ancestor's. */
 function realTarget(path: string, flag: string): string {
+  const name = `${flag} ${describeValue(path)}`;
   const absolute = resolve(path);
   let link: Stats | null = null;
   try {
@@ -62,7 +63,9 @@ function realTarget(path: string, flag: string): string {
   } catch {
     link = null;
   }
-  if (link?.isSymbolicLink() && stat(absolute) === null) throw new InputError(`${flag} ${describeValue(path)} is a symlink to nothing; give a file name`);
+  if (link?.isSymbolicLink() && stat(absolute) === null) {
+    throw new InputError(`${name} is a symlink to nothing; give a file name`);
+  }
   let existing = absolute;
   const rest: string[] = [];
   while (stat(existing) === null && dirname(existing) !== existing) {
@@ -80,6 +83,7 @@ function realTarget(path: string, flag: string): string {
 
 /** Refuse a path whose nearest existing ancestor lies in a pseudo-filesystem. */
 function checkNotPseudo(target: string, path: string, flag: string): void {
+  const name = `${flag} ${describeValue(path)}`;
   let existing = target;
   while (stat(existing) === null && dirname(existing) !== existing) existing = dirname(existing);
   const root = PSEUDO_ROOTS.find((r) => isInside(existing, r) && existing !== '/');
@@ -90,35 +94,42 @@ function checkNotPseudo(target: string, path: string, flag: string): void {
     fs = undefined;
   }
   if (root !== undefined || fs !== undefined) {
-    throw new InputError(`${flag} ${describeValue(path)}: ${fs ? `${existing} is in a ${fs} filesystem` : `${root} is a pseudo-filesystem`}, which holds no ordinary files`);
+    const where = fs ? `${existing} is in a ${fs} filesystem` : `${root} is a pseudo-filesystem`;
+    throw new InputError(`${name}: ${where}, which holds no ordinary files`);
   }
 }
 
 /** The nearest existing ancestor of `target`'s folder must be a folder we may write in. */
 function checkCreatable(target: string, path: string, flag: string): void {
+  const name = `${flag} ${describeValue(path)}`;
   let dir = dirname(target);
   while (stat(dir) === null && dirname(dir) !== dir) dir = dirname(dir);
-  if (!stat(dir)!.isDirectory()) throw new InputError(`${flag} ${describeValue(path)}: ${dir} is a file, not a folder`);
+  if (!stat(dir)!.isDirectory()) throw new InputError(`${name}: ${dir} is a file, not a folder`);
   try {
     accessSync(dir, constants.W_OK);
   } catch {
-    throw new InputError(`${flag} ${describeValue(path)}: cannot write in ${dir}`);
+    throw new InputError(`${name}: cannot write in ${dir}`);
   }
 }
 
-/** Refuse a target that is one of the inputs (the same file, by device and inode, or by path) or lies inside an input folder. */
+/** Refuse a target that is one of the inputs (the same file by device and inode, or by path) or in an input folder. */
 function checkNotInput(target: string, path: string, flag: string, inputs: CommandInputs): void {
+  const name = `${flag} ${describeValue(path)}`;
   const t = stat(target);
   for (const input of inputs.files ?? []) {
     if (input === undefined) continue;
     const s = stat(input);
     const same = s && t ? s.dev === t.dev && s.ino === t.ino : resolve(input) === target;
-    if (same) throw new InputError(`${flag} ${describeValue(path)} is ${describeValue(input)}, one of this command's inputs; give another file name`);
+    if (same) {
+      throw new InputError(`${name} is ${describeValue(input)}, one of this command's inputs; give another file name`);
+    }
   }
   for (const folder of inputs.folders ?? []) {
     if (folder === undefined || folder === '') continue;
     const real = realTarget(folder, flag);
-    if (isInside(target, real)) throw new InputError(`${flag} ${describeValue(path)} lies inside ${describeValue(folder)}, a folder this command reads; give another place`);
+    if (isInside(target, real)) {
+      throw new InputError(`${name} lies inside ${describeValue(folder)}, a folder this command reads; write elsewhere`);
+    }
   }
 }
 
@@ -128,29 +139,35 @@ function checkNotEmpty(path: string, flag: string, what: string): void {
 
 /** Check an output file (init, train): returns where to write, standard output for "-" and /dev/stdout. */
 export function checkOutFile(path: string, inputs: CommandInputs = {}, flag = '--out'): OutFile {
+  const name = `${flag} ${describeValue(path)}`;
   checkNotEmpty(path, flag, 'file name');
   if (path === '-' || STDOUT_NAMES.includes(resolve(path))) return { kind: 'stdout' };
   const target = realTarget(path, flag);
   checkNotPseudo(target, path, flag);
   const s = stat(target);
-  if (s?.isDirectory()) throw new InputError(`${flag} ${describeValue(path)} is a folder; give a file name`);
+  if (s?.isDirectory()) throw new InputError(`${name} is a folder; give a file name`);
   const kind = s ? special(s) : null;
-  if (kind) throw new InputError(`${flag} ${describeValue(path)} is ${kind}, not a regular file; localprop replaces only regular files`);
+  if (kind) throw new InputError(`${name} is ${kind}, not a regular file; localprop replaces only those`);
   checkNotInput(target, path, flag, inputs);
   checkCreatable(target, path, flag);
   return { kind: 'file', path: target };
 }
 
-/** Check an output folder (run, report): it may exist, but as a folder, and its index.html, if there, must be a file. */
+/** Check an output folder (run, report): it may exist, as a folder, and its index.html, if there, must be a file. */
 export function checkOutFolder(path: string, inputs: CommandInputs = {}, flag = '--out'): string {
+  const name = `${flag} ${describeValue(path)}`;
   checkNotEmpty(path, flag, 'folder');
-  if (path === '-' || STDOUT_NAMES.includes(resolve(path))) throw new InputError(`${flag} ${describeValue(path)}: standard output cannot hold a results folder; give a folder`);
+  if (path === '-' || STDOUT_NAMES.includes(resolve(path))) {
+    throw new InputError(`${name}: standard output cannot hold a results folder; give a folder`);
+  }
   const target = realTarget(path, flag);
   checkNotPseudo(target, path, flag);
   const s = stat(target);
-  if (s && !s.isDirectory()) throw new InputError(`${flag} ${describeValue(path)} is ${special(s) ?? 'a file'}; give a folder`);
+  if (s && !s.isDirectory()) throw new InputError(`${name} is ${special(s) ?? 'a file'}; give a folder`);
   const index = stat(join(target, 'index.html'));
-  if (index && !index.isFile()) throw new InputError(`${flag} ${describeValue(path)}: ${join(target, 'index.html')} is not a regular file, so the report cannot be written there`);
+  if (index && !index.isFile()) {
+    throw new InputError(`${name}: ${join(target, 'index.html')} is not a regular file, so no report can go there`);
+  }
   checkNotInput(target, path, flag, inputs);
   checkCreatable(join(target, 'index.html'), path, flag);
   return target;
@@ -166,7 +183,8 @@ export function writeOut(out: OutFile, data: string | Iterable<string>): void {
   try {
     writeFileAtomic(out.path, data);
   } catch (e) {
-    throw new InputError(`--out ${out.path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new InputError(`--out ${out.path}: cannot write (${reason})`);
   }
 }
 

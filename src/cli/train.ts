@@ -89,13 +89,22 @@ export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): 
  * is already non-finite at the starting params (on the first patterns), the learning rate is not
  * to blame: predictive coding's inference or the merged rule's nudge diverged. Say so instead.
  */
-function blameRuleSetting(e: DivergenceError, spec: NetSpec, params: Params, rule: RuleOptions, engineName: EngineName, data: Dataset): DivergenceError {
+function blameRuleSetting(
+  e: DivergenceError,
+  spec: NetSpec,
+  params: Params,
+  rule: RuleOptions,
+  engineName: EngineName,
+  data: Dataset,
+): DivergenceError {
   if (rule.rule !== 'predictive-coding' && rule.rule !== 'merged') return e;
   const n = Math.min(data.inputs.length, 16);
-  const start = createEngine(engineName, spec, cloneParams(params), rule).gradient(data.inputs.slice(0, n), data.targets.slice(0, n));
+  const engine = createEngine(engineName, spec, cloneParams(params), rule);
+  const start = engine.gradient(data.inputs.slice(0, n), data.targets.slice(0, n));
   const where = nonFiniteIn(start);
   if (where === null) return e;
-  return new DivergenceError(`${e.message.replace(/; try a smaller --lr$/, '')}; the rule's update is not finite even before the first step (${where}): ${ruleSettingHint(rule)}`);
+  const before = `the rule's update is not finite even before the first step (${where})`;
+  return new DivergenceError(`${e.message.replace(/; try a smaller --lr$/, '')}; ${before}: ${ruleSettingHint(rule)}`);
 }
 
 /** The files and folders train reads, which its --out must not replace. */
@@ -103,7 +112,9 @@ function trainInputs(opts: TrainFlags): CommandInputs {
   const files = [opts.net, opts.params, opts.data];
   const folders: string[] = [];
   if (opts.dataset !== undefined && isIdxDatasetName(opts.dataset)) folders.push(resolveDataDir(opts.dataset, opts.dataDir).dir);
-  else if (opts.dataset !== undefined && (DATASET_NAMES as readonly string[]).includes(opts.dataset)) files.push(datasetFile(opts.dataset as DatasetName));
+  else if (opts.dataset !== undefined && (DATASET_NAMES as readonly string[]).includes(opts.dataset)) {
+    files.push(datasetFile(opts.dataset as DatasetName));
+  }
   return { files, folders };
 }
 
@@ -128,7 +139,9 @@ export function registerTrain(program: Command): void {
       .option('--out <file>', 'write the trained params here (atomically; nothing is written if training fails or diverges)'),
   ).action((opts: TrainFlags) => {
     const out = opts.out === undefined ? null : checkOutFile(opts.out, trainInputs(opts));
-    if (out?.kind === 'stdout') throw new InputError(`--out ${opts.out}: train prints its JSON summary on standard output; give a file name for the params`);
+    if (out?.kind === 'stdout') {
+      throw new InputError(`--out ${opts.out}: train prints its JSON summary on standard output; give a file name for the params`);
+    }
     const spec = loadNet(opts.net);
     const random = createRandom(opts.seed);
     const params = opts.params ? loadParams(spec, opts.params) : initParams(spec, random.derive('init'), defaultInit(spec));

@@ -122,7 +122,8 @@ export function readBatchFile(path: string, inputSize: number, outputSize: numbe
 
 export function parseBatch(json: unknown, source: string, inputSize: number, outputSize: number, options: BatchOptions = {}): Dataset {
   const obj = json as { inputs?: unknown; targets?: unknown } | null;
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || !Array.isArray(obj.inputs) || !Array.isArray(obj.targets)) {
+  const isObject = obj !== null && typeof obj === 'object' && !Array.isArray(obj);
+  if (!isObject || !Array.isArray(obj.inputs) || !Array.isArray(obj.targets)) {
     throw new InputError(`${source}: expected { "inputs": [[...], ...], "targets": [[...], ...] }, got ${describeValue(json)}`);
   }
   rejectUnknownKeys(obj, BATCH_KEYS, source);

@@ -82,12 +82,13 @@ export function paramsToJSON(spec: NetSpec, params: Params): { layers: { weights
 export const PARAMS_KEYS: readonly string[] = ['layers'];
 export const LAYER_PARAMS_KEYS: readonly string[] = ['weights', 'bias'];
 
-/** Read params JSON against the spec; every mismatch names the field by its path (layers[1].weights[3]) and both shapes. */
+/** Read params JSON against the spec; a mismatch names the field by its path (layers[1].weights[3]) and both shapes. */
 export function paramsFromJSON(spec: NetSpec, json: unknown, source = 'params'): Params {
   const layers = resolveLayers(spec);
   const obj = json as { layers?: unknown } | null;
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || !Array.isArray(obj.layers)) {
-    throw new InputError(`${source}: expected { "layers": [ { "weights": ..., "bias": [...] }, ... ] }, got ${describeValue(json)}`);
+    const expected = '{ "layers": [ { "weights": ..., "bias": [...] }, ... ] }';
+    throw new InputError(`${source}: expected ${expected}, got ${describeValue(json)}`);
   }
   rejectUnknownKeys(obj, PARAMS_KEYS, source);
   if (obj.layers.length !== layers.length) {
@@ -97,7 +98,8 @@ export function paramsFromJSON(spec: NetSpec, json: unknown, source = 'params'):
     layers: layers.map((layer, i) => {
       const entry = (obj.layers as unknown[])[i];
       if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-        throw new InputError(`${source}: layers[${i}] is ${describeValue(entry)}, expected { "weights": ..., "bias": [...] }`);
+        const expected = '{ "weights": ..., "bias": [...] }';
+        throw new InputError(`${source}: layers[${i}] is ${describeValue(entry)}, expected ${expected}`);
       }
       rejectUnknownKeys(entry, LAYER_PARAMS_KEYS, `${source}: layers[${i}]`);
       const { weights: w, bias: b } = entry as { weights?: unknown; bias?: unknown };
@@ -123,15 +125,17 @@ function readTensor(value: unknown, shape: Shape, source: string, path: string):
   while (stack.length > 0) {
     const { v, depth, at } = stack.pop()!;
     if (depth === shape.length) {
-      if (Array.isArray(v)) throw new InputError(`${source}: ${at} is an array, but ${path} is ${shapeText(shape)}: ${needs}`);
+      if (Array.isArray(v)) throw new InputError(`${source}: ${at} is an array, but ${needs}`);
       continue;
     }
     if (!Array.isArray(v)) {
-      throw new InputError(`${source}: ${at} is ${describeValue(v)}, not an array of ${shape[depth]}${at === path ? ` (${needs})` : ` (${path} is ${shapeText(shape)})`}`);
+      const context = at === path ? needs : `${path} is ${shapeText(shape)}`;
+      throw new InputError(`${source}: ${at} is ${describeValue(v)}, not an array of ${shape[depth]} (${context})`);
     }
     if (v.length !== shape[depth]) {
-      const what = at === path ? `${path}: shape ${describeNested(v)}, but ${needs}` : `${at} has ${v.length} values, but ${path} is ${shapeText(shape)}: each row needs ${shape[depth]}`;
-      throw new InputError(`${source}: ${what}`);
+      if (at === path) throw new InputError(`${source}: ${path}: shape ${describeNested(v)}, but ${needs}`);
+      const row = `each row needs ${shape[depth]}`;
+      throw new InputError(`${source}: ${at} has ${v.length} values, but ${path} is ${shapeText(shape)}: ${row}`);
     }
     for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], depth: depth + 1, at: `${at}[${i}]` });
   }
@@ -142,7 +146,9 @@ function readTensor(value: unknown, shape: Shape, source: string, path: string):
       v.forEach((item, i) => walk(item, `${index}[${i}]`));
       return;
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${source}: ${index} is ${describeValue(v)}, not a finite number`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new InputError(`${source}: ${index} is ${describeValue(v)}, not a finite number`);
+    }
     out[k++] = v;
   };
   walk(value, path);
@@ -166,13 +172,8 @@ export function* paramsJsonChunks(spec: NetSpec, params: Params): Generator<stri
     text += `${l > 0 ? ',' : ''}{"weights":`;
     // Row-major: an opening bracket for each dimension whose index wraps to 0, a closing one for each that ends.
     for (let k = 0; k < weights.length; k++) {
-      let opens = 0;
-      for (let d = shape.length - 1, stride = 1; d >= 0 && k % (stride * shape[d]!) === 0; stride *= shape[d]!, d--) opens++;
       text += k > 0 ? ',' : '';
-      text += '['.repeat(opens) + jsonNumber(weights[k]!);
-      let closes = 0;
-      for (let d = shape.length - 1, stride = 1; d >= 0 && (k + 1) % (stride * shape[d]!) === 0; stride *= shape[d]!, d--) closes++;
-      text += ']'.repeat(closes);
+      text += '['.repeat(wrapping(shape, k)) + jsonNumber(weights[k]!) + ']'.repeat(wrapping(shape, k + 1));
       if (k % CHUNK_NUMBERS === CHUNK_NUMBERS - 1) {
         yield text;
         text = '';
@@ -195,6 +196,13 @@ export function* paramsJsonChunks(spec: NetSpec, params: Params): Generator<stri
 export function* paramsFileChunks(spec: NetSpec, params: Params): Generator<string> {
   yield* paramsJsonChunks(spec, params);
   yield '\n';
+}
+
+/** How many dimensions of `shape`, from the last, start afresh at flat index k (k a multiple of their strides). */
+function wrapping(shape: Shape, k: number): number {
+  let n = 0;
+  for (let d = shape.length - 1, stride = 1; d >= 0 && k % (stride * shape[d]!) === 0; stride *= shape[d]!, d--) n++;
+  return n;
 }
 
 /** A number as JSON.stringify writes it; a non-finite one has no JSON form, and writing null would hide it. */

@@ -73,10 +73,13 @@ export function parseNetSpec(json: unknown, source = 'net spec'): NetSpec {
     fail(`"input" must be [n] or [channels, height, width] of positive integers, got ${describeValue(input)}`);
   }
   const layersJson = json['layers'];
-  if (!Array.isArray(layersJson) || layersJson.length === 0) fail(`"layers" must be a non-empty array, got ${describeValue(layersJson)}`);
+  if (!Array.isArray(layersJson) || layersJson.length === 0) {
+    fail(`"layers" must be a non-empty array, got ${describeValue(layersJson)}`);
+  }
   const loss = json['loss'];
   if (typeof loss !== 'string' || !(LOSS_NAMES as readonly string[]).includes(loss)) {
-    fail(`unknown loss ${describeValue(loss)}${typeof loss === 'string' ? didYouMean(loss, LOSS_NAMES) : ''}; expected one of ${LOSS_NAMES.join(', ')}`);
+    const hint = typeof loss === 'string' ? didYouMean(loss, LOSS_NAMES) : '';
+    fail(`unknown loss ${describeValue(loss)}${hint}; expected one of ${LOSS_NAMES.join(', ')}`);
   }
   const layers: LayerSpec[] = (layersJson as unknown[]).map((layer, i) => {
     const where = `layers[${i}]`;
@@ -95,7 +98,8 @@ export function parseNetSpec(json: unknown, source = 'net spec'): NetSpec {
       const stride = positive('stride', layer['stride'] ?? 1);
       const padding = layer['padding'] ?? 0;
       if (!isNonNegativeInt(padding)) fail(`${where}.padding must be a non-negative integer, got ${describeValue(padding)}`);
-      return { type: 'conv', filters, kernel, stride, padding: padding as number, activation: activationOf(layer, `${source}: ${where}`) };
+      const activation = activationOf(layer, `${source}: ${where}`);
+      return { type: 'conv', filters, kernel, stride, padding: padding as number, activation };
     }
     const type = layer['type'];
     const hint = typeof type === 'string' ? didYouMean(type, ['dense', 'conv']) : '';
@@ -115,7 +119,8 @@ function activationOf(layer: Record<string, unknown>, where: string): Activation
   const name = typeof value === 'string' ? value : isObject(value) ? value['name'] : undefined;
   if (typeof name !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(name)) {
     const hint = typeof name === 'string' ? didYouMean(name, ACTIVATION_NAMES) : '';
-    throw new InputError(`${where}.activation: unknown activation ${describeValue(name ?? value)}${hint}; expected one of ${ACTIVATION_NAMES.join(', ')}`);
+    const names = ACTIVATION_NAMES.join(', ');
+    throw new InputError(`${where}.activation: unknown activation ${describeValue(name ?? value)}${hint}; expected one of ${names}`);
   }
   if (isObject(value)) {
     // a and b scale tanh only: on another activation they would be ignored, so they are refused.
@@ -158,7 +163,8 @@ export function resolveLayers(spec: NetSpec, source = 'net spec'): ResolvedLayer
     return resolved;
   });
   if (total > MAX_NET_PARAMS) {
-    throw new InputError(`${source}: the net has ${total} weights and biases, more than localprop allows in one net (${MAX_NET_PARAMS}, 400 MB as float64)`);
+    const limit = `${MAX_NET_PARAMS}, 400 MB as float64`;
+    throw new InputError(`${source}: the net has ${total} weights and biases, more than localprop allows in one net (${limit})`);
   }
   return resolved;
 }
@@ -169,10 +175,13 @@ function resolveLayer(layer: LayerSpec, i: number, inShape: Shape, source: strin
     const fanIn = sizeOf(inShape);
     return { ...layer, inShape, outShape: [layer.units], weightShape: [layer.units, fanIn] };
   }
-  if (inShape.length !== 3) throw new InputError(`${source}: layers[${i}]: conv needs a [channels, height, width] input, but its input is [${inShape.join(', ')}]`);
+  if (inShape.length !== 3) {
+    throw new InputError(`${source}: layers[${i}]: conv needs a [channels, height, width] input, but its input is [${inShape.join(', ')}]`);
+  }
   const [c, h, w] = inShape as [number, number, number];
   if (layer.kernel > h + 2 * layer.padding || layer.kernel > w + 2 * layer.padding) {
-    throw new InputError(`${source}: layers[${i}]: kernel ${layer.kernel} is larger than its padded input ${h + 2 * layer.padding}×${w + 2 * layer.padding}`);
+    const padded = `${h + 2 * layer.padding}×${w + 2 * layer.padding}`;
+    throw new InputError(`${source}: layers[${i}]: kernel ${layer.kernel} is larger than its padded input ${padded}`);
   }
   const oh = convOutputSize(h, layer.kernel, layer.stride, layer.padding);
   const ow = convOutputSize(w, layer.kernel, layer.stride, layer.padding);

@@ -118,7 +118,10 @@ export function writeReport(outDir: string, warn: (message: string) => void = wa
   if (summaries.length === 0 && damaged.length === 0) {
     throw new InputError(`${displayPath(outDir)}: no experiment results found (no */${SUMMARY_FILE}); run \`localprop run\` first`);
   }
-  for (const d of damaged) warn(`${displayPath(join(outDir, d.name))} is damaged (${d.reason}); the report shows it as damaged: re-run \`localprop run ${d.name}\``);
+  for (const d of damaged) {
+    const folder = displayPath(join(outDir, d.name));
+    warn(`${folder} is damaged (${d.reason}); the report shows it as damaged: re-run \`localprop run ${d.name}\``);
+  }
   const sections: ReportSection[] = summaries.map((summary) => {
     const svgs: Record<string, string> = {};
     for (const chart of summary.charts) {
@@ -140,7 +143,8 @@ const warnOnStderr = (message: string): void => void process.stderr.write(`local
 
 /** Run experiments in the given order, then rebuild index.html; returns the page's path. */
 export async function runExperiments(experiments: { experiment: Experiment; file: ExperimentFile }[], options: RunOptions): Promise<string> {
-  const interrupt = listenForInterrupt(options.quiet, () => experiments.map((e) => e.experiment.name).filter((n) => !finished.includes(n)));
+  const names = experiments.map((e) => e.experiment.name);
+  const interrupt = listenForInterrupt(options.quiet, () => names.filter((n) => !finished.includes(n)));
   const finished: string[] = [];
   try {
     for (const { experiment, file } of experiments) {
@@ -164,8 +168,10 @@ export async function runExperiments(experiments: { experiment: Experiment; file
   const anything = finished.length > 0 || onDisk.summaries.length + onDisk.damaged.length > 0;
   try {
     const report = anything ? ` ${displayPath(writeReport(options.outDir, warn))} shows what is on disk.` : '';
+    const done = finished.length ? `; finished ${finished.join(', ')}` : '';
     throw new InterruptedError(
-      `interrupted (${interrupt.signal}): did not finish ${unfinished.join(', ')}${finished.length ? `; finished ${finished.join(', ')}` : ''}. Earlier results of the unfinished ones are unchanged.${report}`,
+      `interrupted (${interrupt.signal}): did not finish ${unfinished.join(', ')}${done}. ` +
+        `Earlier results of the unfinished ones are unchanged.${report}`,
       128 + osConstants.signals[interrupt.signal ?? 'SIGINT'],
     );
   } finally {
@@ -173,7 +179,7 @@ export async function runExperiments(experiments: { experiment: Experiment; file
   }
 }
 
-/** Signals within this long of the first are the same Ctrl-C, delivered again (npm and tsx forward it to the group they already reached). */
+/** Signals within this long of the first are the same Ctrl-C, delivered again (npm forwards it to a group it reached already). */
 export const REPEAT_WINDOW_MS = 1000;
 
 /**
@@ -192,11 +198,15 @@ function listenForInterrupt(quiet: boolean, unfinished: () => string[]): { signa
     if (state.signal === null) {
       state.signal = signal;
       first = now;
-      if (!quiet) process.stderr.write(`\nlocalprop: ${signal} received; stopping after the current step (Ctrl-C again, after a second, to stop at once)\n`);
+      const again = 'Ctrl-C again, after a second, to stop at once';
+      if (!quiet) process.stderr.write(`\nlocalprop: ${signal} received; stopping after the current step (${again})\n`);
       return;
     }
     if (now - first < REPEAT_WINDOW_MS) return;
-    process.stderr.write(`\nlocalprop: stopped at once (${signal}): did not finish ${unfinished().join(', ')}; every results folder holds a whole earlier or new run, and index.html may be out of date (rebuild it with \`localprop report\`)\n`);
+    process.stderr.write(
+      `\nlocalprop: stopped at once (${signal}): did not finish ${unfinished().join(', ')}; every results folder holds a whole ` +
+        'earlier or new run, and index.html may be out of date (rebuild it with `localprop report`)\n',
+    );
     process.exit(128 + osConstants.signals[signal]);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);

@@ -35,16 +35,19 @@ export interface DamagedResult {
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isCell = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number');
 
-/** Why a parsed summary.json is not one the report can show, or null if it is. Chart names are file names, so they must match NAME_PATTERN. */
+/** Why a parsed summary.json is not one the report can show, or null. Chart names are file names: they must match NAME_PATTERN. */
 export function summaryProblem(v: unknown, folder: string): string | null {
   if (!isPlainObject(v)) return `${SUMMARY_FILE} is ${describeValue(v)}, not an object`;
-  const wrong = (key: string, expected: string): string => `${SUMMARY_FILE}: "${key}" is ${describeValue(v[key])}, expected ${expected}`;
+  const wrong = (key: string, expected: string): string =>
+    `${SUMMARY_FILE}: "${key}" is ${describeValue(v[key])}, expected ${expected}`;
   if (v['name'] !== folder) return wrong('name', `the folder's name ${JSON.stringify(folder)}`);
   if (typeof v['order'] !== 'number' || !Number.isFinite(v['order'])) return wrong('order', 'a number');
   for (const key of ['file', 'description', 'seed']) if (typeof v[key] !== 'string') return wrong(key, 'a string');
   if (!(BUDGET_NAMES as readonly unknown[]).includes(v['budget'])) return wrong('budget', BUDGET_NAMES.join(' or '));
   const charts = v['charts'];
-  if (!Array.isArray(charts) || !charts.every((c) => typeof c === 'string' && NAME_PATTERN.test(c))) return wrong('charts', 'chart names (lower case words joined by dashes)');
+  if (!Array.isArray(charts) || !charts.every((c) => typeof c === 'string' && NAME_PATTERN.test(c))) {
+    return wrong('charts', 'chart names (lower case words joined by dashes)');
+  }
   const headline = v['headline'];
   if (!Array.isArray(headline) || !headline.every((row) => isPlainObject(row) && Object.values(row).every(isCell))) {
     return wrong('headline', 'rows of { column: number, string, boolean or null }');
@@ -73,7 +76,8 @@ export function readResults(outDir: string): { summaries: ExperimentSummary[]; d
       json = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      damaged.push({ name: entry.name, reason: code ? `${SUMMARY_FILE} cannot be read (${code})` : `${SUMMARY_FILE} is not JSON` });
+      const reason = code ? `${SUMMARY_FILE} cannot be read (${code})` : `${SUMMARY_FILE} is not JSON`;
+      damaged.push({ name: entry.name, reason });
       continue;
     }
     const problem = summaryProblem(json, entry.name);

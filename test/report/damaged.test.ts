@@ -84,7 +84,7 @@ describe('damaged results folders', () => {
     for (const args of [['report', '--out', out], ['run', 'activations', '--quiet', '--out', out]]) {
       const r = await runCli(args);
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(/^localprop: --out "[^"]+": \S+index\.html is not a regular file, so the report cannot be written there\n$/);
+      expect(r.stderr).toMatch(/^localprop: --out "[^"]+": \S+index\.html is not a regular file, so no report can go there\n$/);
     }
   });
 });
