@@ -45,10 +45,12 @@ export function convOutputSize(size: number, kernel: number, stride: number, pad
 export const MAX_TENSOR_SIZE = 100_000_000;
 
 /**
- * The most weights and biases a whole net may have (README, Formats): 400 MB as float64, and an
- * engine keeps a few copies (params, gradients, a snapshot). Checked before anything is allocated.
+ * The most weights and biases a whole net may have (README, Exit codes): 160 MB as float64 (an
+ * engine keeps a few copies: params, gradients, a snapshot), and at most 25 characters a number
+ * its params file stays under the 512 MB that localprop reads back as JSON. Checked before anything
+ * is allocated.
  */
-export const MAX_NET_PARAMS = 50_000_000;
+export const MAX_NET_PARAMS = 20_000_000;
 
 export const NET_KEYS: readonly string[] = ['input', 'layers', 'loss'];
 export const DENSE_KEYS: readonly string[] = ['type', 'units', 'activation'];
@@ -163,7 +165,7 @@ export function resolveLayers(spec: NetSpec, source = 'net spec'): ResolvedLayer
     return resolved;
   });
   if (total > MAX_NET_PARAMS) {
-    const limit = `${MAX_NET_PARAMS}, 400 MB as float64`;
+    const limit = `${MAX_NET_PARAMS}, 160 MB as float64`;
     throw new InputError(`${source}: the net has ${total} weights and biases, more than localprop allows in one net (${limit})`);
   }
   return resolved;

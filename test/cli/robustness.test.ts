@@ -186,7 +186,7 @@ describe('memory, messages and formats', () => {
   it('8. a net whose layers each pass the tensor limit but together exceed the net limit is bad input before allocating', async () => {
     const big = fixture('robust/big.net.json', { input: [10_000], layers: [{ type: 'dense', units: 10_000 }, { type: 'dense', units: 10_000 }, { type: 'dense', units: 10_000 }], loss: 'mse' });
     const out = freshOut();
-    expectCleanFailure(await runCli(['init', '--net', big, '--out', out.file]), out, /big\.net\.json: the net has 300030000 weights and biases, more than localprop allows in one net \(50000000/);
+    expectCleanFailure(await runCli(['init', '--net', big, '--out', out.file]), out, /big\.net\.json: the net has 300030000 weights and biases, more than localprop allows in one net \(20000000/);
   });
 
   it('11. a huge value is quoted up to about 80 characters, with its path', async () => {
