@@ -57,6 +57,8 @@ export function formatEpoch(r: EpochReport, epochs: number): string {
  */
 export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): { train: Dataset; test: Dataset } {
   if ((opts.data === undefined) === (opts.dataset === undefined)) throw new InputError('train needs exactly one of --data FILE or --dataset NAME');
+  // An empty folder would be the working directory, read without a word.
+  if (opts.dataDir?.trim() === '') throw new InputError('--data-dir is empty (an unset shell variable?); give a folder');
   let train: Dataset;
   let test: Dataset;
   if (opts.dataset !== undefined && isIdxDatasetName(opts.dataset)) {

@@ -115,7 +115,7 @@ export const DISTRIBUTION_TOLERANCE = 1e-6;
 
 /** Read a batch file { "inputs": [[...]], "targets": [[...]] } and check it against the net's sizes. */
 export function readBatchFile(path: string, inputSize: number, outputSize: number, options: BatchOptions = {}): Dataset {
-  if (!existsSync(path)) throw new InputError(`${path}: no such file`);
+  if (path.trim() !== '' && !existsSync(path)) throw new InputError(`${path}: no such file`);
   const json = parseJsonText(readTextFile(path), path);
   return parseBatch(json, path, inputSize, outputSize, options);
 }

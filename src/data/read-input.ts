@@ -11,6 +11,7 @@ import { InputError } from '../core/errors.ts';
 export const MAX_INPUT_BYTES = 2 ** 30;
 
 export function readInputBytes(path: string, limit = MAX_INPUT_BYTES): Uint8Array {
+  if (path.trim() === '') throw new InputError('an input file name is empty (an unset shell variable?)');
   let fd: number;
   try {
     fd = openSync(path, 'r');

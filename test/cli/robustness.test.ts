@@ -281,3 +281,13 @@ describe('the same classes elsewhere', () => {
     expect(maybeGunzip(gzipSync(Buffer.alloc(4_000_000)), 'ok.gz', 4_000_000)).toHaveLength(4_000_000);
   });
 });
+
+describe('empty input paths', () => {
+  it('an empty --net, --params, --data or --data-dir is bad input, never the working directory', async () => {
+    for (const args of [['init', '--net', ''], ['grad', '--net', net, '--params', '', '--data', batch], ['grad', '--net', net, '--params', params, '--data', '']]) {
+      expectCleanFailure(await runCli(args), freshOut(), /^localprop: an input file name is empty \(an unset shell variable\?\)\n$/);
+    }
+    const inet = fixture('robust/idx-empty.net.json', idxNet);
+    expectCleanFailure(await runCli(['train', '--net', inet, '--dataset', 'mnist', '--data-dir', '']), freshOut(), /--data-dir is empty/);
+  });
+});
