@@ -1,5 +1,5 @@
 /**
- * The CLI's exit codes follow from the error's class (README, Exit codes):
+ * The CLI's exit codes follow from the error's class (README, The command line):
  * InputError → 2 (bad input, nothing written), DivergenceError → 3, anything else → 1.
  */
 

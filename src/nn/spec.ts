@@ -45,7 +45,7 @@ export function convOutputSize(size: number, kernel: number, stride: number, pad
 export const MAX_TENSOR_SIZE = 100_000_000;
 
 /**
- * The most weights and biases a whole net may have (README, Exit codes): 160 MB as float64 (an
+ * The most weights and biases a whole net may have (README, The command line): 160 MB as float64 (an
  * engine keeps a few copies: params, gradients, a snapshot), and at most 25 characters a number
  * its params file stays under the 512 MB that localprop reads back as JSON. Checked before anything
  * is allocated.
