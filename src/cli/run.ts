@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
+import { describeValue } from '../core/tensor.ts';
 import { listExperimentFiles, loadExperiment, type ExperimentFile } from '../report/discover.ts';
 import { displayPath, EXPERIMENTS_DIR, RESULTS_DIR } from '../report/paths.ts';
 import { createProgress } from '../report/progress.ts';
@@ -20,7 +21,7 @@ export function selectExperiments(names: string[], files: ExperimentFile[] = lis
   const valid = files.map((f) => f.name);
   const unknown = names.filter((n) => !valid.includes(n));
   if (unknown.length > 0) {
-    throw new InputError(`unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}; expected one of: ${valid.join(', ')}`);
+    throw new InputError(`unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => describeValue(n)).join(', ')}; expected one of: ${valid.join(', ')}`);
   }
   return [...new Set(names)].map((n) => files.find((f) => f.name === n)!);
 }
