@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createEngine } from '../engines/index.ts';
-import { paramsToJSON } from '../nn/params.ts';
+import { paramsJsonChunks } from '../nn/params.ts';
+import { checkFiniteGradient } from './divergence-hint.ts';
 import { engineName, loadBatch, loadNet, loadParams, positiveNumber, positiveInt, ruleName, ruleOptions, type RuleFlags } from './options.ts';
 import type { EngineName } from '../nn/engine.ts';
 import { RULE_NAMES } from '../rules/index.ts';
@@ -29,9 +30,14 @@ export function registerGrad(program: Command): void {
     const spec = loadNet(opts.net);
     const params = loadParams(spec, opts.params);
     const batch = loadBatch(spec, opts.data);
-    const engine = createEngine(opts.engine, spec, params, ruleOptions(opts));
-    const { loss, outputs, gradients } = engine.gradient(batch.inputs, batch.targets);
-    const result = { loss, outputs: outputs.map((o) => Array.from(o)), gradients: paramsToJSON(spec, gradients) };
-    process.stdout.write(JSON.stringify(result) + '\n');
+    const rule = ruleOptions(opts);
+    const engine = createEngine(opts.engine, spec, params, rule);
+    const result = engine.gradient(batch.inputs, batch.targets);
+    checkFiniteGradient(result, rule, `grad --rule ${opts.rule}`);
+    // The gradients in pieces, as a params file is written: they are as large as the params.
+    const { loss, outputs, gradients } = result;
+    process.stdout.write(`{"loss":${JSON.stringify(loss)},"outputs":${JSON.stringify(outputs.map((o) => Array.from(o)))},"gradients":`);
+    for (const piece of paramsJsonChunks(spec, gradients)) process.stdout.write(piece);
+    process.stdout.write('}\n');
   });
 }
