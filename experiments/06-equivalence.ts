@@ -12,8 +12,9 @@
  */
 import type { Random } from '../src/core/random.ts';
 import { createEngine } from '../src/engines/index.ts';
-import type { RuleOptions } from '../src/nn/engine.ts';
-import type { Params } from '../src/nn/params.ts';
+import type { Engine } from '../src/nn/engine.ts';
+import type { RuleOptions } from '../src/rules/index.ts';
+import { initParams, type Params } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
 import { chartTitle, nominalDef, ruleColour, runStandalone, type Experiment, type HeadlineRow, type PositionDef, type Row, type VegaLiteSpec } from '../src/report/index.ts';
 import { paramsWithBiases, randomPatterns, type Patterns } from './shared/random-nets.ts';

@@ -32,15 +32,16 @@ export { makeLoss, type Loss } from './nn/loss.ts';
 export { Network, type NetworkOptions, type GradientResult } from './nn/network.ts';
 
 // Both engines, behind one interface.
-export {
-  ENGINE_NAMES, RULE_NAMES, type Engine, type EngineName, type RuleName, type RuleOptions,
-} from './nn/engine.ts';
+export { ENGINE_NAMES, type Engine, type EngineName } from './nn/engine.ts';
 export { createEngine, MatrixEngine } from './engines/index.ts';
-export { AgentsEngine } from './agents/agents-engine.ts';
+export { AgentsEngine } from './engines/agents-engine.ts';
 export { TraceRecorder, type TraceRecord } from './agents/trace.ts';
 
-// The rule registry (matrix form) and the alignment metrics.
-export { createMatrixRule, type MatrixRule } from './rules/index.ts';
+// The rule registry (one table: each rule's matrix form and agent behaviour) and the alignment metrics.
+export {
+  RULES, RULE_NAMES, ruleNamed, createMatrixRule, createBehaviour,
+  type Rule, type RuleName, type RuleOptions, type MatrixRule,
+} from './rules/index.ts';
 export { angleBetween, layerAngles, relativeError, updateAlignment, updateAndGradient } from './rules/alignment.ts';
 
 // Training.

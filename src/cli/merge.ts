@@ -1,7 +1,7 @@
 /** `localprop merge DIR... --out DIR`: join a study's shards into one sweep folder (README "Running on a cluster"). */
 import type { Command } from 'commander';
 import { mergeSweeps } from '../study/merge-sweeps.ts';
-import { checkWritableFolder } from './options.ts';
+import { checkOutFolder } from './out-path.ts';
 import { formatSummary } from './sweep.ts';
 
 export function registerMerge(program: Command): void {
@@ -14,7 +14,7 @@ export function registerMerge(program: Command): void {
     .argument('<dirs...>', 'the shards\' output folders')
     .requiredOption('--out <dir>', 'the merged folder (replaced whole)')
     .action(async (dirs: string[], opts: { out: string }) => {
-      checkWritableFolder(opts.out);
+      checkOutFolder(opts.out, { folders: dirs });
       const summary = await mergeSweeps(dirs, opts.out);
       process.stderr.write(`merged ${dirs.length} folders → ${opts.out}\n`);
       process.stdout.write(formatSummary(summary));

@@ -1,13 +1,13 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
+import { describeValue } from '../core/tensor.ts';
 import {
   isExperimentPath, listExperimentFiles, loadExperiment, userExperimentFile, type ExperimentFile,
 } from '../report/discover.ts';
-import { displayPath, RESULTS_DIR } from '../report/paths.ts';
+import { displayPath, EXPERIMENTS_DIR, RESULTS_DIR } from '../report/paths.ts';
 import { createProgress } from '../report/progress.ts';
 import { runExperiments } from '../report/runner.ts';
-import { checkWritableFolder } from './options.ts';
+import { checkOutFolder } from './out-path.ts';
 
 interface RunFlags {
   quick?: boolean;
@@ -28,7 +28,7 @@ export function selectExperiments(args: string[], files: ExperimentFile[] = list
   const valid = files.map((f) => f.name);
   const unknown = names.filter((n) => !valid.includes(n));
   if (unknown.length > 0) {
-    throw new InputError(`unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}; expected one of: ${valid.join(', ')}`);
+    throw new InputError(`unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => describeValue(n)).join(', ')}; expected one of: ${valid.join(', ')}`);
   }
   const selected = [...new Set(args)].map((arg) => userFiles.get(arg) ?? files.find((f) => f.name === arg)!);
   const twice = selected.find((f, i) => selected.findIndex((g) => g.name === f.name) !== i);
@@ -51,7 +51,7 @@ export function registerRun(program: Command): void {
     .action(async (names: string[], opts: RunFlags) => {
       if (opts.quick && opts.full) throw new InputError('--quick and --full exclude each other');
       if (opts.seed.trim() === '') throw new InputError('--seed must not be empty');
-      if (opts.out) checkWritableFolder(opts.out);
+      const outDir = checkOutFolder(opts.out ?? RESULTS_DIR, { folders: [EXPERIMENTS_DIR] });
       const files = selectExperiments(names);
       if (files.length === 0) throw new InputError('no experiments found in experiments/');
       const quiet = opts.quiet ?? false;
@@ -60,7 +60,7 @@ export function registerRun(program: Command): void {
       const report = await runExperiments(experiments, {
         budget: opts.full ? 'full' : 'quick',
         seed: opts.seed,
-        outDir: opts.out ? resolve(opts.out) : RESULTS_DIR,
+        outDir,
         quiet,
         progress: createProgress({ quiet }),
       });

@@ -4,16 +4,19 @@
  * script that runs it as a Slurm array job (--slurm). See README "Sweeps".
  */
 import type { Command } from 'commander';
+import { constants as osConstants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../core/package-root.ts';
 import { writeFileAtomic } from '../core/write-atomic.ts';
+import { REPEAT_WINDOW_MS } from '../report/runner.ts';
 import { createSweepProgress } from '../study/sweep-progress.ts';
 import { defaultWorkers, runSweep } from '../study/run-sweep.ts';
 import { resolveShard } from '../study/shard.ts';
 import { slurmScript } from '../study/slurm-script.ts';
 import { loadStudy } from '../study/study-spec.ts';
 import type { StudySummary } from '../study/summarise-study.ts';
-import { checkWritableFolder, positiveInt } from './options.ts';
+import { positiveInt } from './options.ts';
+import { checkOutFolder } from './out-path.ts';
 
 interface SweepFlags {
   out?: string;
@@ -70,7 +73,7 @@ export function registerSweep(program: Command): void {
     .action(async (studyPath: string, opts: SweepFlags) => {
       const study = loadStudy(studyPath);
       const out = opts.out ?? `results/studies/${study.name}`;
-      checkWritableFolder(out);
+      checkOutFolder(out, { files: [studyPath] });
       if (opts.slurm) {
         const workers = opts.workers ?? 1;
         const script = slurmScript({
@@ -92,9 +95,21 @@ export function registerSweep(program: Command): void {
         return;
       }
       const shard = resolveShard(opts.shard, opts.shardCount);
+      // Ctrl-C or SIGTERM (a Slurm job cancelled or out of time) stops the workers and keeps the finished
+      // cells. Repeats within REPEAT_WINDOW_MS are the same request (npm and the terminal both deliver it);
+      // one after that exits at once, which loses nothing: every finished cell is already on disk.
       const stop = new AbortController();
-      const onInterrupt = (): void => stop.abort();
-      process.once('SIGINT', onInterrupt);
+      let first = 0;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (!stop.signal.aborted) {
+          first = performance.now();
+          stop.abort(signal);
+        } else if (performance.now() - first >= REPEAT_WINDOW_MS) {
+          process.stderr.write(`\nlocalprop: stopped at once (${signal}); the finished cells are kept in ${out}\n`);
+          process.exit(128 + osConstants.signals[signal]);
+        }
+      };
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
       try {
         const outcome = await runSweep(study, {
           out,
@@ -108,7 +123,7 @@ export function registerSweep(program: Command): void {
         process.stderr.write(`${study.name}: ${which}${counts} → ${out}\n`);
         if (outcome.summary) process.stdout.write(formatSummary(outcome.summary));
       } finally {
-        process.removeListener('SIGINT', onInterrupt);
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeListener(signal, onSignal);
       }
     });
 }

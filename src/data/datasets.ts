@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { PACKAGE_ROOT } from '../core/package-root.ts';
 import type { Random } from '../core/random.ts';
+import { rejectUnknownKeys } from '../core/known-keys.ts';
 import { describeValue } from '../core/tensor.ts';
 import type { Dataset } from '../nn/sgd.ts';
 import { readCsv, readTextFile } from './csv.ts';
@@ -50,12 +51,17 @@ function fromRows(rows: number[][], source: string, classes: number, scale: (fea
   };
 }
 
-export function loadDigits(path = join(DATA_DIR, 'digits.csv.gz')): LabelledDataset {
+/** The shipped file of a data set. */
+export function datasetFile(name: DatasetName): string {
+  return join(DATA_DIR, name === 'digits' ? 'digits.csv.gz' : 'iris.csv');
+}
+
+export function loadDigits(path = datasetFile('digits')): LabelledDataset {
   const rows = readCsv(path, { columns: 65 });
   return fromRows(rows, path, 10, (f) => f.map((r) => r.map((v) => v / 16)), [1, 8, 8]);
 }
 
-export function loadIris(path = join(DATA_DIR, 'iris.csv')): LabelledDataset {
+export function loadIris(path = datasetFile('iris')): LabelledDataset {
   const rows = readCsv(path, { skip: 1, columns: 5 });
   const standardise = (features: number[][]): number[][] => {
     const d = features[0]!.length;
@@ -104,34 +110,67 @@ export function seededSubset<T extends Dataset>(data: T, n: number, random: Rand
 }
 
 
-/** Read a batch file { "inputs": [[...]], "targets": [[...]] } and check it against the net's sizes. */
-export function readBatchFile(path: string, inputSize: number, outputSize: number): Dataset {
-  if (!existsSync(path)) throw new InputError(`${path}: no such file`);
-  const json = parseJsonText(readTextFile(path), path);
-  return parseBatch(json, path, inputSize, outputSize);
+export interface BatchOptions {
+  /**
+   * Every target must be a probability distribution: entries ≥ 0 that sum to 1 within
+   * DISTRIBUTION_TOLERANCE. Softmax cross-entropy needs it: E = −Σ t log softmax(z) has gradient
+   * softmax(z) − t only when Σ t = 1, so other targets would give a loss and a gradient that disagree.
+   */
+  distribution?: boolean;
 }
 
-export function parseBatch(json: unknown, source: string, inputSize: number, outputSize: number): Dataset {
+export const BATCH_KEYS: readonly string[] = ['inputs', 'targets'];
+
+/** How far a distribution's sum may be from 1: room for targets written with a few decimals (1/3 as 0.3333333333). */
+export const DISTRIBUTION_TOLERANCE = 1e-6;
+
+/** Read a batch file { "inputs": [[...]], "targets": [[...]] } and check it against the net's sizes. */
+export function readBatchFile(path: string, inputSize: number, outputSize: number, options: BatchOptions = {}): Dataset {
+  if (path.trim() !== '' && !existsSync(path)) throw new InputError(`${path}: no such file`);
+  const json = parseJsonText(readTextFile(path), path);
+  return parseBatch(json, path, inputSize, outputSize, options);
+}
+
+export function parseBatch(json: unknown, source: string, inputSize: number, outputSize: number, options: BatchOptions = {}): Dataset {
   const obj = json as { inputs?: unknown; targets?: unknown } | null;
-  if (obj === null || typeof obj !== 'object' || !Array.isArray(obj.inputs) || !Array.isArray(obj.targets)) {
-    throw new InputError(`${source}: expected { "inputs": [[...], ...], "targets": [[...], ...] }`);
+  const isObject = obj !== null && typeof obj === 'object' && !Array.isArray(obj);
+  if (!isObject || !Array.isArray(obj.inputs) || !Array.isArray(obj.targets)) {
+    throw new InputError(`${source}: expected { "inputs": [[...], ...], "targets": [[...], ...] }, got ${describeValue(json)}`);
   }
+  rejectUnknownKeys(obj, BATCH_KEYS, source);
   if (obj.inputs.length !== obj.targets.length) throw new InputError(`${source}: ${obj.inputs.length} inputs but ${obj.targets.length} targets`);
   if (obj.inputs.length === 0) throw new InputError(`${source}: no patterns`);
   const rows = (list: unknown[], size: number, what: string): Float64Array[] =>
     list.map((row, p) => {
       if (!Array.isArray(row) || row.length !== size) {
-        throw new InputError(`${source}: ${what}[${p}] has ${Array.isArray(row) ? row.length : 'no'} values, but the net needs ${size}`);
+        const got = Array.isArray(row) ? `has ${row.length} values` : `is ${describeValue(row)}`;
+        throw new InputError(`${source}: ${what}[${p}] ${got}, but the net needs ${size} numbers`);
       }
       const k = row.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
       if (k >= 0) throw new InputError(`${source}: ${what}[${p}][${k}] is ${describeValue(row[k])}, not a finite number`);
       return Float64Array.from(row as number[]);
     });
-  return { inputs: rows(obj.inputs, inputSize, 'inputs'), targets: rows(obj.targets, outputSize, 'targets') };
+  const inputs = rows(obj.inputs, inputSize, 'inputs');
+  const targets = rows(obj.targets, outputSize, 'targets');
+  if (options.distribution) targets.forEach((t, p) => checkDistribution(t, `${source}: targets[${p}]`));
+  return { inputs, targets };
+}
+
+/** Entries ≥ 0 summing to 1 (within DISTRIBUTION_TOLERANCE), for softmax cross-entropy. */
+export function checkDistribution(t: ArrayLike<number>, where: string): void {
+  const need = 'softmax-cross-entropy needs each target to be a distribution (entries ≥ 0 that sum to 1, e.g. one-hot)';
+  let sum = 0;
+  for (let k = 0; k < t.length; k++) {
+    if (t[k]! < 0) throw new InputError(`${where}[${k}] is ${t[k]}, but ${need}`);
+    sum += t[k]!;
+  }
+  if (!(Math.abs(sum - 1) <= DISTRIBUTION_TOLERANCE)) throw new InputError(`${where} sums to ${sum}, but ${need}`);
 }
 
 /** JSON.parse with the file named in the error, as one line: V8 quotes the text itself, newlines and all, so that part goes. */
 export function parseJsonText(text: string, source: string): unknown {
+  // A byte-order mark is allowed at the start, as editors on Windows write it (the CSV reader's trim drops it too).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (e) {

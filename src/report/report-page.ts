@@ -5,7 +5,7 @@
  * experiment's custom HTML block (data-custom="<experiment>"), and the commands that reproduce it.
  */
 import { escapeHtml, formatCell } from './html.ts';
-import type { ExperimentSummary } from './summary.ts';
+import type { DamagedResult, ExperimentSummary } from './summary.ts';
 
 export interface ReportSection {
   summary: ExperimentSummary;
@@ -87,9 +87,21 @@ details.reproduce summary { cursor: pointer; color: #555; font-size: 0.9rem; }
 .missing { color: #b00; }
 `;
 
-/** The whole page. */
-export function reportPage(sections: ReportSection[], title = 'localprop: experiments'): string {
-  const toc = sections.map(({ summary: s }) => `<li><a href="#${escapeHtml(s.name)}">${escapeHtml(s.name)}</a>: ${escapeHtml(s.description)}</li>`).join('\n');
+/** A results folder whose summary.json is damaged: named, with the reason and the command that rebuilds it. */
+function damagedSection({ name, reason }: DamagedResult): string {
+  return `<section class="experiment damaged" id="${escapeHtml(name)}" data-damaged="${escapeHtml(name)}">
+<h2>${escapeHtml(name)} (damaged)</h2>
+<p class="missing">The results in ${escapeHtml(name)}/ are damaged: ${escapeHtml(reason)}. Re-run them:</p>
+<pre><code>${escapeHtml(`npm run -s localprop -- run ${name}`)}</code></pre>
+</section>`;
+}
+
+/** The whole page; damaged result folders get a section that says so. */
+export function reportPage(sections: ReportSection[], title = 'localprop: experiments', damaged: DamagedResult[] = []): string {
+  const toc = [
+    ...sections.map(({ summary: s }) => `<li><a href="#${escapeHtml(s.name)}">${escapeHtml(s.name)}</a>: ${escapeHtml(s.description)}</li>`),
+    ...damaged.map(({ name }) => `<li><a href="#${escapeHtml(name)}">${escapeHtml(name)}</a>: damaged</li>`),
+  ].join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -104,7 +116,7 @@ export function reportPage(sections: ReportSection[], title = 'localprop: experi
 <nav><ol>
 ${toc}
 </ol></nav>
-${sections.map(section).join('\n')}
+${[...sections.map(section), ...damaged.map(damagedSection)].join('\n')}
 </body>
 </html>
 `;

@@ -6,7 +6,7 @@
  * When the folder holds every cell of the study, summary.json and index.html are written from the files.
  */
 import { mkdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants as osConstants } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -122,9 +122,13 @@ async function runCells(
     throw new Error(failed.message);
   }
   if (stop.signal.aborted) {
+    // The CLI aborts with the signal's name: exit 128 + its number (130 for SIGINT, 143 for SIGTERM).
+    const reason = options.signal?.reason as unknown;
+    const signal = typeof reason === 'string' && reason in osConstants.signals ? (reason as NodeJS.Signals) : 'SIGINT';
     throw new InterruptedError(
-      `interrupted: ${reused + ran} of ${total} cells finished and kept in ${options.out}; ` +
+      `interrupted (${signal}): ${reused + ran} of ${total} cells finished and kept in ${options.out}; ` +
         `the same command runs the other ${total - reused - ran}`,
+      128 + osConstants.signals[signal],
     );
   }
   return ran;

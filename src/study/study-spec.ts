@@ -17,7 +17,8 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { DATASET_NAMES, IDX_DATASET_NAMES, readJsonFile } from '../data/index.ts';
-import { ENGINE_NAMES, RULE_NAMES, type EngineName, type RuleName } from '../nn/engine.ts';
+import { ENGINE_NAMES, type EngineName } from '../nn/engine.ts';
+import { RULE_NAMES, type RuleName } from '../rules/index.ts';
 
 /** A rule and the options it takes. */
 export interface RuleConfig {
@@ -61,7 +62,10 @@ export interface Study {
   cells: Cell[];
 }
 
-/** The options each rule takes (the others are dropped from its cells). */
+/**
+ * The options each rule takes (the others are dropped from its cells). The rules table types them but
+ * does not list them at run time; a rule added to the table fails to compile here until it has its entry.
+ */
 const RULE_OPTIONS: Readonly<Record<RuleName, readonly (keyof RuleConfig)[]>> = {
   backprop: [],
   'feedback-alignment': [],

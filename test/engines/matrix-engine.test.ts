@@ -6,7 +6,7 @@
  * same floating-point operations in the same order. The agents engine is held to the same.
  */
 import { describe, expect, it } from 'vitest';
-import { AgentsEngine } from '../../src/agents/agents-engine.ts';
+import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { MatrixEngine } from '../../src/engines/matrix-engine.ts';
 import { Network, sgdStepAndClear } from '../../src/nn/network.ts';

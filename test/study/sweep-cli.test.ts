@@ -71,28 +71,30 @@ describe('localprop sweep, inputs checked before anything is written', () => {
   });
 });
 
-describe('localprop sweep, Ctrl-C', () => {
-  it('SIGINT after the first cell: exit 130, the finished cells kept, the message says how to resume', async () => {
-    const { spawn } = await import('node:child_process');
-    const { readdirSync } = await import('node:fs');
-    const study = writeStudy('ctrl-c', { ...tinyGrid, epochs: 4, limit: null, testLimit: null });
-    const out = freshFolder();
-    const args = ['--import', 'tsx', 'src/cli/main.ts', 'sweep', study, '--out', out, '--workers', '1'];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let sent = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += String(chunk);
-      // One Ctrl-C (a second one kills the process outright, as it should).
-      if (!sent && /cell 1\/4/.test(stderr)) sent = child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((done) => child.on('close', done));
-    expect(code, stderr).toBe(130);
-    const kept = readdirSync(out).filter((f) => f.endsWith('.cell.json'));
-    expect(kept.length).toBeGreaterThanOrEqual(1);
-    expect(kept.length).toBeLessThan(4);
-    const message = `localprop: interrupted: ${kept.length} of 4 cells finished and kept in \\S+; ` +
-      `the same command runs the other ${4 - kept.length}\\n$`;
-    expect(stderr).toMatch(new RegExp(message));
-  }, 60_000);
+describe('localprop sweep, Ctrl-C and SIGTERM', () => {
+  const cases: [NodeJS.Signals, number][] = [['SIGINT', 130], ['SIGTERM', 143]];
+  for (const [signal, exitCode] of cases) {
+    it(`${signal} after the first cell: exit ${exitCode}, the finished cells kept, the message says how to resume`, async () => {
+      const { spawn } = await import('node:child_process');
+      const { readdirSync } = await import('node:fs');
+      const study = writeStudy(`signal-${signal}`, { ...tinyGrid, epochs: 4, limit: null, testLimit: null });
+      const out = freshFolder();
+      const args = ['--import', 'tsx', 'src/cli/main.ts', 'sweep', study, '--out', out, '--workers', '1'];
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      let sent = false;
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += String(chunk);
+        if (!sent && /cell 1\/4/.test(stderr)) sent = child.kill(signal);
+      });
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect(code, stderr).toBe(exitCode);
+      const kept = readdirSync(out).filter((f) => f.endsWith('.cell.json'));
+      expect(kept.length).toBeGreaterThanOrEqual(1);
+      expect(kept.length).toBeLessThan(4);
+      const message = `localprop: interrupted \\(${signal}\\): ${kept.length} of 4 cells finished and kept in \\S+; ` +
+        `the same command runs the other ${4 - kept.length}\\n$`;
+      expect(stderr).toMatch(new RegExp(message));
+    }, 60_000);
+  }
 });
