@@ -6,9 +6,11 @@ import { registerGrad } from './grad.ts';
 import { registerGradcheck } from './gradcheck.ts';
 import { registerInit } from './init.ts';
 import { registerList } from './list.ts';
+import { registerMerge } from './merge.ts';
 import { registerNewExperiment } from './new-experiment.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
+import { registerSweep } from './sweep.ts';
 import { registerTrain } from './train.ts';
 
 /** The localprop command-line program (DESIGN §3). */
@@ -27,5 +29,7 @@ export function createProgram(): Command {
   registerList(program);
   registerNewExperiment(program);
   registerReport(program);
+  registerSweep(program);
+  registerMerge(program);
   return program;
 }

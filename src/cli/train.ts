@@ -77,7 +77,7 @@ export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): 
   } else {
     if (opts.dataDir !== undefined) throw new InputError(`--data-dir applies to --dataset ${IDX_DATASET_NAMES.join(' or ')}, not to ${opts.data ?? opts.dataset}`);
     const data = opts.data !== undefined ? loadBatch(spec, opts.data) : loadNamedDataset(spec, opts.dataset!);
-    const split = splitDataset(data, random.derive('split'), opts.testFraction);
+    const split = splitDataset(data, random.derive('split'), opts.testFraction, { keepOrder: true });
     train = opts.limit === undefined ? split.train : seededSubset(split.train, opts.limit, random.derive('limit'));
     test = opts.testLimit === undefined ? split.test : seededSubset(split.test, opts.testLimit, random.derive('test-limit'));
   }
@@ -128,7 +128,7 @@ export function registerTrain(program: Command): void {
       .description('train a net with SGD; prints each epoch\'s loss and accuracy (train and held-out) to stderr, a JSON summary to stdout, and writes the trained params with --out')
       .requiredOption('--net <file>', 'net spec (*.net.json)')
       .option('--params <file>', 'initial params (default: initialised from --seed)')
-      .option('--data <file>', 'training data: a batch file { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz) with the inputs then the class label 0..K−1 on each line')
+      .option('--data <file>', 'training data: a batch file { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz) with the inputs then the class label 0..K−1 on each line; a seeded --test-fraction (default 0.2) of the patterns is held out, the rest keep the file\'s order')
       .option('--dataset <name>', `a data set: digits (8×8, 10 classes) or iris (4 features, 3 classes), shipped; fashion-mnist or mnist (28×28, 10 classes, pixels/255) from IDX files in --data-dir`, oneOf(ALL_DATASET_NAMES))
       .option('--data-dir <dir>', `folder of the fashion-mnist or mnist IDX files (default: $LOCALPROP_DATA, else ${DEFAULT_DATA_DIRS['fashion-mnist']} or ${DEFAULT_DATA_DIRS.mnist})`)
       .option('--limit <n>', 'train on a seeded choice of n of the training patterns', positiveInt)

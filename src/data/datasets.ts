@@ -83,12 +83,23 @@ export function loadDataset(name: string): LabelledDataset {
   }
 }
 
-/** A seeded split into training and held-out patterns; `testFraction` of them are held out. */
-export function splitDataset<T extends Dataset>(data: T, random: Random, testFraction = 0.2): { train: Dataset; test: Dataset } {
+/**
+ * A seeded split into training and held-out patterns; `testFraction` of them are held out.
+ * With `keepOrder` both parts keep the patterns' order in the source (a file read with --data,
+ * so that an unshuffled epoch presents them as the file lists them); otherwise they come in the
+ * seeded permutation's order.
+ */
+export function splitDataset<T extends Dataset>(
+  data: T,
+  random: Random,
+  testFraction = 0.2,
+  options: { keepOrder?: boolean } = {},
+): { train: Dataset; test: Dataset } {
   const order = random.shuffle(data.inputs.map((_, p) => p));
   const nTest = Math.round(order.length * testFraction);
+  const inOrder = (idx: number[]): number[] => (options.keepOrder ? idx.sort((a, b) => a - b) : idx);
   const pick = (idx: number[]): Dataset => ({ inputs: idx.map((p) => data.inputs[p]!), targets: idx.map((p) => data.targets[p]!) });
-  return { test: pick(order.slice(0, nTest)), train: pick(order.slice(nTest)) };
+  return { test: pick(inOrder(order.slice(0, nTest))), train: pick(inOrder(order.slice(nTest))) };
 }
 
 /** A seeded choice of n of the patterns, kept in their order (--limit). */
