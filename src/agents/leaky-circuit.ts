@@ -43,7 +43,7 @@ export function wireLeaky(spec: NetSpec, params: Params, o: LeakyCircuitOptions)
   const axons = spec.layers.map(() => new Subject<Rate>());
   const sizes = spec.layers.map((l) => (l.type === 'dense' ? l.units : 0));
   const L = spec.layers.length;
-  const teacher = new LeakyTeacher(sizes[L - 1]!, axons[L - 1]!, makeLoss(spec.loss), o.clock, o, fault);
+  const teacher = new LeakyTeacher(sizes[L - 1]!, axons[L - 1]!, makeLoss(spec.loss), o.clock, { ...o, depth: L }, fault);
   let fanIn = spec.input[0]!;
   const layers = spec.layers.map((layer, l) => {
     if (layer.type !== 'dense') throw new InputError('unreachable: conv checked above');

@@ -1,7 +1,8 @@
 /**
  * The teacher of a leaky circuit: it watches the output rates on the clock, a quarter step after they are
  * sent, and times the phases of a pattern (rules/merged-continuous.ts):
- *   free     until no output moves by more than settle·h/τ between two looks; then it reads the settled
+ *   free     until no output moves by more than settle·h/τ between two looks (and not before the input
+ *            has had one step per layer to reach them); then it reads the settled
  *            outputs r̄ as the prediction, E and Δy = ∂E/∂y (y − t for mse, p − t for softmax-CE)
  *   nudge    broadcasts 'plus' with Δy (and, symmetric, 'minus' after T), then 'end' after T
  * An evaluated pattern ends at the free phase's end. The phase times are kept for reports.
@@ -35,7 +36,7 @@ export class LeakyTeacher {
     output$: Observable<Rate>,
     private readonly loss: Loss,
     private readonly clock: SchedulerLike,
-    private readonly o: { τ: number; h: number; T: number; settle: number; symmetric: boolean; maxFreeSteps: number },
+    private readonly o: { τ: number; h: number; T: number; settle: number; symmetric: boolean; maxFreeSteps: number; depth: number },
     private readonly fault: ClockFault,
   ) {
     this.prediction = new Float64Array(size);
@@ -59,7 +60,9 @@ export class LeakyTeacher {
     this.fault.check();
     const { outputs, previous } = this;
     const tolerance = (this.o.settle * this.o.h) / this.o.τ;
-    let settled = this.looks > 0;
+    // Not before the pattern has had time to reach the outputs (one step per layer): until then they may
+    // sit still at their resting value.
+    let settled = this.looks > this.o.depth;
     let finite = true;
     for (let k = 0; k < outputs.length; k++) {
       if (!Number.isFinite(outputs[k]!)) finite = false;

@@ -11,6 +11,7 @@ import type { NetSpec } from '../nn/spec.ts';
 import { addRuleOptions } from './grad.ts';
 import {
   ALL_DATASET_NAMES,
+  dynamicsOptions,
   checkDatasetFits,
   checkWritable,
   fraction,
@@ -107,7 +108,7 @@ export function registerTrain(program: Command): void {
     const random = createRandom(opts.seed);
     const params = opts.params ? loadParams(spec, opts.params) : initParams(spec, random.derive('init'), defaultInit(spec));
     const { train: trainSet, test } = loadTrainTest(spec, opts, random);
-    const engine = createEngine(opts.engine, spec, params, ruleOptions(opts));
+    const engine = createEngine(opts.engine, spec, params, ruleOptions(opts), {}, dynamicsOptions(opts));
     const classify = spec.loss === 'softmax-cross-entropy';
     const reports = train(engine, trainSet, test.inputs.length > 0 ? test : null, {
       epochs: opts.epochs,

@@ -6,7 +6,7 @@
  *
  * Presenting a pattern: the input volley, the teacher and every neuron start at the clock's now, then the
  * clock is flushed until the teacher's 'end' has stopped every neuron. An exception in any agent stops the
- * flush at once and is thrown from here; nothing computed after it is returned.
+ * flush at once and is thrown from here, and from every later call; nothing computed after it is returned.
  */
 import { InputError } from '../core/errors.ts';
 import { allFinite } from '../core/tensor.ts';
@@ -96,7 +96,12 @@ export class ContinuousEngine implements Engine {
     input.next(x);
     teacher.present(t, learn);
     for (const layer of layers) for (const neuron of layer) neuron.start();
-    this.clock.flush();
+    try {
+      this.clock.flush();
+    } catch (e) {
+      fault.record(e); // the circuit stopped mid-pattern: it stays stopped
+      throw e;
+    }
     fault.check();
     return teacher.E;
   }
