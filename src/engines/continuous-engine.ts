@@ -8,6 +8,7 @@
  * clock is flushed until the teacher's 'end' has stopped every neuron. An exception in any agent stops the
  * flush at once and is thrown from here, and from every later call; nothing computed after it is returned.
  */
+import type { SchedulerLike } from 'rxjs';
 import { InputError } from '../core/errors.ts';
 import { allFinite } from '../core/tensor.ts';
 import type { Engine } from '../nn/engine.ts';
@@ -21,6 +22,9 @@ import type { PhaseTimes } from '../agents/leaky-teacher.ts';
 import { MAX_FREE_STEPS, MergedLeaky, type LeakySettings } from '../rules/merged-continuous.ts';
 import type { MergedSettings } from '../rules/merged.ts';
 
+/** A clock in virtual time that runs everything scheduled on it (VirtualClock, or RxJS's VirtualTimeScheduler). */
+export type FlushableClock = SchedulerLike & { flush(): void };
+
 /** One rate as recorded: time, layer, neuron, r. */
 export interface RateRecord {
   time: number;
@@ -31,7 +35,7 @@ export interface RateRecord {
 
 export class ContinuousEngine implements Engine {
   readonly name = 'agents' as const;
-  readonly clock = new VirtualClock();
+  readonly clock: FlushableClock;
   readonly circuit: LeakyCircuit;
   private patterns = 0;
   private recording: RateRecord[] | null = null;
@@ -41,7 +45,9 @@ export class ContinuousEngine implements Engine {
     params: Params,
     readonly merged: MergedSettings,
     readonly leaky: LeakySettings,
+    clock: FlushableClock = new VirtualClock(),
   ) {
+    this.clock = clock;
     this.circuit = wireLeaky(spec, params, {
       ...leaky,
       symmetric: merged.symmetric,
