@@ -1,15 +1,15 @@
 /**
  * A leaky neuron: one state u(t), integrated by Euler steps that it schedules itself on the clock (an RxJS
- * SchedulerLike in virtual time), and one output r(t) = g(u(t)) that it sends after every step:
+ * SchedulerLike in virtual time), and one output r(t) = g(u(t)) that it sends once every step:
  *
  *   at t₀ + k·h         send r = g(u) up, and w_ij·(its change) down along each synapse i
  *   at t₀ + (k + ½)·h   u ← u + (h/τ)·(−u + Σ_i w_ij x_i + b_j + f_j)      (x_i: the latest rates that arrived)
  *
  * Sending and integrating half a step apart makes every step use the rates sent before it, whatever order
  * the clock runs the neurons of one instant in (Euler's, not Gauss–Seidel's). A pattern starts from rest,
- * u = 0. f_j, what the neuron sends down and what its synapses learn come from
- * its protocol (the rule; rules/merged-continuous.ts). The neuron owns its weights, its state, its
- * traces and its pending updates; it holds no reference to another neuron and talks through streams.
+ * u = 0. The top-down input f_j, what goes down each synapse and what the synapses learn come from its
+ * protocol (the rule's part; rules/merged-continuous.ts). The neuron owns its weights, its state, its traces
+ * and its pending updates; it holds no reference to another neuron and talks through streams.
  *
  * Batch boundary (η, B): w_ij ← w_ij − η·(1/B)·Σ_p x̄_pi·post_pj, b_j ← b_j − η·(1/B)·Σ_p post_pj.
  */
@@ -160,18 +160,16 @@ export class LeakyNeuron {
   private step(): void {
     this.fault.check();
     if (!this.running) return;
-    {
-      const { w, x } = this;
-      let s = this.b;
-      for (let i = 0; i < w.length; i++) s += w[i]! * x[i]!;
-      if (this.protocol !== null) {
-        let above = 0;
-        for (let k = 0; k < this.fromAbove.length; k++) above += this.fromAbove[k]!;
-        s += this.protocol.extra(above);
-      }
-      this.u += (this.h / this.τ) * (s - this.u);
-      this.r = this.activation.g(this.u);
+    const { w, x } = this;
+    let s = this.b;
+    for (let i = 0; i < w.length; i++) s += w[i]! * x[i]!;
+    if (this.protocol !== null) {
+      let above = 0;
+      for (let k = 0; k < this.fromAbove.length; k++) above += this.fromAbove[k]!;
+      s += this.protocol.extra(above);
     }
+    this.u += (this.h / this.τ) * (s - this.u);
+    this.r = this.activation.g(this.u);
     this.clock.schedule(() => this.send(), this.h / 2);
     this.clock.schedule(() => this.step(), this.h);
   }
