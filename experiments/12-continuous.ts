@@ -9,7 +9,7 @@
  *   error vs β       at a long phase: slope 1 one-sided, 2 symmetric, as the discrete rule
  *   raster           every neuron's r(t) over one pattern, and the share of it that is error:
  *                    activation a = r̄ (r(t) itself in the free phase), error e = r(t) − r̄,
- *                    error share |e| / (|a| + |e|)
+ *                    error share |e| / (|a| + |e|), activation share |a| / (|a| + |e|)
  */
 import type { Random } from '../src/core/random.ts';
 import { loadDigits } from '../src/data/datasets.ts';
@@ -120,7 +120,7 @@ function discrete(f: Fixture, β: number, symmetric: boolean): { update: Params;
 /** One pattern's rates, every neuron, from rest to the end of the nudged phase. */
 interface Raster {
   times: { start: number; settled: number; end: number };
-  rows: { time: number; neuron: string; layer: number; index: number; r: number; activation: number; error: number; errorShare: number; phase: string }[];
+  rows: { time: number; neuron: string; layer: number; index: number; r: number; activation: number; error: number; activationShare: number; errorShare: number; phase: string }[];
 }
 
 function raster(random: Random): Raster {
@@ -140,7 +140,7 @@ function raster(random: Random): Raster {
     const activation = nudged ? rBar.get(`${r.layer}/${r.neuron}`)! : r.r;
     const error = r.r - activation;
     const share = Math.abs(activation) + Math.abs(error) > 0 ? Math.abs(error) / (Math.abs(activation) + Math.abs(error)) : 0;
-    return { time: round(r.time - t.start), neuron: neuronLabel(r.layer, r.neuron, spec.layers.length), layer: r.layer, index: r.neuron, r: r.r, activation, error, errorShare: share, phase: nudged ? 'nudged' : 'free' };
+    return { time: round(r.time - t.start), neuron: neuronLabel(r.layer, r.neuron, spec.layers.length), layer: r.layer, index: r.neuron, r: r.r, activation, error, activationShare: 1 - share, errorShare: share, phase: nudged ? 'nudged' : 'free' };
   });
   return { times: { start: 0, settled: round(t.settled - t.start), end: round(t.end - t.start) }, rows };
 }

@@ -8,7 +8,7 @@ const tiny: Budget = { seeds: 1, patterns: 1, hOverτ: 0.5, perDecade: 1 };
 interface Data {
   phaseRows: { net: string; mode: string; phase: number; vsBackprop: number; vsDiscrete: number }[];
   fits: { mode: string; slope: number; expected: number }[];
-  raster: { times: { settled: number; end: number }; rows: { time: number; neuron: string; phase: string; error: number; errorShare: number }[] };
+  raster: { times: { settled: number; end: number }; rows: { time: number; neuron: string; phase: string; error: number; errorShare: number; activationShare: number }[] };
 }
 
 describe('experiment 12 continuous', () => {
@@ -28,6 +28,7 @@ describe('experiment 12 continuous', () => {
     const { rows, times } = data.raster;
     for (let k = 1; k < rows.length; k++) expect(rows[k]!.time).toBeGreaterThanOrEqual(rows[k - 1]!.time);
     expect(rows.filter((r) => r.phase === 'free').every((r) => r.error === 0)).toBe(true);
+    for (const r of rows) expect(r.activationShare + r.errorShare).toBeCloseTo(1, 12);
     const late = rows.filter((r) => r.time === rows[rows.length - 1]!.time);
     expect(late).toHaveLength(6);
     expect(Math.max(...late.map((r) => r.errorShare))).toBeGreaterThan(0.01);
