@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { createEngine } from '../engines/index.ts';
 import { paramsJsonChunks } from '../nn/params.ts';
 import { checkFiniteGradient } from './divergence-hint.ts';
-import { engineName, loadBatch, loadNet, loadParams, positiveNumber, positiveInt, ruleName, ruleOptions, type RuleFlags } from './options.ts';
+import { dynamicsOptions, engineName, loadBatch, oneOf, loadNet, loadParams, positiveNumber, positiveInt, ruleName, ruleOptions, type RuleFlags } from './options.ts';
 import type { EngineName } from '../nn/engine.ts';
 import { RULE_NAMES } from '../rules/index.ts';
+import { DYNAMICS_NAMES, LEAKY_DEFAULTS } from '../rules/merged-continuous.ts';
 
 export function addRuleOptions(command: Command): Command {
   return command
@@ -14,7 +15,12 @@ export function addRuleOptions(command: Command): Command {
     .option('--symmetric', 'merged: nudge by +β and −β and take the difference')
     .option('--steps <T>', 'predictive coding: inference steps T', positiveInt)
     .option('--gamma <γ>', 'predictive coding: inference rate γ', positiveNumber)
-    .option('--zil', 'predictive coding: the Z-IL schedule (equals back-prop exactly)');
+    .option('--zil', 'predictive coding: the Z-IL schedule (equals back-prop exactly)')
+    .option('--dynamics <mode>', 'agents engine, merged rule: discrete (default; one value per phase) or leaky (continuous time: τ du/dt = −u + Σ w x + b + top-down, Euler steps on a clock)', oneOf(DYNAMICS_NAMES))
+    .option('--tau <τ>', `leaky: time constant τ (default ${LEAKY_DEFAULTS.τ})`, positiveNumber)
+    .option('--dt <h>', `leaky: Euler step h, less than τ (default ${LEAKY_DEFAULTS.hOverτ}·τ)`, positiveNumber)
+    .option('--phase <T>', `leaky: length of each nudged phase (default ${LEAKY_DEFAULTS.TOverτ}·τ); the free phase runs until the outputs settle`, positiveNumber)
+    .option('--settle <ε>', `leaky: the free phase ends when no output moves by more than ε·h/τ in a step (default ${LEAKY_DEFAULTS.settle})`, positiveNumber);
 }
 
 export function registerGrad(program: Command): void {
@@ -31,7 +37,7 @@ export function registerGrad(program: Command): void {
     const params = loadParams(spec, opts.params);
     const batch = loadBatch(spec, opts.data);
     const rule = ruleOptions(opts);
-    const engine = createEngine(opts.engine, spec, params, rule);
+    const engine = createEngine(opts.engine, spec, params, rule, {}, dynamicsOptions(opts));
     const result = engine.gradient(batch.inputs, batch.targets);
     checkFiniteGradient(result, rule, `grad --rule ${opts.rule}`);
     // The gradients in pieces, as a params file is written: they are as large as the params.

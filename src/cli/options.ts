@@ -7,6 +7,7 @@ import { InputError } from '../core/errors.ts';
 import { DATASET_NAMES, IDX_DATASET_NAMES, loadDataset, readDataFile, readJsonFile } from '../data/index.ts';
 import { ENGINE_NAMES, type EngineName } from '../nn/engine.ts';
 import { RULE_NAMES, type RuleName, type RuleOptions } from '../rules/index.ts';
+import type { DynamicsName, DynamicsOptions } from '../rules/merged-continuous.ts';
 import { paramsFromJSON, type Params } from '../nn/params.ts';
 import { netInputSize, netOutputSize, parseNetSpec, type NetSpec } from '../nn/spec.ts';
 import type { Dataset } from '../nn/sgd.ts';
@@ -88,6 +89,16 @@ export interface RuleFlags {
   gamma?: number;
   zil?: boolean;
   seed: string;
+  dynamics?: DynamicsName;
+  tau?: number;
+  dt?: number;
+  phase?: number;
+  settle?: number;
+}
+
+/** --dynamics and its settings (checked against the rule and engine when the engine is made). */
+export function dynamicsOptions(flags: RuleFlags): DynamicsOptions {
+  return { dynamics: flags.dynamics, tau: flags.tau, dt: flags.dt, phase: flags.phase, settle: flags.settle };
 }
 
 export function ruleOptions(flags: RuleFlags): RuleOptions {

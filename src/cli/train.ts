@@ -13,6 +13,7 @@ import type { NetSpec } from '../nn/spec.ts';
 import { addRuleOptions } from './grad.ts';
 import {
   ALL_DATASET_NAMES,
+  dynamicsOptions,
   checkDatasetFits,
   fraction,
   loadBatch,
@@ -150,7 +151,7 @@ export function registerTrain(program: Command): void {
     const params = opts.params ? loadParams(spec, opts.params) : initParams(spec, random.derive('init'), defaultInit(spec));
     const { train: trainSet, test } = loadTrainTest(spec, opts, random);
     const rule = ruleOptions(opts);
-    const engine = createEngine(opts.engine, spec, cloneParams(params), rule);
+    const engine = createEngine(opts.engine, spec, cloneParams(params), rule, {}, dynamicsOptions(opts));
     const classify = spec.loss === 'softmax-cross-entropy';
     let reports: EpochReport[];
     try {

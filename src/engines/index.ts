@@ -4,13 +4,25 @@ import type { Engine, EngineName } from '../nn/engine.ts';
 import type { NetworkOptions } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
-import { createMatrixRule, type RuleOptions } from '../rules/index.ts';
+import { createMatrixRule, mergedSettings, type RuleOptions } from '../rules/index.ts';
+import { leakySettings, type DynamicsOptions } from '../rules/merged-continuous.ts';
+import { ContinuousEngine } from './continuous-engine.ts';
 import { MatrixEngine } from './matrix-engine.ts';
 
 export { AgentsEngine } from './agents-engine.ts';
 export { MatrixEngine } from './matrix-engine.ts';
+export { ContinuousEngine } from './continuous-engine.ts';
 
-export function createEngine(engine: EngineName, spec: NetSpec, params: Params, rule: RuleOptions, options: NetworkOptions = {}): Engine {
+export function createEngine(
+  engine: EngineName,
+  spec: NetSpec,
+  params: Params,
+  rule: RuleOptions,
+  options: NetworkOptions = {},
+  dynamics: DynamicsOptions = {},
+): Engine {
+  const leaky = leakySettings(dynamics, rule.rule, engine);
+  if (leaky !== null) return new ContinuousEngine(spec, params, mergedSettings(rule), leaky);
   switch (engine) {
     case 'matrix':
       return new MatrixEngine(spec, params, (net) => createMatrixRule(rule, net), options);
