@@ -97,6 +97,7 @@ export async function runExperiment(experiment: Experiment, file: ExperimentFile
     charts,
     headline: result.headline,
     notes: result.notes ?? [],
+    ...(experiment.claims ? { claims: experiment.claims(JSON.parse(json(result.data)), JSON.parse(json(result.timings ?? null))) } : {}),
     ...(result.html ? { html: result.html } : {}),
   };
   write(SUMMARY_FILE, JSON.stringify(summary, null, 2) + '\n');
@@ -112,11 +113,14 @@ export function writeReport(outDir: string): string {
   if (summaries.length === 0) throw new InputError(`${displayPath(outDir)}: no experiment results found (no */${SUMMARY_FILE}); run \`localprop run\` first`);
   const sections: ReportSection[] = summaries.map((summary) => {
     const svgs: Record<string, string> = {};
+    const specs: Record<string, unknown> = {};
     for (const chart of summary.charts) {
       const file = join(outDir, summary.name, `${chart}.svg`);
       if (existsSync(file)) svgs[chart] = readFileSync(file, 'utf8');
+      const spec = join(outDir, summary.name, `${chart}.vl.json`);
+      if (existsSync(spec)) specs[chart] = JSON.parse(readFileSync(spec, 'utf8'));
     }
-    return { summary, svgs };
+    return { summary, svgs, specs };
   });
   const path = join(outDir, REPORT_FILE);
   writeFileAtomic(path, reportPage(sections));

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BudgetName, HeadlineRow } from './experiment.ts';
+import type { BudgetName, Claim, HeadlineRow } from './experiment.ts';
 
 export const SUMMARY_FILE = 'summary.json';
 
@@ -21,6 +21,8 @@ export interface ExperimentSummary {
   charts: string[];
   headline: HeadlineRow[];
   notes: string[];
+  /** The experiment's claims, evaluated on its data (Experiment.claims). */
+  claims?: Claim[];
   /** The experiment's custom HTML block, if any. */
   html?: string;
 }

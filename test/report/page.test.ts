@@ -20,7 +20,7 @@ describe('the report page', () => {
   it('escapes text, keeps the custom block as HTML, and marks each chart container', () => {
     expect(page).toContain('Shows &lt;b&gt; &amp; &quot;quotes&quot;');
     expect(page).toContain('<div class="custom" data-custom="demo">\n<div id="custom-demo">custom</div>');
-    expect(page).toContain('<figure class="chart" data-chart="demo/one"><svg width="10" height="10"></svg>');
+    expect(page).toContain('<figure class="chart" data-chart="demo/one"><div class="chart-body"><svg width="10" height="10"></svg>');
     // A chart listed without its SVG is shown as missing (the browser check fails on it).
     expect(page).toMatch(/data-chart="demo\/two"><p class="missing">/);
     expect(page).toContain('<li>rule merged is not built yet</li>');
