@@ -235,7 +235,7 @@ function charts({ angles, feedback, epochs }: Measured, budget: Budget): Record<
         y: { field: 'accuracy', title: 'held-out accuracy', zero: false, format: '.0%' },
         color: ruleColour([BACKPROP.rule, ...ruleOrder], null),
         band: { lower: 'low', upper: 'high' },
-        column: { field: 'rule', title: '', sort: [BACKPROP.rule, ...ruleOrder], columns: 5 },
+        column: { ...ruleColour([BACKPROP.rule, ...ruleOrder]), title: '', columns: 5 },
         mark: 'line+point',
         width: 140,
         height: 160,

@@ -48,7 +48,7 @@ function timeChart(points: SweepPoint[], fits: Fit[], x: PositionDef, budget: Bu
     height: 280,
     layer: [
       { mark: { type: 'line', strokeWidth: 1.5, color: '#4c78a8' }, encoding: { x, y, strokeDash: dash } },
-      { mark: { type: 'point', filled: true, size: 50, color: '#4c78a8' }, encoding: { x, y, shape: { field: 'engine', type: 'nominal', legend: null } } },
+      { mark: { type: 'point', filled: true, size: 50, color: '#4c78a8' }, encoding: { x, y, detail: { field: 'engine', type: 'nominal' } } },
     ],
   };
 }
@@ -62,7 +62,7 @@ function ratioChart(ratios: Row[], x: PositionDef): VegaLiteSpec {
     height: 200,
     layer: [
       { mark: { type: 'line', point: { size: 40, filled: true, color: '#9c755f' }, color: '#9c755f' }, encoding: { x, y: { field: 'ratio', type: 'quantitative', title: 'agents ÷ matrix', scale: { type: 'log' }, axis: { format: '~g' } } } },
-      { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { datum: 1 } } },
+      { data: { values: [{}] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { datum: 1 } } },
     ],
   };
 }

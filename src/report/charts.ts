@@ -151,7 +151,7 @@ interface FieldDef {
   title: string | null;
   scale?: { type?: 'log' | 'symlog'; zero?: boolean; domain?: [number, number] | string[]; range?: string[] | number[][] };
   sort?: string[];
-  legend?: { labelExpr: string };
+  legend?: { labelExpr?: string; symbolType?: string; symbolStrokeWidth?: number; symbolOpacity?: number };
   axis?: { format?: string; tickMinStep?: number; values?: number[]; labelAngle?: number };
 }
 
@@ -166,6 +166,8 @@ function encodeChannel(c: Channel, fallback: 'quantitative' | 'nominal', data: n
   if (fixed) Object.assign(scale, { domain: fixed.domain, range: fixed.range });
   if (Object.keys(scale).length > 0) out.scale = scale;
   if (fixed?.labelExpr) out.legend = { labelExpr: fixed.labelExpr };
+  // A dash is seen only on a line: its legend draws line segments.
+  if (c.dashes) out.legend = { ...out.legend, symbolType: 'stroke', symbolStrokeWidth: 2 };
   if (c.sort) out.sort = c.sort;
   const axis: NonNullable<FieldDef['axis']> = {};
   if (c.format) axis.format = c.format;
@@ -188,9 +190,12 @@ const numbers = (rows: Row[], ...fields: (string | undefined)[]): number[] =>
 
 /** A dashed horizontal reference line at y, with an optional label; its colours differ between the builders. */
 function referenceLine(rule: { y: number; label?: string }, line: string, label: { x: number; align: 'left' | 'right'; dx?: number; color: string }): Layer[] {
-  const layers: Layer[] = [{ mark: { type: 'rule', strokeDash: [4, 3], color: line }, encoding: { y: { datum: rule.y } } }];
+  // One datum of its own: inheriting the chart's rows would draw the line and its label once per row, over each other.
+  const one = { data: { values: [{}] } };
+  const layers: Layer[] = [{ ...one, mark: { type: 'rule', strokeDash: [4, 3], color: line }, encoding: { y: { datum: rule.y } } }];
   if (rule.label) {
     layers.push({
+      ...one,
       mark: { type: 'text', align: label.align, baseline: 'bottom', ...(label.dx ? { dx: label.dx } : {}), dy: -2, color: label.color, fontSize: 10 },
       encoding: { x: { value: label.x }, y: { datum: rule.y }, text: { value: rule.label } },
     });
@@ -206,13 +211,15 @@ type UnitMark = Extract<Layer, { mark: unknown }>['mark'];
 
 export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
   const x = encodeChannel(o.x, 'quantitative', numbers(o.values, o.x.field));
-  // With a band the merged legend would draw faded area swatches: ask for solid strokes.
-  const colorLegend = o.band ? { legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 } } : {};
+  const categorical = x.type !== 'quantitative';
+  if (categorical) x.axis = { ...x.axis, labelAngle: 0 };
+  // Line charts get line legends (with a band, solid ones rather than faded area swatches).
+  const colorLegend = { legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 } };
   const y = encodeChannel(o.y, 'quantitative', [...numbers(o.values, o.y.field, o.band?.lower, o.band?.upper), ...(o.rule ? [o.rule.y] : [])]);
   const common: Encoding = { x, y };
   if (o.color) {
     const c = encodeChannel(o.color, 'nominal');
-    common.color = { ...c, ...(o.band ? { legend: { ...c.legend, ...colorLegend.legend } } : {}) };
+    common.color = { ...c, ...((o.mark ?? 'line') !== 'point' ? { legend: { ...c.legend, ...colorLegend.legend } } : {}) };
   }
   const lineEncoding: Encoding = { ...common };
   if (o.strokeDash) lineEncoding.strokeDash = encodeChannel(o.strokeDash, 'nominal');
@@ -223,7 +230,11 @@ export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
   const lineFilter = pointsOnly.length > 0 ? `!(${isOneOf(colorField, pointsOnly)})` : null;
   const mark = o.mark ?? 'line';
   if (mark !== 'point') layers.push(layer({ type: 'line', strokeWidth: 1.8, point: mark === 'line+point' ? { size: 18 } : false }, lineEncoding, lineFilter));
-  if (mark === 'point') layers.push(layer({ type: 'point', filled: true, size: 14, opacity: 0.8 }, lineEncoding, lineFilter));
+  if (mark === 'point') {
+    // On categories: bigger dots, side by side per colour so that equal values do not hide each other.
+    const side = categorical && o.color ? { xOffset: { field: o.color.field, type: 'nominal' as const, ...(o.color.sort ? { sort: o.color.sort } : {}) } } : {};
+    layers.push(layer({ type: 'point', filled: true, size: categorical ? 70 : 14, opacity: 0.85 }, { ...lineEncoding, ...side }, lineFilter));
+  }
   if (o.band) {
     // After the lines, so the legend takes its symbols from the lines, not from the band.
     const bandEncoding: Encoding = { ...common, y: { ...y, field: o.band.lower }, y2: { field: o.band.upper } };
@@ -240,7 +251,7 @@ export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
     return {
       title,
       data: { values: o.values },
-      facet: { ...encodeChannel(channel, 'nominal'), header: { title: channel.title ?? null } },
+      facet: { ...encodeChannel(channel, 'nominal'), header: { title: channel.title ?? null, ...(channel.palette?.labelExpr ? { labelExpr: channel.palette.labelExpr } : {}) } },
       ...(columns ? { columns } : {}),
       spec: { ...size, layer: layers },
       ...(o.independentY ? { resolve: { scale: { y: 'independent' } } } : {}),

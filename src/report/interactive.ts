@@ -3,7 +3,8 @@
  * bundled by esbuild into one inline <script type="module"> (nothing is fetched), compile each
  * chart's Vega-Lite spec in the browser and replace its static SVG with a live vega View that shows
  * a tooltip on hover. The static SVG stays in the page until then (and for the README, as files).
- * Each container gets data-interactive="yes" once its view has a tooltip handler.
+ * Each container gets data-interactive="yes" once its view is drawn, and data-tooltip="yes" once it has the
+ * tooltip handler; the views are window.localpropViews["<experiment>/<chart>"], the handler window.localpropTooltip.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,7 @@ function tooltip(handler, event, item, value) {
   tip.style.display = 'block';
 }
 window.localpropViews = {};
+window.localpropTooltip = tooltip;
 for (const figure of document.querySelectorAll('figure.chart[data-chart]')) {
   const key = figure.getAttribute('data-chart');
   const spec = specs[key];
@@ -48,11 +50,13 @@ for (const figure of document.querySelectorAll('figure.chart[data-chart]')) {
     holder.replaceWith(el);
     window.localpropViews[key] = view;
     figure.setAttribute('data-interactive', 'yes');
+    figure.setAttribute('data-tooltip', view.tooltip() === tooltip ? 'yes' : 'no');
   } catch (e) {
     figure.setAttribute('data-interactive', 'failed: ' + (e && e.message));
   }
 }
 document.body.setAttribute('data-charts-ready', 'yes');
+document.dispatchEvent(new Event('localprop-charts-ready'));
 `;
 
 /** The bundled script (built once per process, about a second). */

@@ -2,10 +2,10 @@
  * results/index.html: one self-contained page that works offline. The SVGs are inlined, the
  * styles are inline, nothing is fetched. It opens with a summary (the experiments' key claims with
  * their numbers), a reading order, a glossary and a table of contents, one line per section. A
- * section per experiment: description, its claims (a failing one in red), notes, charts (each in a
- * container with data-chart="<experiment>/<chart>", made interactive by interactive.ts), the
- * headline table, the experiment's custom HTML block (data-custom="<experiment>"), and the
- * commands that reproduce it.
+ * section per experiment: description, its claims (a failing one in red), notes, the experiment's
+ * custom HTML block (data-custom="<experiment>", e.g. the flow player, above the charts it
+ * animates), charts (each in a container with data-chart="<experiment>/<chart>", made interactive
+ * by interactive.ts), the headline table, and the commands that reproduce it.
  */
 import { escapeHtml, formatCell } from './html.ts';
 import { interactiveCharts } from './interactive.ts';
@@ -105,10 +105,10 @@ function section({ summary: s, svgs }: ReportSection): string {
 <p class="description">${escapeHtml(s.description)}</p>
 ${claimList(s.claims)}
 ${notes}
+${custom}
 <div class="charts">
 ${charts}
 </div>
-${custom}
 ${headlineTable(s.headline)}
 <details class="reproduce" open><summary>Reproduce (${escapeHtml(s.budget)} budget, seed ${escapeHtml(s.seed)}; <a href="${escapeHtml(s.name)}/data.json">data.json</a>)</summary>${commands}</details>
 </section>`;
