@@ -90,7 +90,7 @@ function headlineOf(runs: Run[], xs: number[]): HeadlineRow[] {
     const last = r.losses[r.losses.length - 1]!;
     const fit = r.fits[r.fits.length - 1]!.y;
     return {
-      rule: r.rule,
+      rule: ruleLabel(r.rule),
       'training loss ½(y − t)²': last.train,
       'grid loss': last.test,
       'max |y − sin x| on the grid': Math.max(...fit.map((y, k) => Math.abs(y - f(xs[k]!)))),

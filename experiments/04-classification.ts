@@ -138,7 +138,7 @@ function headlineOf(runs: Run[]): HeadlineRow[] {
   return COMBOS.map(({ engine, rule }) => {
     const last = runs.filter((x) => x.engine === engine && x.rule === rule).map((x) => x.curve[x.curve.length - 1]!);
     return {
-      rule,
+      rule: ruleLabel(rule),
       engine,
       'test accuracy % (mean ± sd)': formatMeanSd(last.map((p) => p.testAccuracy), 1, 100),
       'test loss (mean ± sd)': formatMeanSd(last.map((p) => p.testLoss), 3),

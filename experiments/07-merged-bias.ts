@@ -159,7 +159,7 @@ function pooledChart(runs: Measurement[], pooled: (Fit & { mode: string; expecte
   const rounding = [BETA_MIN, 1e-3].map((β) => ({ β, error: Number.EPSILON / β }));
   const order = MODES.map((m) => seriesName(m.label));
   const [x, y] = [BETA_AXIS, ERROR_AXIS];
-  const color: ColorDef = { field: 'series', type: 'nominal', title: null, sort: order, scale: categoryScale(order), legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600 } };
+  const color: ColorDef = { field: 'series', type: 'nominal', title: null, sort: order, scale: categoryScale(order), legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 } };
   return {
     title: chartTitle('Merged rule: bias of the update against the nudge β', [
       `thin lines: ${NETS.length} architectures × ${budget.seeds} random nets, ${budget.patterns} patterns each; dashed: least-squares fit over all of them for β ≥ ${FIT_MIN}`,

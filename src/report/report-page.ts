@@ -118,7 +118,7 @@ const STYLE = `
 body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 0 auto; max-width: 1200px; padding: 1rem 1.5rem 3rem; color: #222; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.25rem; border-top: 1px solid #ddd; padding-top: 1rem; margin-top: 2rem; }
-nav ol { padding-left: 1.5rem; }
+nav ol { list-style: none; padding-left: 0.5rem; }
 .summary { background: #f5f8fb; border-left: 3px solid #4c78a8; padding: 0.3rem 1rem; }
 dl.glossary dt { font-weight: bold; float: left; clear: left; margin-right: 0.4rem; }
 dl.glossary dd { margin: 0 0 0.2rem 0; }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decades, escapeHtml, flowPlayer, formatCell, reportPage, reproduceCommands, type ExperimentSummary, type FlowFrame } from '../../src/report/index.ts';
+import { decades, escapeHtml, flowPlayer, formatCell, GLOSSARY, READING_ORDER, reportPage, reproduceCommands, shortTitle, type ExperimentSummary, type FlowFrame } from '../../src/report/index.ts';
 
 const summary: ExperimentSummary = {
   name: 'demo',
@@ -24,6 +24,21 @@ describe('the report page', () => {
     // A chart listed without its SVG is shown as missing (the browser check fails on it).
     expect(page).toMatch(/data-chart="demo\/two"><p class="missing">/);
     expect(page).toContain('<li>rule merged is not built yet</li>');
+  });
+
+  it('opens with key findings, a reading order (flow before equivalence), the glossary and one line per section', () => {
+    const names = READING_ORDER.map((r) => r.name);
+    expect(names.indexOf('flow')).toBeLessThan(names.indexOf('equivalence'));
+    for (const term of ['local learning', 'weight transport', 'nudge', 'β', 'merged', 'predictive coding', 'Z-IL', 'feedback alignment', 'DFA', 'Δz', 'η', 'tick']) {
+      expect(GLOSSARY.map(([t]) => t)).toContain(term);
+      expect(page).toContain(`<dt>${escapeHtml(term)}</dt>`);
+    }
+    expect(shortTitle('The essay\'s warning, measured: a long text. More.')).toBe("The essay's warning, measured");
+    const toc = page.slice(page.indexOf('<nav id="contents">'), page.indexOf('</nav>'));
+    expect(toc).toContain('<a href="#demo">09 demo</a>: Shows &lt;b&gt; &amp; &quot;quotes&quot;</li>');
+    const key = { ...summary, claims: [{ text: 'finding 1.5', holds: true, key: true }] };
+    const withFindings = reportPage([{ summary: key, svgs: {} }]);
+    expect(withFindings).toMatch(/<section class="summary" id="summary">[^]*finding 1\.5 <a href="#demo">/);
   });
 
   it('tabulates the headline with the union of the columns', () => {
