@@ -17,7 +17,23 @@ import type { RuleName, RuleOptions } from '../src/nn/engine.ts';
 import { initParams } from '../src/nn/params.ts';
 import { train, type Dataset } from '../src/nn/sgd.ts';
 import { parseNetSpec } from '../src/nn/spec.ts';
-import { categoryColour, confidence95, mean, ruleColour, ruleLabel, runStandalone, seriesChart, type Claim, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import {
+  categoryColour,
+  chartTitle,
+  confidence95,
+  mean,
+  nominalDef,
+  ruleColour,
+  ruleLabel,
+  runStandalone,
+  seriesChart,
+  type Claim,
+  type Experiment,
+  type HeadlineRow,
+  type PositionDef,
+  type Row,
+  type VegaLiteSpec,
+} from '../src/report/index.ts';
 import { createMatrixRule, feedbackAngles, updateAlignment, type FeedbackAlignment } from '../src/rules/index.ts';
 
 interface Budget {
@@ -183,6 +199,39 @@ function headlineOf({ angles, feedback, epochs }: Measured, budget: Budget): Hea
 /** Legend symbols drawn solid (the mean ± sd band would otherwise lend them its faint opacity). */
 const solidLegend = (spec: VegaLiteSpec): VegaLiteSpec => ({ ...spec, config: { legend: { symbolOpacity: 1 } } });
 
+/**
+ * Small multiples, a row per rule and a column per layer: the rules' curves and bands would lie on
+ * each other in one panel (FA and DFA in the hidden layers; FA, DFA and merged at 0° at the output).
+ */
+function updateAngleChart(summary: Row[], rules: string[], ci: string, budget: Budget): VegaLiteSpec {
+  // The rows are headed by the rules' labels, so the data carry the labels (the registry knows both).
+  const rows = summary.map((r) => ({ ...r, rule: ruleLabel(String(r.rule)) }));
+  const ruleOrder = rules.map(ruleLabel);
+  const colour = nominalDef(ruleColour(ruleOrder, null));
+  const x: PositionDef = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } };
+  const y: PositionDef = { field: 'angle', type: 'quantitative', title: 'angle (°)', scale: { domain: [0, 100] }, axis: { values: [0, 30, 60, 90] } };
+  return {
+    title: chartTitle("Angle between each rule's update and back-prop's gradient, per layer", [
+      `64-32-32-10 tanh on digits, η = ${budget.η}, B = 1; probe batch of ${budget.probe} training patterns; dashed: 90°, below which an update still goes downhill`,
+      `${ci}; merged β = ${MERGED_BETA} one-sided, predictive coding T = ${PC.steps}, γ = ${PC.gamma}`,
+    ]),
+    data: { values: rows },
+    facet: {
+      row: { field: 'rule', type: 'nominal', sort: ruleOrder, title: null, header: { labelAngle: 0, labelAlign: 'left', labelLimit: 0 } },
+      column: { field: 'layer', type: 'nominal', sort: LAYERS, title: null },
+    },
+    spec: {
+      width: 200,
+      height: 90,
+      layer: [
+        { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color: { ...colour, legend: null } } },
+        { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y, color: { ...colour, legend: null } } },
+        { data: { values: [{}] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#888' }, encoding: { y: { datum: 90 } } },
+      ],
+    },
+  };
+}
+
 function charts({ angles, feedback, epochs }: Measured, budget: Budget): Record<string, VegaLiteSpec> {
   const ruleOrder = RULES.map((c) => c.rule);
   const accuracyCurves = CASES.flatMap((c) =>
@@ -193,25 +242,7 @@ function charts({ angles, feedback, epochs }: Measured, budget: Budget): Record<
   );
   const ci = `mean and 95 % confidence band over ${budget.seeds} runs (the same pattern order for every rule)`;
   return {
-    'update-angle': solidLegend(
-      seriesChart({
-        title: "Angle between each rule's update and back-prop's gradient, per layer",
-        subtitle: [
-          `64-32-32-10 tanh on digits, η = ${budget.η}, B = 1; probe batch of ${budget.probe} training patterns; dashed: 90°`,
-          `${ci}; merged β = ${MERGED_BETA} one-sided, predictive coding T = ${PC.steps}, γ = ${PC.gamma}`,
-          'FA and DFA are exact at the output layer (0°, under the merged rule, which stays within a fraction of a degree everywhere)',
-        ],
-        values: summarise(angles, (r) => r.rule),
-        x: { field: 'epoch', title: 'epoch' },
-        y: { field: 'angle', title: 'angle to ∂E/∂W (degrees)', zero: true },
-        color: ruleColour(ruleOrder, null),
-        band: { lower: 'low', upper: 'high' },
-        column: { field: 'layer', title: '', sort: LAYERS },
-        rule: { y: 90 },
-        width: 240,
-        height: 220,
-      }),
-    ),
+    'update-angle': updateAngleChart(summarise(angles, (r) => r.rule), ruleOrder, ci, budget),
     'feedback-angle': solidLegend(
       seriesChart({
         title: 'Feedback alignment: the forward weights turn toward the fixed feedback',
@@ -261,7 +292,7 @@ function claims(raw: unknown): Claim[] {
     const start = [0, 1].map((l) => mean(angle(rule, l, 0)));
     const end = [0, 1].map((l) => confidence95(angle(rule, l, last)));
     out.push({
-      text: `${ruleLabel(rule)} starts near 90° in the hidden layers (${start.map((a) => `${a.toFixed(1)}°`).join(', ')}) and aligns as it learns: after ${last} epochs ${end.map((c) => `${c.mean.toFixed(1)}° (95 % CI up to ${c.high.toFixed(1)}°)`).join(' and ')}.`,
+      text: `${ruleLabel(rule).replace(/^./, (c) => c.toUpperCase())} starts near 90° in the hidden layers (${start.map((a) => `${a.toFixed(1)}°`).join(', ')}) and aligns as it learns: after ${last} epochs ${end.map((c) => `${c.mean.toFixed(1)}° (95 % CI up to ${c.high.toFixed(1)}°)`).join(' and ')}.`,
       holds: start.every((a) => a > 80 && a < 100) && end.every((c) => c.high < 90),
       key: rule === 'feedback-alignment',
     });
