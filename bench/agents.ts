@@ -13,7 +13,7 @@
  *   npx tsx bench/agents.ts [--patterns N] [--reps R]
  */
 import { fileURLToPath } from 'node:url';
-import { AgentsEngine } from '../src/agents/agents-engine.ts';
+import { AgentsEngine } from '../src/engines/agents-engine.ts';
 import { createRandom } from '../src/core/random.ts';
 import { loadDigits } from '../src/data/datasets.ts';
 import { createEngine } from '../src/engines/index.ts';

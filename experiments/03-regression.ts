@@ -9,7 +9,7 @@
  */
 import { DivergenceError } from '../src/core/errors.ts';
 import type { Random } from '../src/core/random.ts';
-import { RULE_NAMES, type RuleName } from '../src/nn/engine.ts';
+import { RULE_NAMES, type RuleName } from '../src/rules/index.ts';
 import { initParams, type Params } from '../src/nn/params.ts';
 import { train, type Dataset } from '../src/nn/sgd.ts';
 import type { NetSpec } from '../src/nn/spec.ts';

@@ -101,7 +101,7 @@ function pushVsGatherTrained(engine: MatrixEngine, learned: Params, heldOut: Dat
   const out: Agreement = { maxAbsDifference: 0, maxAbsInputError: 0 };
   heldOut.inputs.forEach((x, p) => {
     net.backprop(x, heldOut.targets[p]!, emptyGradient(learned)); // fills Δz of the conv layer
-    conv.pushErrorThroughKernel(net.Δz[0]!, Δxpush);
+    conv.pushError(net.Δz[0]!, Δxpush);
     conv.gatherError(net.Δz[0]!, Δxgather);
     out.maxAbsDifference = Math.max(out.maxAbsDifference, maxAbsDiff(Δxpush, Δxgather));
     out.maxAbsInputError = Math.max(out.maxAbsInputError, maxAbs(Δxpush));
@@ -114,7 +114,7 @@ function pushedError(engine: MatrixEngine, learned: Params, x: Float64Array, t: 
   const conv = engine.net.layers[0] as Conv;
   const Δx = new Float64Array(conv.inSize);
   engine.net.backprop(x, t, emptyGradient(learned));
-  conv.pushErrorThroughKernel(engine.net.Δz[0]!, Δx);
+  conv.pushError(engine.net.Δz[0]!, Δx);
   return Δx;
 }
 
@@ -129,7 +129,7 @@ async function pushVsGatherGeometry(g: Geometry, budget: Budget, random: Random)
   let scale = 0;
   for (let p = 0; p < budget.patterns; p++) {
     for (let k = 0; k < Δz.length; k++) Δz[k] = r.normal();
-    layer.pushErrorThroughKernel(Δz, a);
+    layer.pushError(Δz, a);
     layer.gatherError(Δz, b);
     diff = Math.max(diff, maxAbsDiff(a, b));
     scale = Math.max(scale, maxAbs(a));
@@ -148,7 +148,7 @@ async function pushVsGatherGeometry(g: Geometry, budget: Budget, random: Random)
     maxAbsInputError: scale,
   };
   const calls = (fn: () => void): TimedCase => new TimedCase({ run: (_, count) => { for (let k = 0; k < count; k++) fn(); } });
-  const [push, gather] = [calls(() => layer.pushErrorThroughKernel(Δz, a)), calls(() => layer.gatherError(Δz, b))];
+  const [push, gather] = [calls(() => layer.pushError(Δz, a)), calls(() => layer.gatherError(Δz, b))];
   for (const c of [push, gather]) await c.warmUpFixed(budget.calls);
   await takeTurns([push, gather], budget.reps);
   const microseconds = (c: TimedCase): number => (median(c.wall) * 1e6) / budget.calls;

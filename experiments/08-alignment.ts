@@ -13,7 +13,6 @@
 import type { Random } from '../src/core/random.ts';
 import { loadDigits, splitDataset } from '../src/data/datasets.ts';
 import { MatrixEngine } from '../src/engines/index.ts';
-import type { RuleName, RuleOptions } from '../src/nn/engine.ts';
 import { initParams } from '../src/nn/params.ts';
 import { train, type Dataset } from '../src/nn/sgd.ts';
 import { parseNetSpec } from '../src/nn/spec.ts';
@@ -34,7 +33,7 @@ import {
   type Row,
   type VegaLiteSpec,
 } from '../src/report/index.ts';
-import { createMatrixRule, feedbackAngles, updateAlignment, type FeedbackAlignment } from '../src/rules/index.ts';
+import { createMatrixRule, feedbackAngles, updateAlignment, type FeedbackAlignment, type RuleName, type RuleOptions } from '../src/rules/index.ts';
 
 interface Budget {
   epochs: number;

@@ -13,7 +13,8 @@
  * kind, value); the weights used to show what each synapse carries come from snapshots taken
  * between patterns, when no weight changes.
  */
-import { AgentsEngine, type TraceRecord } from '../src/agents/index.ts';
+import type { TraceRecord } from '../src/agents/index.ts';
+import { AgentsEngine } from '../src/engines/agents-engine.ts';
 import type { Random } from '../src/core/random.ts';
 import { createEngine } from '../src/engines/index.ts';
 import { initParams, type Params } from '../src/nn/params.ts';

@@ -87,8 +87,8 @@ function claims(_data: unknown, raw: unknown): Claim[] {
       holds: SWEEP_ENGINES.every((e) => slope(e) <= 1.05),
     },
     {
-      text: `Locality costs between ${lo.ratio.toFixed(2)}× (${s(lo.synapses)} synapses) and ${hi.ratio.toFixed(2)}× (${s(hi.synapses)} synapses) the matrix engine's time per pattern in this sweep (claim: under 3×).`,
-      holds: hi.ratio < 3,
+      text: `Locality has a price at every size: the agents engine takes ${lo.ratio.toFixed(2)}× (${s(lo.synapses)} synapses) to ${hi.ratio.toFixed(2)}× (${s(hi.synapses)} synapses) the matrix engine's time per pattern in this sweep.`,
+      holds: lo.ratio > 1,
       key: true,
     },
   ];

@@ -1,20 +1,16 @@
-/** The agents engine: neurons as RxJS agents that carry activation, then error (DESIGN §4). */
-export * from './agents-engine.ts';
+/** The agents' circuit: neurons as RxJS agents that carry activation, then error, and what connects them. */
 export * from './axon.ts';
-export * from './backprop.ts';
 export * from './behaviour.ts';
 export * from './dendrite.ts';
 export * from './direct-tract.ts';
 export * from './error-tract.ts';
-export * from './feedback-alignment.ts';
 export * from './kernel-agent.ts';
-export * from './merged.ts';
 export * from './messages.ts';
 export * from './mse-role.ts';
 export * from './neuron.ts';
 export * from './output-role.ts';
+export * from './pending-updates.ts';
 export * from './position-neuron.ts';
-export * from './predictive-coding.ts';
 export * from './softmax-group.ts';
 export * from './synapse-updates.ts';
 export * from './teacher.ts';

@@ -1,5 +1,5 @@
 /**
- * The agents' messages (DESIGN §4). Every message carries the virtual tick at which it was sent.
+ * The agents' messages (README, The agents engine). Every message carries the virtual tick at which it was sent.
  * One synaptic hop takes one tick: a neuron handling a message sent at tick t sends its own at t + 1.
  *
  *   activation     y_j = g(z_j), forward

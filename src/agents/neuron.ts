@@ -5,24 +5,17 @@
  *
  *   forward (volley x, tick t)   z_j = b_j + Σ_i w_ij x_i   (in increasing i; x stays as the synapses' trace, z_j as working point)
  *                                y_j = g(z_j)               → axon: activation at t + 1
- *   error   (Δy_j, tick t)       the rule's switch (behaviour.ts): Δz_j, and w_ij·Δz_j pushed back → errors, at t
+ *   error   (Δy_j, tick t)       the rule's switch (its Behaviour): Δz_j, and w_ij·Δz_j pushed back → errors, at t
  *                                local update: each synapse's eligibility x_i·Δz_j   → updates (if observed), at t
  *   batch boundary (η, B)        w_ij ← w_ij − η·(1/B)·Σ_p x_pi Δz_pj,   b_j ← b_j − η·(1/B)·Σ_p Δz_pj
  *
  * Δy_j arrives from the layer above as a volley of pushed errors (values[j] is what reached this
  * neuron), or, at the output, from the neuron's output role (teacher and softmax group).
  *
- * How the synapses keep their updates (the numbers are those of summing every pattern's x_i Δz_j
- * into a zeroed sum, in pattern order, and stepping w −= (η/B)·sum — the matrix engine's):
- * - The last learned pattern's eligibility is held as (trace x, Δz_j) and folded into the running
- *   sum Σ x_i Δz_j only when another pattern comes. A pattern with Δz_j = 0 and finite x adds
- *   only zeros and is not kept.
- * - The batch boundary fixes each synapse's change — (η/B)·(x_i Δz_j) for a single held pattern,
- *   else (η/B)·Σ — and the synapse writes it into w_ij the next time it carries a signal, in the
- *   same pass as that forward sum (so W is walked once per pattern, not twice), or when the
- *   weights are read (`synapses()`). Every use of w_ij after the boundary sees the new weight.
+ * How the synapses keep their updates until the batch boundary and write them into w is the
+ * batching bookkeeping of pending-updates.ts: the numbers are the matrix engine's.
  *
- * Protocol rules (merged, predictive coding; behaviour.ts) give the neuron a Protocol object, its
+ * Protocol rules (merged, predictive coding; src/rules/) give the neuron a Protocol object, its
  * own state for the rule, which takes the three inputs instead of `forward` and `arrive` and
  * answers through the port methods below (integrate and fire — the forward pass in two — take,
  * sendActivation, sendError, learn, reevaluate). The two-phase path above is untouched by them.
@@ -31,9 +24,10 @@ import type { Observable } from 'rxjs';
 import type { Activation } from '../nn/activation.ts';
 import { Axon } from './axon.ts';
 import type { Behaviour, Cell, Protocol } from './behaviour.ts';
-import { addScaled, potential, potentialAfterRankOne, potentialAfterSum, sparsePotential } from './dendrite.ts';
+import { potential, sparsePotential } from './dendrite.ts';
 import type { BatchBoundary, ErrorSignal, Signal, Volley, WeightUpdate } from './messages.ts';
 import type { OutputRole } from './output-role.ts';
+import { PendingUpdates } from './pending-updates.ts';
 
 export interface NeuronInit {
   /** The neuron's address: layer (0-based) and index within it. */
@@ -48,12 +42,12 @@ export interface NeuronInit {
   pre: Int32Array | null;
   /** Whether errors go back (not in the first layer: inputs do not learn). */
   pushes: boolean;
-  /** Fixed feedback weights to push through instead of w (FA: b_ij per synapse; DFA, output: b_ki per hidden unit); null: w. Copied. */
-  feedback: Float64Array | null;
+  /** Fixed back weights to push through instead of w (FA: b_ij per synapse; DFA, output: b_ki per hidden unit); null: w. Copied. */
+  backWeights: Float64Array | null;
   /** The presynaptic layer's activation volleys. */
   forward$: Observable<Volley>;
   /** The errors pushed back by the layer above (hidden neurons); null at the output. */
-  feedback$: Observable<Volley> | null;
+  errorsFromAbove$: Observable<Volley> | null;
   /** The output role (output neurons); null for hidden ones. */
   role: OutputRole | null;
   /** Batch boundaries, where the synapses apply their pending updates; null where a kernel agent applies them. */
@@ -61,9 +55,6 @@ export interface NeuronInit {
 }
 
 const NO_TRACE = new Float64Array(0);
-
-/** A change fixed at a batch boundary: none; w_i −= s·(x_i Δz) for the one held pattern; or w_i −= s·gw_i, then gw_i = 0. */
-type Due = 'none' | 'rank-one' | 'sum';
 
 export class Neuron implements Cell {
   readonly layer: number;
@@ -77,20 +68,10 @@ export class Neuron implements Cell {
   readonly pre: Int32Array | null;
   x: Float64Array = NO_TRACE;
   xFinite = true;
-  /** Pending local updates: Σ x_i Δz_j of the patterns folded in (all zero unless `summed`), Σ Δz_j for the bias. */
-  readonly gw: Float64Array;
-  gb = 0;
-  private summed = false;
-  /** The last learned pattern's eligibility, not yet folded in: its trace and its Δz_j. */
-  private held: Float64Array | null = null;
-  private heldΔz = 0;
-  /** The change fixed at the last batch boundary, not yet written into w: none, one pattern's, or the sum's. */
-  private due: Due = 'none';
-  private dueScale = 0;
-  private dueX: Float64Array = NO_TRACE;
-  private dueΔz = 0;
-  /** Fixed feedback weights (the neuron's own copy), or null. */
-  readonly feedback: Float64Array | null;
+  /** The synapses' local updates, pending until the batch boundary and written into w after it. */
+  private readonly pending: PendingUpdates;
+  /** Fixed back weights (the neuron's own copy), or null. */
+  readonly backWeights: Float64Array | null;
   /** What goes back along each synapse (DFA at the output: to each hidden unit). */
   readonly pushed: Float64Array | null;
   /** A protocol rule's state for this neuron; null for the two-phase rules. */
@@ -118,9 +99,9 @@ export class Neuron implements Cell {
     this.w = Float64Array.from(init.weights);
     this.b = init.bias;
     this.pre = init.pre === null ? null : Int32Array.from(init.pre);
-    this.gw = new Float64Array(this.w.length);
-    this.feedback = init.feedback === null ? null : Float64Array.from(init.feedback);
-    this.pushed = init.pushes ? new Float64Array((this.feedback ?? this.w).length) : null;
+    this.pending = new PendingUpdates(this.w, this.pre);
+    this.backWeights = init.backWeights === null ? null : Float64Array.from(init.backWeights);
+    this.pushed = init.pushes ? new Float64Array((this.backWeights ?? this.w).length) : null;
     this.activationMessage = { kind: 'activation', tick: 0, layer: this.layer, neuron: this.index, value: 0 };
     this.errorMessage = { kind: 'error', tick: 0, layer: this.layer, neuron: this.index, value: 0, pushed: this.pushed, pre: this.pre };
     this.role = init.role;
@@ -128,11 +109,11 @@ export class Neuron implements Cell {
     this.protocol = protocol;
     if (protocol === null) {
       init.forward$.subscribe((v) => this.forward(v));
-      init.feedback$?.subscribe((v) => this.arrive(v.values[this.index]!, v.tick + 1));
+      init.errorsFromAbove$?.subscribe((v) => this.arrive(v.values[this.index]!, v.tick + 1));
       init.role?.attach((Δy, tick) => this.arrive(Δy, tick));
     } else {
       init.forward$.subscribe((v) => protocol.volley(v));
-      init.feedback$?.subscribe((v) => protocol.feedback(v.values[this.index]!, v.tick + 1));
+      init.errorsFromAbove$?.subscribe((v) => protocol.fromAbove(v.values[this.index]!, v.tick + 1));
       init.role?.attach((Δy, tick) => protocol.delta(Δy, tick));
     }
     init.batch$?.subscribe((s) => this.step(s));
@@ -152,11 +133,11 @@ export class Neuron implements Cell {
   /** Port: z_j and y_j from a pattern's first volley, nothing sent yet (a protocol sets up its state in between). */
   integrate(v: Volley): void {
     // Mid-batch: the volley after this one reuses the held trace's buffer, so fold the held eligibility in now.
-    if (this.held !== null) this.fold();
+    this.pending.release();
     const x = v.values;
     this.x = x;
     this.xFinite = v.finite;
-    const z = this.due !== 'none' ? this.writeDueAndSum(x) : this.pre === null ? potential(this.b, this.w, x) : sparsePotential(this.b, this.w, x, this.pre);
+    const z = this.pending.isDue ? this.pending.writeDueAndSum(this.b, x) : this.sum(x);
     this.z = z;
     this.y = this.activation.g(z);
   }
@@ -185,10 +166,15 @@ export class Neuron implements Cell {
 
   /** Port (protocol rules): a later volley in the same pattern. It becomes the synapses' trace; returns b_j + Σ_i w_ij x_i. */
   take(v: Volley): number {
-    if (this.held !== null) this.fold(); // as in forward: the held trace's buffer is about to be reused
+    this.pending.release(); // as in forward: the held trace's buffer is about to be reused
     const x = v.values;
     this.x = x;
     this.xFinite = v.finite;
+    return this.sum(x);
+  }
+
+  /** b_j + Σ_i w_ij x_i. */
+  private sum(x: Float64Array): number {
     return this.pre === null ? potential(this.b, this.w, x) : sparsePotential(this.b, this.w, x, this.pre);
   }
 
@@ -223,12 +209,7 @@ export class Neuron implements Cell {
 
   /** The local update δw_ij = −η x_i Δz_j: a dense neuron's synapses keep it until the batch boundary. */
   protected learnLocally(tick: number): void {
-    const Δz = this.Δz;
-    this.gb += Δz;
-    if (Δz !== 0 || !this.xFinite) {
-      this.held = this.x;
-      this.heldΔz = Δz;
-    }
+    this.pending.learn(this.x, this.xFinite, this.Δz);
     if (this.updates.observed) this.show(tick);
   }
 
@@ -244,85 +225,25 @@ export class Neuron implements Cell {
     this.updates.next(u);
   }
 
-  /** Σ x_i Δz_j += x_i Δz_j for the held pattern. */
-  private fold(): void {
-    const { gw, pre } = this;
-    const x = this.held!;
-    const Δz = this.heldΔz;
-    if (pre === null) addScaled(gw, x, Δz);
-    else for (let t = 0; t < gw.length; t++) gw[t] += x[pre[t]!]! * Δz;
-    this.summed = true;
-    this.held = null;
-  }
-
   /** The batch boundary: fix each synapse's change (written into w at its next use); the bias changes now. */
   private step(s: BatchBoundary): void {
     const scale = s.η / s.B;
-    if (this.held !== null && !this.summed) {
-      this.due = 'rank-one';
-      this.dueX = this.held;
-      this.dueΔz = this.heldΔz;
-      this.held = null;
-    } else {
-      if (this.held !== null) this.fold();
-      this.due = this.summed ? 'sum' : 'none';
-    }
-    this.dueScale = scale;
-    this.b -= scale * this.gb;
-    this.gb = 0;
-  }
-
-  /** Write the due change into each w_i and, in the same pass, z = b + Σ_i w_i x_i with the new w_i. */
-  private writeDueAndSum(x: Float64Array): number {
-    const { w, pre } = this;
-    if (pre !== null) {
-      this.writeDue();
-      return sparsePotential(this.b, w, x, pre);
-    }
-    const z = this.due === 'rank-one' ? potentialAfterRankOne(this.b, w, x, this.dueScale, this.dueX, this.dueΔz) : potentialAfterSum(this.b, w, x, this.dueScale, this.gw);
-    this.summed = false; // rank-one: it was not; sum: gw is zero again
-    this.due = 'none';
-    this.dueX = NO_TRACE;
-    return z;
-  }
-
-  /** Write the due change into the weights. */
-  private writeDue(): void {
-    const { w, gw, pre } = this;
-    const s = this.dueScale;
-    if (this.due === 'rank-one') {
-      const d = this.dueX;
-      const Δz = this.dueΔz;
-      if (pre === null) for (let i = 0; i < w.length; i++) w[i] -= s * (d[i]! * Δz);
-      else for (let t = 0; t < w.length; t++) w[t] -= s * (d[pre[t]!]! * Δz);
-    } else if (this.due === 'sum') {
-      for (let i = 0; i < w.length; i++) w[i] -= s * gw[i]!;
-      gw.fill(0);
-      this.summed = false;
-    }
-    this.due = 'none';
-    this.dueX = NO_TRACE;
+    this.b -= scale * this.pending.boundary(scale);
   }
 
   /** The experimenter's probe (snapshot, divergence check): the neuron's own weights and bias, with any due change written. */
   synapses(): { w: Float64Array; b: number } {
-    if (this.due !== 'none') this.writeDue();
+    this.pending.writeDue();
     return { w: this.w, b: this.b };
   }
 
   /** The experimenter's probe (the engine's gradient()): the pending sums, with the held pattern folded in. */
   pendingSums(): { gw: Float64Array; gb: number } {
-    if (this.due !== 'none') this.writeDue();
-    if (this.held !== null) this.fold();
-    return { gw: this.gw, gb: this.gb };
+    return this.pending.sums();
   }
 
   /** The experimenter's probe: replace the pending sums. */
   setPendingSums(gw: ArrayLike<number>, gb: number): void {
-    if (this.due !== 'none') this.writeDue();
-    this.held = null;
-    this.gw.set(gw);
-    this.summed = true;
-    this.gb = gb;
+    this.pending.setSums(gw, gb);
   }
 }

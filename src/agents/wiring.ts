@@ -10,9 +10,9 @@
  *   engine ─batch boundary→ dense neurons and kernel agents
  *
  * Layer l here is layers[l] (0-based), as in Params. Dense after conv reads the conv layer's
- * neurons in (f, oy, ox) order: channel-major, as DESIGN §2.
+ * neurons in (f, oy, ox) order: channel-major, as nn/conv.ts lays them out.
  *
- * Fixed feedback weights (FA, DFA) are handed out once, each neuron its own copy of its part:
+ * Fixed back weights (FA, DFA) are handed out once, each neuron its own copy of its part:
  *   FA   neuron j of layer l ≥ 2: b_ij for each of its synapses (row j of B⁽ˡ⁾; conv: its taps of the filter's B kernel)
  *   DFA  output neuron k: b_ki for every unit i of every hidden layer, laid end to end (row k of each B⁽ˡ⁾)
  */
@@ -81,7 +81,7 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
 
   const input = new Axon<Volley>();
   const batch = new Axon<BatchBoundary>();
-  const fixed = behaviour.fixedFeedback ?? null;
+  const fixed = behaviour.fixedBackWeights ?? null;
   const direct = fixed !== null && fixed.direct;
   const tracts = resolved.map((_, l) => new Tract(outSize(l)));
   const errorTracts = resolved.map((_, l) => (l === 0 || direct ? null : new ErrorTract(inSize(l), outSize(l))));
@@ -111,24 +111,24 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
     const activation = makeActivation(options.linearizeRectifiers ? linearized(layer.activation) : layer.activation);
     const { weights, bias } = params.layers[l]!;
     const pushes = direct ? l === L - 1 && L > 1 : l > 0;
-    const B = fixed !== null && !direct && l > 0 ? fixed.matrices[l]! : null; // FA: this layer's feedback matrix
+    const B = fixed !== null && !direct && l > 0 ? fixed.matrices[l]! : null; // FA: this layer's feedback matrix B
     const shared = {
       layer: l,
       activation,
       behaviour,
       pushes,
       forward$: l === 0 ? input : tracts[l - 1]!.volleys,
-      feedback$: l === L - 1 ? null : direct ? directTracts[l]!.volleys : errorTracts[l + 1]!.volleys,
+      errorsFromAbove$: l === L - 1 ? null : direct ? directTracts[l]!.volleys : errorTracts[l + 1]!.volleys,
     };
-    const feedback = (j: number, row: () => Float64Array): Float64Array | null => (B !== null ? row() : direct && pushes ? broadcastWeights(j) : null);
+    const backWeights = (j: number, row: () => Float64Array): Float64Array | null => (B !== null ? row() : direct && pushes ? broadcastWeights(j) : null);
     const role = (j: number): OutputRole | null => (l === L - 1 ? roles[j]! : null);
     const neurons: Neuron[] = [];
     const kernels: KernelAgent[] = [];
     if (layer.type === 'dense') {
       const n = inSize(l);
       for (let j = 0; j < layer.units; j++) {
-        const b = feedback(j, () => B!.subarray(j * n, (j + 1) * n));
-        neurons.push(new Neuron({ ...shared, index: j, weights: weights.subarray(j * n, (j + 1) * n), bias: bias[j]!, pre: null, feedback: b, role: role(j), batch$: batch }));
+        const b = backWeights(j, () => B!.subarray(j * n, (j + 1) * n));
+        neurons.push(new Neuron({ ...shared, index: j, weights: weights.subarray(j * n, (j + 1) * n), bias: bias[j]!, pre: null, backWeights: b, role: role(j), batch$: batch }));
       }
     } else {
       const conv = layer as ResolvedLayer & ConvSpec;
@@ -142,8 +142,8 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
             const { pre, tap } = receptiveField(conv, oy, ox);
             const tied = Float64Array.from(tap, (k) => kernel.weights[k]!);
             const index = (f * OH + oy) * OW + ox;
-            const b = feedback(index, () => Float64Array.from(tap, (k) => B![f * size + k]!));
-            positions.push(new PositionNeuron({ ...shared, index, weights: tied, bias: kernel.bias, pre, tap, feedback: b, role: role(index), kernel$: kernel.broadcast }));
+            const b = backWeights(index, () => Float64Array.from(tap, (k) => B![f * size + k]!));
+            positions.push(new PositionNeuron({ ...shared, index, weights: tied, bias: kernel.bias, pre, tap, backWeights: b, role: role(index), kernel$: kernel.broadcast }));
           }
         kernel.connect(positions.map((p) => p.updates));
         kernels.push(kernel);

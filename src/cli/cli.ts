@@ -1,6 +1,6 @@
 /**
- * The CLI as a function, so tests can call it in-process. Exit codes (DESIGN §3): 0 success; 2 bad input (one line on stderr, nothing
- * written); 3 training diverged; 130 interrupted (SIGINT); 1 anything else.
+ * The CLI as a function, so tests can call it in-process. Exit codes (README, The command line): 0 success; 2 bad input (one line on stderr,
+ * nothing written); 3 training diverged; 130 interrupted (SIGINT; 143 for SIGTERM); 1 anything else.
  */
 import { CommanderError } from 'commander';
 import { DivergenceError, InputError, InterruptedError } from '../core/errors.ts';
@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof InterruptedError) {
       process.stderr.write(`localprop: ${e.message}\n`);
-      return 130;
+      return e.exitCode;
     }
     if (e instanceof DivergenceError) {
       process.stderr.write(`localprop: ${e.message}\n`);

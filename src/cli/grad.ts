@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { createEngine } from '../engines/index.ts';
-import { paramsToJSON } from '../nn/params.ts';
+import { paramsJsonChunks } from '../nn/params.ts';
+import { checkFiniteGradient } from './divergence-hint.ts';
 import { engineName, loadBatch, loadNet, loadParams, positiveNumber, positiveInt, ruleName, ruleOptions, type RuleFlags } from './options.ts';
 import type { EngineName } from '../nn/engine.ts';
+import { RULE_NAMES } from '../rules/index.ts';
 
 export function addRuleOptions(command: Command): Command {
   return command
     .option('--engine <name>', 'engine: matrix (vectorised) or agents (one RxJS agent per neuron)', engineName, 'matrix')
-    .option('--rule <name>', 'learning rule: backprop, merged, predictive-coding, feedback-alignment, direct-feedback-alignment', ruleName, 'backprop')
+    .option('--rule <name>', `learning rule: ${RULE_NAMES.join(', ')}`, ruleName, 'backprop')
     .option('--beta <β>', 'merged: nudge strength β', positiveNumber)
     .option('--symmetric', 'merged: nudge by +β and −β and take the difference')
     .option('--steps <T>', 'predictive coding: inference steps T', positiveInt)
@@ -28,9 +30,14 @@ export function registerGrad(program: Command): void {
     const spec = loadNet(opts.net);
     const params = loadParams(spec, opts.params);
     const batch = loadBatch(spec, opts.data);
-    const engine = createEngine(opts.engine, spec, params, ruleOptions(opts));
-    const { loss, outputs, gradients } = engine.gradient(batch.inputs, batch.targets);
-    const result = { loss, outputs: outputs.map((o) => Array.from(o)), gradients: paramsToJSON(spec, gradients) };
-    process.stdout.write(JSON.stringify(result) + '\n');
+    const rule = ruleOptions(opts);
+    const engine = createEngine(opts.engine, spec, params, rule);
+    const result = engine.gradient(batch.inputs, batch.targets);
+    checkFiniteGradient(result, rule, `grad --rule ${opts.rule}`);
+    // The gradients in pieces, as a params file is written: they are as large as the params.
+    const { loss, outputs, gradients } = result;
+    process.stdout.write(`{"loss":${JSON.stringify(loss)},"outputs":${JSON.stringify(outputs.map((o) => Array.from(o)))},"gradients":`);
+    for (const piece of paramsJsonChunks(spec, gradients)) process.stdout.write(piece);
+    process.stdout.write('}\n');
   });
 }

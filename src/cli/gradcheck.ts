@@ -5,10 +5,15 @@
  * (the action sets process.exitCode = 1 and writes one line to stderr; bad input throws InputError).
  */
 import type { Command } from 'commander';
+import { DivergenceError, InputError } from '../core/errors.ts';
 import { createRandom } from '../core/random.ts';
+import { sizeOf } from '../core/tensor.ts';
 import { checkNetwork, randomPatterns, type NetworkCheckResult, type WorstCoordinate, type WorstDirection } from '../gradcheck/index.ts';
 import { defaultInit, initParams } from '../nn/params.ts';
-import type { NetSpec } from '../nn/spec.ts';
+import { resolveLayers, type NetSpec } from '../nn/spec.ts';
+
+/** The most parameters gradcheck checks one by one; larger nets are checked along --directions. */
+export const MAX_COORDINATES = 100_000;
 import { loadBatch, loadNet, loadParams, positiveInt, positiveNumber } from './options.ts';
 
 export interface GradcheckFlags {
@@ -26,6 +31,12 @@ export interface GradcheckFlags {
 /** Load or make params and patterns as the flags say, then check. Bad input throws InputError. */
 export function runGradcheck(flags: GradcheckFlags): { spec: NetSpec; result: NetworkCheckResult } {
   const spec = loadNet(flags.net);
+  const count = resolveLayers(spec).reduce((n, l) => n + sizeOf(l.weightShape) + l.weightShape[0]!, 0);
+  if (flags.directions === undefined && count > MAX_COORDINATES) {
+    // Each coordinate costs four passes over the patterns: past this many, the check would run for hours.
+    const limit = `more than gradcheck checks one by one (${MAX_COORDINATES})`;
+    throw new InputError(`${flags.net}: the net has ${count} weights and biases, ${limit}; use --directions K`);
+  }
   const random = createRandom(flags.seed);
   // Same params as `localprop init --seed S` and `train --seed S` without --params.
   const params = flags.params ? loadParams(spec, flags.params) : initParams(spec, random.derive('init'), defaultInit(spec));
@@ -66,6 +77,11 @@ export function registerGradcheck(program: Command): void {
     .option('--directions <K>', 'check K seeded random unit directions per layer instead of every parameter (for large layers)', positiveInt)
     .action((flags: GradcheckFlags) => {
       const { spec, result } = runGradcheck(flags);
+      // A non-finite comparison is no result: JSON would print it as null.
+      if (!Number.isFinite(result.worstRelativeError) || !Number.isFinite(result.loss)) {
+        const at = result.worst ? ` at ${describeWorst(result.worst)}` : '';
+        throw new DivergenceError(`gradcheck diverged: E is ${result.loss}${at}; the params or the data are too large for float64`);
+      }
       const { worstRelativeError, worst, checked, passed, threshold, ...rest } = result;
       process.stdout.write(JSON.stringify({ worstRelativeError, worst, checked, passed, threshold, ...rest }) + '\n');
       if (!passed) {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { createRandom } from '../core/random.ts';
-import { defaultInit, initParams, INIT_NAMES, paramsToJSON, type InitName } from '../nn/params.ts';
-import { checkWritable, loadNet, oneOf, writeOut } from './options.ts';
+import { defaultInit, initParams, INIT_NAMES, paramsFileChunks, type InitName } from '../nn/params.ts';
+import { loadNet, oneOf } from './options.ts';
+import { checkOutFile, STDOUT, writeOut } from './out-path.ts';
 
 export function registerInit(program: Command): void {
   program
@@ -10,13 +11,11 @@ export function registerInit(program: Command): void {
     .requiredOption('--net <file>', 'net spec (*.net.json)')
     .option('--seed <seed>', 'random seed', '1')
     .option('--init <name>', `initialiser: ${INIT_NAMES.join(', ')} (default: he-normal if the net has relu, else lecun-normal)`, oneOf<InitName>(INIT_NAMES))
-    .option('--out <file>', 'write the params here instead of stdout')
+    .option('--out <file>', 'write the params here instead of stdout ("-" is stdout)')
     .action((opts: { net: string; seed: string; init?: InitName; out?: string }) => {
+      const out = opts.out === undefined ? STDOUT : checkOutFile(opts.out, { files: [opts.net] });
       const spec = loadNet(opts.net);
-      if (opts.out !== undefined) checkWritable(opts.out);
       const params = initParams(spec, createRandom(opts.seed).derive('init'), opts.init ?? defaultInit(spec));
-      const text = JSON.stringify(paramsToJSON(spec, params)) + '\n';
-      if (opts.out) writeOut(opts.out, text);
-      else process.stdout.write(text);
+      writeOut(out, paramsFileChunks(spec, params));
     });
 }

@@ -4,13 +4,11 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { InputError } from '../core/errors.ts';
-import { writeFileAtomic } from '../core/write-atomic.ts';
-import { existsSync, statSync, accessSync, constants } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { DATASET_NAMES, IDX_DATASET_NAMES, loadDataset, readDataFile, readJsonFile } from '../data/index.ts';
-import { ENGINE_NAMES, RULE_NAMES, type EngineName, type RuleName, type RuleOptions } from '../nn/engine.ts';
+import { ENGINE_NAMES, type EngineName } from '../nn/engine.ts';
+import { RULE_NAMES, type RuleName, type RuleOptions } from '../rules/index.ts';
 import { paramsFromJSON, type Params } from '../nn/params.ts';
-import { parseNetSpec, type NetSpec } from '../nn/spec.ts';
+import { netInputSize, netOutputSize, parseNetSpec, type NetSpec } from '../nn/spec.ts';
 import type { Dataset } from '../nn/sgd.ts';
 
 export function positiveNumber(value: string): number {
@@ -55,19 +53,10 @@ export function loadParams(spec: NetSpec, path: string): Params {
   return paramsFromJSON(spec, readJsonFile(path), path);
 }
 
-export function outputSize(spec: NetSpec): number {
-  const last = spec.layers[spec.layers.length - 1]!;
-  if (last.type !== 'dense') throw new InputError('the last layer must be dense');
-  return last.units;
-}
-
-export function inputSize(spec: NetSpec): number {
-  return spec.input.reduce((a, b) => a * b, 1);
-}
-
 /** --data: a JSON batch, or a labelled CSV (*.csv, *.csv.gz) whose last column is the class. */
 export function loadBatch(spec: NetSpec, path: string): Dataset {
-  return readDataFile(path, inputSize(spec), outputSize(spec));
+  // Softmax cross-entropy compares the softmax with the target as distributions: the target must be one.
+  return readDataFile(path, netInputSize(spec), netOutputSize(spec), { distribution: spec.loss === 'softmax-cross-entropy' });
 }
 
 /** Every name --dataset takes: the shipped ones and the IDX ones read from a data folder. */
@@ -75,44 +64,12 @@ export const ALL_DATASET_NAMES: readonly string[] = [...DATASET_NAMES, ...IDX_DA
 
 /** Check a data set's pattern size and class count against the net. */
 export function checkDatasetFits(spec: NetSpec, name: string, size: number, classes: number): void {
-  if (size !== inputSize(spec)) throw new InputError(`dataset ${name} has ${size} inputs per pattern, but the net's input ${JSON.stringify(spec.input)} takes ${inputSize(spec)}`);
-  if (classes !== outputSize(spec)) throw new InputError(`dataset ${name} has ${classes} classes, but the net's last layer has ${outputSize(spec)} units`);
-}
-
-/** Write an output file atomically (temp file, then rename); a failure is bad input (exit 2) and leaves nothing behind. */
-export function writeOut(path: string, data: string | Uint8Array): void {
-  try {
-    writeFileAtomic(path, data);
-  } catch (e) {
-    throw new InputError(`--out ${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  if (size !== netInputSize(spec)) {
+    const input = `[${spec.input.join(', ')}]`;
+    throw new InputError(`dataset ${name} has ${size} inputs per pattern, but the net's input ${input} takes ${netInputSize(spec)}`);
   }
-}
-
-/**
- * Fail before any work if --out cannot be written: it is a folder, or its nearest existing
- * ancestor is not a writable folder. Nothing is created here.
- */
-export function checkWritable(path: string): void {
-  const target = resolve(path);
-  if (existsSync(target) && statSync(target).isDirectory()) throw new InputError(`--out ${path} is a folder; give a file name`);
-  checkCreatable(path, dirname(target));
-}
-
-/** The same for an output folder (run, report): it may exist, but as a folder. */
-export function checkWritableFolder(path: string): void {
-  const target = resolve(path);
-  if (existsSync(target) && !statSync(target).isDirectory()) throw new InputError(`--out ${path} is a file; give a folder`);
-  checkCreatable(path, target);
-}
-
-/** `dir`, or its nearest existing ancestor, is a folder we may write in. */
-function checkCreatable(path: string, dir: string): void {
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-  if (!statSync(dir).isDirectory()) throw new InputError(`--out ${path}: ${dir} is a file, not a folder`);
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new InputError(`--out ${path}: cannot write in ${dir}`);
+  if (classes !== netOutputSize(spec)) {
+    throw new InputError(`dataset ${name} has ${classes} classes, but the net's last layer has ${netOutputSize(spec)} outputs`);
   }
 }
 

@@ -1,18 +1,19 @@
 import type { Command } from 'commander';
-import { InputError } from '../core/errors.ts';
+import { DivergenceError, InputError } from '../core/errors.ts';
 import { createRandom, type Random } from '../core/random.ts';
-import { seededSubset, splitDataset, type LabelledDataset } from '../data/datasets.ts';
-import { DEFAULT_DATA_DIRS, IDX_DATASET_NAMES, isIdxDatasetName, loadIdxDataset, type IdxPart } from '../data/mnist.ts';
+import { DATASET_NAMES, datasetFile, seededSubset, splitDataset, type DatasetName, type LabelledDataset } from '../data/datasets.ts';
+import { DEFAULT_DATA_DIRS, IDX_DATASET_NAMES, isIdxDatasetName, loadIdxDataset, resolveDataDir, type IdxPart } from '../data/mnist.ts';
 import { createEngine } from '../engines/index.ts';
 import type { EngineName } from '../nn/engine.ts';
-import { defaultInit, initParams, paramsToJSON } from '../nn/params.ts';
+import type { RuleOptions } from '../rules/index.ts';
+import { cloneParams, defaultInit, initParams, paramsFileChunks, type Params } from '../nn/params.ts';
+import { nonFiniteIn, ruleSettingHint } from './divergence-hint.ts';
 import { train, type Dataset, type EpochReport, type Metrics } from '../nn/sgd.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { addRuleOptions } from './grad.ts';
 import {
   ALL_DATASET_NAMES,
   checkDatasetFits,
-  checkWritable,
   fraction,
   loadBatch,
   loadNamedDataset,
@@ -22,9 +23,9 @@ import {
   positiveInt,
   positiveNumber,
   ruleOptions,
-  writeOut,
   type RuleFlags,
 } from './options.ts';
+import { checkOutFile, writeOut, type CommandInputs } from './out-path.ts';
 
 export interface TrainFlags extends RuleFlags {
   net: string;
@@ -57,6 +58,8 @@ export function formatEpoch(r: EpochReport, epochs: number): string {
  */
 export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): { train: Dataset; test: Dataset } {
   if ((opts.data === undefined) === (opts.dataset === undefined)) throw new InputError('train needs exactly one of --data FILE or --dataset NAME');
+  // An empty folder would be the working directory, read without a word.
+  if (opts.dataDir?.trim() === '') throw new InputError('--data-dir is empty (an unset shell variable?); give a folder');
   let train: Dataset;
   let test: Dataset;
   if (opts.dataset !== undefined && isIdxDatasetName(opts.dataset)) {
@@ -67,12 +70,14 @@ export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): 
     const trainPart = load('train', opts.limit);
     checkDatasetFits(spec, name, trainPart.inputs[0]!.length, trainPart.classes);
     const testPart = load('test', opts.testLimit);
+    // The held-out images are checked too: images of another size would otherwise be cut or overrun.
+    checkDatasetFits(spec, `${name} (its t10k test files)`, testPart.inputs[0]!.length, testPart.classes);
     train = trainPart;
     test = testPart;
   } else {
     if (opts.dataDir !== undefined) throw new InputError(`--data-dir applies to --dataset ${IDX_DATASET_NAMES.join(' or ')}, not to ${opts.data ?? opts.dataset}`);
     const data = opts.data !== undefined ? loadBatch(spec, opts.data) : loadNamedDataset(spec, opts.dataset!);
-    const split = splitDataset(data, random.derive('split'), opts.testFraction);
+    const split = splitDataset(data, random.derive('split'), opts.testFraction, { keepOrder: true });
     train = opts.limit === undefined ? split.train : seededSubset(split.train, opts.limit, random.derive('limit'));
     test = opts.testLimit === undefined ? split.test : seededSubset(split.test, opts.testLimit, random.derive('test-limit'));
   }
@@ -82,6 +87,40 @@ export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): 
   return { train, test };
 }
 
+/**
+ * Training diverged, and the message suggests a smaller --lr. If the rule's own update direction
+ * is already non-finite at the starting params (on the first patterns), the learning rate is not
+ * to blame: predictive coding's inference or the merged rule's nudge diverged. Say so instead.
+ */
+function blameRuleSetting(
+  e: DivergenceError,
+  spec: NetSpec,
+  params: Params,
+  rule: RuleOptions,
+  engineName: EngineName,
+  data: Dataset,
+): DivergenceError {
+  if (rule.rule !== 'predictive-coding' && rule.rule !== 'merged') return e;
+  const n = Math.min(data.inputs.length, 16);
+  const engine = createEngine(engineName, spec, cloneParams(params), rule);
+  const start = engine.gradient(data.inputs.slice(0, n), data.targets.slice(0, n));
+  const where = nonFiniteIn(start);
+  if (where === null) return e;
+  const before = `the rule's update is not finite even before the first step (${where})`;
+  return new DivergenceError(`${e.message.replace(/; try a smaller --lr$/, '')}; ${before}: ${ruleSettingHint(rule)}`);
+}
+
+/** The files and folders train reads, which its --out must not replace. */
+function trainInputs(opts: TrainFlags): CommandInputs {
+  const files = [opts.net, opts.params, opts.data];
+  const folders: string[] = [];
+  if (opts.dataset !== undefined && isIdxDatasetName(opts.dataset)) folders.push(resolveDataDir(opts.dataset, opts.dataDir).dir);
+  else if (opts.dataset !== undefined && (DATASET_NAMES as readonly string[]).includes(opts.dataset)) {
+    files.push(datasetFile(opts.dataset as DatasetName));
+  }
+  return { files, folders };
+}
+
 export function registerTrain(program: Command): void {
   addRuleOptions(
     program
@@ -89,7 +128,7 @@ export function registerTrain(program: Command): void {
       .description('train a net with SGD; prints each epoch\'s loss and accuracy (train and held-out) to stderr, a JSON summary to stdout, and writes the trained params with --out')
       .requiredOption('--net <file>', 'net spec (*.net.json)')
       .option('--params <file>', 'initial params (default: initialised from --seed)')
-      .option('--data <file>', 'training data: a batch file { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz) with the inputs then the class label 0..K−1 on each line')
+      .option('--data <file>', 'training data: a batch file { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz) with the inputs then the class label 0..K−1 on each line; a seeded --test-fraction (default 0.2) of the patterns is held out, the rest keep the file\'s order')
       .option('--dataset <name>', `a data set: digits (8×8, 10 classes) or iris (4 features, 3 classes), shipped; fashion-mnist or mnist (28×28, 10 classes, pixels/255) from IDX files in --data-dir`, oneOf(ALL_DATASET_NAMES))
       .option('--data-dir <dir>', `folder of the fashion-mnist or mnist IDX files (default: $LOCALPROP_DATA, else ${DEFAULT_DATA_DIRS['fashion-mnist']} or ${DEFAULT_DATA_DIRS.mnist})`)
       .option('--limit <n>', 'train on a seeded choice of n of the training patterns', positiveInt)
@@ -102,23 +141,32 @@ export function registerTrain(program: Command): void {
       .option('--test-fraction <f>', 'fraction of the patterns held out for testing (seeded split; fashion-mnist and mnist use their official test set instead)', fraction, 0.2)
       .option('--out <file>', 'write the trained params here (atomically; nothing is written if training fails or diverges)'),
   ).action((opts: TrainFlags) => {
+    const out = opts.out === undefined ? null : checkOutFile(opts.out, trainInputs(opts));
+    if (out?.kind === 'stdout') {
+      throw new InputError(`--out ${opts.out}: train prints its JSON summary on standard output; give a file name for the params`);
+    }
     const spec = loadNet(opts.net);
-    if (opts.out !== undefined) checkWritable(opts.out);
     const random = createRandom(opts.seed);
     const params = opts.params ? loadParams(spec, opts.params) : initParams(spec, random.derive('init'), defaultInit(spec));
     const { train: trainSet, test } = loadTrainTest(spec, opts, random);
-    const engine = createEngine(opts.engine, spec, params, ruleOptions(opts));
+    const rule = ruleOptions(opts);
+    const engine = createEngine(opts.engine, spec, cloneParams(params), rule);
     const classify = spec.loss === 'softmax-cross-entropy';
-    const reports = train(engine, trainSet, test.inputs.length > 0 ? test : null, {
-      epochs: opts.epochs,
-      η: opts.lr,
-      batch: opts.batch,
-      shuffle: opts.shuffle ? random.derive('shuffle') : null,
-      classify,
-      spec,
-      onEpoch: (r) => process.stderr.write(formatEpoch(r, opts.epochs) + '\n'),
-    });
-    if (opts.out) writeOut(opts.out, JSON.stringify(paramsToJSON(spec, engine.snapshot())) + '\n');
+    let reports: EpochReport[];
+    try {
+      reports = train(engine, trainSet, test.inputs.length > 0 ? test : null, {
+        epochs: opts.epochs,
+        η: opts.lr,
+        batch: opts.batch,
+        shuffle: opts.shuffle ? random.derive('shuffle') : null,
+        classify,
+        spec,
+        onEpoch: (r) => process.stderr.write(formatEpoch(r, opts.epochs) + '\n'),
+      });
+    } catch (e) {
+      throw e instanceof DivergenceError ? blameRuleSetting(e, spec, params, rule, opts.engine, trainSet) : e;
+    }
+    if (out) writeOut(out, paramsFileChunks(spec, engine.snapshot()));
     const summary = { engine: opts.engine, rule: opts.rule, seed: opts.seed, trainPatterns: trainSet.inputs.length, testPatterns: test.inputs.length, epochs: reports };
     process.stdout.write(JSON.stringify(summary) + '\n');
   });

@@ -1,5 +1,5 @@
 /**
- * The CLI's exit codes follow from the error's class (DESIGN §3):
+ * The CLI's exit codes follow from the error's class (README, The command line):
  * InputError → 2 (bad input, nothing written), DivergenceError → 3, anything else → 1.
  */
 
@@ -13,7 +13,13 @@ export class DivergenceError extends Error {
   override readonly name = 'DivergenceError';
 }
 
-/** The user interrupted a run (SIGINT); the CLI exits 130, the shell's code for it. */
+/** The user interrupted a run (SIGINT, or SIGTERM); the CLI exits 128 + the signal's number: 130, or 143. */
 export class InterruptedError extends Error {
   override readonly name = 'InterruptedError';
+  constructor(
+    message: string,
+    readonly exitCode = 130,
+  ) {
+    super(message);
+  }
 }

@@ -31,11 +31,12 @@ export function flattenNested(value: unknown, shape: Shape): Float64Array | null
   return walk(value, 0) ? out : null;
 }
 
-/** Describe the shape of a nested array, for error messages ("[32][64]", "[3][?]"). */
+/** Describe the shape of a nested array, for error messages ("[32][64]", "[3][?]"); at most about 80 characters. */
 export function describeNested(value: unknown): string {
   let s = '';
   let v = value;
   while (Array.isArray(v)) {
+    if (s.length >= QUOTE_LENGTH) return `${s}…`;
     s += `[${v.length}]`;
     v = v[0];
   }
@@ -77,8 +78,48 @@ export function allFinite(a: ArrayLike<number>): boolean {
   return true;
 }
 
-/** A value for an error message: one line, at most 40 characters. */
+/** How much of a value an error message quotes. */
+export const QUOTE_LENGTH = 80;
+
+/**
+ * A value for an error message: one line, at most QUOTE_LENGTH characters (then "…"), as JSON.
+ * It never serialises more than it shows, so a 4 MB array or a 100 000-deep nesting costs nothing.
+ */
 export function describeValue(value: unknown): string {
-  const text = (typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))).replace(/[\u2028\u2029]/g, ' ');
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  let text = '';
+  const full = (): boolean => text.length > QUOTE_LENGTH;
+  const walk = (v: unknown): void => {
+    if (full()) return;
+    if (Array.isArray(v)) {
+      text += '[';
+      for (let i = 0; i < v.length && !full(); i++) {
+        if (i > 0) text += ',';
+        walk(v[i]);
+      }
+      text += ']';
+    } else if (v !== null && typeof v === 'object') {
+      text += '{';
+      let first = true;
+      for (const key in v) {
+        if (full()) break;
+        if (!first) text += ',';
+        first = false;
+        text += `${quoteString(key)}:`;
+        walk((v as Record<string, unknown>)[key]);
+      }
+      text += '}';
+    } else if (typeof v === 'string') {
+      text += quoteString(v);
+    } else {
+      // Numbers as JavaScript writes them (NaN, Infinity are shown as such, not as null).
+      text += String(v);
+    }
+  };
+  walk(value);
+  return text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH)}…` : text;
+}
+
+/** A string as JSON, cut to QUOTE_LENGTH first, with the line and paragraph separators made visible. */
+function quoteString(s: string): string {
+  return JSON.stringify(s.length > QUOTE_LENGTH ? s.slice(0, QUOTE_LENGTH + 1) : s).replace(/[\u2028\u2029]/g, ' ');
 }

@@ -1,4 +1,5 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { makeDirs } from './make-dirs.ts';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -8,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
  */
 export function writeFolderAtomic(dir: string, files: ReadonlyMap<string, string | Uint8Array>): void {
   const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
+  makeDirs(parent);
   const staging = join(parent, `.${basename(dir)}.${process.pid}.staging`);
   const old = join(parent, `.${basename(dir)}.${process.pid}.old`);
   rmSync(staging, { recursive: true, force: true });

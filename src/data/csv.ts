@@ -2,9 +2,13 @@
  * A numeric CSV reader: one pattern per line, comma-separated decimal numbers (no header unless
  * skipped, no quoting). Every error names file:line. Gzipped files (by content) are gunzipped first.
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.ts';
+import { describeValue } from '../core/tensor.ts';
 import { maybeGunzip } from './maybe-gunzip.ts';
+import { MAX_INPUT_BYTES, readInputBytes } from './read-input.ts';
+
+/** The largest text file localprop reads (JSON and CSV): just under V8's longest string. */
+export const MAX_TEXT_BYTES = 2 ** 29 - 24;
 
 export interface CsvOptions {
   /** Lines to skip at the top (a header). */
@@ -24,20 +28,16 @@ export interface CsvRows {
 /** A decimal number as written in CSV files: no hex, no "Infinity", no empty cell. */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** A cell or value quoted for an error message: one line, at most 40 characters. */
+/** A cell or value quoted for an error message: one line, at most about 80 characters. */
 export function quote(text: string): string {
-  const q = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-  return q.replace(/[\u2028\u2029]/g, ' ');
+  return describeValue(text);
 }
 
 export function readTextFile(path: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return Buffer.from(maybeGunzip(bytes, path)).toString('utf8');
+  const text = maybeGunzip(readInputBytes(path, MAX_INPUT_BYTES), path);
+  // V8 strings stop at 2^29 − 24 characters (about 512 MB): a larger file cannot be read as text at all.
+  if (text.length >= MAX_TEXT_BYTES) throw new InputError(`${path}: ${text.length} bytes, more than localprop can read as one text (${MAX_TEXT_BYTES} bytes)`);
+  return Buffer.from(text).toString('utf8');
 }
 
 export function parseCsvRows(text: string, source: string, options: CsvOptions = {}): CsvRows {

@@ -7,10 +7,11 @@
  *         unit variance over the whole set); 3 classes one-hot.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import { PACKAGE_ROOT } from '../core/package-root.ts';
 import type { Random } from '../core/random.ts';
+import { rejectUnknownKeys } from '../core/known-keys.ts';
 import { describeValue } from '../core/tensor.ts';
 import type { Dataset } from '../nn/sgd.ts';
 import { readCsv, readTextFile } from './csv.ts';
@@ -26,7 +27,7 @@ export interface LabelledDataset extends Dataset {
 }
 
 /** The project's data/ folder. */
-export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
+export const DATA_DIR = join(PACKAGE_ROOT, 'data');
 
 export function oneHot(label: number, classes: number): Float64Array {
   const t = new Float64Array(classes);
@@ -50,12 +51,17 @@ function fromRows(rows: number[][], source: string, classes: number, scale: (fea
   };
 }
 
-export function loadDigits(path = join(DATA_DIR, 'digits.csv.gz')): LabelledDataset {
+/** The shipped file of a data set. */
+export function datasetFile(name: DatasetName): string {
+  return join(DATA_DIR, name === 'digits' ? 'digits.csv.gz' : 'iris.csv');
+}
+
+export function loadDigits(path = datasetFile('digits')): LabelledDataset {
   const rows = readCsv(path, { columns: 65 });
   return fromRows(rows, path, 10, (f) => f.map((r) => r.map((v) => v / 16)), [1, 8, 8]);
 }
 
-export function loadIris(path = join(DATA_DIR, 'iris.csv')): LabelledDataset {
+export function loadIris(path = datasetFile('iris')): LabelledDataset {
   const rows = readCsv(path, { skip: 1, columns: 5 });
   const standardise = (features: number[][]): number[][] => {
     const d = features[0]!.length;
@@ -77,12 +83,23 @@ export function loadDataset(name: string): LabelledDataset {
   }
 }
 
-/** A seeded split into training and held-out patterns; `testFraction` of them are held out. */
-export function splitDataset<T extends Dataset>(data: T, random: Random, testFraction = 0.2): { train: Dataset; test: Dataset } {
+/**
+ * A seeded split into training and held-out patterns; `testFraction` of them are held out.
+ * With `keepOrder` both parts keep the patterns' order in the source (a file read with --data,
+ * so that an unshuffled epoch presents them as the file lists them); otherwise they come in the
+ * seeded permutation's order.
+ */
+export function splitDataset<T extends Dataset>(
+  data: T,
+  random: Random,
+  testFraction = 0.2,
+  options: { keepOrder?: boolean } = {},
+): { train: Dataset; test: Dataset } {
   const order = random.shuffle(data.inputs.map((_, p) => p));
   const nTest = Math.round(order.length * testFraction);
+  const inOrder = (idx: number[]): number[] => (options.keepOrder ? idx.sort((a, b) => a - b) : idx);
   const pick = (idx: number[]): Dataset => ({ inputs: idx.map((p) => data.inputs[p]!), targets: idx.map((p) => data.targets[p]!) });
-  return { test: pick(order.slice(0, nTest)), train: pick(order.slice(nTest)) };
+  return { test: pick(inOrder(order.slice(0, nTest))), train: pick(inOrder(order.slice(nTest))) };
 }
 
 /** A seeded choice of n of the patterns, kept in their order (--limit). */
@@ -93,34 +110,67 @@ export function seededSubset<T extends Dataset>(data: T, n: number, random: Rand
 }
 
 
-/** Read a batch file { "inputs": [[...]], "targets": [[...]] } and check it against the net's sizes. */
-export function readBatchFile(path: string, inputSize: number, outputSize: number): Dataset {
-  if (!existsSync(path)) throw new InputError(`${path}: no such file`);
-  const json = parseJsonText(readTextFile(path), path);
-  return parseBatch(json, path, inputSize, outputSize);
+export interface BatchOptions {
+  /**
+   * Every target must be a probability distribution: entries ≥ 0 that sum to 1 within
+   * DISTRIBUTION_TOLERANCE. Softmax cross-entropy needs it: E = −Σ t log softmax(z) has gradient
+   * softmax(z) − t only when Σ t = 1, so other targets would give a loss and a gradient that disagree.
+   */
+  distribution?: boolean;
 }
 
-export function parseBatch(json: unknown, source: string, inputSize: number, outputSize: number): Dataset {
+export const BATCH_KEYS: readonly string[] = ['inputs', 'targets'];
+
+/** How far a distribution's sum may be from 1: room for targets written with a few decimals (1/3 as 0.3333333333). */
+export const DISTRIBUTION_TOLERANCE = 1e-6;
+
+/** Read a batch file { "inputs": [[...]], "targets": [[...]] } and check it against the net's sizes. */
+export function readBatchFile(path: string, inputSize: number, outputSize: number, options: BatchOptions = {}): Dataset {
+  if (path.trim() !== '' && !existsSync(path)) throw new InputError(`${path}: no such file`);
+  const json = parseJsonText(readTextFile(path), path);
+  return parseBatch(json, path, inputSize, outputSize, options);
+}
+
+export function parseBatch(json: unknown, source: string, inputSize: number, outputSize: number, options: BatchOptions = {}): Dataset {
   const obj = json as { inputs?: unknown; targets?: unknown } | null;
-  if (obj === null || typeof obj !== 'object' || !Array.isArray(obj.inputs) || !Array.isArray(obj.targets)) {
-    throw new InputError(`${source}: expected { "inputs": [[...], ...], "targets": [[...], ...] }`);
+  const isObject = obj !== null && typeof obj === 'object' && !Array.isArray(obj);
+  if (!isObject || !Array.isArray(obj.inputs) || !Array.isArray(obj.targets)) {
+    throw new InputError(`${source}: expected { "inputs": [[...], ...], "targets": [[...], ...] }, got ${describeValue(json)}`);
   }
+  rejectUnknownKeys(obj, BATCH_KEYS, source);
   if (obj.inputs.length !== obj.targets.length) throw new InputError(`${source}: ${obj.inputs.length} inputs but ${obj.targets.length} targets`);
   if (obj.inputs.length === 0) throw new InputError(`${source}: no patterns`);
   const rows = (list: unknown[], size: number, what: string): Float64Array[] =>
     list.map((row, p) => {
       if (!Array.isArray(row) || row.length !== size) {
-        throw new InputError(`${source}: ${what}[${p}] has ${Array.isArray(row) ? row.length : 'no'} values, but the net needs ${size}`);
+        const got = Array.isArray(row) ? `has ${row.length} values` : `is ${describeValue(row)}`;
+        throw new InputError(`${source}: ${what}[${p}] ${got}, but the net needs ${size} numbers`);
       }
       const k = row.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
       if (k >= 0) throw new InputError(`${source}: ${what}[${p}][${k}] is ${describeValue(row[k])}, not a finite number`);
       return Float64Array.from(row as number[]);
     });
-  return { inputs: rows(obj.inputs, inputSize, 'inputs'), targets: rows(obj.targets, outputSize, 'targets') };
+  const inputs = rows(obj.inputs, inputSize, 'inputs');
+  const targets = rows(obj.targets, outputSize, 'targets');
+  if (options.distribution) targets.forEach((t, p) => checkDistribution(t, `${source}: targets[${p}]`));
+  return { inputs, targets };
+}
+
+/** Entries ≥ 0 summing to 1 (within DISTRIBUTION_TOLERANCE), for softmax cross-entropy. */
+export function checkDistribution(t: ArrayLike<number>, where: string): void {
+  const need = 'softmax-cross-entropy needs each target to be a distribution (entries ≥ 0 that sum to 1, e.g. one-hot)';
+  let sum = 0;
+  for (let k = 0; k < t.length; k++) {
+    if (t[k]! < 0) throw new InputError(`${where}[${k}] is ${t[k]}, but ${need}`);
+    sum += t[k]!;
+  }
+  if (!(Math.abs(sum - 1) <= DISTRIBUTION_TOLERANCE)) throw new InputError(`${where} sums to ${sum}, but ${need}`);
 }
 
 /** JSON.parse with the file named in the error, as one line: V8 quotes the text itself, newlines and all, so that part goes. */
 export function parseJsonText(text: string, source: string): unknown {
+  // A byte-order mark is allowed at the start, as editors on Windows write it (the CSV reader's trim drops it too).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (e) {

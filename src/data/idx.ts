@@ -9,10 +9,10 @@
  * disagrees with the header is an InputError naming the file. Gzip is detected by its magic
  * bytes (1f 8b, see maybe-gunzip.ts), so a file may be named either way.
  */
-import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../core/errors.ts';
 import { maybeGunzip } from './maybe-gunzip.ts';
+import { readInputBytes } from './read-input.ts';
 
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
@@ -67,13 +67,7 @@ export function parseIdx(raw: Uint8Array, source: string): IdxArray {
 }
 
 export function readIdx(path: string): IdxArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseIdx(bytes, path);
+  return parseIdx(readInputBytes(path), path);
 }
 
 /** Encode uint8 data as IDX (gzipped if asked): for making your own files, and for tests. */

@@ -5,3 +5,4 @@ export * from './idx.ts';
 export * from './labelled-csv.ts';
 export * from './maybe-gunzip.ts';
 export * from './mnist.ts';
+export * from './read-input.ts';

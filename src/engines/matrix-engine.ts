@@ -3,20 +3,20 @@
  *   learn   the rule adds this pattern's update direction to a pending sum
  *   step    w ← w − (η/B) · sum,  then sum ← 0
  *
- * Per-pattern back-prop on an all-dense net (B = 1, the essay's stochastic update) skips the sum:
- * one pattern's gradient is the outer product ∂E/∂w_ij = x_i Δz_j, so learn() keeps the vectors
- * x⁽ˡ⁾ and Δz⁽ˡ⁾, and step() applies w_ij ← w_ij − η x_i Δz_j straight to W (Dense.rankOneStep):
+ * The outer-product road, taken when the rule declares `errors` (its direction for one pattern is
+ * x⁽ˡ⁾ Δz⁽ˡ⁾ᵀ, as back-prop's gradient ∂E/∂w_ij = x_i Δz_j) and every layer puts one term on each
+ * weight (dense): learn() keeps the vectors x⁽ˡ⁾ and Δz⁽ˡ⁾ of the batch's first pattern, and at
+ * B = 1 (the essay's stochastic update) step() applies w_ij ← w_ij − η x_i Δz_j straight to W:
  * one pass over W instead of three (accumulate, apply, clear), and the same numbers. If a second
  * pattern arrives before the step, the kept one is added to the pending sum and the batch goes on
  * the usual way.
  */
-import type { Engine } from '../nn/engine.ts';
 import { allFinite } from '../core/tensor.ts';
-import { Dense } from '../nn/dense.ts';
+import type { Engine } from '../nn/engine.ts';
+import type { Layer } from '../nn/layer.ts';
 import { Network, sgdStepAndClear, type GradientResult, type NetworkOptions } from '../nn/network.ts';
-import { cloneParams, zerosLike, type Params } from '../nn/params.ts';
+import { cloneParams, zerosLike, type LayerParams, type Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
-import { backprop } from '../rules/backprop.ts';
 import type { MatrixRule } from '../rules/rule.ts';
 
 export class MatrixEngine implements Engine {
@@ -25,7 +25,7 @@ export class MatrixEngine implements Engine {
   readonly rule: MatrixRule;
   /** The pending sum of update directions. */
   private readonly pending: Params;
-  /** The first pattern of the batch, kept as x⁽ˡ⁾ and Δz⁽ˡ⁾ (back-prop on dense nets), else null. */
+  /** The first pattern of the batch, kept as x⁽ˡ⁾ and Δz⁽ˡ⁾ on the outer-product road, else null. */
   private readonly kept: KeptPattern | null;
   private patterns = 0;
 
@@ -34,8 +34,8 @@ export class MatrixEngine implements Engine {
     this.net = new Network(spec, cloneParams(params), options);
     this.rule = createRule(this.net);
     this.pending = zerosLike(params);
-    const dense = this.net.layers.every((layer) => layer instanceof Dense);
-    this.kept = this.rule === backprop && dense ? new KeptPattern(this.net.layers as Dense[]) : null;
+    const outerProducts = this.rule.errors !== undefined && this.net.layers.every((layer) => layer.oneTermPerWeight);
+    this.kept = outerProducts ? new KeptPattern(this.net.layers) : null;
   }
 
   get prediction(): Float64Array {
@@ -44,7 +44,7 @@ export class MatrixEngine implements Engine {
 
   learn(x: Float64Array, t: ArrayLike<number>): number {
     if (this.kept !== null && this.patterns === 0) {
-      const E = this.net.backpropErrors(x, t);
+      const E = this.rule.errors!(this.net, x, t);
       this.kept.keep(this.net);
       this.patterns = 1;
       return E;
@@ -86,17 +86,20 @@ export class MatrixEngine implements Engine {
   }
 }
 
-/** One pattern as each dense layer saw it: its input x⁽ˡ⁾ and its error Δz⁽ˡ⁾ (copies, preallocated). */
+/** One pattern as each layer saw it: its input x⁽ˡ⁾ and its error Δz⁽ˡ⁾ (copies, preallocated). */
 class KeptPattern {
   private readonly x: Float64Array[];
   private readonly Δz: Float64Array[];
+  /** Each layer's own weights and biases, as the target of a backward pass. */
+  private readonly own: LayerParams[];
 
-  constructor(private readonly layers: readonly Dense[]) {
+  constructor(private readonly layers: readonly Layer[]) {
+    this.own = layers.map((l) => ({ weights: l.w, bias: l.b }));
     this.x = layers.map((l) => new Float64Array(l.inSize));
     this.Δz = layers.map((l) => new Float64Array(l.outSize));
   }
 
-  /** Copy x⁽ˡ⁾ and Δz⁽ˡ⁾ from the network's last backpropErrors (a later forward pass overwrites them). */
+  /** Copy x⁽ˡ⁾ and Δz⁽ˡ⁾ from the network after the rule's errors() (a later forward pass overwrites them). */
   keep(net: Network): void {
     for (let l = 0; l < this.layers.length; l++) {
       this.x[l]!.set(net.layerInput(l));
@@ -104,13 +107,13 @@ class KeptPattern {
     }
   }
 
-  /** sum += x⁽ˡ⁾ Δz⁽ˡ⁾ᵀ: what the back-prop rule would have added for this pattern. */
+  /** sum += x⁽ˡ⁾ Δz⁽ˡ⁾ᵀ: what the rule's accumulate() would have added for this pattern. */
   addTo(sum: Params): void {
-    this.layers.forEach((layer, l) => layer.accumulateGradient(this.x[l]!, this.Δz[l]!, sum.layers[l]!.weights, sum.layers[l]!.bias));
+    this.layers.forEach((layer, l) => layer.backward(this.x[l]!, this.Δz[l]!, sum.layers[l]!, null));
   }
 
-  /** w ← w − η x⁽ˡ⁾ Δz⁽ˡ⁾ᵀ in every layer (B = 1). */
+  /** w ← w − η x⁽ˡ⁾ Δz⁽ˡ⁾ᵀ, b ← b − η Δz⁽ˡ⁾ in every layer (B = 1): the backward pass into W itself. */
   step(η: number): void {
-    this.layers.forEach((layer, l) => layer.rankOneStep(this.x[l]!, this.Δz[l]!, η));
+    this.layers.forEach((layer, l) => layer.backward(this.x[l]!, this.Δz[l]!, this.own[l]!, null, layer.w, -η));
   }
 }

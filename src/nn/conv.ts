@@ -16,10 +16,12 @@
  * The two agree to rounding; test/nn/conv.test.ts holds them to 1e-12.
  */
 import { makeActivation, type Activation } from './activation.ts';
-import { activate, type Layer } from './layer.ts';
+import { activate, NO_INPUT, type Layer } from './layer.ts';
+import type { LayerParams } from './params.ts';
 import type { ConvSpec, ResolvedLayer } from './spec.ts';
 
-export type ConvBackward = 'push' | 'gather';
+/** How backward forms Δx: pushed through the kernel (the essay's) or gathered per input. */
+export type ConvErrorForm = 'push' | 'gather';
 
 export class Conv implements Layer {
   readonly activation: Activation;
@@ -27,6 +29,7 @@ export class Conv implements Layer {
   readonly outSize: number;
   readonly z: Float64Array;
   readonly y: Float64Array;
+  readonly oneTermPerWeight = false;
   readonly C: number; readonly H: number; readonly W: number;
   readonly F: number; readonly OH: number; readonly OW: number;
   readonly K: number; readonly s: number; readonly p: number;
@@ -36,7 +39,7 @@ export class Conv implements Layer {
     readonly w: Float64Array,
     readonly b: Float64Array,
     activation: Activation = makeActivation(spec.activation),
-    readonly backward: ConvBackward = 'push',
+    readonly errorForm: ConvErrorForm = 'push',
   ) {
     this.activation = activation;
     [this.C, this.H, this.W] = spec.inShape as [number, number, number];
@@ -83,43 +86,43 @@ export class Conv implements Layer {
     activate(this);
   }
 
-  /** Same loop nest as forward: each (output, kernel tap) pair adds x · Δz to the shared weight. */
-  accumulateGradient(x: Float64Array, Δz: Float64Array, gw: Float64Array, gb: Float64Array): void {
+  /**
+   * The forward's loop nest, each (output, kernel tap) pair turned around: it adds x · Δz to the
+   * shared weight (the gradient) and w · Δz to the input it read (the essay's push of Δx).
+   * In the gather form Δx is collected per input instead, by gatherError.
+   */
+  backward(
+    x: Float64Array, Δz: Float64Array, into: LayerParams | null, Δx: Float64Array | null, via = this.w, scale = 1,
+  ): void {
     const { C, F, OH, OW, K } = this;
-    for (let f = 0; f < F; f++)
-      for (let oy = 0; oy < OH; oy++)
-        for (let ox = 0; ox < OW; ox++) {
-          const Δzo = Δz[this.outputIndex(f, oy, ox)]!;
-          gb[f] += Δzo;
-          for (let c = 0; c < C; c++)
-            for (let ky = 0; ky < K; ky++)
-              for (let kx = 0; kx < K; kx++) {
-                const i = this.inputIndex(c, oy, ox, ky, kx);
-                if (i >= 0) gw[this.weightIndex(f, c, ky, kx)] += x[i]! * Δzo;
-              }
-        }
+    const gather = Δx !== null && this.errorForm === 'gather';
+    const push = gather ? null : Δx;
+    push?.fill(0);
+    if (into !== null || push !== null)
+      for (let f = 0; f < F; f++)
+        for (let oy = 0; oy < OH; oy++)
+          for (let ox = 0; ox < OW; ox++) {
+            const Δzo = Δz[this.outputIndex(f, oy, ox)]!;
+            if (into !== null) into.bias[f] += scale * Δzo;
+            for (let c = 0; c < C; c++)
+              for (let ky = 0; ky < K; ky++)
+                for (let kx = 0; kx < K; kx++) {
+                  const i = this.inputIndex(c, oy, ox, ky, kx);
+                  if (i < 0) continue;
+                  const k = this.weightIndex(f, c, ky, kx);
+                  if (into !== null) into.weights[k] += scale * (x[i]! * Δzo);
+                  if (push !== null) push[i] += via[k]! * Δzo;
+                }
+          }
+    if (gather) this.gatherError(Δz, Δx!, via);
+  }
+
+  accumulateGradient(x: Float64Array, Δz: Float64Array, gw: Float64Array, gb: Float64Array): void {
+    this.backward(x, Δz, { weights: gw, bias: gb }, null);
   }
 
   pushError(Δz: Float64Array, Δx: Float64Array, via: Float64Array = this.w): void {
-    if (this.backward === 'gather') this.gatherError(Δz, Δx, via);
-    else this.pushErrorThroughKernel(Δz, Δx, via);
-  }
-
-  /** The essay's push: the forward loop nest, with the multiply-add turned around. */
-  pushErrorThroughKernel(Δz: Float64Array, Δx: Float64Array, w: Float64Array = this.w): void {
-    const { C, F, OH, OW, K } = this;
-    Δx.fill(0);
-    for (let f = 0; f < F; f++)
-      for (let oy = 0; oy < OH; oy++)
-        for (let ox = 0; ox < OW; ox++) {
-          const Δzo = Δz[this.outputIndex(f, oy, ox)]!;
-          for (let c = 0; c < C; c++)
-            for (let ky = 0; ky < K; ky++)
-              for (let kx = 0; kx < K; kx++) {
-                const i = this.inputIndex(c, oy, ox, ky, kx);
-                if (i >= 0) Δx[i] += w[this.weightIndex(f, c, ky, kx)]! * Δzo;
-              }
-        }
+    this.backward(NO_INPUT, Δz, null, Δx, via);
   }
 
   /** Transposed correlation: for each input, gather from the outputs whose kernel covers it. */

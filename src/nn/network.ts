@@ -11,7 +11,7 @@
  * The network works on the Params it was given, in place.
  */
 import { makeActivation, linearized } from './activation.ts';
-import { Conv, type ConvBackward } from './conv.ts';
+import { Conv, type ConvErrorForm } from './conv.ts';
 import { Dense } from './dense.ts';
 import { errorAtPotential, type Layer } from './layer.ts';
 import { makeLoss, type Loss } from './loss.ts';
@@ -22,7 +22,7 @@ export interface NetworkOptions {
   /** Rectifiers become linear (the essay's advice for gradient checks). */
   linearizeRectifiers?: boolean;
   /** Which form of the conv backward pass computes Δx. Default 'push'. */
-  convBackward?: ConvBackward;
+  convBackward?: ConvErrorForm;
 }
 
 export interface GradientResult {
@@ -103,13 +103,7 @@ export class Network {
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l]!;
       errorAtPotential(layer, this.Δy[l]!, this.Δz[l]!);
-      const g = gradients.layers[l]!;
-      if (l > 0 && layer instanceof Dense) {
-        layer.backward(this.layerInput(l), this.Δz[l]!, g.weights, g.bias, this.Δy[l - 1]!); // one pass over W for both
-      } else {
-        layer.accumulateGradient(this.layerInput(l), this.Δz[l]!, g.weights, g.bias);
-        if (l > 0) layer.pushError(this.Δz[l]!, this.Δy[l - 1]!);
-      }
+      layer.backward(this.layerInput(l), this.Δz[l]!, gradients.layers[l]!, l > 0 ? this.Δy[l - 1]! : null);
     }
     return E;
   }
@@ -123,7 +117,7 @@ export class Network {
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l]!;
       errorAtPotential(layer, this.Δy[l]!, this.Δz[l]!);
-      if (l > 0) layer.pushError(this.Δz[l]!, this.Δy[l - 1]!);
+      if (l > 0) layer.backward(this.layerInput(l), this.Δz[l]!, null, this.Δy[l - 1]!);
     }
     return E;
   }

@@ -1,10 +1,11 @@
 /**
- * The net spec (DESIGN §2): an input shape, a stack of dense and conv layers, a loss.
+ * The net spec (README, Formats): an input shape, a stack of dense and conv layers, a loss.
  * Parsing resolves every layer's input and output shape, so later code never re-derives them.
  */
 import { InputError } from '../core/errors.ts';
-import { sizeOf, type Shape } from '../core/tensor.ts';
-import { activationToJSON, parseActivation, type ActivationSpec } from './activation.ts';
+import { describeValue, sizeOf, type Shape } from '../core/tensor.ts';
+import { didYouMean, rejectUnknownKeys } from '../core/known-keys.ts';
+import { ACTIVATION_NAMES, activationToJSON, parseActivation, type ActivationSpec } from './activation.ts';
 
 export type LossName = 'mse' | 'softmax-cross-entropy';
 export const LOSS_NAMES: readonly LossName[] = ['mse', 'softmax-cross-entropy'];
@@ -43,53 +44,108 @@ export function convOutputSize(size: number, kernel: number, stride: number, pad
 /** Float64 tensors are allocated up front; past this many numbers in one tensor (800 MB) a spec is surely a mistake. */
 export const MAX_TENSOR_SIZE = 100_000_000;
 
+/**
+ * The most weights and biases a whole net may have (README, The command line): 160 MB as float64 (an
+ * engine keeps a few copies: params, gradients, a snapshot), and at most 25 characters a number
+ * its params file stays under the 512 MB that localprop reads back as JSON. Checked before anything
+ * is allocated.
+ */
+export const MAX_NET_PARAMS = 20_000_000;
+
+export const NET_KEYS: readonly string[] = ['input', 'layers', 'loss'];
+export const DENSE_KEYS: readonly string[] = ['type', 'units', 'activation'];
+export const CONV_KEYS: readonly string[] = ['type', 'filters', 'kernel', 'stride', 'padding', 'activation'];
+
 const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Validate a parsed JSON value as a net spec. `source` (a file name) prefixes every error. */
+/**
+ * Validate a parsed JSON value as a net spec: the one validation every command uses. `source` (a
+ * file name) prefixes every error, and each error names the field by its path (layers[1].units).
+ */
 export function parseNetSpec(json: unknown, source = 'net spec'): NetSpec {
   const fail = (msg: string): never => {
     throw new InputError(`${source}: ${msg}`);
   };
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) fail('expected a JSON object with "input", "layers" and "loss"');
-  const obj = json as Record<string, unknown>;
-  const input = obj['input'];
+  if (!isObject(json)) return fail('expected a JSON object with "input", "layers" and "loss"');
+  rejectUnknownKeys(json, NET_KEYS, source);
+  const input = json['input'];
   if (!Array.isArray(input) || !(input.length === 1 || input.length === 3) || !input.every(isPositiveInt)) {
-    fail(`"input" must be [n] or [channels, height, width] of positive integers, got ${JSON.stringify(input)}`);
+    fail(`"input" must be [n] or [channels, height, width] of positive integers, got ${describeValue(input)}`);
   }
-  const layersJson = obj['layers'];
-  if (!Array.isArray(layersJson) || layersJson.length === 0) fail('"layers" must be a non-empty array');
-  const loss = obj['loss'];
+  const layersJson = json['layers'];
+  if (!Array.isArray(layersJson) || layersJson.length === 0) {
+    fail(`"layers" must be a non-empty array, got ${describeValue(layersJson)}`);
+  }
+  const loss = json['loss'];
   if (typeof loss !== 'string' || !(LOSS_NAMES as readonly string[]).includes(loss)) {
-    fail(`unknown loss ${JSON.stringify(loss)}; expected one of ${LOSS_NAMES.join(', ')}`);
+    const hint = typeof loss === 'string' ? didYouMean(loss, LOSS_NAMES) : '';
+    fail(`unknown loss ${describeValue(loss)}${hint}; expected one of ${LOSS_NAMES.join(', ')}`);
   }
-  const layers: LayerSpec[] = (layersJson as unknown[]).map((l, i) => {
-    const where = `layer ${i}`;
-    if (l === null || typeof l !== 'object' || Array.isArray(l)) return fail(`${where}: expected an object`);
-    const layer = l as Record<string, unknown>;
-    const activation = parseActivation(layer['activation'] ?? 'identity', `${source}: ${where}`);
+  const layers: LayerSpec[] = (layersJson as unknown[]).map((layer, i) => {
+    const where = `layers[${i}]`;
+    if (!isObject(layer)) return fail(`${where}: expected an object, got ${describeValue(layer)}`);
+    const positive = (key: string, value: unknown): number =>
+      isPositiveInt(value) ? value : fail(`${where}.${key} must be a positive integer, got ${describeValue(value)}`);
     if (layer['type'] === 'dense') {
-      if (!isPositiveInt(layer['units'])) fail(`${where}: "units" must be a positive integer, got ${JSON.stringify(layer['units'])}`);
-      return { type: 'dense', units: layer['units'] as number, activation };
+      rejectUnknownKeys(layer, DENSE_KEYS, `${source}: ${where}`);
+      const units = positive('units', layer['units']);
+      return { type: 'dense', units, activation: activationOf(layer, `${source}: ${where}`) };
     }
     if (layer['type'] === 'conv') {
-      const { filters, kernel } = layer;
-      const stride = layer['stride'] ?? 1;
+      rejectUnknownKeys(layer, CONV_KEYS, `${source}: ${where}`);
+      const filters = positive('filters', layer['filters']);
+      const kernel = positive('kernel', layer['kernel']);
+      const stride = positive('stride', layer['stride'] ?? 1);
       const padding = layer['padding'] ?? 0;
-      if (!isPositiveInt(filters)) fail(`${where}: "filters" must be a positive integer, got ${JSON.stringify(filters)}`);
-      if (!isPositiveInt(kernel)) fail(`${where}: "kernel" must be a positive integer, got ${JSON.stringify(kernel)}`);
-      if (!isPositiveInt(stride)) fail(`${where}: "stride" must be a positive integer, got ${JSON.stringify(stride)}`);
-      if (!isNonNegativeInt(padding)) fail(`${where}: "padding" must be a non-negative integer, got ${JSON.stringify(padding)}`);
-      return { type: 'conv', filters, kernel, stride, padding, activation } as ConvSpec;
+      if (!isNonNegativeInt(padding)) fail(`${where}.padding must be a non-negative integer, got ${describeValue(padding)}`);
+      const activation = activationOf(layer, `${source}: ${where}`);
+      return { type: 'conv', filters, kernel, stride, padding: padding as number, activation };
     }
-    return fail(`${where}: unknown layer type ${JSON.stringify(layer['type'])}; expected "dense" or "conv"`);
+    const type = layer['type'];
+    const hint = typeof type === 'string' ? didYouMean(type, ['dense', 'conv']) : '';
+    return fail(`${where}.type: unknown layer type ${describeValue(type)}${hint}; expected "dense" or "conv"`);
   });
   const spec: NetSpec = { input: input as number[], layers, loss: loss as LossName };
   if (spec.loss === 'softmax-cross-entropy' && layers[layers.length - 1]!.activation.name !== 'identity') {
     fail(`softmax-cross-entropy applies softmax to the last layer's z, so its activation must be "identity", not "${layers[layers.length - 1]!.activation.name}"`);
   }
-  resolveLayers(spec, source); // throws on impossible shapes
+  resolveLayers(spec, source); // throws on impossible shapes and on a net too large for memory
   return spec;
+}
+
+/** A layer's activation: a name, or { "name": "tanh", "a": ..., "b": ... }; absent means identity. */
+function activationOf(layer: Record<string, unknown>, where: string): ActivationSpec {
+  const value = layer['activation'] ?? 'identity';
+  const name = typeof value === 'string' ? value : isObject(value) ? value['name'] : undefined;
+  if (typeof name !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(name)) {
+    const hint = typeof name === 'string' ? didYouMean(name, ACTIVATION_NAMES) : '';
+    const names = ACTIVATION_NAMES.join(', ');
+    throw new InputError(`${where}.activation: unknown activation ${describeValue(name ?? value)}${hint}; expected one of ${names}`);
+  }
+  if (isObject(value)) {
+    // a and b scale tanh only: on another activation they would be ignored, so they are refused.
+    rejectUnknownKeys(value, name === 'tanh' ? ['name', 'a', 'b'] : ['name'], `${where}.activation`);
+    for (const key of ['a', 'b']) {
+      const v = value[key];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
+        throw new InputError(`${where}.activation.${key} must be a finite number, got ${describeValue(v)}`);
+      }
+    }
+  }
+  return parseActivation(value, where);
+}
+
+/** The number of inputs per pattern: the product of the input shape. */
+export function netInputSize(spec: NetSpec): number {
+  return sizeOf(spec.input);
+}
+
+/** The number of outputs per pattern (and of targets): the last layer's units, or its filters × height × width. */
+export function netOutputSize(spec: NetSpec): number {
+  const layers = resolveLayers(spec);
+  return sizeOf(layers[layers.length - 1]!.outShape);
 }
 
 /** Work out each layer's input, output and weight shapes. */
@@ -99,13 +155,20 @@ export function resolveLayers(spec: NetSpec, source = 'net spec'): ResolvedLayer
     if (sizeOf(dims) > MAX_TENSOR_SIZE) throw new InputError(`${source}: ${what} ${dims.join('×')} holds ${sizeOf(dims)} numbers, more than localprop allows in one tensor (${MAX_TENSOR_SIZE})`);
   };
   tooLarge('the input', spec.input);
-  return spec.layers.map((layer, i) => {
+  let total = 0;
+  const resolved = spec.layers.map((layer, i) => {
     const resolved = resolveLayer(layer, i, shape, source);
     tooLarge(`layer ${i}'s weights`, resolved.weightShape);
     tooLarge(`layer ${i}'s output`, resolved.outShape);
+    total += sizeOf(resolved.weightShape) + resolved.weightShape[0]!;
     shape = resolved.outShape;
     return resolved;
   });
+  if (total > MAX_NET_PARAMS) {
+    const limit = `${MAX_NET_PARAMS}, 160 MB as float64`;
+    throw new InputError(`${source}: the net has ${total} weights and biases, more than localprop allows in one net (${limit})`);
+  }
+  return resolved;
 }
 
 function resolveLayer(layer: LayerSpec, i: number, inShape: Shape, source: string): ResolvedLayer {
@@ -114,10 +177,13 @@ function resolveLayer(layer: LayerSpec, i: number, inShape: Shape, source: strin
     const fanIn = sizeOf(inShape);
     return { ...layer, inShape, outShape: [layer.units], weightShape: [layer.units, fanIn] };
   }
-  if (inShape.length !== 3) throw new InputError(`${source}: layer ${i}: conv needs a [channels, height, width] input, but its input is ${JSON.stringify(inShape)}`);
+  if (inShape.length !== 3) {
+    throw new InputError(`${source}: layers[${i}]: conv needs a [channels, height, width] input, but its input is [${inShape.join(', ')}]`);
+  }
   const [c, h, w] = inShape as [number, number, number];
   if (layer.kernel > h + 2 * layer.padding || layer.kernel > w + 2 * layer.padding) {
-    throw new InputError(`${source}: layer ${i}: kernel ${layer.kernel} is larger than its padded input ${h + 2 * layer.padding}×${w + 2 * layer.padding}`);
+    const padded = `${h + 2 * layer.padding}×${w + 2 * layer.padding}`;
+    throw new InputError(`${source}: layers[${i}]: kernel ${layer.kernel} is larger than its padded input ${padded}`);
   }
   const oh = convOutputSize(h, layer.kernel, layer.stride, layer.padding);
   const ow = convOutputSize(w, layer.kernel, layer.stride, layer.padding);

@@ -1,11 +1,15 @@
-/** Where experiments and results live: relative to the package root, whatever the working directory. */
-import { dirname, join, relative, isAbsolute } from 'node:path';
+/**
+ * Where experiments and results live. The shipped experiments sit beside src/ (experiments/ in a clone,
+ * dist/experiments/ compiled in the installed package); results go where the user stands.
+ */
+import { dirname, join, relative, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../core/package-root.ts';
 
-export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const EXPERIMENTS_DIR = join(PACKAGE_ROOT, 'experiments');
-/** The default output folder. */
-export const RESULTS_DIR = join(PACKAGE_ROOT, 'results');
+export { PACKAGE_ROOT };
+export const EXPERIMENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'experiments');
+/** The default output folder: ./results in the working directory (in a clone, `npm start` runs at its root). */
+export const RESULTS_DIR = resolve('results');
 
 /** A path as the user would type it from the working directory: relative when inside it, else absolute. */
 export function displayPath(path: string, cwd = process.cwd()): string {

@@ -9,7 +9,7 @@
  */
 import { escapeHtml, formatCell } from './html.ts';
 import { interactiveCharts } from './interactive.ts';
-import type { ExperimentSummary } from './summary.ts';
+import type { DamagedResult, ExperimentSummary } from './summary.ts';
 
 export interface ReportSection {
   summary: ExperimentSummary;
@@ -56,10 +56,14 @@ const shellWord = (s: string): string => (/^[\w.,:/@%+=-]+$/.test(s) ? s : `'${s
 /** The two commands that reproduce a section: through the CLI, and the experiment file on its own. */
 export function reproduceCommands(summary: Pick<ExperimentSummary, 'name' | 'file' | 'budget' | 'seed'>): string[] {
   const seed = shellWord(summary.seed);
-  const standalone = [`npx tsx ${summary.file}`];
+  const standalone = [`npx tsx ${shellWord(summary.file)}`];
   if (summary.budget === 'full') standalone.push('--full');
   if (summary.seed !== DEFAULT_SEED) standalone.push(`--seed ${seed}`);
-  return [`npm run -s localprop -- run ${summary.name} --${summary.budget} --seed ${seed}`, standalone.join(' ')];
+  // A user's own file (not experiments/NN-name.ts in a clone) runs by its path, through the installed CLI.
+  const shipped = /^experiments\/\d{2}-/.test(summary.file);
+  const path = /^(\.|\/)/.test(summary.file) ? summary.file : `./${summary.file}`;
+  const run = shipped ? `npm run -s localprop -- run ${summary.name}` : `npx localprop run ${shellWord(path)}`;
+  return [`${run} --${summary.budget} --seed ${seed}`, standalone.join(' ')];
 }
 
 function headlineTable(rows: ExperimentSummary['headline']): string {
@@ -141,6 +145,15 @@ details.reproduce summary { cursor: pointer; color: #555; font-size: 0.9rem; }
 .missing { color: #b00; }
 `;
 
+/** A results folder whose summary.json is damaged: named, with the reason and the command that rebuilds it. */
+function damagedSection({ name, reason }: DamagedResult): string {
+  return `<section class="experiment damaged" id="${escapeHtml(name)}" data-damaged="${escapeHtml(name)}">
+<h2>${escapeHtml(name)} (damaged)</h2>
+<p class="missing">The results in ${escapeHtml(name)}/ are damaged: ${escapeHtml(reason)}. Re-run them:</p>
+<pre><code>${escapeHtml(`npm run -s localprop -- run ${name}`)}</code></pre>
+</section>`;
+}
+
 /** The key findings: every section's key claims, in reading order, at most five. */
 function keyFindings(sections: ReportSection[]): string {
   const rank = (name: string): number => {
@@ -167,11 +180,12 @@ function glossary(): string {
   return `<section id="glossary"><h2>Glossary</h2><dl class="glossary">${items.join('')}</dl></section>`;
 }
 
-/** The whole page. */
-export function reportPage(sections: ReportSection[], title = 'localprop: experiments'): string {
-  const toc = sections
-    .map(({ summary: s }) => `<li><a href="#${escapeHtml(s.name)}">${String(s.order).padStart(2, '0')} ${escapeHtml(s.name)}</a>: ${escapeHtml(shortTitle(s.description))}</li>`)
-    .join('\n');
+/** The whole page; damaged result folders get a section that says so. */
+export function reportPage(sections: ReportSection[], title = 'localprop: experiments', damaged: DamagedResult[] = []): string {
+  const toc = [
+    ...sections.map(({ summary: s }) => `<li><a href="#${escapeHtml(s.name)}">${String(s.order).padStart(2, '0')} ${escapeHtml(s.name)}</a>: ${escapeHtml(shortTitle(s.description))}</li>`),
+    ...damaged.map(({ name }) => `<li><a href="#${escapeHtml(name)}">${escapeHtml(name)}</a>: damaged</li>`),
+  ].join('\n');
   const specs: Record<string, unknown> = {};
   for (const { summary: s, specs: own } of sections) for (const [chart, spec] of Object.entries(own ?? {})) specs[`${s.name}/${chart}`] = spec;
   return `<!doctype html>
@@ -191,7 +205,7 @@ ${glossary()}
 <nav id="contents"><h2>Contents</h2><ol>
 ${toc}
 </ol></nav>
-${sections.map(section).join('\n')}
+${[...sections.map(section), ...damaged.map(damagedSection)].join('\n')}
 ${interactiveCharts(specs)}
 </body>
 </html>

@@ -10,11 +10,13 @@
  *   <out>/index.html              every experiment found in <out>, rebuilt after each run
  *
  * An experiment's folder is replaced whole (writeFolderAtomic): a run that stops part-way leaves
- * either the earlier run's folder or the new one, never a mix. An interrupt (SIGINT) is honoured
- * between experiments: the folders finished so far stay, index.html is rebuilt from what is on
- * disk, and the error names the experiments that did not finish.
+ * either the earlier run's folder or the new one, never a mix. An interrupt (SIGINT or SIGTERM,
+ * however often it is delivered) is honoured between experiments: the folders finished so far
+ * stay, index.html is rebuilt from what is on disk, and the error names the experiments that did
+ * not finish. A damaged results folder is shown as damaged, never a crash.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { InputError, InterruptedError } from '../core/errors.ts';
 import { createRandom } from '../core/random.ts';
@@ -27,7 +29,7 @@ import { displayPath } from './paths.ts';
 import type { Progress } from './progress.ts';
 import { renderPng, renderSvg } from './render.ts';
 import { reportPage, type ReportSection } from './report-page.ts';
-import { readSummaries, SUMMARY_FILE, type ExperimentSummary } from './summary.ts';
+import { readResults, SUMMARY_FILE, type ExperimentSummary } from './summary.ts';
 
 export const REPORT_FILE = 'index.html';
 
@@ -107,51 +109,117 @@ export async function runExperiment(experiment: Experiment, file: ExperimentFile
   return summary;
 }
 
-/** Rebuild <outDir>/index.html from every experiment folder in it; returns the page's path. */
-export function writeReport(outDir: string): string {
-  const summaries = readSummaries(outDir);
-  if (summaries.length === 0) throw new InputError(`${displayPath(outDir)}: no experiment results found (no */${SUMMARY_FILE}); run \`localprop run\` first`);
+/**
+ * Rebuild <outDir>/index.html from every experiment folder in it; returns the page's path. A
+ * damaged folder (see readResults) is shown in the page as damaged and reported through `warn`;
+ * the rest of the report is built.
+ */
+export function writeReport(outDir: string, warn: (message: string) => void = warnOnStderr): string {
+  const { summaries, damaged } = readResults(outDir);
+  if (summaries.length === 0 && damaged.length === 0) {
+    throw new InputError(`${displayPath(outDir)}: no experiment results found (no */${SUMMARY_FILE}); run \`localprop run\` first`);
+  }
+  for (const d of damaged) {
+    const folder = displayPath(join(outDir, d.name));
+    warn(`${folder} is damaged (${d.reason}); the report shows it as damaged: re-run \`localprop run ${d.name}\``);
+  }
   const sections: ReportSection[] = summaries.map((summary) => {
     const svgs: Record<string, string> = {};
     const specs: Record<string, unknown> = {};
     for (const chart of summary.charts) {
-      const file = join(outDir, summary.name, `${chart}.svg`);
-      if (existsSync(file)) svgs[chart] = readFileSync(file, 'utf8');
-      const spec = join(outDir, summary.name, `${chart}.vl.json`);
-      if (existsSync(spec)) specs[chart] = JSON.parse(readFileSync(spec, 'utf8'));
+      // A chart file that is missing, or is not a readable file, is shown as missing.
+      try {
+        svgs[chart] = readFileSync(join(outDir, summary.name, `${chart}.svg`), 'utf8');
+      } catch {
+        // missing
+      }
+      // Its spec makes it interactive in the page; without a readable one the static SVG stays.
+      try {
+        specs[chart] = JSON.parse(readFileSync(join(outDir, summary.name, `${chart}.vl.json`), 'utf8'));
+      } catch {
+        // static only
+      }
     }
     return { summary, svgs, specs };
   });
   const path = join(outDir, REPORT_FILE);
-  writeFileAtomic(path, reportPage(sections));
+  writeFileAtomic(path, reportPage(sections, undefined, damaged));
   return path;
 }
 
+const warnOnStderr = (message: string): void => void process.stderr.write(`localprop: warning: ${message}\n`);
+
 /** Run experiments in the given order, then rebuild index.html; returns the page's path. */
 export async function runExperiments(experiments: { experiment: Experiment; file: ExperimentFile }[], options: RunOptions): Promise<string> {
-  // The handler runs when the event loop gets a turn (between experiments, while charts render);
-  // a second Ctrl-C, with the handler gone, ends the process at once.
-  let interrupted = false;
-  const onInterrupt = (): void => {
-    interrupted = true;
-    if (!options.quiet) process.stderr.write('\nlocalprop: interrupt received; stopping after the current step (Ctrl-C again to stop at once)\n');
-  };
-  process.once('SIGINT', onInterrupt);
+  const names = experiments.map((e) => e.experiment.name);
+  const interrupt = listenForInterrupt(options.quiet, () => names.filter((n) => !finished.includes(n)));
   const finished: string[] = [];
   try {
     for (const { experiment, file } of experiments) {
-      if (interrupted) break;
-      const summary = await runExperiment(experiment, file, { ...options, isInterrupted: () => interrupted });
+      if (interrupt.signal !== null) break;
+      const summary = await runExperiment(experiment, file, { ...options, isInterrupted: () => interrupt.signal !== null });
       if (summary) finished.push(experiment.name);
     }
+  } catch (e) {
+    interrupt.stop();
+    throw e;
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
     options.progress?.stop();
   }
   const unfinished = experiments.map((e) => e.experiment.name).filter((n) => !finished.includes(n));
-  if (unfinished.length === 0) return writeReport(options.outDir);
-  const report = finished.length > 0 || readSummaries(options.outDir).length > 0 ? ` ${displayPath(writeReport(options.outDir))} shows what is on disk.` : '';
-  throw new InterruptedError(
-    `interrupted: did not finish ${unfinished.join(', ')}${finished.length ? `; finished ${finished.join(', ')}` : ''}. Earlier results of the unfinished ones are unchanged.${report}`,
-  );
+  const warn = options.quiet ? () => {} : warnOnStderr;
+  if (unfinished.length === 0) {
+    interrupt.stop();
+    return writeReport(options.outDir, warn);
+  }
+  const onDisk = readResults(options.outDir);
+  const anything = finished.length > 0 || onDisk.summaries.length + onDisk.damaged.length > 0;
+  try {
+    const report = anything ? ` ${displayPath(writeReport(options.outDir, warn))} shows what is on disk.` : '';
+    const done = finished.length ? `; finished ${finished.join(', ')}` : '';
+    throw new InterruptedError(
+      `interrupted (${interrupt.signal}): did not finish ${unfinished.join(', ')}${done}. ` +
+        `Earlier results of the unfinished ones are unchanged.${report}`,
+      128 + osConstants.signals[interrupt.signal ?? 'SIGINT'],
+    );
+  } finally {
+    interrupt.stop();
+  }
+}
+
+/** Signals within this long of the first are the same Ctrl-C, delivered again (npm forwards it to a group it reached already). */
+export const REPEAT_WINDOW_MS = 1000;
+
+/**
+ * Listen for SIGINT and SIGTERM while experiments run. The first asks the run to stop after the
+ * current experiment's computation; repeats within REPEAT_WINDOW_MS are the same request, which
+ * `npm run` and tsx deliver more than once (a terminal's Ctrl-C reaches the whole process group,
+ * and each of them forwards it again). A signal after that window stops at once (exit 128 + signal),
+ * keeping what is on disk. The listeners stay until stop(), so no repeat meets Node's default
+ * action, which would end the process before the report is rebuilt.
+ */
+function listenForInterrupt(quiet: boolean, unfinished: () => string[]): { signal: NodeJS.Signals | null; stop(): void } {
+  const state: { signal: NodeJS.Signals | null; stop(): void } = { signal: null, stop: () => {} };
+  let first = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const now = performance.now();
+    if (state.signal === null) {
+      state.signal = signal;
+      first = now;
+      const again = 'Ctrl-C again, after a second, to stop at once';
+      if (!quiet) process.stderr.write(`\nlocalprop: ${signal} received; stopping after the current step (${again})\n`);
+      return;
+    }
+    if (now - first < REPEAT_WINDOW_MS) return;
+    process.stderr.write(
+      `\nlocalprop: stopped at once (${signal}): did not finish ${unfinished().join(', ')}; every results folder holds a whole ` +
+        'earlier or new run, and index.html may be out of date (rebuild it with `localprop report`)\n',
+    );
+    process.exit(128 + osConstants.signals[signal]);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
+  state.stop = () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeListener(signal, onSignal);
+  };
+  return state;
 }

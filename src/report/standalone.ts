@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DivergenceError, InputError } from '../core/errors.ts';
-import { experimentFile } from './discover.ts';
+import { experimentFile, userExperimentFile } from './discover.ts';
 import type { Experiment } from './experiment.ts';
 import { displayPath, RESULTS_DIR } from './paths.ts';
 import { createProgress } from './progress.ts';
@@ -62,8 +62,7 @@ async function standalone(moduleUrl: string, experiment: Experiment, argv: strin
     if (values.quick && values.full) throw new InputError('--quick and --full exclude each other');
     if (values.seed !== undefined && values.seed.trim() === '') throw new InputError('--seed must not be empty');
     const path = fileURLToPath(moduleUrl);
-    const file = experimentFile(path);
-    if (!file) throw new Error(`${path}: an experiment file must be named NN-name.ts`);
+    const file = experimentFile(path) ?? userExperimentFile(path);
     const quiet = values.quiet ?? false;
     const report = await runExperiments([{ experiment, file }], {
       budget: values.full ? 'full' : 'quick',

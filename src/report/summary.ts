@@ -4,7 +4,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BudgetName, Claim, HeadlineRow } from './experiment.ts';
+import { describeValue } from '../core/tensor.ts';
+import { BUDGET_NAMES, NAME_PATTERN, type BudgetName, type Claim, type HeadlineRow } from './experiment.ts';
 
 export const SUMMARY_FILE = 'summary.json';
 
@@ -27,24 +28,74 @@ export interface ExperimentSummary {
   html?: string;
 }
 
-function isSummary(v: unknown): v is ExperimentSummary {
-  const s = v as ExperimentSummary;
-  return (
-    s !== null && typeof s === 'object' && typeof s.name === 'string' && typeof s.order === 'number' && typeof s.file === 'string' &&
-    typeof s.description === 'string' && typeof s.seed === 'string' && Array.isArray(s.charts) && Array.isArray(s.headline) && Array.isArray(s.notes)
-  );
+/** A results folder whose summary.json cannot be used, and why; the report shows it as damaged. */
+export interface DamagedResult {
+  name: string;
+  reason: string;
 }
 
-/** Every results/<name>/summary.json under `outDir`, in reading order; folders without one are ignored. */
-export function readSummaries(outDir: string): ExperimentSummary[] {
-  if (!existsSync(outDir)) return [];
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isCell = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number');
+
+/** Why a parsed summary.json is not one the report can show, or null. Chart names are file names: they must match NAME_PATTERN. */
+export function summaryProblem(v: unknown, folder: string): string | null {
+  if (!isPlainObject(v)) return `${SUMMARY_FILE} is ${describeValue(v)}, not an object`;
+  const wrong = (key: string, expected: string): string =>
+    `${SUMMARY_FILE}: "${key}" is ${describeValue(v[key])}, expected ${expected}`;
+  if (v['name'] !== folder) return wrong('name', `the folder's name ${JSON.stringify(folder)}`);
+  if (typeof v['order'] !== 'number' || !Number.isFinite(v['order'])) return wrong('order', 'a number');
+  for (const key of ['file', 'description', 'seed']) if (typeof v[key] !== 'string') return wrong(key, 'a string');
+  if (!(BUDGET_NAMES as readonly unknown[]).includes(v['budget'])) return wrong('budget', BUDGET_NAMES.join(' or '));
+  const charts = v['charts'];
+  if (!Array.isArray(charts) || !charts.every((c) => typeof c === 'string' && NAME_PATTERN.test(c))) {
+    return wrong('charts', 'chart names (lower case words joined by dashes)');
+  }
+  const headline = v['headline'];
+  if (!Array.isArray(headline) || !headline.every((row) => isPlainObject(row) && Object.values(row).every(isCell))) {
+    return wrong('headline', 'rows of { column: number, string, boolean or null }');
+  }
+  const notes = v['notes'];
+  if (!Array.isArray(notes) || !notes.every((n) => typeof n === 'string')) return wrong('notes', 'an array of strings');
+  if (v['html'] !== undefined && typeof v['html'] !== 'string') return wrong('html', 'a string');
+  const claims = v['claims'];
+  const isClaim = (c: unknown): boolean =>
+    isPlainObject(c) && typeof c['text'] === 'string' && typeof c['holds'] === 'boolean' && (c['key'] === undefined || typeof c['key'] === 'boolean');
+  if (claims !== undefined && !(Array.isArray(claims) && claims.every(isClaim))) return wrong('claims', 'an array of { text, holds, key? }');
+  return null;
+}
+
+/**
+ * Every <outDir>/<name>/summary.json, in reading order, and the folders whose summary.json is
+ * damaged (not JSON, not a file, fields of the wrong kind). Folders without a summary.json, and
+ * hidden ones (a run's staging folders), are not results and are passed over.
+ */
+export function readResults(outDir: string): { summaries: ExperimentSummary[]; damaged: DamagedResult[] } {
   const summaries: ExperimentSummary[] = [];
+  const damaged: DamagedResult[] = [];
+  if (!existsSync(outDir)) return { summaries, damaged };
   for (const entry of readdirSync(outDir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const file = join(outDir, entry.name, SUMMARY_FILE);
     if (!existsSync(file)) continue;
-    const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (isSummary(json) && json.name === entry.name) summaries.push(json);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const reason = code ? `${SUMMARY_FILE} cannot be read (${code})` : `${SUMMARY_FILE} is not JSON`;
+      damaged.push({ name: entry.name, reason });
+      continue;
+    }
+    const problem = summaryProblem(json, entry.name);
+    if (problem === null) summaries.push(json as ExperimentSummary);
+    else damaged.push({ name: entry.name, reason: problem });
   }
-  return summaries.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+  summaries.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+  damaged.sort((a, b) => a.name.localeCompare(b.name));
+  return { summaries, damaged };
+}
+
+/** The usable summaries only (see readResults). */
+export function readSummaries(outDir: string): ExperimentSummary[] {
+  return readResults(outDir).summaries;
 }

@@ -9,16 +9,22 @@
  * to output k, so that Δy⁽ˡ⁾ = B⁽ˡ⁾ᵀ e is one push through it. For the last hidden layer this is exactly
  * W⁽ᴸ⁾'s layout, and B⁽ᴸ⁻¹⁾ = W⁽ᴸ⁾ gives back-prop there. A conv hidden layer takes its flattened output
  * as n_l units, each with its own feedback weights (no sharing on the way back).
+ * In the agents engine: feedback alignment's behaviour (feedback-alignment.ts), the output neuron k
+ * owning row k of every hidden layer's B and broadcasting b_ki·Δz_k; hidden neurons push nothing.
  */
 import { createRandom } from '../core/random.ts';
 import { sizeOf } from '../core/tensor.ts';
-import type { RuleOptions } from '../nn/engine.ts';
 import { errorAtPotential } from '../nn/layer.ts';
 import type { Network } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import { resolveLayers, type NetSpec } from '../nn/spec.ts';
-import { DEFAULT_FEEDBACK_SEED, randomMatrix } from './feedback-alignment.ts';
-import type { MatrixRule } from './rule.ts';
+import {
+  DEFAULT_FEEDBACK_SEED,
+  fixedBackWeightsBehaviour,
+  randomMatrix,
+  type FeedbackOptions,
+} from './feedback-alignment.ts';
+import type { MatrixRule, Rule } from './rule.ts';
 
 /** One matrix per hidden layer l, [n_L][n_l], σ = 1/√n_l; null for the output layer. Drawn from derive(`direct-feedback-alignment/l`). */
 export function directFeedbackMatrices(spec: NetSpec, seed: string = DEFAULT_FEEDBACK_SEED): (Float64Array | null)[] {
@@ -64,6 +70,8 @@ function project(B: Float64Array, e: Float64Array, Δy: Float64Array): void {
   }
 }
 
-export function createDirectFeedbackAlignment(net: Network, options: Pick<RuleOptions, 'feedbackSeed'>): DirectFeedbackAlignment {
-  return new DirectFeedbackAlignment(directFeedbackMatrices(net.spec, options.feedbackSeed));
-}
+export const directFeedbackAlignmentRule: Rule<FeedbackOptions> = {
+  matrix: (options, net) => new DirectFeedbackAlignment(directFeedbackMatrices(net.spec, options.feedbackSeed)),
+  behaviour: (options, spec) =>
+    fixedBackWeightsBehaviour({ matrices: directFeedbackMatrices(spec, options.feedbackSeed), direct: true }),
+};

@@ -8,15 +8,31 @@
  * Learning works because W comes to align with B (the forward weights "learn to use" the feedback):
  * see alignment.ts for the angles. Conv layers are supported: the error is pushed back through a
  * fixed random kernel of the same shape.
+ *
+ * As a neuron's behaviour (this one serves direct feedback alignment too): back-prop's switch, but
+ * what goes back travels over fixed random back weights the neuron owns beside its w_ij (drawn by the
+ * functions below, so B is the matrix form's B):
+ *   Δz_j = g'(z_j) · Δy_j
+ *   FA    push  b_ij · Δz_j  back along synapse i            (never w_ij)
+ *   DFA   the output neuron k pushes b_ki · Δz_k to every hidden unit i of every hidden layer,
+ *         through one broadcast tract per hidden layer (agents/direct-tract.ts); hidden neurons push nothing
+ * The receiving side is back-prop's: Δy_i = Σ b Δz, summed in sender order as the matrix form's
+ * Bᵀ product, then each synapse updates δw_ij = −η x_i Δz_j from its own trace.
  */
+import type { Behaviour, Cell, FixedBackWeights } from '../agents/behaviour.ts';
 import { createRandom, type Random } from '../core/random.ts';
 import { sizeOf } from '../core/tensor.ts';
-import type { RuleOptions } from '../nn/engine.ts';
 import { errorAtPotential } from '../nn/layer.ts';
 import type { Network } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import { resolveLayers, type NetSpec } from '../nn/spec.ts';
-import type { MatrixRule } from './rule.ts';
+import type { MatrixRule, Rule } from './rule.ts';
+
+/** The options of feedback alignment and direct feedback alignment. */
+export interface FeedbackOptions {
+  /** Seed for the fixed random feedback matrices; the same seed draws the same B in both engines. */
+  feedbackSeed?: string;
+}
 
 /** Used when no --feedback-seed is given, so a run is reproducible either way. */
 export const DEFAULT_FEEDBACK_SEED = 'feedback';
@@ -61,6 +77,21 @@ export class FeedbackAlignment implements MatrixRule {
   }
 }
 
-export function createFeedbackAlignment(net: Network, options: Pick<RuleOptions, 'feedbackSeed'>): FeedbackAlignment {
-  return new FeedbackAlignment(feedbackAlignmentMatrices(net.spec, options.feedbackSeed));
+/** Back-prop's switch with the error pushed through the neuron's fixed back weights b instead of w (FA and DFA). */
+export function fixedBackWeightsBehaviour(fixedBackWeights: FixedBackWeights): Behaviour {
+  return {
+    fixedBackWeights,
+    switchToError(cell: Cell, Δy: number): number {
+      const Δz = cell.activation.dg(cell.z, cell.y) * Δy;
+      const { backWeights: b, pushed } = cell;
+      if (pushed !== null) for (let t = 0; t < pushed.length; t++) pushed[t] = b![t]! * Δz;
+      return Δz;
+    },
+  };
 }
+
+export const feedbackAlignmentRule: Rule<FeedbackOptions> = {
+  matrix: (options, net) => new FeedbackAlignment(feedbackAlignmentMatrices(net.spec, options.feedbackSeed)),
+  behaviour: (options, spec) =>
+    fixedBackWeightsBehaviour({ matrices: feedbackAlignmentMatrices(spec, options.feedbackSeed), direct: false }),
+};

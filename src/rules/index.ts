@@ -1,35 +1,59 @@
+/**
+ * The rules table: every learning rule, by name, in the order the CLI, the experiments and the
+ * report list them. Each entry is one module of this folder holding the rule's matrix form and its
+ * agent behaviour side by side (rule.ts says what a rule provides). Adding a rule is adding its
+ * module and one entry here; its name and options then reach RuleName and RuleOptions by themselves.
+ */
+import type { Behaviour } from '../agents/behaviour.ts';
 import { InputError } from '../core/errors.ts';
 import type { Network } from '../nn/network.ts';
-import { RULE_NAMES, type RuleOptions } from '../nn/engine.ts';
-import { backprop } from './backprop.ts';
-import { createDirectFeedbackAlignment } from './direct-feedback-alignment.ts';
-import { createFeedbackAlignment } from './feedback-alignment.ts';
-import { Merged, mergedSettings } from './merged.ts';
-import { PredictiveCoding, predictiveCodingSettings } from './predictive-coding.ts';
-import type { MatrixRule } from './rule.ts';
+import type { NetSpec } from '../nn/spec.ts';
+import { backpropRule } from './backprop.ts';
+import { directFeedbackAlignmentRule } from './direct-feedback-alignment.ts';
+import { feedbackAlignmentRule } from './feedback-alignment.ts';
+import { mergedRule } from './merged.ts';
+import { predictiveCodingRule } from './predictive-coding.ts';
+import type { MatrixRule, Rule } from './rule.ts';
 
-export type { MatrixRule } from './rule.ts';
-export { backprop } from './backprop.ts';
+export const RULES = {
+  backprop: backpropRule,
+  merged: mergedRule,
+  'predictive-coding': predictiveCodingRule,
+  'feedback-alignment': feedbackAlignmentRule,
+  'direct-feedback-alignment': directFeedbackAlignmentRule,
+};
+
+export type RuleName = keyof typeof RULES;
+export const RULE_NAMES = Object.keys(RULES) as readonly RuleName[];
+
+/** A rule's name and the options of every rule, each optional (one flat bag, as the CLI's flags). */
+export type RuleOptions = { rule: RuleName } & AllOf<OptionsOf<(typeof RULES)[RuleName]>>;
+type OptionsOf<R> = R extends Rule<infer O> ? O : never;
+/** A | B | C → A & B & C. */
+type AllOf<U> = (U extends unknown ? (u: U) => void : never) extends (all: infer I) => void ? I : never;
+
+/** The rule of that name; InputError for a name not in the table. */
+export function ruleNamed(name: string): Rule<RuleOptions> {
+  if (!Object.hasOwn(RULES, name)) {
+    throw new InputError(`unknown rule ${JSON.stringify(name)}; expected one of ${RULE_NAMES.join(', ')}`);
+  }
+  return RULES[name as RuleName];
+}
+
+/** The matrix form of a rule, for this network. Bad option values throw InputError. */
+export function createMatrixRule(options: RuleOptions, net: Network): MatrixRule {
+  return ruleNamed(options.rule).matrix(options, net);
+}
+
+/** The agents engine's behaviour for a rule on this net; bad options are the same InputErrors as the matrix form's. */
+export function createBehaviour(options: RuleOptions, spec: NetSpec): Behaviour {
+  return ruleNamed(options.rule).behaviour(options, spec);
+}
+
+export type { MatrixRule, Rule } from './rule.ts';
+export * from './backprop.ts';
 export * from './merged.ts';
 export * from './predictive-coding.ts';
 export * from './feedback-alignment.ts';
 export * from './direct-feedback-alignment.ts';
 export * from './alignment.ts';
-
-/** The matrix form of a rule, for this network. Bad option values throw InputError. */
-export function createMatrixRule(options: RuleOptions, net: Network): MatrixRule {
-  switch (options.rule) {
-    case 'backprop':
-      return backprop;
-    case 'merged':
-      return new Merged(net, mergedSettings(options));
-    case 'predictive-coding':
-      return new PredictiveCoding(net, predictiveCodingSettings(options, net.layers.length));
-    case 'feedback-alignment':
-      return createFeedbackAlignment(net, options);
-    case 'direct-feedback-alignment':
-      return createDirectFeedbackAlignment(net, options);
-    default:
-      throw new InputError(`unknown rule ${JSON.stringify(options.rule)}; expected one of ${RULE_NAMES.join(', ')}`);
-  }
-}

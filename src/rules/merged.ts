@@ -1,5 +1,5 @@
 /**
- * The merged rule (DESIGN §4, the essay's closing idea): one state variable v per neuron.
+ * The merged rule (the essay's closing idea): one state variable v per neuron.
  *   free phase   v⁽ˡ⁾ = y⁽ˡ⁾ = g(z⁽ˡ⁾)                            (the forward pass; x⁽ˡ⁾ kept as traces)
  *   nudge        v⁽ᴸ⁾ = g(z⁽ᴸ⁾ − β·Δy⁽ᴸ⁾)                        (Δy⁽ᴸ⁾ = ∂E/∂y: y − t for mse, p − t for softmax-CE)
  *   feedback     v⁽ˡ⁾ = g(z⁽ˡ⁾ + W⁽ˡ⁺¹⁾ᵀ (v⁽ˡ⁺¹⁾ − y⁽ˡ⁺¹⁾))   (each neuron re-evaluates g on its shifted potential)
@@ -11,12 +11,32 @@
  * y⁽ˡ⁾ − v⁽ˡ⁾ = β·Δz⁽ˡ⁾ + O(β²). Nothing is linearised: the O(β²) terms are real, so the one-sided update
  * is biased by O(β); the terms even in β cancel in the symmetric difference, leaving O(β²).
  * Conv layers work unchanged: the change is pushed down through the same kernel (layer.pushError).
+ *
+ * As a neuron's protocol in the agents engine: its error is the change of its state in time.
+ *   nudge        the teacher's nudge (target t) reaches the output role, which forms Δy_k (y − t, or p − t);
+ *                the output neuron moves its state:   v_k = g(z_k − β·Δy_k),   change c_k = v_k − y_k
+ *   feedback     c_k goes back along the synapses as w_ik·c_k (an error message with value c_k);
+ *                a hidden neuron sums what reaches it and re-evaluates its own nonlinearity on its
+ *                shifted potential:   v_i = g(z_i + Σ_k w_ik c_k),   c_i = v_i − y_i,   and sends c_i on down
+ *   update       each synapse: u_ik = x_i · (y_k − v_k)/β = x_i · (−c_k/β)         (x_i: the synapse's trace)
+ *   symmetric    the teacher nudges again one tick later, with −β: a second wave one tick behind the first
+ *                (which has run its course by then); u_ik = x_i · (c_k(−β) − c_k(+β)) / (2β)
+ * The formulas are the matrix form's, term for term, so the engines agree to rounding. Weights do not
+ * move during a pattern, so the feedback uses the w_ik of the forward pass.
  */
+import type { Behaviour, Protocol } from '../agents/behaviour.ts';
+import type { Volley } from '../agents/messages.ts';
+import type { Neuron } from '../agents/neuron.ts';
 import { InputError } from '../core/errors.ts';
-import type { RuleOptions } from '../nn/engine.ts';
 import type { Network } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
-import type { MatrixRule } from './rule.ts';
+import type { MatrixRule, Rule } from './rule.ts';
+
+export interface MergedOptions {
+  /** The nudge strength β (default 0.01), and whether to nudge both ways (±β). */
+  beta?: number;
+  symmetric?: boolean;
+}
 
 export interface MergedSettings {
   β: number;
@@ -26,7 +46,7 @@ export interface MergedSettings {
 export const MERGED_DEFAULTS: MergedSettings = { β: 0.01, symmetric: false };
 
 /** The merged rule's settings from the CLI options, with defaults; InputError for a β that is not a positive finite number. */
-export function mergedSettings(options: Pick<RuleOptions, 'beta' | 'symmetric'>): MergedSettings {
+export function mergedSettings(options: MergedOptions): MergedSettings {
   const β = options.beta ?? MERGED_DEFAULTS.β;
   if (typeof β !== 'number' || !Number.isFinite(β) || β <= 0) throw new InputError(`merged: --beta must be a positive finite number, got ${β}`);
   return { β, symmetric: options.symmetric ?? MERGED_DEFAULTS.symmetric };
@@ -41,7 +61,8 @@ export class Merged implements MatrixRule {
   readonly changeMinus: Float64Array[];
   /** Per layer: the postsynaptic term that multiplies x_i, (y − v)/β or its symmetric form. */
   readonly post: Float64Array[];
-  private readonly feedback: Float64Array[];
+  /** Per layer: the shift of the potential, Σ_k w_ik (v_k − y_k) from the layer above. */
+  private readonly shift: Float64Array[];
 
   constructor(net: Network, settings: MergedSettings) {
     this.β = settings.β;
@@ -50,7 +71,7 @@ export class Merged implements MatrixRule {
     this.changePlus = sizes.map((n) => new Float64Array(n));
     this.changeMinus = sizes.map((n) => new Float64Array(n));
     this.post = sizes.map((n) => new Float64Array(n));
-    this.feedback = sizes.map((n) => new Float64Array(n));
+    this.shift = sizes.map((n) => new Float64Array(n));
   }
 
   accumulate(net: Network, x: Float64Array, t: ArrayLike<number>, sum: Params): number {
@@ -83,10 +104,68 @@ export class Merged implements MatrixRule {
     for (let k = 0; k < out.length; k++) out[k] = top.activation.g(top.z[k]! - β * Δy[k]!) - top.y[k]!;
     for (let l = L - 2; l >= 0; l--) {
       const layer = net.layers[l]!;
-      const shift = this.feedback[l]!;
+      const shift = this.shift[l]!;
       net.layers[l + 1]!.pushError(change[l + 1]!, shift); // Σ_k w_ik (v_k − y_k)
       const c = change[l]!;
       for (let i = 0; i < c.length; i++) c[i] = layer.activation.g(layer.z[i]! + shift[i]!) - layer.y[i]!;
     }
   }
 }
+
+export function mergedBehaviour(settings: MergedSettings): Behaviour {
+  return {
+    switchToError: () => {
+      throw new Error('merged: a protocol rule has no two-phase switch');
+    },
+    nudges: settings.symmetric ? 2 : 1,
+    protocol: (neuron) => new MergedState(neuron, settings.β, settings.symmetric),
+  };
+}
+
+/** One neuron's merged-rule state: its change in the +β wave, and how many waves it has seen this pattern. */
+export class MergedState implements Protocol {
+  private plus = 0;
+  private wave = 0;
+
+  constructor(
+    private readonly neuron: Neuron,
+    readonly β: number,
+    readonly symmetric: boolean,
+  ) {}
+
+  volley(v: Volley): void {
+    this.wave = 0;
+    this.neuron.forward(v);
+  }
+
+  /** Output neuron, at each of the teacher's nudges: the nudged state, +β then (symmetric) −β. */
+  delta(Δy: number, tick: number): void {
+    const n = this.neuron;
+    const β = this.wave === 0 ? this.β : -this.β;
+    this.settle(n.activation.g(n.z - β * Δy) - n.y, tick);
+  }
+
+  /** Hidden neuron: the change from above shifts the potential; g is re-evaluated there. */
+  fromAbove(shift: number, tick: number): void {
+    const n = this.neuron;
+    this.settle(n.activation.g(n.z + shift) - n.y, tick);
+  }
+
+  /** The state has moved by c: learn when the last wave is in, and send the change down. */
+  private settle(c: number, tick: number): void {
+    const n = this.neuron;
+    const { β } = this;
+    if (!this.symmetric) n.learn(-c / β, tick);
+    else if (this.wave === 0) this.plus = c;
+    else n.learn((c - this.plus) / (2 * β), tick);
+    this.wave++;
+    const { w, pushed } = n;
+    if (pushed !== null) for (let t = 0; t < w.length; t++) pushed[t] = w[t]! * c;
+    n.sendError(c, tick);
+  }
+}
+
+export const mergedRule: Rule<MergedOptions> = {
+  matrix: (options, net) => new Merged(net, mergedSettings(options)),
+  behaviour: (options) => mergedBehaviour(mergedSettings(options)),
+};

@@ -1,12 +1,11 @@
 /** Shared by the agents tests: both engines from the same params (and rule), and the 1e-12 comparison. */
 import { expect } from 'vitest';
-import { AgentsEngine } from '../../src/agents/index.ts';
+import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { MatrixEngine } from '../../src/engines/matrix-engine.ts';
-import type { RuleOptions } from '../../src/nn/engine.ts';
 import type { NetworkOptions } from '../../src/nn/network.ts';
 import type { Params } from '../../src/nn/params.ts';
 import type { NetSpec } from '../../src/nn/spec.ts';
-import { createMatrixRule } from '../../src/rules/index.ts';
+import { createMatrixRule, type RuleOptions } from '../../src/rules/index.ts';
 
 export function bothEngines(spec: NetSpec, params: Params, options: NetworkOptions = {}, rule: RuleOptions = { rule: 'backprop' }): { matrix: MatrixEngine; agents: AgentsEngine } {
   return {

@@ -1,5 +1,5 @@
 /**
- * The agents engine equals the matrix engine (DESIGN §1 invariant): random nets of every kind,
+ * The agents engine equals the matrix engine (README, Two axes): random nets of every kind,
  * trained side by side from the same params on the same patterns; after every step every weight
  * and bias agrees to 1e-12, as do E, the predictions and the gradients (nets.ts). The other rules: rules.test.ts.
  */

@@ -1,14 +1,15 @@
 /**
- * Locality (DESIGN §4): a neuron owns its incoming synapses and its state, and nothing else. It
+ * Locality (README, The agents engine): a neuron owns its incoming synapses and its state, and nothing else. It
  * holds no reference to another neuron, a kernel agent, the teacher or the engine, and no weight
  * array but its own; its weights (and fixed feedback weights, FA/DFA) are its own copies. It reaches
  * the rest only through streams. Checked for every rule.
  */
 import { Observable, Subscriber } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { AgentsEngine, ErrorTract, KernelAgent, Neuron, Teacher, Tract } from '../../src/agents/index.ts';
+import { ErrorTract, KernelAgent, Neuron, Teacher, Tract } from '../../src/agents/index.ts';
+import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { createRandom } from '../../src/core/random.ts';
-import type { RuleOptions } from '../../src/nn/engine.ts';
+import type { RuleOptions } from '../../src/rules/index.ts';
 import { initParams } from '../../src/nn/params.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 
@@ -57,7 +58,7 @@ describe.each(RULES)('locality ($rule)', (rule) => {
   engine.learn(Float64Array.from({ length: 72 }, (_, k) => Math.sin(k)), [0, 1, 0, 0]);
   const neurons = engine.circuit.layers.flatMap((l) => [...l.neurons]);
   const kernels = engine.circuit.layers.flatMap((l) => [...l.kernels]);
-  const feedbackArrays = new Set<ArrayBufferLike>(neurons.flatMap((n) => (n.feedback === null ? [] : [n.feedback.buffer])));
+  const feedbackArrays = new Set<ArrayBufferLike>(neurons.flatMap((n) => (n.backWeights === null ? [] : [n.backWeights.buffer])));
   const weightArrays = new Set<ArrayBufferLike>([...neurons.map((n) => n.w.buffer), ...kernels.map((k) => k.weights.buffer), ...params.layers.map((l) => l.weights.buffer)]);
 
   it('a neuron reaches no other agent and no weights but its own, except through streams', () => {
@@ -69,7 +70,7 @@ describe.each(RULES)('locality ($rule)', (rule) => {
         if (ArrayBuffer.isView(v)) {
           const buffer = (v as Float64Array).buffer;
           if (weightArrays.has(buffer)) expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches weights not its own`).toBe(neuron.w.buffer);
-          if (feedbackArrays.has(buffer)) expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches feedback weights not its own`).toBe(neuron.feedback?.buffer);
+          if (feedbackArrays.has(buffer)) expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches feedback weights not its own`).toBe(neuron.backWeights?.buffer);
         }
       }
     }
@@ -78,7 +79,7 @@ describe.each(RULES)('locality ($rule)', (rule) => {
   it('its weights are its own: a buffer of exactly its fan-in, shared with no one (fixed feedback weights too)', () => {
     const buffers = new Set<ArrayBufferLike>();
     for (const neuron of neurons) {
-      for (const own of neuron.feedback === null ? [neuron.w] : [neuron.w, neuron.feedback]) {
+      for (const own of neuron.backWeights === null ? [neuron.w] : [neuron.w, neuron.backWeights]) {
         expect(own.buffer.byteLength).toBe(own.byteLength);
         expect(buffers.has(own.buffer)).toBe(false);
         buffers.add(own.buffer);

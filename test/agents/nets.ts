@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { createRandom } from '../../src/core/random.ts';
 import type { ActivationSpec } from '../../src/nn/activation.ts';
-import type { RuleOptions } from '../../src/nn/engine.ts';
+import type { RuleOptions } from '../../src/rules/index.ts';
 import { initParams } from '../../src/nn/params.ts';
 import { parseNetSpec, resolveLayers, type NetSpec } from '../../src/nn/spec.ts';
 import { bothEngines, close, expectParamsClose, firstMismatch } from './compare.ts';

@@ -1,11 +1,12 @@
 /**
- * Virtual time and the trace (DESIGN §4): on a 2-2-1 net the output neuron carries its
+ * Virtual time and the trace (README, The agents engine): on a 2-2-1 net the output neuron carries its
  * activation at one tick and its error at a later one, and every weight update happens at the
  * tick its neuron's error arrives. The weight-update stream carries x_i·Δz_j per synapse.
  * The merged rule: the teacher's nudge, the output's state change, and that change fed back.
  */
 import { describe, expect, it } from 'vitest';
-import { AgentsEngine, type TraceRecord } from '../../src/agents/index.ts';
+import type { TraceRecord } from '../../src/agents/index.ts';
+import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 import type { Params } from '../../src/nn/params.ts';
 import { bothEngines, close } from './compare.ts';

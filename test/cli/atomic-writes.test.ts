@@ -17,7 +17,8 @@ describe('atomic writes', () => {
     const direct = /\b(writeFileSync|writeFile|appendFileSync|appendFile|createWriteStream|copyFileSync|openSync|writeSync)\s*\(/;
     const offenders = files(src)
       .filter((f) => !writers.includes(relative(src, f)))
-      .filter((f) => direct.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')))
+      // Opening a file to read it ('r') is not writing.
+      .filter((f) => direct.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').replace(/openSync\([^)]*'r'\)/g, '')))
       .map((f) => relative(src, f));
     expect(offenders).toEqual([]);
     // The check can fail: write-atomic.ts itself is caught by it.

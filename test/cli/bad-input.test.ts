@@ -102,17 +102,17 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
   describe('net specs', () => {
     it('a layer with zero units', async () => {
       const spec = fixture('zero.net.json', { ...smallNet, layers: [{ type: 'dense', units: 0, activation: 'tanh' }, smallNet.layers[1]] });
-      await expectTrainFails(['--data', batch], /zero\.net\.json: layer 0: "units" must be a positive integer, got 0/, spec);
+      await expectTrainFails(['--data', batch], /zero\.net\.json: layers\[0\]\.units must be a positive integer, got 0/, spec);
     });
 
     it('a kernel larger than its padded input', async () => {
       const spec = fixture('kernel.net.json', { input: [1, 4, 4], layers: [{ type: 'conv', filters: 2, kernel: 7, padding: 1 }, { type: 'dense', units: 3 }], loss: 'mse' });
-      await expectTrainFails(['--data', batch], /kernel\.net\.json: layer 0: kernel 7 is larger than its padded input 6×6/, spec);
+      await expectTrainFails(['--data', batch], /kernel\.net\.json: layers\[0\]: kernel 7 is larger than its padded input 6×6/, spec);
     });
 
     it('an unknown activation', async () => {
       const spec = fixture('act.net.json', { ...smallNet, layers: [{ type: 'dense', units: 5, activation: 'swish' }, smallNet.layers[1]] });
-      await expectTrainFails(['--data', batch], /act\.net\.json: layer 0: unknown activation "swish"; expected one of identity, relu, softplus, logistic, tanh/, spec);
+      await expectTrainFails(['--data', batch], /act\.net\.json: layers\[0\]\.activation: unknown activation "swish"; expected one of identity, relu, softplus, logistic, tanh/, spec);
     });
 
     it('softmax-cross-entropy with a last activation that is not identity', async () => {
@@ -147,18 +147,18 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
     ] as const) {
       it(`a weight written as ${what} is "not a finite number", naming layer and index`, async () => {
         const p = fixture(`nan-${text.replace(/\W/g, '')}.params.json`, good(text));
-        await expectTrainFails(['--data', batch, '--params', p], new RegExp(`params\\.json: layer 0 weights\\[0\\]\\[0\\] is ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, not a finite number`));
+        await expectTrainFails(['--data', batch, '--params', p], new RegExp(`params\\.json: layers\\[0\\]\\.weights\\[0\\]\\[0\\] is ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, not a finite number`));
       });
     }
 
     it('a NaN bias deeper in the net names its layer and index', async () => {
       const p = fixture('nan-bias.params.json', good('0').replace('"bias":[0,0,0]', '"bias":[0,null,0]'));
-      await expectTrainFails(['--data', batch, '--params', p], /layer 1 bias\[1\] is null, not a finite number/);
+      await expectTrainFails(['--data', batch, '--params', p], /layers\[1\]\.bias\[1\] is null, not a finite number/);
     });
 
     it('params whose shapes do not match the net', async () => {
       const p = fixture('shape.params.json', good('0').replace('[[0,0,0,0,0],[0,0,0,0,0],[0,0,0,0,0]]', '[[0,0,0,0,0],[0,0,0,0,0]]'));
-      await expectTrainFails(['--data', batch, '--params', p], /shape\.params\.json: layer 1 weights: shape \[2\]\[5\], but the net needs \[3\]\[5\] of numbers/);
+      await expectTrainFails(['--data', batch, '--params', p], /shape\.params\.json: layers\[1\]\.weights: shape \[2\]\[5\], but the net needs \[3\]\[5\] of numbers/);
     });
   });
 
@@ -206,9 +206,9 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
     it('init and grad follow the same contract', async () => {
       const out = freshOut();
       const spec = fixture('init-zero.net.json', { ...smallNet, layers: [{ type: 'dense', units: 0 }] });
-      expectCleanFailure(await runCli(['init', '--net', spec, '--out', out.file]), out, /layer 0: "units" must be a positive integer, got 0/);
+      expectCleanFailure(await runCli(['init', '--net', spec, '--out', out.file]), out, /layers\[0\]\.units must be a positive integer, got 0/);
       const p = fixture('grad.params.json', good('"NaN"'));
-      expectCleanFailure(await runCli(['grad', '--net', net, '--params', p, '--data', batch]), freshOut(), /grad\.params\.json: layer 0 weights\[0\]\[0\] is "NaN"/);
+      expectCleanFailure(await runCli(['grad', '--net', net, '--params', p, '--data', batch]), freshOut(), /grad\.params\.json: layers\[0\]\.weights\[0\]\[0\] is "NaN"/);
       const c = fixture('grad.csv', '1,2,3,4\n');
       expectCleanFailure(await runCli(['grad', '--net', net, '--params', fixture('g2.params.json', good('0')), '--data', c]), freshOut(), /grad\.csv:1: expected 5 columns/);
     });

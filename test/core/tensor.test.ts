@@ -17,3 +17,20 @@ describe('nest and flattenNested', () => {
     expect(describeNested([[1, 2, 3], [4, 5, 6]])).toBe('[2][3]');
   });
 });
+
+describe('describeValue and describeNested', () => {
+  it('quote up to 80 characters and then "…", whatever the size or depth of the value', async () => {
+    const { describeValue, QUOTE_LENGTH } = await import('../../src/core/tensor.ts');
+    expect(describeValue([1, 'a', null, { b: true }])).toBe('[1,"a",null,{"b":true}]');
+    expect(describeValue(NaN)).toBe('NaN');
+    const big = describeValue(new Array(2_000_000).fill(1));
+    expect(big).toHaveLength(QUOTE_LENGTH + 1);
+    expect(big.endsWith('…')).toBe(true);
+    expect(describeValue('x'.repeat(3_000_000))).toBe(`"${'x'.repeat(QUOTE_LENGTH - 1)}…`);
+    let deep: unknown = 1;
+    for (let k = 0; k < 100_000; k++) deep = [deep];
+    expect(describeValue(deep)).toBe(`${'['.repeat(QUOTE_LENGTH)}…`);
+    expect(describeNested(deep).length).toBeLessThanOrEqual(QUOTE_LENGTH + 4);
+    expect(describeValue('a\u2028b')).toBe('"a b"');
+  });
+});

@@ -5,6 +5,7 @@ import { Conv } from '../../src/nn/conv.ts';
 import { Network } from '../../src/nn/network.ts';
 import { initParams } from '../../src/nn/params.ts';
 import { convOutputSize, parseNetSpec, resolveLayers, type ConvSpec, type ResolvedLayer } from '../../src/nn/spec.ts';
+import { expectSame } from '../helpers/same-numbers.ts';
 
 interface Case {
   C: number; H: number; W: number; F: number; K: number; s: number; p: number;
@@ -41,7 +42,7 @@ describe('conv backward: push and gather', () => {
       const Δz = Float64Array.from({ length: conv.outSize }, () => random.normal());
       const pushed = new Float64Array(conv.inSize).fill(NaN);
       const gathered = new Float64Array(conv.inSize).fill(NaN);
-      conv.pushErrorThroughKernel(Δz, pushed);
+      conv.pushError(Δz, pushed);
       conv.gatherError(Δz, gathered);
       expect(maxAbsDiff(pushed, gathered), JSON.stringify(c)).toBeLessThanOrEqual(1e-12);
       if (c.s > 1) strided++;
@@ -68,11 +69,11 @@ describe('conv backward: push and gather', () => {
       }
       const Δz = Float64Array.from({ length: conv.outSize }, () => random.normal());
       const expected = M.map((column) => column.reduce((s, m, o) => s + m * Δz[o]!, 0));
-      for (const backward of ['push', 'gather'] as const) {
+      for (const form of ['push', 'gather'] as const) {
         const Δx = new Float64Array(conv.inSize);
-        if (backward === 'push') conv.pushErrorThroughKernel(Δz, Δx);
+        if (form === 'push') conv.pushError(Δz, Δx);
         else conv.gatherError(Δz, Δx);
-        expect(maxAbsDiff(Δx, expected), `${backward} ${JSON.stringify(c)}`).toBeLessThanOrEqual(1e-12);
+        expect(maxAbsDiff(Δx, expected), `${form} ${JSON.stringify(c)}`).toBeLessThanOrEqual(1e-12);
       }
     }
   });
@@ -99,5 +100,46 @@ describe('conv backward: push and gather', () => {
     });
     // The first layer's gradient depends on the pushed-back error, and is not trivially zero.
     expect(push.layers[0]!.weights.some((v) => Math.abs(v) > 1e-6)).toBe(true);
+  });
+});
+
+describe('Conv.backward: one loop nest for the gradient and the pushed error', () => {
+  it('forms the same numbers together as each alone, and as the plain sums over (output, kernel tap) pairs', () => {
+    const random = createRandom('conv backward');
+    for (let n = 0; n < 20; n++) {
+      const conv = makeConv(randomCase(random), random);
+      const x = Float64Array.from({ length: conv.inSize }, () => random.normal());
+      const Δz = Float64Array.from({ length: conv.outSize }, () => random.normal());
+      const noise = (a: Float64Array) => Float64Array.from(a, () => random.normal());
+      const start = { weights: noise(conv.w), bias: noise(conv.b) };
+      const fresh = () => ({ weights: start.weights.slice(), bias: start.bias.slice() });
+      const both = fresh(), bothΔx = new Float64Array(conv.inSize).fill(NaN);
+      conv.backward(x, Δz, both, bothΔx);
+      const alone = fresh(), aloneΔx = new Float64Array(conv.inSize).fill(NaN);
+      conv.backward(x, Δz, alone, null);
+      conv.backward(x, Δz, null, aloneΔx);
+      expectSame(both.weights, alone.weights);
+      expectSame(both.bias, alone.bias);
+      expectSame(bothΔx, aloneΔx);
+      // The plain sums, in the forward's loop order.
+      const expected = fresh(), expectedΔx = new Float64Array(conv.inSize);
+      for (let f = 0; f < conv.F; f++)
+        for (let oy = 0; oy < conv.OH; oy++)
+          for (let ox = 0; ox < conv.OW; ox++) {
+            const Δzo = Δz[conv.outputIndex(f, oy, ox)]!;
+            expected.bias[f] += Δzo;
+            for (let c = 0; c < conv.C; c++)
+              for (let ky = 0; ky < conv.K; ky++)
+                for (let kx = 0; kx < conv.K; kx++) {
+                  const i = conv.inputIndex(c, oy, ox, ky, kx);
+                  if (i < 0) continue;
+                  expected.weights[conv.weightIndex(f, c, ky, kx)] += x[i]! * Δzo;
+                  expectedΔx[i] += conv.w[conv.weightIndex(f, c, ky, kx)]! * Δzo;
+                }
+          }
+      expectSame(both.weights, expected.weights);
+      expectSame(both.bias, expected.bias);
+      expectSame(bothΔx, expectedΔx);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
 import { createRandom } from '../../src/core/random.ts';
-import { defaultInit, initParams, initVariance, INIT_NAMES, paramsFromJSON, paramsToJSON, type Params } from '../../src/nn/params.ts';
+import { defaultInit, initParams, initVariance, INIT_NAMES, paramsFromJSON, paramsJsonChunks, paramsToJSON, type Params } from '../../src/nn/params.ts';
 import { parseNetSpec, resolveLayers } from '../../src/nn/spec.ts';
 
 const convNet = parseNetSpec({
@@ -51,12 +51,35 @@ describe('params JSON', () => {
     // Dense weights transposed: [27][4] instead of [4][27].
     const w1 = json.layers[1]!.weights as number[][];
     const transposed = w1[0]!.map((_, i) => w1.map((row) => row[i]!));
-    expectRejected(withLayer(1, { weights: transposed }), /^p\.json: layer 1 weights\b.*\[27\]\[4\].*needs \[4\]\[27\]/);
-    expectRejected(withLayer(0, { weights: (json.layers[0]!.weights as unknown[]).slice(1) }), /layer 0 weights\b.*\[2\]\[2\]\[3\]\[3\].*needs \[3\]\[2\]\[3\]\[3\]/);
-    expectRejected(withLayer(2, { bias: [0, 0] }), /layer 2 bias\b.*\[2\].*needs \[3\]/);
+    expectRejected(withLayer(1, { weights: transposed }), /^p\.json: layers\[1\]\.weights\b.*\[27\]\[4\].*needs \[4\]\[27\]/);
+    expectRejected(withLayer(0, { weights: (json.layers[0]!.weights as unknown[]).slice(1) }), /layers\[0\]\.weights\b.*\[2\]\[2\]\[3\]\[3\].*needs \[3\]\[2\]\[3\]\[3\]/);
+    expectRejected(withLayer(2, { bias: [0, 0] }), /layers\[2\]\.bias\b.*\[2\].*needs \[3\]/);
     expectRejected({ layers: json.layers.slice(0, 2) }, /has 2 layers but the net has 3/);
-    expectRejected(withLayer(2, { bias: [0, null, 0] }), /layer 2 bias\b.*(\[1\] is null|needs \[3\] of numbers)/);
+    expectRejected(withLayer(2, { bias: [0, null, 0] }), /layers\[2\]\.bias\b.*(\[1\] is null|needs \[3\] of numbers)/);
     expectRejected({ weights: [] }, /expected \{ "layers"/);
+  });
+});
+
+describe('paramsJsonChunks', () => {
+  it('writes exactly the text of JSON.stringify(paramsToJSON), in pieces of bounded size', () => {
+    const wide = parseNetSpec({ input: [3, 5, 5], layers: [{ type: 'conv', filters: 7, kernel: 2, activation: 'relu' }, { type: 'dense', units: 400, activation: 'tanh' }, { type: 'dense', units: 2_000 }], loss: 'mse' });
+    for (const spec of [convNet, wide]) {
+      const params = initParams(spec, createRandom('chunks'));
+      params.layers[0]!.bias[0] = -0; // JSON writes -0 as 0
+      params.layers[0]!.weights[1] = 1e-300;
+      const pieces = [...paramsJsonChunks(spec, params)];
+      expect(pieces.join('')).toBe(JSON.stringify(paramsToJSON(spec, params)));
+      for (const piece of pieces) expect(piece.length).toBeLessThan(1_000_000);
+      if (spec === wide) expect(pieces.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('refuses a non-finite number rather than writing null', () => {
+    const params = initParams(convNet, createRandom(1));
+    params.layers[2]!.bias[1] = NaN;
+    expect(() => [...paramsJsonChunks(convNet, params)]).toThrow(/NaN has no JSON form/);
+    // Control: JSON.stringify would have written null without a word.
+    expect(JSON.stringify(paramsToJSON(convNet, params))).toContain('null');
   });
 });
 

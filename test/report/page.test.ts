@@ -52,6 +52,9 @@ describe('the report page', () => {
   it('gives the commands that reproduce the section, quoting the seed for the shell', () => {
     expect(reproduceCommands(summary)).toEqual(["npm run -s localprop -- run demo --full --seed 'a b'", "npx tsx experiments/09-demo.ts --full --seed 'a b'"]);
     expect(reproduceCommands({ ...summary, budget: 'quick', seed: '1' })).toEqual(['npm run -s localprop -- run demo --quick --seed 1', 'npx tsx experiments/09-demo.ts']);
+    // A user's own file runs by its path.
+    expect(reproduceCommands({ ...summary, file: 'my ideas/idea.ts', budget: 'quick', seed: '1' }))
+      .toEqual(["npx localprop run './my ideas/idea.ts' --quick --seed 1", "npx tsx 'my ideas/idea.ts'"]);
   });
 
   it('formats cells and escapes', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/core/random.ts';
 import { loadDigits, splitDataset } from '../../src/data/index.ts';
 import { createEngine, MatrixEngine } from '../../src/engines/index.ts';
-import type { RuleName } from '../../src/nn/engine.ts';
+import type { RuleName } from '../../src/rules/index.ts';
 import { initParams } from '../../src/nn/params.ts';
 import { train } from '../../src/nn/sgd.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
-import { RULE_NAMES, type RuleName } from '../../src/nn/engine.ts';
 import { Network } from '../../src/nn/network.ts';
-import { createMatrixRule, MERGED_DEFAULTS, PREDICTIVE_CODING_DEFAULTS, type Merged, type PredictiveCoding } from '../../src/rules/index.ts';
+import { createBehaviour, createMatrixRule, MERGED_DEFAULTS, PREDICTIVE_CODING_DEFAULTS, RULE_NAMES, type Merged, type PredictiveCoding, type RuleName } from '../../src/rules/index.ts';
 import { fixture, NETS } from './helpers.ts';
 
 describe('createMatrixRule', () => {
@@ -24,5 +23,31 @@ describe('createMatrixRule', () => {
 
   it('throws InputError for an unknown rule', () => {
     expect(() => createMatrixRule({ rule: 'hebb' as RuleName }, net)).toThrow(InputError);
+  });
+});
+
+describe('the rules table', () => {
+  const f = fixture(NETS.softmax3, 1);
+  const net = new Network(f.spec, f.params);
+
+  it('lists the rules once, in the order the experiments and the report use (a new rule comes after these)', () => {
+    expect(RULE_NAMES.slice(0, 5)).toEqual(['backprop', 'merged', 'predictive-coding', 'feedback-alignment', 'direct-feedback-alignment']);
+  });
+
+  it('both forms refuse a name that is not in the table with the same one-line InputError', () => {
+    for (const name of ['hebb', 'toString', '__proto__', 'constructor']) {
+      const message = (build: () => unknown): string => {
+        try {
+          build();
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          return (e as Error).message;
+        }
+        throw new Error(`${name} was accepted`);
+      };
+      const matrix = message(() => createMatrixRule({ rule: name as RuleName }, net));
+      expect(matrix).toBe(`unknown rule ${JSON.stringify(name)}; expected one of ${RULE_NAMES.join(', ')}`);
+      expect(message(() => createBehaviour({ rule: name as RuleName }, f.spec))).toBe(matrix);
+    }
   });
 });

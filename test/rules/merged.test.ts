@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
 import { createEngine } from '../../src/engines/index.ts';
-import type { RuleOptions } from '../../src/nn/engine.ts';
-import { relativeError } from '../../src/rules/index.ts';
+import { relativeError, type RuleOptions } from '../../src/rules/index.ts';
 import { backpropGradient, fixture, logLogSlope, maxParamDiff, NETS, norm, type Fixture } from './helpers.ts';
 
 /** The merged rule's update summed over the fixture's patterns, through the engine factory (the `grad` path). */

@@ -1,5 +1,5 @@
 /**
- * The agents engine (DESIGN §1, §4): the net as a circuit of neuron agents (wiring.ts) driven
+ * The agents engine (README, Two axes): the net as a circuit of neuron agents (agents/wiring.ts) driven
  * through the Engine interface, so the same training loop runs it beside the matrix engine.
  *
  * Virtual time, for a net of L layers, one tick per synaptic hop (the pattern starts at tick 0):
@@ -17,16 +17,16 @@
 import { merge, mergeMap, type Observable } from 'rxjs';
 import { InputError } from '../core/errors.ts';
 import { allFinite, sizeOf } from '../core/tensor.ts';
-import type { Engine, RuleOptions } from '../nn/engine.ts';
+import type { Engine } from '../nn/engine.ts';
 import type { GradientResult, NetworkOptions } from '../nn/network.ts';
 import { zerosLike, type Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
-import { createBehaviour } from './behaviour.ts';
-import type { SynapseUpdate, Volley, WeightUpdate } from './messages.ts';
-import type { Neuron } from './neuron.ts';
-import { synapseUpdates } from './synapse-updates.ts';
-import { TraceRecorder } from './trace.ts';
-import { wire, type Circuit } from './wiring.ts';
+import { createBehaviour, type RuleOptions } from '../rules/index.ts';
+import type { SynapseUpdate, Volley, WeightUpdate } from '../agents/messages.ts';
+import type { Neuron } from '../agents/neuron.ts';
+import { synapseUpdates } from '../agents/synapse-updates.ts';
+import { TraceRecorder } from '../agents/trace.ts';
+import { wire, type Circuit } from '../agents/wiring.ts';
 
 export class AgentsEngine implements Engine {
   readonly name = 'agents' as const;
@@ -121,7 +121,7 @@ export class AgentsEngine implements Engine {
     return { loss, outputs, gradients };
   }
 
-  /** The params in the DESIGN layout, read from the neurons' own synapses (conv: from the kernel agents). */
+  /** The params (README, Formats), read from the neurons' own synapses (conv: from the kernel agents). */
   snapshot(): Params {
     return {
       layers: this.circuit.layers.map((layer) => {
