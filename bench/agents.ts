@@ -119,7 +119,9 @@ export function formatAgentsBench(rows: AgentsBenchRow[]): string {
   const si = (v: number): string => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : `${(v / 1e3).toFixed(1)} k`);
   const lines = [
     'agents vs matrix engine, backprop, per-pattern SGD (learn + step, B = 1): CPU time, median of repetitions after warm-up',
-    'net          data     matrix µs/pattern  agents µs/pattern  agents/matrix  neuron msgs/pattern  msgs/s     synapse events/pattern  events/s',
+    // Traced messages include the first layer's errors, sent only because the recorder is attached (README, Performance);
+    // synapse updates/s is synapses × patterns/s: untraced, no event object exists per update.
+    'net          data     matrix µs/pattern  agents µs/pattern  agents/matrix  traced msgs/pattern  msgs/s     synapses updated/pattern  updates/s',
   ];
   for (const r of rows) {
     lines.push(

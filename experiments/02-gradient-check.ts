@@ -16,7 +16,7 @@ import { checkNetwork, randomPatterns } from '../src/gradcheck/index.ts';
 import type { ActivationSpec } from '../src/nn/activation.ts';
 import { defaultInit, initParams } from '../src/nn/params.ts';
 import type { NetSpec } from '../src/nn/spec.ts';
-import { barChart, runStandalone, seriesChart, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import { categoryColour, runStandalone, seriesChart, type Claim, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
 
 interface Budget {
   /** Random nets (params and patterns) per activation. */
@@ -145,30 +145,67 @@ function charts(curves: Summary[], atDefault: Summary[], settings: Settings, met
       values: plot(curves),
       x: { field: 'h', title: 'step h', scale: 'log', format: '.0e' },
       y: { field: 'worst', title: 'worst relative error', scale: 'log', format: '.0e' },
-      color: { field: 'activation', sort: order },
+      color: categoryColour('activation', order),
       column: { field: 'mode', title: '', sort: modes },
       mark: 'line+point',
       rule: { y: threshold },
       width: 300,
       height: 220,
     }),
-    'at-default-step': barChart({
+    // Dots, not bars: a bar on a log axis has no baseline to stand on.
+    'at-default-step': seriesChart({
       title: `Gradient check at its default step h = ${e(epsilon)}`,
       subtitle: `worst relative error over ${budget.nets} nets; dashed: the pass mark ${e(threshold)}`,
       values: plot(atDefault),
-      x: { field: 'activation', sort: order, title: null },
+      x: { field: 'activation', type: 'nominal', sort: order, title: null },
       y: { field: 'worst', title: 'worst relative error', scale: 'log', format: '.0e' },
-      color: { field: 'mode', title: 'rectifiers', sort: modes },
+      color: categoryColour('mode', modes, 'rectifiers'),
+      mark: 'point',
       rule: { y: threshold, label: 'pass mark' },
       width: 320,
     }),
   };
 }
 
+function claims(raw: unknown): Claim[] {
+  const d = raw as { budget: Budget; settings: Settings; curves: Summary[]; atDefault: Summary[] };
+  const nets = d.budget.nets;
+  const pass = (c: Summary): boolean => c.passed === nets;
+  const worst = (c: Summary): string => (c.worst === null ? 'NaN' : e1(c.worst));
+  const smooth = d.atDefault.filter((c) => c.mode === 'as is' && c.activation !== 'relu');
+  const out: Claim[] = [
+    {
+      text: `At the default step h = ${e(d.settings.epsilon)} every smooth activation passes on all ${nets} nets: worst ${smooth.map((c) => `${c.activation} ${worst(c)}`).join(', ')} (pass mark ${e(d.settings.threshold)}).`,
+      holds: smooth.length > 0 && smooth.every(pass),
+    },
+  ];
+  const relu = (mode: string): Summary[] => d.curves.filter((c) => c.activation === 'relu' && c.mode === mode).sort((a, b) => (a.h as number) - (b.h as number));
+  const asIs = relu('as is');
+  const linear = relu('rectifiers linearised');
+  const largest = asIs[asIs.length - 1]!;
+  const linearAtLargest = linear[linear.length - 1]!;
+  out.push({
+    text: `At the largest step h = ${e(largest.h as number)} relu as it is fails (worst ${worst(largest)}: z crosses the kink), and with rectifiers linearised it passes (worst ${worst(linearAtLargest)}).`,
+    holds: !pass(largest) && pass(linearAtLargest),
+  });
+  const failing = linear.filter((c) => !pass(c));
+  const passing = linear.filter(pass);
+  const below = failing.every((c) => passing.every((p) => (c.h as number) < (p.h as number)));
+  out.push({
+    text:
+      `With rectifiers linearised relu passes at every h from ${passing.length ? e(passing[0]!.h as number) : '–'} to ${passing.length ? e(passing[passing.length - 1]!.h as number) : '–'}; ` +
+      `it fails only at smaller steps, where rounding dominates: ${failing.map((c) => `h = ${e(c.h as number)}: ${worst(c)}`).join(', ') || 'none'}.`,
+    holds: passing.length > 0 && below,
+  });
+  return out;
+}
+
+const e1 = (v: number): string => v.toExponential(1);
+
 const experiment: Experiment<Budget> = {
   name: 'gradient-check',
   description:
-    'The essay\'s warning, measured: back-prop\'s gradient against numeric differences over a sweep of the step h. Smooth activations pass (worst relative error ≤ 1e-6) over a wide range of h; relu fails once h is large enough for some unit\'s z to cross the kink, where the difference measures a step, not a slope; with rectifiers linearised the check passes at every h.',
+    'The essay\'s warning, measured: back-prop\'s gradient against numeric differences over a sweep of the step h. Smooth activations pass (worst relative error ≤ 1e-6) over a wide range of h; relu fails once h is large enough for some unit\'s z to cross the kink, where the difference measures a step, not a slope; with rectifiers linearised relu passes wherever rounding allows; at the smallest steps rounding makes every activation fail.',
   budgets: {
     quick: { nets: 3, patterns: 10, hExponents: [-8, -1, 1], hidden: 10 },
     full: { nets: 10, patterns: 20, hExponents: [-9, -0.5, 0.5], hidden: 16 },
@@ -187,6 +224,7 @@ const experiment: Experiment<Budget> = {
       specs: charts(curves, atDefault, settings, method, budget),
     };
   },
+  claims,
 };
 
 export default experiment;

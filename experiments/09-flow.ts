@@ -25,10 +25,13 @@ import {
   runStandalone,
   type Experiment,
   type ExperimentResult,
+  type Claim,
   type FlowEdge,
   type FlowFrame,
   type FlowNode,
-  type FlowState,
+  type FlowNodeState,
+  type FlowPulse,
+  type FlowWeights,
   type HeadlineRow,
   type PositionDef,
   type Row,
@@ -60,7 +63,7 @@ const sub = (n: number): string => String(n).replace(/\d/g, (d) => SUB[Number(d)
 /** Row label of neuron j (0-based) of layer l (−1 = input), e.g. h₂. */
 const nodeLabel = (l: number, j: number): string => `${PREFIX[l + 1]!}${sub(j + 1)}`;
 const KIND_ORDER = ['activation', 'nudge', 'error', 'lateral'] as const;
-const COLOURS: Record<string, string> = { activation: '#4c78a8', error: '#e45756', nudge: '#f58518', lateral: '#b279a2', 'weight-update': '#54a24b' };
+const COLOURS: Record<string, string> = { activation: '#4c78a8', error: '#c0392b', nudge: '#e0b000', lateral: '#b07aa1', 'weight-update': '#2e9e44' };
 
 interface PatternSpan {
   pattern: number;
@@ -90,6 +93,8 @@ interface Recording {
   records: TraceRecord[];
   /** max |w_agents − w_matrix| after the run (≤ 1e-12, README "Two axes: engine × rule"). */
   maxDifference: number;
+  /** The weights after the last step. */
+  final: Params;
 }
 
 /** Present the patterns to the agents engine with its trace on, and to the matrix engine beside it. */
@@ -119,7 +124,7 @@ function record(patterns: number, random: Random): Recording {
   a.layers.forEach((la, l) => {
     for (const key of ['weights', 'bias'] as const) la[key].forEach((v, k) => (maxDifference = Math.max(maxDifference, Math.abs(v - m.layers[l]![key][k]!))));
   });
-  return { params, inputs, targets, spans, records: recorder.records, maxDifference };
+  return { params, inputs, targets, spans, records: recorder.records, maxDifference, final: a };
 }
 
 /** |value| relative to the largest of its kind, so activations (~1) and errors (~0.1) both show. */
@@ -172,6 +177,8 @@ function spaceTimeChart({ records, spans }: Recording, rel: (kind: string, v: nu
     ]),
     width,
     height: 28 * rowOrder.length,
+    // The flow player moves this marker with its slider (the report page sets the signal).
+    params: [{ name: 'cursor', value: -10 }],
     layer: [
       {
         // A rect on a quantitative x needs its extent: one tick wide, centred on the tick.
@@ -205,6 +212,12 @@ function spaceTimeChart({ records, spans }: Recording, rel: (kind: string, v: nu
         mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 3, dy: -3, fontSize: 10, color: '#444' },
         encoding: { x: { field: 'tick', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
       },
+      {
+        data: { values: [{}] },
+        transform: [{ calculate: 'cursor', as: 'tick' }],
+        mark: { type: 'rule', color: '#111', strokeWidth: 2.5, opacity: 0.7, clip: true },
+        encoding: { x: { field: 'tick', type: 'quantitative' } },
+      },
     ],
   };
 }
@@ -221,7 +234,10 @@ function messagesChart({ records, spans }: Recording): VegaLiteSpec {
   const kinds = [...KIND_ORDER.filter((k) => records.some((r) => r.kind === k)), 'weight-update'];
   const { x, width } = tickAxis(spans[spans.length - 1]!.end);
   return {
-    title: chartTitle('Messages per tick, by kind', 'weight-update: one event per synapse (bias included); the input volley is counted as activations; ticks with none: the batch boundary'),
+    title: chartTitle('Messages per tick, by kind, as the trace records them', [
+      'weight-update: one event per synapse (bias included); the input volley is counted as activations; ticks with none: the batch boundary;',
+      "the first layer's errors (in each pattern's last backward tick) exist only because the trace is attached: nothing reads them",
+    ]),
     data: { values: [...perTick.values()] },
     width,
     height: 160,
@@ -253,51 +269,86 @@ function networkLayout(): { nodes: FlowNode[]; edges: FlowEdge[]; edgeIndex: num
   return { nodes, edges, edgeIndex, teacherEdges };
 }
 
-/** The animation's frames: one per tick, and a second one at each tick with weight-update events. */
-function flowFrames({ records, spans, targets }: Recording, rel: (kind: string, v: number) => number, layout: ReturnType<typeof networkLayout>): FlowFrame[] {
-  const { nodes, edges, edgeIndex, teacherEdges } = layout;
+/** Params → the player's weights: per edge its w (null for the teacher's edges), per node its bias. */
+function weightSet(params: Params, layout: ReturnType<typeof networkLayout>): FlowWeights {
+  const edges: (number | null)[] = layout.edges.map(() => null);
+  const biases: (number | null)[] = layout.nodes.map(() => null);
+  const nodeIndex = new Map(layout.nodes.map((n, k) => [n.id, k]));
+  params.layers.forEach((layer, l) => {
+    const n = SIZES[l]!;
+    for (let j = 0; j < SIZES[l + 1]!; j++) {
+      for (let i = 0; i < n; i++) edges[layout.edgeIndex[l]![j]![i]!] = layer.weights[j * n + i]!;
+      biases[nodeIndex.get(nodeLabel(l, j))!] = layer.bias[j]!;
+    }
+  });
+  return { edges, biases };
+}
+
+/**
+ * The animation's frames: one per tick, and a second one at each tick with weight-update events.
+ * Every neuron keeps its state: what it carries last (its activation, then after its error tick its
+ * error) stays drawn until it next changes, so the switch from activation to error is seen.
+ */
+function flowFrames({ records, spans }: Recording, rel: (kind: string, v: number) => number, layout: ReturnType<typeof networkLayout>): FlowFrame[] {
+  const { nodes, edgeIndex, teacherEdges } = layout;
   const nodeIndex = new Map(nodes.map((n, k) => [n.id, k]));
+  const teacher = nodeIndex.get('teacher')!;
   const byTick = new Map<number, TraceRecord[]>();
   for (const r of records) byTick.set(r.tick, [...(byTick.get(r.tick) ?? []), r]);
-  const state = (kind: string, v: number): FlowState => ({ kind, value: rel(kind, v) });
   const synapseEdge = (r: TraceRecord): number => edgeIndex[r.layer]![r.neuron]![r.pre!]!;
+  const states: FlowNodeState[] = nodes.map(() => ({ carries: 'idle', errorFraction: 0, strength: 0, value: 0 }));
   const frames: FlowFrame[] = [];
-  for (const span of spans) {
+  spans.forEach((span, p) => {
     const W = span.weights.layers;
     for (let tick = span.start; tick <= span.end; tick++) {
-      const f: FlowFrame = { tick, nodes: nodes.map(() => null), edges: edges.map(() => null) };
-      f.caption = `pattern ${span.pattern}, ${tick < span.boundary ? phase(tick - span.start) : tick === span.boundary ? 'step: w ← w − η·x·Δz' : 'new weights in place'}`;
       const recs = byTick.get(tick) ?? [];
+      const pulses: FlowPulse[] = [];
+      states[teacher] = { carries: 'idle', errorFraction: 0, strength: 0, value: 0 };
       for (const r of recs) {
         if (r.kind === 'weight-update') continue;
-        f.nodes[nodeIndex.get(nodeLabel(r.layer, r.neuron))!] = state(r.kind, r.value);
-        // The sender lights its outgoing synapses with what they carry.
-        if (r.kind === 'activation' && r.layer < L - 1) for (let j = 0; j < SIZES[r.layer + 2]!; j++) f.edges[edgeIndex[r.layer + 1]![j]![r.neuron]!] = state('activation', r.value);
-        if (r.kind === 'activation' && r.layer === L - 1) f.edges[teacherEdges[r.neuron]!] = state('activation', r.value);
-        if (r.kind === 'nudge') {
-          f.edges[teacherEdges[r.neuron]!] = state('nudge', r.value);
-          f.nodes[nodeIndex.get('teacher')!] = state('nudge', Math.max(...targets[span.pattern - 1]!.map(Math.abs)));
-        }
-        if (r.kind === 'error' && r.layer > 0) {
-          const n = SIZES[r.layer]!;
-          for (let i = 0; i < n; i++) f.edges[edgeIndex[r.layer]![r.neuron]![i]!] = state('error', W[r.layer]!.weights[r.neuron * n + i]! * r.value);
+        const k = nodeIndex.get(nodeLabel(r.layer, r.neuron))!;
+        if (r.kind === 'activation') {
+          states[k] = { carries: 'activation', errorFraction: 0, strength: rel('activation', r.value), value: r.value };
+          // The activation leaves along the neuron's outgoing synapses (the output's to the teacher).
+          if (r.layer < L - 1) for (let j = 0; j < SIZES[r.layer + 2]!; j++) pulses.push({ edge: edgeIndex[r.layer + 1]![j]![r.neuron]!, direction: 1, kind: 'activation', strength: rel('activation', r.value) });
+          else pulses.push({ edge: teacherEdges[r.neuron]!, direction: 1, kind: 'activation', strength: rel('activation', r.value) });
+        } else if (r.kind === 'nudge') {
+          states[teacher] = { carries: 'nudge', errorFraction: 0, strength: 1, value: r.value };
+          states[k] = { ...states[k]!, carries: 'nudge' };
+          pulses.push({ edge: teacherEdges[r.neuron]!, direction: -1, kind: 'nudge', strength: rel('nudge', r.value) });
+        } else if (r.kind === 'error') {
+          states[k] = { carries: 'error', errorFraction: 1, strength: rel('error', r.value), value: r.value };
+          if (r.layer > 0) {
+            const n = SIZES[r.layer]!;
+            for (let i = 0; i < n; i++) pulses.push({ edge: edgeIndex[r.layer]![r.neuron]![i]!, direction: -1, kind: 'error', strength: rel('error', W[r.layer]!.weights[r.neuron * n + i]! * r.value) });
+          }
         }
       }
-      if (tick === span.boundary) {
-        // The step: every synapse changes by −η·x·Δz (B = 1), from the events of this pattern.
-        const own = records.filter((r) => r.kind === 'weight-update' && r.tick >= span.start && r.tick < span.boundary && r.pre! >= 0);
-        for (const r of own) f.edges[synapseEdge(r)] = state('weight-update', r.value);
-      }
-      frames.push(f);
+      const inPlace = tick <= span.boundary ? p : p + 1;
+      const caption = `pattern ${span.pattern}, ${tick < span.boundary ? phase(tick - span.start) : tick === span.boundary ? 'step: w ← w − η·x·Δz' : 'new weights in place'}`;
+      // The step: every synapse changes by −η·x·Δz (B = 1), from this pattern's events.
+      const changes =
+        tick === span.boundary
+          ? records.filter((r) => r.kind === 'weight-update' && r.tick >= span.start && r.tick < span.boundary && r.pre! >= 0).map((r) => ({ edge: synapseEdge(r), delta: -ETA * r.value }))
+          : [];
+      frames.push({ tick, caption, nodes: states.map((s) => ({ ...s })), pulses, lit: [], weights: inPlace, changes });
       const updatesAt = recs.filter((r) => r.kind === 'weight-update' && r.pre! >= 0);
       if (updatesAt.length > 0) {
-        // A second frame at the same tick: the weight-update events, each local to one synapse.
-        const g: FlowFrame = { tick, caption: `pattern ${span.pattern}, layer ${updatesAt[0]!.layer + 1}: local updates x·Δz`, nodes: [...f.nodes], edges: edges.map(() => null) };
-        for (const r of updatesAt) g.edges[synapseEdge(r)] = state('weight-update', r.value);
-        frames.push(g);
+        // A second frame at the same tick: each synapse's local update, from its presynaptic x_i (ringed) and its neuron's Δz.
+        const layer = updatesAt[0]!.layer;
+        const lit = [...new Set(updatesAt.map((r) => nodeIndex.get(nodeLabel(layer - 1, r.pre!))!))];
+        frames.push({
+          tick,
+          caption: `pattern ${span.pattern}, layer ${layer + 1}: local updates x_i·Δz_j from the ringed presynaptic neurons`,
+          nodes: states.map((s) => ({ ...s })),
+          pulses: [],
+          lit,
+          weights: inPlace,
+          changes: updatesAt.map((r) => ({ edge: synapseEdge(r), delta: -ETA * r.value })),
+        });
       }
     }
-  }
+  });
   return frames;
 }
 
@@ -305,16 +356,17 @@ function flowAnimation(recording: Recording, rel: (kind: string, v: number) => n
   const layout = networkLayout();
   return flowPlayer({
     id: 'flow',
-    title: "The agents engine, tick by tick: blue activation, orange the teacher's nudge, red error (edges: w·Δz pushed back), green weight updates x·Δz, each from one synapse's own trace and its neuron's error; strength: |value| relative to the largest of its kind",
+    title: 'The agents engine, tick by tick: each neuron holds what it carries — activation (blue, from below) until its error arrives, then error (red, from above). Pulses run along the synapses the way the message travels.',
     nodes: layout.nodes,
     edges: layout.edges,
+    weightSets: [...recording.spans.map((s) => weightSet(s.weights, layout)), weightSet(recording.final, layout)],
     frames: flowFrames(recording, rel, layout),
     width: 640,
     height: 320,
-    radius: 14,
-    scale: 1,
+    radius: 15,
     palette: COLOURS,
-    interval: 600,
+    interval: 900,
+    raster: 'flow/space-time',
   });
 }
 
@@ -330,10 +382,41 @@ function headlineOf({ records, spans, maxDifference }: Recording, patterns: numb
   ];
 }
 
+interface Data {
+  net: { layers: { units: number }[] };
+  patterns: { startTick: number; boundaryTick: number }[];
+  records: TraceRecord[];
+  maxDifferenceToMatrix: number;
+}
+
+function claims(raw: unknown): Claim[] {
+  const d = raw as Data;
+  const first = d.records.filter((r) => r.tick >= d.patterns[0]!.startTick && r.tick < d.patterns[0]!.boundaryTick);
+  const hidden = d.net.layers[0]!.units;
+  const tickOf = (kind: string, neuron: number): number | undefined => first.find((r) => r.kind === kind && r.layer === 0 && r.neuron === neuron)?.tick;
+  const switches = Array.from({ length: hidden }, (_, j) => ({ forward: tickOf('activation', j), error: tickOf('error', j) }));
+  const count = (kind: string, layer?: number): number => first.filter((r) => r.kind === kind && r.layer >= 0 && (layer === undefined || r.layer === layer)).length;
+  const traceOnly = count('error', 0);
+  const engine = count('activation') + count('nudge') + count('error') - traceOnly;
+  const synapses = d.net.layers.reduce((a, l, k) => a + l.units * ((k === 0 ? SIZES[0]! : d.net.layers[k - 1]!.units) + 1), 0);
+  return [
+    {
+      text: `Every hidden neuron switches role: each of the ${hidden} carries its activation at tick ${switches[0]!.forward} and its error at tick ${switches[0]!.error} of the same pattern.`,
+      holds: switches.every((s) => s.forward !== undefined && s.error !== undefined && s.error > s.forward && s.forward === switches[0]!.forward && s.error === switches[0]!.error),
+      key: false,
+    },
+    {
+      text: `Per pattern the engine sends ${engine} neuron messages (activations, nudges, errors pushed back); the trace shows ${traceOnly} more, the first layer's errors, which reach no one; and ${count('weight-update')} weight-update events, one per synapse (${synapses} with the biases).`,
+      holds: count('weight-update') === synapses && traceOnly === hidden,
+    },
+    { text: `The traced agents engine ends with the matrix engine's weights: max |w_agents − w_matrix| = ${d.maxDifferenceToMatrix.toExponential(1)}.`, holds: d.maxDifferenceToMatrix <= 1e-12 },
+  ];
+}
+
 const experiment: Experiment<Budget> = {
   name: 'flow',
   description:
-    'The forward and backward flow through a 3-4-2 net in the agents engine, tick by tick, read from its trace: each neuron first carries its activation, the teacher nudges the outputs, then each neuron switches to carrying its error and every synapse updates from its presynaptic trace and its own error (the essay\'s closing idea: merged variables make learning local). A space-time picture, and an animated network with a slider and a play button.',
+    'The forward and backward flow through a 3-4-2 net in the agents engine, tick by tick, read from its trace: each neuron first carries its activation, the teacher nudges the outputs, then each neuron switches to carrying its error and every synapse updates from its presynaptic trace and its own error (the essay\'s closing idea: merged variables make learning local). An animated network where each neuron keeps its state, with the space-time picture below it.',
   budgets: { quick: { patterns: 3 }, full: { patterns: 6 } },
 
   async run({ budget, random }): Promise<ExperimentResult> {
@@ -355,6 +438,7 @@ const experiment: Experiment<Budget> = {
       html: flowAnimation(recording, rel),
     };
   },
+  claims,
 };
 
 export default experiment;

@@ -10,7 +10,7 @@
  * data.json holds only what is deterministic (the nets); every time is in timings.json, and the
  * chart is drawn from those timings, so it differs from run to run and machine to machine.
  */
-import { chartTitle, logLogFit, runStandalone, type ColorDef, type Experiment, type HeadlineRow, type PositionDef, type Row, type VegaLiteSpec } from '../src/report/index.ts';
+import { chartTitle, engineDash, logLogFit, nominalDef, runStandalone, type Claim, type Experiment, type HeadlineRow, type PositionDef, type Row, type VegaLiteSpec } from '../src/report/index.ts';
 import { OUTPUTS, PATTERNS, SWEEP_ENGINES, synapsesOf, timeSweep, widthFor, type SweepPoint } from './shared/scaling.ts';
 
 interface Budget {
@@ -32,25 +32,23 @@ function sweepWidths(budget: Budget): number[] {
 
 type Fit = { engine: string; slope: number; intercept: number };
 
-const seriesName = (fits: Fit[], engine: string): string => `${engine} engine: fitted slope ${fits.find((q) => q.engine === engine)!.slope.toFixed(2)}`;
-
-/** µs per pattern against S on log-log axes, a line per engine with its least-squares fit dashed. */
+/** µs per pattern against S on log-log axes: dots joined per engine, the engine as the dash; the fitted slopes in the subtitle. */
 function timeChart(points: SweepPoint[], fits: Fit[], x: PositionDef, budget: Budget): VegaLiteSpec {
-  const rows = points.map(({ width, patterns, ...t }) => ({ ...t, series: seriesName(fits, t.engine) }));
-  const S = points.map((p) => p.synapses);
-  const fitted = fits.flatMap((f) => [Math.min(...S), Math.max(...S)].map((s) => ({ series: seriesName(fits, f.engine), synapses: s, microsecondsPerPattern: 10 ** (f.intercept + f.slope * Math.log10(s)) })));
+  const rows = points.map(({ width, patterns, repetitions, ...t }) => t);
   const y: PositionDef = { field: 'microsecondsPerPattern', type: 'quantitative', title: 'µs per pattern (learn + step)', scale: { type: 'log' }, axis: { format: '~s' } };
-  const color: ColorDef = { field: 'series', type: 'nominal', title: null, sort: fits.map((f) => seriesName(fits, f.engine)), legend: { labelLimit: 400 } };
+  const dash = nominalDef(engineDash(SWEEP_ENGINES, null));
+  const slopes = fits.map((f) => `${f.engine} ${f.slope.toFixed(2)}`).join(', ');
   return {
     title: chartTitle('Time per pattern against the number of synapses', [
       `dense nets n-n-${OUTPUTS} (tanh, softmax-CE), back-prop, per-pattern SGD; median of ${budget.reps} alternating repetitions`,
-      'drawn from timings.json: wall-clock, varies by machine and run; dashed: least-squares fit on log-log axes',
+      `drawn from timings.json: wall-clock, varies by machine and run; fitted slopes on log-log axes: ${slopes}`,
     ]),
+    data: { values: rows },
     width: 420,
     height: 280,
     layer: [
-      { data: { values: rows }, mark: { type: 'line', point: { size: 40, filled: true }, strokeWidth: 1.8 }, encoding: { x, y, color, tooltip: [{ field: 'net' }, { field: 'engine' }, { field: 'microsecondsPerPattern', type: 'quantitative', format: '.1f' }] } },
-      { data: { values: fitted }, mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.2 }, encoding: { x, y, color } },
+      { mark: { type: 'line', strokeWidth: 1.5, color: '#4c78a8' }, encoding: { x, y, strokeDash: dash } },
+      { mark: { type: 'point', filled: true, size: 50, color: '#4c78a8' }, encoding: { x, y, detail: { field: 'engine', type: 'nominal' } } },
     ],
   };
 }
@@ -63,16 +61,43 @@ function ratioChart(ratios: Row[], x: PositionDef): VegaLiteSpec {
     width: 420,
     height: 200,
     layer: [
-      { mark: { type: 'line', point: { size: 40, filled: true, color: '#e45756' }, color: '#e45756' }, encoding: { x, y: { field: 'ratio', type: 'quantitative', title: 'agents ÷ matrix', scale: { type: 'log' }, axis: { format: '~g' } } } },
-      { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { datum: 1 } } },
+      { mark: { type: 'line', point: { size: 40, filled: true, color: '#9c755f' }, color: '#9c755f' }, encoding: { x, y: { field: 'ratio', type: 'quantitative', title: 'agents ÷ matrix', scale: { type: 'log' }, axis: { format: '~g' } } } },
+      { data: { values: [{}] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { datum: 1 } } },
     ],
   };
+}
+
+interface Timings {
+  fits: Fit[];
+  runs: { net: string; synapses: number; engine: string; microsecondsPerPattern: number }[];
+}
+
+function claims(_data: unknown, raw: unknown): Claim[] {
+  const t = raw as Timings;
+  const slope = (engine: string): number => t.fits.find((f) => f.engine === engine)!.slope;
+  const nets = [...new Set(t.runs.map((r) => r.net))];
+  const time = (net: string, engine: string): number => t.runs.find((r) => r.net === net && r.engine === engine)!.microsecondsPerPattern;
+  const ratios = nets.map((net) => ({ net, synapses: t.runs.find((r) => r.net === net)!.synapses, ratio: time(net, 'agents') / time(net, 'matrix') }));
+  const lo = ratios.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+  const hi = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  const s = (n: number): string => n.toLocaleString('en-GB').replace(/,/g, ' ');
+  return [
+    {
+      text: `Time per pattern grows no faster than the number of synapses: fitted log-log slopes ${SWEEP_ENGINES.map((e) => `${e} ${slope(e).toFixed(2)}`).join(', ')} (claim: both at most 1.05); below 1 because fixed costs per pattern and per neuron weigh most in small nets.`,
+      holds: SWEEP_ENGINES.every((e) => slope(e) <= 1.05),
+    },
+    {
+      text: `Locality has a price at every size: the agents engine takes ${lo.ratio.toFixed(2)}× (${s(lo.synapses)} synapses) to ${hi.ratio.toFixed(2)}× (${s(hi.synapses)} synapses) the matrix engine's time per pattern in this sweep.`,
+      holds: lo.ratio > 1,
+      key: true,
+    },
+  ];
 }
 
 const experiment: Experiment<Budget> = {
   name: 'scaling',
   description:
-    'What locality costs in time: time per pattern (learn + step) against the number of synapses for the matrix engine and the agents engine (one RxJS agent per neuron), on dense n-n-10 nets of growing width. Both do the same arithmetic per synapse, so both grow linearly for large nets (slope ≈ 1 on log-log axes); the agents engine pays a fixed cost per message, which dominates small nets. Times are wall-clock (timings.json) and vary by machine.',
+    'What locality costs in time: time per pattern (learn + step) against the number of synapses for the matrix engine and the agents engine (one RxJS agent per neuron), on dense n-n-10 nets of growing width. Both do the same arithmetic per synapse; the agents engine adds a cost per message. Times are wall-clock (timings.json) and vary by machine; the claims are checked against the committed timings.',
   budgets: {
     quick: { exponents: [3, 5], perDecade: 2, millis: 300, reps: 3 },
     full: { exponents: [3, 6], perDecade: 4, millis: 2000, reps: 5 },
@@ -114,6 +139,7 @@ const experiment: Experiment<Budget> = {
       specs: { 'time-per-pattern': timeChart(points, fits, x, budget), 'agents-over-matrix': ratioChart(ratios, x) },
     };
   },
+  claims,
 };
 
 export default experiment;

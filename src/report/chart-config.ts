@@ -22,6 +22,8 @@ export function chartConfig(): Config {
     font: FONT_FAMILY,
     background: 'white',
     padding: 8,
+    // Every mark shows its fields on hover in the report page (interactive.ts); the SVG and PNG ignore it.
+    mark: { tooltip: true },
     view: { continuousWidth: 360, continuousHeight: 220, stroke: '#ccc' },
     title: { fontSize: 14, anchor: 'start', offset: 10 },
     axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' },

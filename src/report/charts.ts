@@ -31,18 +31,81 @@ export interface Channel {
   format?: string;
   /** Whole-number ticks only (epochs, counts). */
   integer?: boolean;
+  /** A nominal colour channel's fixed colours (ruleColour, categoryColour). */
+  palette?: { domain: string[]; range: string[]; labelExpr?: string };
+  /** A nominal dash channel's fixed dashes (engineDash). */
+  dashes?: { domain: string[]; range: number[][]; labelExpr?: string };
 }
 
 /**
- * How every chart tells rules and engines apart: rules by colour, engines by dash, in the given
- * order. The one place to change that encoding for every chart.
+ * The one registry of how charts name and draw rules and engines: every rule has one colour and one
+ * label on every chart, every engine one dash; anything else that needs a colour takes it from
+ * OTHER_COLOURS, which shares no colour with the rules. test/report/registry.test.ts walks every
+ * committed spec and checks that rule and engine encodings use exactly these.
  */
-export function ruleColour(order?: readonly string[], title?: string | null): Channel {
-  return { field: 'rule', ...(order ? { sort: [...order] } : {}), ...(title === undefined ? {} : { title }) };
+export const RULE_STYLES: readonly { name: string; label: string; colour: string }[] = [
+  { name: 'backprop', label: 'back-prop', colour: '#222222' },
+  { name: 'merged', label: 'merged', colour: '#e7298a' },
+  { name: 'predictive-coding', label: 'predictive coding', colour: '#7570b3' },
+  { name: 'feedback-alignment', label: 'feedback alignment', colour: '#1b9e77' },
+  { name: 'direct-feedback-alignment', label: 'direct feedback alignment', colour: '#d95f02' },
+  { name: 'usf', label: 'uniform sign symmetry (uSF)', colour: '#66a61e' },
+  { name: 'brsf', label: 'batchwise random sign symmetry (brSF)', colour: '#a6761d' },
+  { name: 'frsf', label: 'fixed random sign symmetry (frSF)', colour: '#e6ab02' },
+];
+export const ENGINE_STYLES: readonly { name: string; label: string; dash: number[] }[] = [
+  { name: 'matrix', label: 'matrix engine', dash: [1, 0] },
+  { name: 'agents', label: 'agents engine', dash: [6, 3] },
+  { name: 'continuous', label: 'agents engine, continuous time (leaky neurons)', dash: [2, 2] },
+];
+/** Colours for everything that is not a rule (activations, modes, data sets, layers, kinds). */
+export const OTHER_COLOURS: readonly string[] = ['#4c78a8', '#b07aa1', '#9c755f', '#e0b000', '#79706e', '#76b7e6', '#c9a38a', '#3b4f7a'];
+
+/** A rule's entry, by its name (feedback-alignment) or its label (feedback alignment). */
+export function ruleStyle(nameOrLabel: string): { name: string; label: string; colour: string } {
+  const style = RULE_STYLES.find((r) => r.name === nameOrLabel || r.label === nameOrLabel);
+  if (!style) throw new Error(`no rule ${JSON.stringify(nameOrLabel)} in the registry (RULE_STYLES)`);
+  return style;
 }
-export function engineDash(order: readonly string[], title?: string | null): Channel {
-  return { field: 'engine', sort: [...order], ...(title === undefined ? {} : { title }) };
+export const ruleLabel = (name: string): string => ruleStyle(name).label;
+export function engineStyle(name: string): { name: string; label: string; dash: number[] } {
+  const style = ENGINE_STYLES.find((r) => r.name === name || r.label === name);
+  if (!style) throw new Error(`no engine ${JSON.stringify(name)} in the registry (ENGINE_STYLES)`);
+  return style;
 }
+
+/** A Vega label expression: the registry's label for each value, the value itself otherwise. */
+const labelExpr = (values: readonly string[], label: (v: string) => string): string =>
+  `${JSON.stringify(Object.fromEntries(values.map((v) => [v, label(v)])))}[datum.label] || datum.label`;
+
+/**
+ * The colour channel for rules: field `rule` holding rule names (or labels), the registry's colour
+ * and label for each. `order`: the rules the chart shows, default all of them.
+ */
+export function ruleColour(order: readonly string[] = RULE_STYLES.map((r) => r.name), title?: string | null): Channel {
+  return {
+    field: 'rule',
+    sort: [...order],
+    palette: { domain: [...order], range: order.map((r) => ruleStyle(r).colour), labelExpr: labelExpr(order, ruleLabel) },
+    ...(title === undefined ? {} : { title }),
+  };
+}
+/** The dash channel for engines: field `engine`, the registry's dash and label for each. */
+export function engineDash(order: readonly string[] = ENGINE_STYLES.map((e) => e.name), title?: string | null): Channel {
+  return {
+    field: 'engine',
+    sort: [...order],
+    dashes: { domain: [...order], range: order.map((e) => engineStyle(e).dash), labelExpr: labelExpr(order, (e) => engineStyle(e).label) },
+    ...(title === undefined ? {} : { title }),
+  };
+}
+/** A colour channel for anything that is not a rule: OTHER_COLOURS in order of `order`. */
+export function categoryColour(field: string, order: readonly string[], title?: string | null): Channel {
+  if (order.length > OTHER_COLOURS.length) throw new Error(`categoryColour: ${order.length} categories, only ${OTHER_COLOURS.length} colours`);
+  return { field, sort: [...order], palette: { domain: [...order], range: OTHER_COLOURS.slice(0, order.length) }, ...(title === undefined ? {} : { title }) };
+}
+/** The Vega-Lite colour definition of categoryColour, for a chart written layer by layer. */
+export const categoryScale = (order: readonly string[]): { domain: string[]; range: string[] } => ({ domain: [...order], range: OTHER_COLOURS.slice(0, order.length) });
 
 /** What every chart built here has: a title, its rows, x and y, a colour, a reference line and a size. */
 interface ChartOptions {
@@ -90,8 +153,9 @@ interface FieldDef {
   field: string;
   type: 'quantitative' | 'nominal' | 'ordinal';
   title: string | null;
-  scale?: { type?: 'log' | 'symlog'; zero?: boolean; domain?: [number, number] };
+  scale?: { type?: 'log' | 'symlog'; zero?: boolean; domain?: [number, number] | string[]; range?: string[] | number[][] };
   sort?: string[];
+  legend?: { labelExpr?: string; symbolType?: string; symbolStrokeWidth?: number; symbolOpacity?: number };
   axis?: { format?: string; tickMinStep?: number; values?: number[]; labelAngle?: number };
 }
 
@@ -102,7 +166,12 @@ function encodeChannel(c: Channel, fallback: 'quantitative' | 'nominal', data: n
   if (c.scale && c.scale !== 'linear') scale.type = c.scale;
   if (c.zero !== undefined) scale.zero = c.zero;
   if (c.domain) scale.domain = c.domain;
+  const fixed = c.palette ?? c.dashes;
+  if (fixed) Object.assign(scale, { domain: fixed.domain, range: fixed.range });
   if (Object.keys(scale).length > 0) out.scale = scale;
+  if (fixed?.labelExpr) out.legend = { labelExpr: fixed.labelExpr };
+  // A dash is seen only on a line: its legend draws line segments.
+  if (c.dashes) out.legend = { ...out.legend, symbolType: 'stroke', symbolStrokeWidth: 2 };
   if (c.sort) out.sort = c.sort;
   const axis: NonNullable<FieldDef['axis']> = {};
   if (c.format) axis.format = c.format;
@@ -125,9 +194,12 @@ const numbers = (rows: Row[], ...fields: (string | undefined)[]): number[] =>
 
 /** A dashed horizontal reference line at y, with an optional label; its colours differ between the builders. */
 function referenceLine(rule: { y: number; label?: string }, line: string, label: { x: number; align: 'left' | 'right'; dx?: number; color: string }): Layer[] {
-  const layers: Layer[] = [{ mark: { type: 'rule', strokeDash: [4, 3], color: line }, encoding: { y: { datum: rule.y } } }];
+  // One datum of its own: inheriting the chart's rows would draw the line and its label once per row, over each other.
+  const one = { data: { values: [{}] } };
+  const layers: Layer[] = [{ ...one, mark: { type: 'rule', strokeDash: [4, 3], color: line }, encoding: { y: { datum: rule.y } } }];
   if (rule.label) {
     layers.push({
+      ...one,
       mark: { type: 'text', align: label.align, baseline: 'bottom', ...(label.dx ? { dx: label.dx } : {}), dy: -2, color: label.color, fontSize: 10 },
       encoding: { x: { value: label.x }, y: { datum: rule.y }, text: { value: rule.label } },
     });
@@ -143,11 +215,16 @@ type UnitMark = Extract<Layer, { mark: unknown }>['mark'];
 
 export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
   const x = encodeChannel(o.x, 'quantitative', numbers(o.values, o.x.field));
-  // With a band the merged legend would draw faded area swatches: ask for solid strokes.
-  const colorLegend = o.band ? { legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 } } : {};
+  const categorical = x.type !== 'quantitative';
+  if (categorical) x.axis = { ...x.axis, labelAngle: 0 };
+  // Line charts get line legends (with a band, solid ones rather than faded area swatches).
+  const colorLegend = { legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 } };
   const y = encodeChannel(o.y, 'quantitative', [...numbers(o.values, o.y.field, o.band?.lower, o.band?.upper), ...(o.rule ? [o.rule.y] : [])]);
   const common: Encoding = { x, y };
-  if (o.color) common.color = { ...encodeChannel(o.color, 'nominal'), ...colorLegend };
+  if (o.color) {
+    const c = encodeChannel(o.color, 'nominal');
+    common.color = { ...c, ...((o.mark ?? 'line') !== 'point' ? { legend: { ...c.legend, ...colorLegend.legend } } : {}) };
+  }
   const lineEncoding: Encoding = { ...common };
   if (o.strokeDash) lineEncoding.strokeDash = encodeChannel(o.strokeDash, 'nominal');
 
@@ -157,7 +234,11 @@ export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
   const lineFilter = pointsOnly.length > 0 ? `!(${isOneOf(colorField, pointsOnly)})` : null;
   const mark = o.mark ?? 'line';
   if (mark !== 'point') layers.push(layer({ type: 'line', strokeWidth: 1.8, point: mark === 'line+point' ? { size: 18 } : false }, lineEncoding, lineFilter));
-  if (mark === 'point') layers.push(layer({ type: 'point', filled: true, size: 14, opacity: 0.8 }, lineEncoding, lineFilter));
+  if (mark === 'point') {
+    // On categories: bigger dots, side by side per colour so that equal values do not hide each other.
+    const side = categorical && o.color ? { xOffset: { field: o.color.field, type: 'nominal' as const, ...(o.color.sort ? { sort: o.color.sort } : {}) } } : {};
+    layers.push(layer({ type: 'point', filled: true, size: categorical ? 70 : 14, opacity: 0.85 }, { ...lineEncoding, ...side }, lineFilter));
+  }
   if (o.band) {
     // After the lines, so the legend takes its symbols from the lines, not from the band.
     const bandEncoding: Encoding = { ...common, y: { ...y, field: o.band.lower }, y2: { field: o.band.upper } };
@@ -174,7 +255,7 @@ export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
     return {
       title,
       data: { values: o.values },
-      facet: { ...encodeChannel(channel, 'nominal'), header: { title: channel.title ?? null } },
+      facet: { ...encodeChannel(channel, 'nominal'), header: { title: channel.title ?? null, ...(channel.palette?.labelExpr ? { labelExpr: channel.palette.labelExpr } : {}) } },
       ...(columns ? { columns } : {}),
       spec: { ...size, layer: layers },
       ...(o.independentY ? { resolve: { scale: { y: 'independent' } } } : {}),

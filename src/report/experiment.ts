@@ -75,6 +75,15 @@ export interface ExperimentResult {
   html?: string;
 }
 
+/** A qualitative statement about the results, with its numbers, and whether the data bear it out. */
+export interface Claim {
+  /** One sentence with the measured numbers in it. */
+  text: string;
+  holds: boolean;
+  /** One of the page's key findings (the summary at the top). */
+  key?: boolean;
+}
+
 export interface Experiment<B extends object = object> {
   /** The slug: matches the file name experiments/NN-<name>.ts; lower case and dashes. */
   readonly name: string;
@@ -82,6 +91,12 @@ export interface Experiment<B extends object = object> {
   readonly description: string;
   readonly budgets: Readonly<Record<BudgetName, B>>;
   run(context: ExperimentContext<B>): Promise<ExperimentResult>;
+  /**
+   * The experiment's claims as functions of what it wrote: data.json and timings.json, parsed. The
+   * runner evaluates them into summary.json; the report prints each with its numbers, a failing one
+   * in red; test/experiments/claims.test.ts checks them against the committed results.
+   */
+  claims?(data: unknown, timings: unknown): Claim[];
 }
 
 /** Chart and experiment names become file names. */

@@ -99,6 +99,7 @@ export async function runExperiment(experiment: Experiment, file: ExperimentFile
     charts,
     headline: result.headline,
     notes: result.notes ?? [],
+    ...(experiment.claims ? { claims: experiment.claims(JSON.parse(json(result.data)), JSON.parse(json(result.timings ?? null))) } : {}),
     ...(result.html ? { html: result.html } : {}),
   };
   write(SUMMARY_FILE, JSON.stringify(summary, null, 2) + '\n');
@@ -124,6 +125,7 @@ export function writeReport(outDir: string, warn: (message: string) => void = wa
   }
   const sections: ReportSection[] = summaries.map((summary) => {
     const svgs: Record<string, string> = {};
+    const specs: Record<string, unknown> = {};
     for (const chart of summary.charts) {
       // A chart file that is missing, or is not a readable file, is shown as missing.
       try {
@@ -131,8 +133,14 @@ export function writeReport(outDir: string, warn: (message: string) => void = wa
       } catch {
         // missing
       }
+      // Its spec makes it interactive in the page; without a readable one the static SVG stays.
+      try {
+        specs[chart] = JSON.parse(readFileSync(join(outDir, summary.name, `${chart}.vl.json`), 'utf8'));
+      } catch {
+        // static only
+      }
     }
-    return { summary, svgs };
+    return { summary, svgs, specs };
   });
   const path = join(outDir, REPORT_FILE);
   writeFileAtomic(path, reportPage(sections, undefined, damaged));

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeValue } from '../core/tensor.ts';
-import { BUDGET_NAMES, NAME_PATTERN, type BudgetName, type HeadlineRow } from './experiment.ts';
+import { BUDGET_NAMES, NAME_PATTERN, type BudgetName, type Claim, type HeadlineRow } from './experiment.ts';
 
 export const SUMMARY_FILE = 'summary.json';
 
@@ -22,6 +22,8 @@ export interface ExperimentSummary {
   charts: string[];
   headline: HeadlineRow[];
   notes: string[];
+  /** The experiment's claims, evaluated on its data (Experiment.claims). */
+  claims?: Claim[];
   /** The experiment's custom HTML block, if any. */
   html?: string;
 }
@@ -55,6 +57,10 @@ export function summaryProblem(v: unknown, folder: string): string | null {
   const notes = v['notes'];
   if (!Array.isArray(notes) || !notes.every((n) => typeof n === 'string')) return wrong('notes', 'an array of strings');
   if (v['html'] !== undefined && typeof v['html'] !== 'string') return wrong('html', 'a string');
+  const claims = v['claims'];
+  const isClaim = (c: unknown): boolean =>
+    isPlainObject(c) && typeof c['text'] === 'string' && typeof c['holds'] === 'boolean' && (c['key'] === undefined || typeof c['key'] === 'boolean');
+  if (claims !== undefined && !(Array.isArray(claims) && claims.every(isClaim))) return wrong('claims', 'an array of { text, holds, key? }');
   return null;
 }
 

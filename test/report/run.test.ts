@@ -36,7 +36,7 @@ describe('localprop run / list / report', () => {
     }
 
     const html = readFileSync(join(out, 'index.html'), 'utf8');
-    for (const chart of summary.charts as string[]) expect(html).toMatch(new RegExp(`data-chart="activations/${chart}"><svg`));
+    for (const chart of summary.charts as string[]) expect(html).toMatch(new RegExp(`data-chart="activations/${chart}"><div class="chart-body"><svg`));
     expect(html).toContain('npm run -s localprop -- run activations --quick --seed 7');
     expect(html).toContain('npx tsx experiments/01-activations.ts --seed 7');
     // Offline: nothing is loaded from elsewhere (SVG namespaces are names, not requests).

@@ -1,0 +1,185 @@
+/**
+ * The README's measured figures, written from the committed results by code, never by hand:
+ *   <!-- bench:start --> … <!-- bench:end -->      from results/bench.json (npm run bench)
+ *   <!-- fashion:start --> … <!-- fashion:end -->  from results/fashion-mnist/data.json (npm start)
+ *   <!-- findings:start --> … <!-- findings:end --> the key claims of results/<experiment>/summary.json
+ * and the bench chart (results/bench.vl.json, .svg, .png) redrawn from bench.json with the report's
+ * registry of colours and dashes.
+ *
+ *   npm run readme            rewrite README.md's marked sections and the bench chart
+ *   npm run readme -- --check exit 1 if README.md is not what the results say
+ *
+ * Messages: the trace recorder makes the first layer's neurons send error messages that nothing
+ * reads; they are not engine messages and are subtracted. No event object exists per synapse update
+ * when nothing observes them, so the rate of synapse updates is synapses × patterns per second.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../src/core/write-atomic.ts';
+import { withChartConfig } from '../src/report/chart-config.ts';
+import { renderPng, renderSvg } from '../src/report/render.ts';
+import { READING_ORDER } from '../src/report/report-page.ts';
+import { benchChart } from './chart.ts';
+import type { ScalingResult } from './scaling.ts';
+
+const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
+
+interface BenchJson {
+  command: string;
+  date: string;
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string; loadAverage: number[] };
+  results: { label: string; batch: number; status: string; note: string; timing?: { samplesPerSecond: number }; relativeToMatrix?: number }[];
+  targets: { goal: string; value: number; met: boolean }[];
+  agents: { net: string; data: string; matrixUs: number; agentsUs: number; ratio: number; neuronMessages: number; synapseEvents: number; synapseEventsPerSecond: number }[] | null;
+  scaling: ScalingResult | null;
+}
+
+const fixed = (v: number, digits: number): string => v.toFixed(digits);
+const significant = (v: number): string => String(Number(v.toPrecision(3)));
+const thousands = (v: number): string => Math.round(v).toLocaleString('en-US');
+const mega = (v: number): string => `${(v / 1e6).toFixed(v >= 1e7 ? 0 : 2)} M`;
+
+/** The bench section: contenders, targets, agents against matrix, the sweep. */
+export function benchSection(b: BenchJson): string {
+  const m = b.machine;
+  const lines = [`Measured with \`${b.command}\` on ${b.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load average ${m.loadAverage[0]} at the start.`, ''];
+  lines.push('| batch | contender | samples/s | ms/pattern | ÷ matrix |', '|---|---|---|---|---|');
+  for (const r of [...b.results].sort((x, y) => x.batch - y.batch)) {
+    const t = r.timing;
+    if (r.status === 'ok' && t) lines.push(`| ${r.batch} | ${r.label} | ${thousands(t.samplesPerSecond)} | ${fixed(1000 / t.samplesPerSecond, 3)} | ${significant(r.relativeToMatrix ?? NaN)}× |`);
+    else lines.push(`| ${r.batch} | ${r.label} | — | — | ${r.note || r.status} |`);
+  }
+  if (b.targets.length > 0) {
+    lines.push('', '| target | achieved | met |', '|---|---|---|');
+    for (const t of b.targets) lines.push(`| ${t.goal} | ${significant(t.value)} | ${t.met ? 'yes' : 'no'} |`);
+  }
+  if (b.agents && b.agents.length > 0) {
+    lines.push(
+      '',
+      'The agents engine against the matrix engine (back-prop, B = 1, CPU time, median of repetitions). Engine messages are the',
+      "neuron messages the engine sends per pattern (activations, nudges, errors pushed back); the trace recorder, which counts",
+      "them, also makes the first layer send its errors, which nothing reads, and those are left out. No event object is made",
+      'per synapse update when nothing observes them: the last column is synapses × patterns per second.',
+      '',
+      '| net | matrix µs/pattern | agents µs/pattern | agents ÷ matrix | engine messages/pattern | engine messages/s | synapse updates/s |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const a of b.agents) {
+      const firstLayer = Number(a.net.split('-')[1]);
+      const messages = a.neuronMessages - firstLayer;
+      lines.push(`| ${a.net} (${a.data}) | ${fixed(a.matrixUs, 1)} | ${fixed(a.agentsUs, 1)} | ${fixed(a.ratio, 2)}× | ${messages} | ${mega(messages / (a.agentsUs * 1e-6))} | ${mega(a.synapseEventsPerSecond)} |`);
+    }
+  }
+  if (b.scaling && b.scaling.points.length > 0) {
+    const s = b.scaling;
+    const fits = s.fits.map((f) => `${f.engine} ${fixed(f.slope, 2)} over all ${f.points} points, ${fixed(f.slopeLargerHalf, 2)} over the larger half`).join('; ');
+    const ratios = [...new Set(s.points.map((p) => p.synapses))].map((S) => {
+      const at = (engine: string): number => s.points.find((p) => p.synapses === S && p.engine === engine)!.msPerPattern;
+      return { S, ratio: at('agents') / at('matrix') };
+    });
+    const lo = ratios.reduce((x, y) => (y.ratio < x.ratio ? y : x));
+    const hi = ratios.reduce((x, y) => (y.ratio > x.ratio ? y : x));
+    lines.push(
+      '',
+      `Scaling sweep (${s.net}): slope of log(time per pattern) against log(synapses): ${fits}. ` +
+        `Agents ÷ matrix time per pattern ranges from ${fixed(lo.ratio, 2)}× (${thousands(lo.S)} synapses) to ${fixed(hi.ratio, 2)}× (${thousands(hi.S)} synapses).`,
+    );
+  }
+  return lines.join('\n');
+}
+
+interface FashionJson {
+  missing?: string;
+  budget: { agents: { train: number; test: number } };
+  runs: { rule: string; engine: string; epochs: { testError: number }[] }[];
+  agents: { train: number; test: number; agents: { testError?: number; epochs?: { testError: number }[] }; matrix: { testError?: number; epochs?: { testError: number }[] }; maxWeightDifference: number };
+  published: { rule: string; what: string; testError: number; source: string }[];
+}
+
+const pct = (e: number): string => String(Math.round(1e4 * e) / 100);
+const lastError = (run: { testError?: number; epochs?: { testError: number }[] }): number => run.epochs ? run.epochs[run.epochs.length - 1]!.testError : run.testError!;
+
+/** The Fashion-MNIST table: each rule's test error beside the published figure, the agents engine on its subset, people. */
+export function fashionSection(f: FashionJson): string {
+  if (f.missing !== undefined) return `Fashion-MNIST was not installed when the results were made: ${f.missing}`;
+  const lines = ['| rule | engine | test error % | published test error % | source of the published figure |', '|---|---|---|---|---|'];
+  for (const r of f.runs) {
+    const p = f.published.find((q) => q.rule === r.rule);
+    lines.push(`| ${r.rule} | ${r.engine} | ${pct(r.epochs[r.epochs.length - 1]!.testError)} | ${p ? pct(p.testError) : '—'} | ${p ? `${p.what}: ${p.source}` : 'none quoted'} |`);
+  }
+  const a = f.agents;
+  lines.push(
+    `| backprop | agents (subset: ${a.train} train, ${a.test} test) | ${pct(lastError(a.agents))} | — | matrix engine on the same subset: test error ${pct(lastError(a.matrix))}%; max \\|w_agents − w_matrix\\| = ${a.maxWeightDifference.toExponential(2)} |`,
+  );
+  const human = f.published.find((p) => p.rule === 'human');
+  if (human) lines.push(`| human | — | — | ${pct(human.testError)} | ${human.what}: ${human.source} |`);
+  return lines.join('\n');
+}
+
+/** The key findings: every experiment's key claims, as the report states them, in the report's reading order. */
+export function findingsSection(resultsDir: string): string {
+  const summaries = readdirSync(resultsDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => readJson<{ name: string; claims?: { text: string; holds: boolean; key?: boolean }[] }>(join(resultsDir, e.name, 'summary.json')))
+    .filter((s): s is NonNullable<typeof s> => s !== null);
+  const rank = (name: string): number => {
+    const k = READING_ORDER.findIndex((r) => r.name === name);
+    return k < 0 ? READING_ORDER.length : k;
+  };
+  const lines = summaries
+    .sort((a, b) => rank(a.name) - rank(b.name))
+    .flatMap((s) => (s.claims ?? []).filter((c) => c.key).map((c) => `- ${c.holds ? '' : '**Does not hold:** '}${c.text} (\`${s.name}\`)`));
+  return lines.join('\n');
+}
+
+/** README with the text between `<!-- name:start -->` and `<!-- name:end -->` replaced. */
+export function replaceSection(readme: string, name: string, body: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const a = readme.indexOf(start);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${start} … ${end} section`);
+  return `${readme.slice(0, a + start.length)}\n${body}\n${readme.slice(b)}`;
+}
+
+const readJson = <T>(path: string): T | null => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : null);
+
+/** README.md as the committed results say it should be. */
+export function expectedReadme(root = ROOT): string {
+  let readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const bench = readJson<BenchJson>(join(root, 'results', 'bench.json'));
+  if (bench) readme = replaceSection(readme, 'bench', benchSection(bench));
+  const fashion = readJson<FashionJson>(join(root, 'results', 'fashion-mnist', 'data.json'));
+  if (fashion) readme = replaceSection(readme, 'fashion', fashionSection(fashion));
+  readme = replaceSection(readme, 'findings', findingsSection(join(root, 'results')));
+  return readme;
+}
+
+/** Redraw results/bench.{vl.json,svg,png} from bench.json. */
+async function redrawBenchChart(root = ROOT): Promise<void> {
+  const b = readJson<BenchJson>(join(root, 'results', 'bench.json'));
+  if (!b) return;
+  const rows = b.results.filter((r) => r.status === 'ok' && r.timing).map((r) => ({ label: r.label, batch: r.batch, samplesPerSecond: r.timing!.samplesPerSecond }));
+  const subtitle = [`${b.machine.cpu}, ${b.machine.cores} cores, Node ${b.machine.node}, ${b.date.slice(0, 10)}`, b.command];
+  const spec = withChartConfig(benchChart(rows, b.scaling, subtitle));
+  writeFileAtomic(join(root, 'results', 'bench.vl.json'), `${JSON.stringify(spec, null, 2)}\n`);
+  const svg = await renderSvg(spec, 'bench');
+  writeFileAtomic(join(root, 'results', 'bench.svg'), svg);
+  writeFileAtomic(join(root, 'results', 'bench.png'), renderPng(svg).png);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const current = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const expected = expectedReadme();
+  if (process.argv.includes('--check')) {
+    if (current !== expected) {
+      process.stderr.write('README.md: its measured sections differ from results/; run `npm run readme`\n');
+      process.exitCode = 1;
+    }
+  } else {
+    if (current !== expected) writeFileAtomic(join(ROOT, 'README.md'), expected);
+    await redrawBenchChart();
+    process.stdout.write('README.md and results/bench chart written from results/\n');
+  }
+}
