@@ -6,8 +6,7 @@
  *   Δx[pre_t] += w_t Δz_o         (conv: the essay's push, scattered through each position's receptive field)
  * When all m neurons have pushed, the tract hands the Δy volley to the presynaptic layer as one message.
  */
-import type { Observable } from 'rxjs';
-import { Axon } from './axon.ts';
+import { Axon, type Source } from './axon.ts';
 import type { ErrorSignal, Volley } from './messages.ts';
 
 export class ErrorTract {
@@ -25,9 +24,9 @@ export class ErrorTract {
     this.volley = { tick: 0, values: this.Δy, finite: true };
   }
 
-  connect(errorAxons: readonly Observable<ErrorSignal>[]): void {
+  connect(errorAxons: readonly Source<ErrorSignal>[]): void {
     if (errorAxons.length !== this.senders) throw new Error(`${this.constructor.name} of ${this.senders} senders connected to ${errorAxons.length}`);
-    for (const axon of errorAxons) axon.subscribe((s) => this.receive(s));
+    for (const axon of errorAxons) axon.listen((s) => this.receive(s), this.constructor.name);
   }
 
   private receive(s: ErrorSignal): void {

@@ -5,8 +5,7 @@
  * and at the batch boundary applies w ← w − η·(1/B)·gw, b ← b − η·(1/B)·gb, then broadcasts the
  * kernel so every position's tied synapses take it.
  */
-import type { Observable } from 'rxjs';
-import { Axon } from './axon.ts';
+import { Axon, type Source } from './axon.ts';
 import type { BatchBoundary, KernelBroadcast, WeightUpdate } from './messages.ts';
 
 export class KernelAgent {
@@ -23,18 +22,22 @@ export class KernelAgent {
     readonly filter: number,
     weights: Float64Array,
     bias: number,
-    batch$: Observable<BatchBoundary>,
+    batch$: Source<BatchBoundary>,
   ) {
     this.weights = Float64Array.from(weights);
     this.bias = bias;
     this.gw = new Float64Array(this.weights.length);
     this.message = { tick: 0, weights: this.weights, bias };
-    batch$.subscribe((s) => this.step(s));
+    batch$.listen((s) => this.step(s), this.name);
   }
 
   /** Long-lived subscriptions to the filter's positions' weight-update events. */
-  connect(positions: readonly Observable<WeightUpdate>[]): void {
-    for (const p of positions) p.subscribe((e) => this.sum(e));
+  connect(positions: readonly Source<WeightUpdate>[]): void {
+    for (const p of positions) p.listen((e) => this.sum(e), this.name);
+  }
+
+  get name(): string {
+    return `kernel agent (layer ${this.layer}, filter ${this.filter})`;
   }
 
   /** The experimenter's probe (the engine's gradient()): the pending sums. */

@@ -3,8 +3,8 @@
  *   Δy_j = y_j − t_j,   E_j = ½ Δy_j²,   prediction y_j
  * (the same expressions, in the same order, as nn/loss.ts).
  */
-import type { Observable } from 'rxjs';
-import { Axon } from './axon.ts';
+import { neuronName } from './agent-error.ts';
+import { Axon, type Source } from './axon.ts';
 import type { Nudge, Readout } from './messages.ts';
 import type { OutputRole } from './output-role.ts';
 
@@ -18,11 +18,12 @@ export class MseRole implements OutputRole {
   private arrive: (Δy: number, tick: number) => void = () => {};
 
   constructor(
+    readonly layer: number,
     readonly index: number,
-    nudges$: Observable<Nudge>,
+    nudges$: Source<Nudge>,
   ) {
     this.report = { neuron: index, prediction: 0, loss: 0 };
-    nudges$.subscribe((n) => this.nudged(n));
+    nudges$.listen((n) => this.nudged(n), neuronName(layer, index)); // the role is part of its neuron
   }
 
   attach(arrive: (Δy: number, tick: number) => void): void {

@@ -20,9 +20,9 @@
  * answers through the port methods below (integrate and fire — the forward pass in two — take,
  * sendActivation, sendError, learn, reevaluate). The two-phase path above is untouched by them.
  */
-import type { Observable } from 'rxjs';
 import type { Activation } from '../nn/activation.ts';
-import { Axon } from './axon.ts';
+import { neuronName } from './agent-error.ts';
+import { Axon, type Source } from './axon.ts';
 import type { Behaviour, Cell, Protocol } from './behaviour.ts';
 import { potential, sparsePotential } from './dendrite.ts';
 import type { BatchBoundary, ErrorSignal, Signal, Volley, WeightUpdate } from './messages.ts';
@@ -45,13 +45,15 @@ export interface NeuronInit {
   /** Fixed back weights to push through instead of w (FA: b_ij per synapse; DFA, output: b_ki per hidden unit); null: w. Copied. */
   backWeights: Float64Array | null;
   /** The presynaptic layer's activation volleys. */
-  forward$: Observable<Volley>;
+  forward$: Source<Volley>;
   /** The errors pushed back by the layer above (hidden neurons); null at the output. */
-  errorsFromAbove$: Observable<Volley> | null;
+  errorsFromAbove$: Source<Volley> | null;
   /** The output role (output neurons); null for hidden ones. */
   role: OutputRole | null;
   /** Batch boundaries, where the synapses apply their pending updates; null where a kernel agent applies them. */
-  batch$: Observable<BatchBoundary> | null;
+  batch$: Source<BatchBoundary> | null;
+  /** Hands a task to the circuit's clock, to run once the delivery in progress has unwound (agents/clock.ts). */
+  later: (task: () => void, agent: string) => void;
 }
 
 const NO_TRACE = new Float64Array(0);
@@ -90,6 +92,8 @@ export class Neuron implements Cell {
   private readonly errorMessage: ErrorSignal;
   private updateMessage: WeightUpdate | null = null;
   private readonly role: OutputRole | null;
+  /** Port (protocol rules): run a task once the delivery in progress has unwound. */
+  readonly later: (task: () => void) => void;
 
   constructor(init: NeuronInit) {
     this.layer = init.layer;
@@ -105,18 +109,25 @@ export class Neuron implements Cell {
     this.activationMessage = { kind: 'activation', tick: 0, layer: this.layer, neuron: this.index, value: 0 };
     this.errorMessage = { kind: 'error', tick: 0, layer: this.layer, neuron: this.index, value: 0, pushed: this.pushed, pre: this.pre };
     this.role = init.role;
+    const name = this.name;
+    this.later = (task) => init.later(task, name);
     const protocol = init.behaviour.protocol?.(this) ?? null;
     this.protocol = protocol;
     if (protocol === null) {
-      init.forward$.subscribe((v) => this.forward(v));
-      init.errorsFromAbove$?.subscribe((v) => this.arrive(v.values[this.index]!, v.tick + 1));
+      init.forward$.listen((v) => this.forward(v), name);
+      init.errorsFromAbove$?.listen((v) => this.arrive(v.values[this.index]!, v.tick + 1), name);
       init.role?.attach((Δy, tick) => this.arrive(Δy, tick));
     } else {
-      init.forward$.subscribe((v) => protocol.volley(v));
-      init.errorsFromAbove$?.subscribe((v) => protocol.fromAbove(v.values[this.index]!, v.tick + 1));
+      init.forward$.listen((v) => protocol.volley(v), name);
+      init.errorsFromAbove$?.listen((v) => protocol.fromAbove(v.values[this.index]!, v.tick + 1), name);
       init.role?.attach((Δy, tick) => protocol.delta(Δy, tick));
     }
-    init.batch$?.subscribe((s) => this.step(s));
+    init.batch$?.listen((s) => this.step(s), name);
+  }
+
+  /** The neuron's name in an error message: its address. */
+  get name(): string {
+    return neuronName(this.layer, this.index);
   }
 
   /** Whether this neuron is in the output group (it has an output role). */

@@ -7,7 +7,7 @@
  * agent sums them over all positions) and takes the new kernel from the agent's broadcast after a
  * step. Its push w_t·Δz_o back to x[pre_t] is the essay's push through the kernel.
  */
-import type { Observable } from 'rxjs';
+import type { Source } from './axon.ts';
 import type { KernelBroadcast, WeightUpdate } from './messages.ts';
 import { Neuron, type NeuronInit } from './neuron.ts';
 
@@ -16,7 +16,7 @@ export interface PositionNeuronInit extends Omit<NeuronInit, 'pre' | 'batch$'> {
   /** Kernel entry ([c][ky][kx] index within the filter) each synapse is tied to. */
   tap: Int32Array;
   /** The filter's kernel agent's broadcasts. */
-  kernel$: Observable<KernelBroadcast>;
+  kernel$: Source<KernelBroadcast>;
 }
 
 export class PositionNeuron extends Neuron {
@@ -30,7 +30,7 @@ export class PositionNeuron extends Neuron {
     this.tap = Int32Array.from(init.tap);
     this.xΔz = new Float64Array(this.w.length);
     this.handover = { kind: 'weight-update', tick: 0, layer: this.layer, neuron: this.index, pre: this.pre, tap: this.tap, xΔz: this.xΔz, Δz: 0 };
-    init.kernel$.subscribe((k) => this.tie(k));
+    init.kernel$.listen((k) => this.tie(k), this.name);
   }
 
   protected override learnLocally(tick: number): void {

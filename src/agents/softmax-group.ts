@@ -9,8 +9,8 @@
  * Re-evaluation (predictive coding's inference) runs the two rounds again at a new y_j with the
  * target already known, and reports nothing to the teacher.
  */
-import type { Observable } from 'rxjs';
-import { Axon } from './axon.ts';
+import { neuronName } from './agent-error.ts';
+import { Axon, type Source } from './axon.ts';
 import type { Nudge, Readout, Signal, Volley } from './messages.ts';
 import type { OutputRole } from './output-role.ts';
 
@@ -37,13 +37,14 @@ export class SoftmaxMember implements OutputRole {
   constructor(
     readonly layer: number,
     readonly index: number,
-    group$: Observable<Volley>,
-    nudges$: Observable<Nudge>,
+    group$: Source<Volley>,
+    nudges$: Source<Nudge>,
   ) {
     this.message = { kind: 'lateral', tick: 0, layer, neuron: index, value: 0 };
     this.report = { neuron: index, prediction: 0, loss: 0 };
-    group$.subscribe((v) => this.heard(v));
-    nudges$.subscribe((n) => this.nudged(n));
+    const name = neuronName(layer, index); // the member is part of its neuron
+    group$.listen((v) => this.heard(v), name);
+    nudges$.listen((n) => this.nudged(n), name);
   }
 
   attach(arrive: (Δy: number, tick: number) => void): void {

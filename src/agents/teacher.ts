@@ -5,8 +5,7 @@
  * With `phases` = 2 (symmetric merged) it nudges a learned pattern a second time, one tick later,
  * once the first nudge's effects have run their course: the outputs then move by −β.
  */
-import type { Observable } from 'rxjs';
-import { Axon } from './axon.ts';
+import { Axon, type Source } from './axon.ts';
 import type { Nudge, Readout, Volley } from './messages.ts';
 
 export class Teacher {
@@ -18,16 +17,16 @@ export class Teacher {
 
   constructor(
     readonly size: number,
-    output$: Observable<Volley>,
+    output$: Source<Volley>,
     readonly phases = 1,
   ) {
     this.prediction = new Float64Array(size);
     this.nudge = { tick: 0, values: new Float64Array(size), finite: true, learn: false, phase: 0 };
-    output$.subscribe((v) => this.answer(v));
+    output$.listen((v) => this.answer(v), 'the teacher');
   }
 
-  connect(readouts: readonly Observable<Readout>[]): void {
-    for (const r of readouts) r.subscribe((report) => this.read(report));
+  connect(readouts: readonly Source<Readout>[]): void {
+    for (const r of readouts) r.listen((report) => this.read(report), 'the teacher');
   }
 
   /** The target for the next pattern. */

@@ -1,7 +1,7 @@
 /**
  * The trace recorder: every message as a record (tick, layer, neuron, kind, value), for the flow
  * animation and for tests. Recording is off unless a recorder exists: it is a set of extra
- * subscribers, so with none the circuit creates no records and skips the messages only an
+ * listeners, so with none the circuit creates no records and skips the messages only an
  * observer would read (first-layer errors, dense neurons' weight-update events).
  *
  *   activation     layer −1 is the input; value y_j
@@ -15,6 +15,8 @@ import type { Kind } from './messages.ts';
 import { SoftmaxMember } from './softmax-group.ts';
 import { synapseUpdates } from './synapse-updates.ts';
 import type { Circuit } from './wiring.ts';
+
+const NAME = 'the trace recorder';
 
 export interface TraceRecord {
   tick: number;
@@ -35,21 +37,21 @@ export class TraceRecorder {
       this.log.push(r);
     };
     const sub = this.subscription;
-    sub.add(circuit.input.subscribe((v) => v.values.forEach((value, i) => add({ tick: v.tick, layer: -1, neuron: i, kind: 'activation', value }))));
+    sub.add(circuit.input.listen((v) => v.values.forEach((value, i) => add({ tick: v.tick, layer: -1, neuron: i, kind: 'activation', value })), NAME));
     for (const layer of circuit.layers)
       for (const n of layer.neurons) {
-        sub.add(n.axon.subscribe((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value })));
-        sub.add(n.errors.subscribe((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value })));
+        sub.add(n.axon.listen((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value }), NAME));
+        sub.add(n.errors.listen((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value }), NAME));
         sub.add(
-          n.updates.subscribe((e) => {
+          n.updates.listen((e) => {
             for (const u of synapseUpdates(e)) add({ tick: u.tick, layer: u.layer, neuron: u.post, kind: 'weight-update', value: u.xΔz, pre: u.pre });
-          }),
+          }, NAME),
         );
       }
     const outputLayer = circuit.layers.length - 1;
-    sub.add(circuit.teacher.nudges.subscribe((n) => n.values.forEach((value, j) => add({ tick: n.tick, layer: outputLayer, neuron: j, kind: 'nudge', value }))));
+    sub.add(circuit.teacher.nudges.listen((n) => n.values.forEach((value, j) => add({ tick: n.tick, layer: outputLayer, neuron: j, kind: 'nudge', value })), NAME));
     for (const role of circuit.roles) {
-      if (role instanceof SoftmaxMember) sub.add(role.lateral.subscribe((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value })));
+      if (role instanceof SoftmaxMember) sub.add(role.lateral.listen((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value }), NAME));
     }
   }
 

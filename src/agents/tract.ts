@@ -7,9 +7,8 @@
  * (the softmax group's second lateral round) and until the next volley has arrived: the receivers'
  * synapses keep it as their trace of x_i through the error phase and up to the next forward pass.
  */
-import type { Observable } from 'rxjs';
 import { allFinite } from '../core/tensor.ts';
-import { Axon } from './axon.ts';
+import { Axon, type Source } from './axon.ts';
 import type { Signal, Volley } from './messages.ts';
 
 export class Tract {
@@ -25,9 +24,9 @@ export class Tract {
   }
 
   /** Long-lived subscriptions to the senders' axons, made once when the circuit is wired. */
-  connect(axons: readonly Observable<Signal>[]): void {
+  connect(axons: readonly Source<Signal>[]): void {
     if (axons.length !== this.size) throw new Error(`tract of ${this.size} connected to ${axons.length} axons`);
-    for (const axon of axons) axon.subscribe((s) => this.receive(s));
+    for (const axon of axons) axon.listen((s) => this.receive(s), 'a tract');
   }
 
   private receive(s: Signal): void {

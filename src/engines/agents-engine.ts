@@ -11,6 +11,10 @@
  * coding's inference adds a hop down and a hop up per step (and the softmax group's two rounds).
  * Ticks run on across patterns: the next pattern starts after the last tick of this one.
  *
+ * An exception in any agent unwinds the pattern at once as an AgentError naming the agent (agents/axon.ts):
+ * learn() throws it and returns nothing, and the engine refuses every later call, since the circuit
+ * stopped half-way through a pattern.
+ *
  * The engine is the experimenter, not a neuron: it presents patterns, announces batch boundaries,
  * and reads the neurons' own arrays back only to report them (snapshot, gradient, divergence check).
  */
@@ -22,6 +26,7 @@ import type { GradientResult, NetworkOptions } from '../nn/network.ts';
 import { zerosLike, type Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { createBehaviour, type RuleOptions } from '../rules/index.ts';
+import { AgentError } from '../agents/agent-error.ts';
 import type { SynapseUpdate, Volley, WeightUpdate } from '../agents/messages.ts';
 import type { Neuron } from '../agents/neuron.ts';
 import { synapseUpdates } from '../agents/synapse-updates.ts';
@@ -42,6 +47,8 @@ export class AgentsEngine implements Engine {
   private clock = 0;
   /** Protocol rules: every neuron, whose last tick the clock reads after a pattern (their patterns' lengths vary). */
   private readonly protocolNeurons: readonly Neuron[];
+  /** The fault that stopped the circuit mid-pattern, if one did. */
+  private fault: AgentError | null = null;
 
   /** `params` is copied into the neurons' own synapses. */
   constructor(
@@ -94,15 +101,27 @@ export class AgentsEngine implements Engine {
     volley.tick = this.clock;
     volley.values = values;
     volley.finite = allFinite(values);
-    input.next(volley);
+    this.send(() => input.next(volley));
     this.clock += learn ? 2 * L + 2 : L + 3;
     for (const n of this.protocolNeurons) if (n.lastTick >= this.clock) this.clock = n.lastTick + 1;
     return teacher.E;
   }
 
+  /** Deliver a message into the circuit; a fault in any agent stops the circuit for good. */
+  private send(deliver: () => void): void {
+    if (this.fault !== null) throw new Error(`the agents engine stopped after a fault in ${this.fault.message}`);
+    try {
+      this.circuit.clock.run(deliver);
+    } catch (e) {
+      if (e instanceof AgentError) this.fault = e;
+      throw e;
+    }
+  }
+
   step(η: number): void {
     if (this.patterns === 0) return;
-    this.circuit.batch.next({ tick: this.clock, η, B: this.patterns });
+    const boundary = { tick: this.clock, η, B: this.patterns };
+    this.send(() => this.circuit.batch.next(boundary));
     this.clock += 2; // the boundary, then the kernel agents' broadcast
     this.patterns = 0;
   }

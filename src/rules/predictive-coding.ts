@@ -41,6 +41,10 @@
  * push of ε(s)); the neuron keeps μ (one number) until its relaxation is done. fb never comes early:
  * a neuron forms ε(s + 1) (and pushes it) before it sends its new value up, so the layer above cannot
  * answer first. So every neuron computes exactly the matrix form's synchronous steps.
+ * Iterative, not nested: a neuron that has formed ε(s + 1) acts on it (learns, pushes it down) only once
+ * the delivery in progress has unwound — it hands that to the circuit's clock (agents/clock.ts). Each
+ * step then starts from a shallow stack, and T steps use the stack of one: 10 000 run as well as 10.
+ * Waiting only delays the next step's messages; every neuron still waits for all of its inputs.
  */
 import type { Behaviour, Protocol } from '../agents/behaviour.ts';
 import type { Volley } from '../agents/messages.ts';
@@ -245,11 +249,12 @@ export class PredictiveState implements Protocol {
     if (!this.inferring) {
       this.inferring = true;
       this.ε = n.activation.dg(n.z, n.y) * Δy;
-    } else {
-      this.s++;
-      this.ε = n.activation.dg(this.μ, this.gμ) * Δy;
+      this.reached(tick);
+      return;
     }
-    this.reached(tick);
+    this.s++;
+    this.ε = n.activation.dg(this.μ, this.gμ) * Δy;
+    n.later(() => this.reached(tick));
   }
 
   /** Hidden neuron: fb_i = Σ_j w_ij ε_j(s) from the layer above. */
@@ -288,7 +293,8 @@ export class PredictiveState implements Protocol {
     this.vAhead = this.μAhead = false;
     this.s++;
     this.ε = this.μ - this.v;
-    this.reached(Math.max(this.vTick, this.μTick));
+    const tick = Math.max(this.vTick, this.μTick);
+    this.neuron.later(() => this.reached(tick));
   }
 
   /** ε(s) is formed: learn if this is the step, pass ε(s) down if a step follows (or as the front), and stop at the last. */

@@ -111,6 +111,25 @@ describe('virtual time on a 2-2-1 net', () => {
     for (const n of neurons) expect(n.updates.observed).toBe(false);
   });
 
+  it('a trace attached after the first pattern loses no record of the later ones', () => {
+    for (const rule of [{ rule: 'backprop' }, { rule: 'merged', symmetric: true }, { rule: 'predictive-coding', steps: 3 }] as const) {
+      const early = new AgentsEngine(spec221, params221, rule);
+      const late = new AgentsEngine(spec221, params221, rule);
+      const fromStart = early.trace();
+      early.learn(Float64Array.of(1, 2), [0]);
+      late.learn(Float64Array.of(1, 2), [0]);
+      const start = early.now;
+      const attached = late.trace();
+      for (const engine of [early, late]) {
+        engine.step(0.1);
+        engine.learn(Float64Array.of(-1, 0.5), [1]);
+      }
+      const later = fromStart.records.filter((r) => r.tick >= start);
+      expect(later.length, rule.rule).toBeGreaterThan(10);
+      expect(attached.records, rule.rule).toEqual(later);
+    }
+  });
+
   it('the weight-update stream: per-synapse events sum to the gradient (conv: over all positions of a kernel)', () => {
     const spec = parseNetSpec({
       input: [1, 5, 5],
