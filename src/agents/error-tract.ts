@@ -4,16 +4,16 @@
  * neuron i sums what arrives on it, in arrival order (j = 0, 1, … — the matrix engine's order):
  *   Δy_i = Σ_j w_ij Δz_j          (dense: synapse i of every neuron j ends on neuron i)
  *   Δx[pre_t] += w_t Δz_o         (conv: the essay's push, scattered through each position's receptive field)
- * When all m neurons have pushed, the tract hands the Δy volley to the presynaptic layer as one message.
+ * When all m neurons have pushed, the tract hands the Δy volley to the presynaptic layer as one message
+ * (a fresh array, never written after it is sent).
  */
 import { Axon, type Source } from './axon.ts';
 import type { ErrorSignal, Volley } from './messages.ts';
 
 export class ErrorTract {
   readonly volleys = new Axon<Volley>();
-  private readonly Δy: Float64Array;
+  private Δy: Float64Array;
   private arrived = 0;
-  private readonly volley: Volley;
 
   /** `size` presynaptic neurons receive what `senders` neurons push. */
   constructor(
@@ -21,7 +21,6 @@ export class ErrorTract {
     readonly senders: number,
   ) {
     this.Δy = new Float64Array(size);
-    this.volley = { tick: 0, values: this.Δy, finite: true };
   }
 
   connect(errorAxons: readonly Source<ErrorSignal>[]): void {
@@ -30,12 +29,12 @@ export class ErrorTract {
   }
 
   private receive(s: ErrorSignal): void {
-    if (this.arrived === 0) this.Δy.fill(0);
-    this.gather(s, this.Δy);
+    const Δy = this.Δy;
+    this.gather(s, Δy);
     if (++this.arrived < this.senders) return;
     this.arrived = 0;
-    this.volley.tick = s.tick;
-    this.volleys.next(this.volley);
+    this.Δy = new Float64Array(this.size);
+    this.volleys.next({ tick: s.tick, values: Δy, finite: true });
   }
 
   /** Add one sender's message into Δy: each synapse's value onto its presynaptic fibre. */

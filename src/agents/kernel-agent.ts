@@ -15,7 +15,6 @@ export class KernelAgent {
   bias = NaN;
   readonly gw: Float64Array;
   gb = 0;
-  private readonly message: KernelBroadcast;
 
   constructor(
     readonly layer: number,
@@ -27,7 +26,6 @@ export class KernelAgent {
     this.weights = Float64Array.from(weights);
     this.bias = bias;
     this.gw = new Float64Array(this.weights.length);
-    this.message = { tick: 0, weights: this.weights, bias };
     batch$.listen((s) => this.step(s), this.name);
   }
 
@@ -65,8 +63,7 @@ export class KernelAgent {
     this.bias -= scale * this.gb;
     gw.fill(0);
     this.gb = 0;
-    this.message.tick = s.tick + 1;
-    this.message.bias = this.bias;
-    this.broadcast.next(this.message);
+    // A copy: the kernel changes again at the next step, and a message never changes after it is sent.
+    this.broadcast.next({ tick: s.tick + 1, weights: Float64Array.from(weights), bias: this.bias });
   }
 }

@@ -10,7 +10,6 @@ import type { OutputRole } from './output-role.ts';
 
 export class MseRole implements OutputRole {
   readonly readout = new Axon<Readout>();
-  private readonly report: Readout;
   private y = 0;
   /** The target of the current pattern (kept for re-evaluation). */
   private t = 0;
@@ -22,7 +21,6 @@ export class MseRole implements OutputRole {
     readonly index: number,
     nudges$: Source<Nudge>,
   ) {
-    this.report = { neuron: index, prediction: 0, loss: 0 };
     nudges$.listen((n) => this.nudged(n), neuronName(layer, index)); // the role is part of its neuron
   }
 
@@ -47,9 +45,7 @@ export class MseRole implements OutputRole {
     this.t = n.values[this.index]!;
     const Δy = this.y - this.t;
     this.Δy = Δy;
-    this.report.prediction = this.y;
-    this.report.loss = 0.5 * Δy * Δy;
-    this.readout.next(this.report);
+    this.readout.next({ neuron: this.index, prediction: this.y, loss: 0.5 * Δy * Δy });
     if (n.learn) this.arrive(Δy, n.tick + 1);
   }
 }

@@ -74,8 +74,8 @@ export class Neuron implements Cell {
   private readonly pending: PendingUpdates;
   /** Fixed back weights (the neuron's own copy), or null. */
   readonly backWeights: Float64Array | null;
-  /** What goes back along each synapse (DFA at the output: to each hidden unit). */
-  readonly pushed: Float64Array | null;
+  /** What goes back along each synapse (DFA at the output: to each hidden unit); a fresh array after each send. */
+  pushed: Float64Array | null;
   /** A protocol rule's state for this neuron; null for the two-phase rules. */
   readonly protocol: Protocol | null;
   /** Protocol rules: the latest tick of anything this neuron sent or learned (the engine's clock reads it). */
@@ -88,9 +88,6 @@ export class Neuron implements Cell {
   readonly axon = new Axon<Signal>();
   readonly errors = new Axon<ErrorSignal>();
   readonly updates = new Axon<WeightUpdate>();
-  private readonly activationMessage: Signal;
-  private readonly errorMessage: ErrorSignal;
-  private updateMessage: WeightUpdate | null = null;
   private readonly role: OutputRole | null;
   /** Port (protocol rules): run a task once the delivery in progress has unwound. */
   readonly later: (task: () => void) => void;
@@ -106,8 +103,6 @@ export class Neuron implements Cell {
     this.pending = new PendingUpdates(this.w, this.pre);
     this.backWeights = init.backWeights === null ? null : Float64Array.from(init.backWeights);
     this.pushed = init.pushes ? new Float64Array((this.backWeights ?? this.w).length) : null;
-    this.activationMessage = { kind: 'activation', tick: 0, layer: this.layer, neuron: this.index, value: 0 };
-    this.errorMessage = { kind: 'error', tick: 0, layer: this.layer, neuron: this.index, value: 0, pushed: this.pushed, pre: this.pre };
     this.role = init.role;
     const name = this.name;
     this.later = (task) => init.later(task, name);
@@ -143,7 +138,7 @@ export class Neuron implements Cell {
 
   /** Port: z_j and y_j from a pattern's first volley, nothing sent yet (a protocol sets up its state in between). */
   integrate(v: Volley): void {
-    // Mid-batch: the volley after this one reuses the held trace's buffer, so fold the held eligibility in now.
+    // Mid-batch: the held pattern's eligibility is folded into the sum before a new one is held.
     this.pending.release();
     const x = v.values;
     this.x = x;
@@ -158,26 +153,20 @@ export class Neuron implements Cell {
     const y = this.y;
     // The role first: the softmax group's lateral round starts from y before the teacher can answer.
     this.role?.activated(y, tick);
-    this.activationMessage.tick = tick;
-    this.activationMessage.value = y;
-    this.axon.next(this.activationMessage);
+    this.axon.next({ kind: 'activation', tick, layer: this.layer, neuron: this.index, value: y });
   }
 
   /** The switch: from here on the neuron carries its error. */
   private arrive(Δy: number, tick: number): void {
     const Δz = this.behaviour.switchToError(this, Δy);
     this.Δz = Δz;
-    if (this.pushed !== null || this.errors.observed) {
-      this.errorMessage.tick = tick;
-      this.errorMessage.value = Δz;
-      this.errors.next(this.errorMessage);
-    }
+    if (this.pushed !== null || this.errors.observed) this.sendErrorMessage(Δz, tick);
     this.learnLocally(tick);
   }
 
   /** Port (protocol rules): a later volley in the same pattern. It becomes the synapses' trace; returns b_j + Σ_i w_ij x_i. */
   take(v: Volley): number {
-    this.pending.release(); // as in forward: the held trace's buffer is about to be reused
+    this.pending.release(); // as in integrate
     const x = v.values;
     this.x = x;
     this.xFinite = v.finite;
@@ -189,11 +178,7 @@ export class Neuron implements Cell {
     return this.pre === null ? potential(this.b, this.w, x) : sparsePotential(this.b, this.w, x, this.pre);
   }
 
-  /**
-   * Port: send a value on the axon (an activation message) at `tick`. A protocol neuron sends again
-   * while its earlier messages are still being delivered (the sends of a pattern nest), so each
-   * message is a new object: a later observer (the trace) still reads what was sent.
-   */
+  /** Port: send a value on the axon (an activation message) at `tick`. */
   sendActivation(value: number, tick: number): void {
     if (tick > this.lastTick) this.lastTick = tick;
     this.axon.next({ kind: 'activation', tick, layer: this.layer, neuron: this.index, value });
@@ -203,7 +188,14 @@ export class Neuron implements Cell {
   sendError(value: number, tick: number): void {
     if (tick > this.lastTick) this.lastTick = tick;
     if (this.pushed === null && !this.errors.observed) return;
-    this.errors.next({ kind: 'error', tick, layer: this.layer, neuron: this.index, value, pushed: this.pushed, pre: this.pre });
+    this.sendErrorMessage(value, tick);
+  }
+
+  /** The error message carries `pushed` away: the next error is written into a fresh array. */
+  private sendErrorMessage(value: number, tick: number): void {
+    const pushed = this.pushed;
+    if (pushed !== null) this.pushed = new Float64Array(pushed.length);
+    this.errors.next({ kind: 'error', tick, layer: this.layer, neuron: this.index, value, pushed, pre: this.pre });
   }
 
   /** Port: the synapses' local update with postsynaptic term Δz (δw_ij = −η x_i Δz from the trace x_i). */
@@ -226,14 +218,11 @@ export class Neuron implements Cell {
 
   /** The weight-update event, per synapse x_i·Δz_j, for observers only. */
   private show(tick: number): void {
-    const u = (this.updateMessage ??= { kind: 'weight-update', tick: 0, layer: this.layer, neuron: this.index, pre: this.pre, tap: null, xΔz: new Float64Array(this.w.length), Δz: 0 });
     const { x, pre, Δz } = this;
-    const xΔz = u.xΔz;
+    const xΔz = new Float64Array(this.w.length);
     if (pre === null) for (let i = 0; i < xΔz.length; i++) xΔz[i] = x[i]! * Δz;
     else for (let t = 0; t < xΔz.length; t++) xΔz[t] = x[pre[t]!]! * Δz;
-    u.tick = tick;
-    u.Δz = Δz;
-    this.updates.next(u);
+    this.updates.next({ kind: 'weight-update', tick, layer: this.layer, neuron: this.index, pre: this.pre, tap: null, xΔz, Δz });
   }
 
   /** The batch boundary: fix each synapse's change (written into w at its next use); the bias changes now. */

@@ -18,8 +18,6 @@ export class SoftmaxMember implements OutputRole {
   readonly readout = new Axon<Readout>();
   /** This member's lateral axon into the group's tract. */
   readonly lateral = new Axon<Signal>();
-  private readonly message: Signal;
-  private readonly report: Readout;
   private arrive: (Δy: number, tick: number) => void = () => {};
   private y = 0;
   private m = 0;
@@ -40,8 +38,6 @@ export class SoftmaxMember implements OutputRole {
     group$: Source<Volley>,
     nudges$: Source<Nudge>,
   ) {
-    this.message = { kind: 'lateral', tick: 0, layer, neuron: index, value: 0 };
-    this.report = { neuron: index, prediction: 0, loss: 0 };
     const name = neuronName(layer, index); // the member is part of its neuron
     group$.listen((v) => this.heard(v), name);
     nudges$.listen((n) => this.nudged(n), name);
@@ -70,14 +66,7 @@ export class SoftmaxMember implements OutputRole {
   }
 
   private send(tick: number, value: number): void {
-    if (!this.reporting) {
-      // A re-evaluation can begin while this member's last message is still being delivered: send a new one.
-      this.lateral.next({ kind: 'lateral', tick, layer: this.layer, neuron: this.index, value });
-      return;
-    }
-    this.message.tick = tick;
-    this.message.value = value;
-    this.lateral.next(this.message);
+    this.lateral.next({ kind: 'lateral', tick, layer: this.layer, neuron: this.index, value });
   }
 
   private heard(v: Volley): void {
@@ -116,9 +105,7 @@ export class SoftmaxMember implements OutputRole {
     const Δy = p - this.t;
     this.Δy = Δy;
     if (this.reporting) {
-      this.report.prediction = p;
-      this.report.loss = this.t !== 0 ? -(this.t * logp) : 0;
-      this.readout.next(this.report);
+      this.readout.next({ neuron: this.index, prediction: p, loss: this.t !== 0 ? -(this.t * logp) : 0 });
     }
     if (this.learn) this.arrive(Δy, this.tick);
   }

@@ -13,7 +13,8 @@ export class Teacher {
   readonly prediction: Float64Array;
   /** E for the last pattern. */
   E = 0;
-  private readonly nudge: Nudge;
+  private targets: Float64Array;
+  private learn = false;
 
   constructor(
     readonly size: number,
@@ -21,7 +22,7 @@ export class Teacher {
     readonly phases = 1,
   ) {
     this.prediction = new Float64Array(size);
-    this.nudge = { tick: 0, values: new Float64Array(size), finite: true, learn: false, phase: 0 };
+    this.targets = new Float64Array(size);
     output$.listen((v) => this.answer(v), 'the teacher');
   }
 
@@ -31,21 +32,17 @@ export class Teacher {
 
   /** The target for the next pattern. */
   present(t: ArrayLike<number>, learn: boolean): void {
-    const targets = this.nudge.values;
+    const targets = new Float64Array(this.size);
     for (let j = 0; j < this.size; j++) targets[j] = t[j]!;
-    this.nudge.learn = learn;
+    this.targets = targets;
+    this.learn = learn;
   }
 
   private answer(v: Volley): void {
     this.E = 0;
-    this.nudge.tick = v.tick + 1;
-    this.nudge.phase = 0;
-    this.nudges.next(this.nudge);
-    if (this.phases > 1 && this.nudge.learn) {
-      this.nudge.tick = v.tick + 2;
-      this.nudge.phase = 1;
-      this.nudges.next(this.nudge);
-    }
+    const { targets, learn } = this;
+    this.nudges.next({ tick: v.tick + 1, values: targets, finite: true, learn, phase: 0 });
+    if (this.phases > 1 && learn) this.nudges.next({ tick: v.tick + 2, values: targets, finite: true, learn, phase: 1 });
   }
 
   private read(r: Readout): void {

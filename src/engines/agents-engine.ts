@@ -40,9 +40,8 @@ export class AgentsEngine implements Engine {
   readonly weightUpdates$: Observable<WeightUpdate>;
   /** The same, one record per synapse. */
   readonly synapseUpdates$: Observable<SynapseUpdate>;
-  /** The input layer: the pattern is copied into one of two buffers in turn (the first layer's traces). */
-  private readonly inputs: [Float64Array, Float64Array];
-  private readonly inputVolley: Volley;
+  /** The number of inputs; each pattern is copied into a fresh volley (the first layer's traces). */
+  private readonly inputSize: number;
   private patterns = 0;
   private clock = 0;
   /** Protocol rules: every neuron, whose last tick the clock reads after a pattern (their patterns' lengths vary). */
@@ -60,9 +59,7 @@ export class AgentsEngine implements Engine {
     const behaviour = createBehaviour(rule, spec);
     this.circuit = wire(spec, params, behaviour, options);
     this.protocolNeurons = behaviour.protocol === undefined ? [] : this.circuit.layers.flatMap((l) => l.neurons);
-    const n = sizeOf(spec.input);
-    this.inputs = [new Float64Array(n), new Float64Array(n)];
-    this.inputVolley = { tick: 0, values: this.inputs[0], finite: true };
+    this.inputSize = sizeOf(spec.input);
     this.weightUpdates$ = merge(...this.circuit.layers.flatMap((l) => l.neurons.map((n) => n.updates)));
     this.synapseUpdates$ = this.weightUpdates$.pipe(mergeMap(synapseUpdates));
   }
@@ -93,14 +90,10 @@ export class AgentsEngine implements Engine {
   private present(x: Float64Array, t: ArrayLike<number>, learn: boolean): number {
     const { teacher, input } = this.circuit;
     const L = this.circuit.layers.length;
-    const volley = this.inputVolley;
-    const values = volley.values === this.inputs[0] ? this.inputs[1] : this.inputs[0];
-    if (x.length !== values.length) throw new InputError(`a pattern has ${x.length} inputs, but the net takes ${values.length}`);
-    values.set(x);
+    if (x.length !== this.inputSize) throw new InputError(`a pattern has ${x.length} inputs, but the net takes ${this.inputSize}`);
+    const values = Float64Array.from(x);
     teacher.present(t, learn);
-    volley.tick = this.clock;
-    volley.values = values;
-    volley.finite = allFinite(values);
+    const volley: Volley = { tick: this.clock, values, finite: allFinite(values) };
     this.send(() => input.next(volley));
     this.clock += learn ? 2 * L + 2 : L + 3;
     for (const n of this.protocolNeurons) if (n.lastTick >= this.clock) this.clock = n.lastTick + 1;

@@ -4,8 +4,8 @@
  * tick its neuron's error arrives. The weight-update stream carries x_i·Δz_j per synapse.
  * The merged rule: the teacher's nudge, the output's state change, and that change fed back.
  */
-import { describe, expect, it } from 'vitest';
-import type { TraceRecord } from '../../src/agents/index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { Neuron, type TraceRecord } from '../../src/agents/index.ts';
 import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 import type { Params } from '../../src/nn/params.ts';
@@ -98,9 +98,10 @@ describe('virtual time on a 2-2-1 net', () => {
   it('recording is off by default and free when off: no events are built, and stop() ends it', () => {
     const engine = new AgentsEngine(spec221, params221, { rule: 'backprop' });
     const neurons = engine.circuit.layers.flatMap((l) => l.neurons);
+    const show = vi.spyOn(Neuron.prototype as unknown as { show: (tick: number) => void }, 'show');
     engine.learn(Float64Array.of(1, 2), [0]);
-    // Nothing observes the dense neurons' weight updates, so their event objects were never made.
-    for (const n of neurons) expect((n as unknown as { updateMessage: unknown }).updateMessage).toBeNull();
+    // Nothing observes the dense neurons' weight updates, so their events were never built.
+    expect(show).not.toHaveBeenCalled();
     const trace = engine.trace();
     engine.learn(Float64Array.of(1, 2), [0]);
     const recorded = trace.records.length;
@@ -109,6 +110,8 @@ describe('virtual time on a 2-2-1 net', () => {
     engine.learn(Float64Array.of(1, 2), [0]);
     expect(trace.records.length).toBe(recorded);
     for (const n of neurons) expect(n.updates.observed).toBe(false);
+    expect(show).toHaveBeenCalledTimes(3); // only while the trace recorded: the second pattern, 3 neurons
+    show.mockRestore();
   });
 
   it('a trace attached after the first pattern loses no record of the later ones', () => {
