@@ -16,6 +16,7 @@ export * from './position-neuron.ts';
 export * from './softmax-group.ts';
 export * from './synapse-updates.ts';
 export * from './teacher.ts';
+export * from './timing.ts';
 export * from './trace.ts';
 export * from './tract.ts';
 export * from './wiring.ts';

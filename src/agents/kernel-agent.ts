@@ -2,10 +2,13 @@
  * The kernel agent of one conv filter: it owns the shared kernel w[c][ky][kx] and bias b_f, sums
  * the local weight-update events of all the filter's positions (the essay's "sum the contributions")
  *   Σ_t: gw[tap_t] += x[pre_t]·Δz_o,   gb += Δz_o        (positions in (oy, ox) order, as nn/conv.ts)
+ * A pattern's events are collected from all positions first (collector.ts) and summed in that order,
+ * whatever the order they arrive in.
  * and at the batch boundary applies w ← w − η·(1/B)·gw, b ← b − η·(1/B)·gb, then broadcasts the
  * kernel so every position's tied synapses take it.
  */
 import { Axon, type Source } from './axon.ts';
+import { Collector } from './collector.ts';
 import type { BatchBoundary, KernelBroadcast, WeightUpdate } from './messages.ts';
 
 export class KernelAgent {
@@ -31,7 +34,10 @@ export class KernelAgent {
 
   /** Long-lived subscriptions to the filter's positions' weight-update events. */
   connect(positions: readonly Source<WeightUpdate>[]): void {
-    for (const p of positions) p.listen((e) => this.sum(e), this.name);
+    const collector = new Collector<WeightUpdate>(positions.length, (events) => {
+      for (const e of events) this.sum(e);
+    });
+    positions.forEach((p, k) => p.listen((e) => collector.add(k, e), this.name));
   }
 
   get name(): string {

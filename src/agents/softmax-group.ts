@@ -31,6 +31,8 @@ export class SoftmaxMember implements OutputRole {
   /** Messages still awaited before Δy can be formed: the normaliser and the teacher's nudge. */
   private waiting = 0;
   private tick = 0;
+  /** Symmetric merged's second nudge, come before Δy was formed (scheduled mode): its tick, or −1. */
+  private secondNudge = -1;
 
   constructor(
     readonly layer: number,
@@ -88,8 +90,9 @@ export class SoftmaxMember implements OutputRole {
 
   private nudged(n: Nudge): void {
     if (n.phase > 0) {
-      // The second nudge (symmetric merged): the same Δy_j again, nothing new to report.
-      if (this.learn) this.arrive(this.Δy, n.tick + 1);
+      // The second nudge (symmetric merged): the same Δy_j again, nothing new to report (once Δy_j is formed).
+      if (this.waiting > 0) this.secondNudge = n.tick + 1;
+      else if (this.learn) this.arrive(this.Δy, n.tick + 1);
       return;
     }
     this.t = n.values[this.index]!;
@@ -108,5 +111,10 @@ export class SoftmaxMember implements OutputRole {
       this.readout.next({ neuron: this.index, prediction: p, loss: this.t !== 0 ? -(this.t * logp) : 0 });
     }
     if (this.learn) this.arrive(Δy, this.tick);
+    if (this.secondNudge >= 0) {
+      const tick = this.secondNudge;
+      this.secondNudge = -1;
+      if (this.learn) this.arrive(Δy, tick);
+    }
   }
 }

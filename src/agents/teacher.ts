@@ -1,11 +1,13 @@
 /**
  * The teacher: it watches the output volley (tick L) and answers each output neuron with its
  * target t_j (a nudge, tick L + 1), saying whether the pattern is learned or only evaluated. It
- * reads the output neurons' reports: prediction_j, and E = Σ_j E_j summed in j order (as nn/loss.ts).
+ * reads the output neurons' reports: prediction_j, and E = Σ_j E_j summed in j order (as nn/loss.ts),
+ * whatever the order they arrive in (collector.ts).
  * With `phases` = 2 (symmetric merged) it nudges a learned pattern a second time, one tick later,
  * once the first nudge's effects have run their course: the outputs then move by −β.
  */
 import { Axon, type Source } from './axon.ts';
+import { Collector } from './collector.ts';
 import type { Nudge, Readout, Volley } from './messages.ts';
 
 export class Teacher {
@@ -27,7 +29,10 @@ export class Teacher {
   }
 
   connect(readouts: readonly Source<Readout>[]): void {
-    for (const r of readouts) r.listen((report) => this.read(report), 'the teacher');
+    const collector = new Collector<Readout>(readouts.length, (reports) => {
+      for (const r of reports) this.read(r);
+    });
+    readouts.forEach((r, j) => r.listen((report) => collector.add(j, report), 'the teacher'));
   }
 
   /** The target for the next pattern. */

@@ -9,6 +9,11 @@
  *   nudge          the teacher's target t_j for output neuron j
  *   lateral        the softmax group's rounds: y_j, then e^(y_j − m)
  *   weight-update  one record per synapse: pre (−1 for the bias), neuron = post, value x_i·Δz_j
+ *
+ * Synchronous mode: a record's tick is its message's (hops counted); the records come in call order
+ * and `records` sorts them by tick. Scheduled mode: the recorder listens like an agent, on a connection
+ * with the axon's first delay, so its records are emitted in delivery order, each at its delivery time
+ * (tick = sent + the delay), and `records` is that raw order.
  */
 import { Subscription } from 'rxjs';
 import type { Kind } from './messages.ts';
@@ -26,16 +31,28 @@ export interface TraceRecord {
   value: number;
   /** weight-update only: the presynaptic neuron (−1: the bias). */
   pre?: number;
+  /** Scheduled mode: the time the message was sent (tick is when it reached the recorder). */
+  sent?: number;
 }
 
 export class TraceRecorder {
   private readonly log: TraceRecord[] = [];
   private readonly subscription = new Subscription();
 
-  constructor(circuit: Circuit) {
-    const add = (r: TraceRecord): void => {
-      this.log.push(r);
-    };
+  private readonly scheduled: boolean;
+
+  constructor(circuit: Circuit, scheduled = false) {
+    this.scheduled = scheduled;
+    const clock = circuit.clock;
+    const add = scheduled
+      ? (r: TraceRecord): void => {
+          r.sent = r.tick;
+          r.tick = clock.now;
+          this.log.push(r);
+        }
+      : (r: TraceRecord): void => {
+          this.log.push(r);
+        };
     const sub = this.subscription;
     sub.add(circuit.input.listen((v) => v.values.forEach((value, i) => add({ tick: v.tick, layer: -1, neuron: i, kind: 'activation', value })), NAME));
     for (const layer of circuit.layers)
@@ -55,8 +72,9 @@ export class TraceRecorder {
     }
   }
 
-  /** The records so far, in tick order (records of one tick in the order they happened). */
+  /** The records so far, in tick order: scheduled, as emitted; synchronous, sorted (records of one tick in call order). */
   get records(): TraceRecord[] {
+    if (this.scheduled) return [...this.log];
     return [...this.log].sort((a, b) => a.tick - b.tick); // Array.prototype.sort is stable
   }
 

@@ -53,6 +53,8 @@ export interface Circuit {
   readonly layers: readonly CircuitLayer[];
   readonly teacher: Teacher;
   readonly roles: readonly OutputRole[];
+  /** Softmax: the output group's tract, which bundles the members' lateral messages; else null. */
+  readonly group: Tract | null;
   readonly batch: Axon<BatchBoundary>;
   /** Runs what agents hand it after the delivery in progress: the engine sends every message in through it. */
   readonly clock: Clock;
@@ -103,12 +105,14 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
 
   const m = outSize(L - 1);
   let roles: OutputRole[];
+  let group: Tract | null = null;
   if (spec.loss === 'mse') {
     roles = Array.from({ length: m }, (_, j) => new MseRole(L - 1, j, teacher.nudges));
   } else {
-    const group = new Tract(m);
-    const members = Array.from({ length: m }, (_, j) => new SoftmaxMember(L - 1, j, group.volleys, teacher.nudges));
-    group.connect(members.map((s) => s.lateral));
+    const tract = new Tract(m);
+    const members = Array.from({ length: m }, (_, j) => new SoftmaxMember(L - 1, j, tract.volleys, teacher.nudges));
+    tract.connect(members.map((s) => s.lateral));
+    group = tract;
     roles = members;
   }
 
@@ -165,5 +169,5 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
     layer.directTract?.connect(layers[L - 1]!.neurons.map((n) => n.errors));
   }
   teacher.connect(roles.map((r) => r.readout));
-  return { input, layers, teacher, roles, batch, clock };
+  return { input, layers, teacher, roles, group, batch, clock };
 }

@@ -3,12 +3,13 @@ import { InputError } from '../core/errors.ts';
 import { createRandom, type Random } from '../core/random.ts';
 import { seededSubset, splitDataset, type LabelledDataset } from '../data/datasets.ts';
 import { DEFAULT_DATA_DIRS, IDX_DATASET_NAMES, isIdxDatasetName, loadIdxDataset, type IdxPart } from '../data/mnist.ts';
-import { createEngine } from '../engines/index.ts';
+import { AgentsEngine, createEngine } from '../engines/index.ts';
 import type { EngineName } from '../nn/engine.ts';
 import { defaultInit, initParams, paramsToJSON } from '../nn/params.ts';
 import { train, type Dataset, type EpochReport, type Metrics } from '../nn/sgd.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { addRuleOptions } from './grad.ts';
+import { timingOf, type TimingFlags } from './timing-options.ts';
 import {
   ALL_DATASET_NAMES,
   checkDatasetFits,
@@ -26,7 +27,7 @@ import {
   type RuleFlags,
 } from './options.ts';
 
-export interface TrainFlags extends RuleFlags {
+export interface TrainFlags extends RuleFlags, TimingFlags {
   net: string;
   params?: string;
   data?: string;
@@ -107,7 +108,8 @@ export function registerTrain(program: Command): void {
     const random = createRandom(opts.seed);
     const params = opts.params ? loadParams(spec, opts.params) : initParams(spec, random.derive('init'), defaultInit(spec));
     const { train: trainSet, test } = loadTrainTest(spec, opts, random);
-    const engine = createEngine(opts.engine, spec, params, ruleOptions(opts));
+    const timing = timingOf(opts, opts.engine, random.derive('delays'));
+    const engine = createEngine(opts.engine, spec, params, ruleOptions(opts), {}, timing);
     const classify = spec.loss === 'softmax-cross-entropy';
     const reports = train(engine, trainSet, test.inputs.length > 0 ? test : null, {
       epochs: opts.epochs,
@@ -119,7 +121,15 @@ export function registerTrain(program: Command): void {
       onEpoch: (r) => process.stderr.write(formatEpoch(r, opts.epochs) + '\n'),
     });
     if (opts.out) writeOut(opts.out, JSON.stringify(paramsToJSON(spec, engine.snapshot())) + '\n');
-    const summary = { engine: opts.engine, rule: opts.rule, seed: opts.seed, trainPatterns: trainSet.inputs.length, testPatterns: test.inputs.length, epochs: reports };
+    const summary = {
+      engine: opts.engine,
+      rule: opts.rule,
+      seed: opts.seed,
+      ...(engine instanceof AgentsEngine && engine.delays !== null ? { timing: 'scheduled', delays: engine.delays } : {}),
+      trainPatterns: trainSet.inputs.length,
+      testPatterns: test.inputs.length,
+      epochs: reports,
+    };
     process.stdout.write(JSON.stringify(summary) + '\n');
   });
 }

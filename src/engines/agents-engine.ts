@@ -31,6 +31,7 @@ import type { SynapseUpdate, Volley, WeightUpdate } from '../agents/messages.ts'
 import type { Neuron } from '../agents/neuron.ts';
 import { synapseUpdates } from '../agents/synapse-updates.ts';
 import { TraceRecorder } from '../agents/trace.ts';
+import { scheduleCircuit, SYNCHRONOUS, type DelaySummary, type Timing } from '../agents/timing.ts';
 import { wire, type Circuit } from '../agents/wiring.ts';
 
 export class AgentsEngine implements Engine {
@@ -46,6 +47,8 @@ export class AgentsEngine implements Engine {
   private clock = 0;
   /** Protocol rules: every neuron, whose last tick the clock reads after a pattern (their patterns' lengths vary). */
   private readonly protocolNeurons: readonly Neuron[];
+  /** Scheduled mode: the delays of the circuit's connections; null in the synchronous mode. */
+  readonly delays: DelaySummary | null;
   /** The fault that stopped the circuit mid-pattern, if one did. */
   private fault: AgentError | null = null;
 
@@ -55,9 +58,11 @@ export class AgentsEngine implements Engine {
     params: Params,
     readonly rule: RuleOptions,
     options: NetworkOptions = {},
+    readonly timing: Timing = SYNCHRONOUS,
   ) {
     const behaviour = createBehaviour(rule, spec);
     this.circuit = wire(spec, params, behaviour, options);
+    this.delays = timing.mode === 'scheduled' ? scheduleCircuit(this.circuit, this.circuit.clock, timing) : null;
     this.protocolNeurons = behaviour.protocol === undefined ? [] : this.circuit.layers.flatMap((l) => l.neurons);
     this.inputSize = sizeOf(spec.input);
     this.weightUpdates$ = merge(...this.circuit.layers.flatMap((l) => l.neurons.map((n) => n.updates)));
@@ -75,7 +80,7 @@ export class AgentsEngine implements Engine {
 
   /** Start recording every message; `stop()` the recorder to end it. */
   trace(): TraceRecorder {
-    return new TraceRecorder(this.circuit);
+    return new TraceRecorder(this.circuit, this.timing.mode === 'scheduled');
   }
 
   learn(x: Float64Array, t: ArrayLike<number>): number {
@@ -95,6 +100,10 @@ export class AgentsEngine implements Engine {
     teacher.present(t, learn);
     const volley: Volley = { tick: this.clock, values, finite: allFinite(values) };
     this.send(() => input.next(volley));
+    if (this.timing.mode === 'scheduled') {
+      this.clock = this.circuit.clock.now + 1; // the next pattern starts after the last delivery of this one
+      return teacher.E;
+    }
     this.clock += learn ? 2 * L + 2 : L + 3;
     for (const n of this.protocolNeurons) if (n.lastTick >= this.clock) this.clock = n.lastTick + 1;
     return teacher.E;
@@ -104,6 +113,7 @@ export class AgentsEngine implements Engine {
   private send(deliver: () => void): void {
     if (this.fault !== null) throw new Error(`the agents engine stopped after a fault in ${this.fault.message}`);
     try {
+      this.circuit.clock.advance(this.clock);
       this.circuit.clock.run(deliver);
     } catch (e) {
       if (e instanceof AgentError) this.fault = e;
@@ -115,7 +125,8 @@ export class AgentsEngine implements Engine {
     if (this.patterns === 0) return;
     const boundary = { tick: this.clock, η, B: this.patterns };
     this.send(() => this.circuit.batch.next(boundary));
-    this.clock += 2; // the boundary, then the kernel agents' broadcast
+    // The boundary, then the kernel agents' broadcast (scheduled: after its last delivery).
+    this.clock = this.timing.mode === 'scheduled' ? this.circuit.clock.now + 1 : this.clock + 2;
     this.patterns = 0;
   }
 

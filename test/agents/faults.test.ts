@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AgentError, Neuron } from '../../src/agents/index.ts';
+import { AgentError, Neuron, type Timing } from '../../src/agents/index.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { initParams } from '../../src/nn/params.ts';
@@ -52,12 +52,18 @@ const RULES: RuleOptions[] = [
   { rule: 'predictive-coding', steps: 4 },
 ];
 
-describe.each(RULES)('a throwing agent ($rule)', (rule) => {
+const TIMINGS: [string, Timing][] = [
+  ['synchronous', { mode: 'synchronous' }],
+  ['scheduled', { mode: 'scheduled', delay: 1, jitter: [0, 3], random: createRandom('faults/delays') }],
+];
+const CASES = RULES.flatMap((rule) => TIMINGS.map(([timing, t]) => ({ ...rule, timing, t })));
+
+describe.each(CASES)('a throwing agent ($rule, $timing)', ({ timing: _, t: timing, ...rule }) => {
   const x = Float64Array.of(0.3, -0.2, 0.9);
   const t = [0, 1];
 
   it('a hidden neuron that throws in its local update: learn() throws naming it, and the engine stops', () => {
-    const engine = new AgentsEngine(spec, initParams(spec, createRandom('faults')), rule);
+    const engine = new AgentsEngine(spec, initParams(spec, createRandom('faults')), rule as RuleOptions, {}, timing);
     engine.learn(x, t);
     engine.step(0.1);
     inject('learnLocally', 1, 2);
@@ -77,7 +83,7 @@ describe.each(RULES)('a throwing agent ($rule)', (rule) => {
   });
 
   it('an output neuron that throws in its forward pass', () => {
-    const engine = new AgentsEngine(spec, initParams(spec, createRandom('faults')), rule);
+    const engine = new AgentsEngine(spec, initParams(spec, createRandom('faults')), rule as RuleOptions, {}, timing);
     inject('integrate', 2, 1);
     expect(() => engine.evaluate(x, t)).toThrow(new AgentError('neuron (layer 2, neuron 1)', new Error('boom')).message);
   });

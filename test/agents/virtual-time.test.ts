@@ -5,7 +5,10 @@
  * The merged rule: the teacher's nudge, the output's state change, and that change fed back.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { Neuron, type TraceRecord } from '../../src/agents/index.ts';
+import { Neuron, SoftmaxMember, type Timing, type TraceRecord } from '../../src/agents/index.ts';
+import { createRandom } from '../../src/core/random.ts';
+import { initParams } from '../../src/nn/params.ts';
+import type { RuleOptions } from '../../src/rules/index.ts';
 import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 import type { Params } from '../../src/nn/params.ts';
@@ -67,8 +70,6 @@ describe('virtual time on a 2-2-1 net', () => {
       const x = u.pre === -1 ? 1 : find(records, 'activation', u.layer - 1, u.pre!)[0]!.value;
       expect(close(u.value, x * own!.value)).toBe(true);
     }
-    // Ticks never run backwards along a causal chain: the trace is in tick order.
-    expect(records.map((r) => r.tick)).toEqual([...records.map((r) => r.tick)].sort((a, b) => a - b));
   });
 
   it('ticks run on across patterns; the softmax group exchanges lateral messages beside the teacher', () => {
@@ -174,6 +175,53 @@ describe('virtual time on a 2-2-1 net', () => {
       g.layers[l]!.bias.forEach((v, k) => expect(close(v, biases[l]![k]!), `layer ${l} bias ${k}`).toBe(true));
     }
   });
+});
+
+describe('the trace in scheduled mode: delivery order, as emitted', () => {
+  const spec = parseNetSpec({
+    input: [3],
+    layers: [
+      { type: 'dense', units: 4, activation: 'tanh' },
+      { type: 'dense', units: 3, activation: 'relu' },
+      { type: 'dense', units: 3, activation: 'identity' },
+    ],
+    loss: 'softmax-cross-entropy',
+  });
+  const params = initParams(spec, createRandom('trace order'));
+
+  for (const rule of [{ rule: 'backprop' }, { rule: 'merged', symmetric: true }, { rule: 'predictive-coding', steps: 3 }] as RuleOptions[]) {
+    it(`${rule.rule}: time never decreases in the raw records, and each is its send time + its connection's delay`, () => {
+      const timing: Timing = { mode: 'scheduled', delay: 1, jitter: [1, 4], random: createRandom('trace order/delays') };
+      const engine = new AgentsEngine(spec, params, rule, {}, timing);
+      const sync = new AgentsEngine(spec, params, rule);
+      const [trace, syncTrace] = [engine.trace(), sync.trace()];
+      for (const e of [engine, sync]) {
+        e.learn(Float64Array.of(0.5, -1, 2), [0, 0, 1]);
+        e.step(0.1);
+        e.learn(Float64Array.of(-0.3, 0.2, 0.1), [1, 0, 0]);
+      }
+      const raw = (trace as unknown as { log: TraceRecord[] }).log; // as emitted, before any copy
+      expect(raw).toEqual(trace.records);
+      expect(raw).toHaveLength(syncTrace.records.length); // no record lost or added by the scheduling
+      const { circuit } = engine;
+      /** The axon a record's message was sent on; the recorder's connection is its last. */
+      const axon = (r: TraceRecord): { connectionDelays: readonly number[] } => {
+        if (r.kind === 'nudge') return circuit.teacher.nudges;
+        if (r.kind === 'lateral') return (circuit.roles[r.neuron] as SoftmaxMember).lateral;
+        if (r.layer === -1) return circuit.input;
+        const n = circuit.layers[r.layer]!.neurons[r.neuron]!;
+        return r.kind === 'activation' ? n.axon : r.kind === 'error' ? n.errors : n.updates;
+      };
+      const delays = new Set<number>();
+      raw.forEach((r, k) => {
+        if (k > 0) expect(r.tick, `record ${k}`).toBeGreaterThanOrEqual(raw[k - 1]!.tick);
+        const delay = axon(r).connectionDelays.at(-1)!;
+        delays.add(delay);
+        expect(r.tick, `record ${k}: ${JSON.stringify(r)}`).toBe(r.sent! + delay);
+      });
+      expect(delays.size).toBeGreaterThan(1); // the delays differ between connections
+    });
+  }
 });
 
 describe('virtual time of the merged rule on a 2-2-1 net', () => {
