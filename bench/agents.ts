@@ -35,9 +35,10 @@ export interface AgentsBenchRow {
   matrixUs: number;
   agentsUs: number;
   ratio: number;
-  /** Scheduled mode, D = 1: median µs per pattern, its ratio to the synchronous agents engine, deliveries per pattern and per second. */
+  /** Scheduled mode, D = 1: median µs per pattern, its ratio to the synchronous agents engine. */
   scheduledUs: number;
   scheduledRatio: number;
+  /** Scheduled mode: deliveries per pattern and per second. */
   deliveries: number;
   deliveriesPerSecond: number;
   /** Per pattern, as recorded by the trace. */
@@ -144,7 +145,7 @@ export function formatAgentsBench(rows: AgentsBenchRow[]): string {
         `${String(r.neuronMessages).padStart(19)}  ${si(r.neuronMessagesPerSecond).padStart(9)}  ${String(r.synapseEvents).padStart(22)}  ${si(r.synapseEventsPerSecond).padStart(8)}`,
     );
   }
-  lines.push('', 'scheduled mode (--timing scheduled, D = 1 on every connection) vs the synchronous agents engine, same turns');
+  lines.push('', 'scheduled mode (--timing scheduled, D = 1 on every connection) vs synchronous agents, same turns');
   lines.push('net          scheduled µs/pattern  scheduled/synchronous  deliveries/pattern  deliveries/s');
   for (const r of rows) {
     lines.push(

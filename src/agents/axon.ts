@@ -50,7 +50,8 @@ export class Axon<T> extends Observable<T> implements Source<T> {
 
   /** Deliver from now on through `clock`, to receiver k after `delays[k]` ticks. */
   deliverOn(clock: Clock, delays: readonly number[]): void {
-    if (delays.length !== this.receivers.length) throw new Error(`${delays.length} delays for ${this.receivers.length} connections`);
+    const n = this.receivers.length;
+    if (delays.length !== n) throw new Error(`${delays.length} delays for ${n} connections`);
     this.clock = clock;
     this.delays = [...delays];
   }

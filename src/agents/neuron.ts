@@ -222,7 +222,8 @@ export class Neuron implements Cell {
     const xΔz = new Float64Array(this.w.length);
     if (pre === null) for (let i = 0; i < xΔz.length; i++) xΔz[i] = x[i]! * Δz;
     else for (let t = 0; t < xΔz.length; t++) xΔz[t] = x[pre[t]!]! * Δz;
-    this.updates.next({ kind: 'weight-update', tick, layer: this.layer, neuron: this.index, pre: this.pre, tap: null, xΔz, Δz });
+    const { layer, index: neuron } = this;
+    this.updates.next({ kind: 'weight-update', tick, layer, neuron, pre: this.pre, tap: null, xΔz, Δz });
   }
 
   /** The batch boundary: fix each synapse's change (written into w at its next use); the bias changes now. */

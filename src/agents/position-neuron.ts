@@ -33,7 +33,8 @@ export class PositionNeuron extends Neuron {
     const pre = this.pre!;
     const xΔz = new Float64Array(this.w.length); // this pattern's x[pre_t]·Δz_o per synapse
     for (let t = 0; t < xΔz.length; t++) xΔz[t] = x[pre[t]!]! * Δz;
-    this.updates.next({ kind: 'weight-update', tick, layer: this.layer, neuron: this.index, pre, tap: this.tap, xΔz, Δz });
+    const { layer, index: neuron, tap } = this;
+    this.updates.next({ kind: 'weight-update', tick, layer, neuron, pre, tap, xΔz, Δz });
   }
 
   private tie(k: KernelBroadcast): void {

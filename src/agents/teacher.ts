@@ -47,7 +47,9 @@ export class Teacher {
     this.E = 0;
     const { targets, learn } = this;
     this.nudges.next({ tick: v.tick + 1, values: targets, finite: true, learn, phase: 0 });
-    if (this.phases > 1 && learn) this.nudges.next({ tick: v.tick + 2, values: targets, finite: true, learn, phase: 1 });
+    if (this.phases > 1 && learn) {
+      this.nudges.next({ tick: v.tick + 2, values: targets, finite: true, learn, phase: 1 });
+    }
   }
 
   private read(r: Readout): void {

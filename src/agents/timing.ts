@@ -18,7 +18,13 @@ import type { Circuit } from './wiring.ts';
 
 export type Timing =
   | { readonly mode: 'synchronous' }
-  | { readonly mode: 'scheduled'; readonly delay: number; readonly jitter?: readonly [number, number]; readonly random?: Random };
+  | {
+      readonly mode: 'scheduled';
+      readonly delay: number;
+      /** A..B: a delay per connection, drawn with `random`. */
+      readonly jitter?: readonly [number, number];
+      readonly random?: Random;
+    };
 
 export const SYNCHRONOUS: Timing = { mode: 'synchronous' };
 
@@ -60,7 +66,7 @@ function axonsOf(circuit: Circuit): { senders: Connections[]; bundles: Connectio
   return { senders, bundles };
 }
 
-/** Put the circuit on its clock with the timing's delays (a scheduled timing only); returns the summary of the delays. */
+/** Put the circuit on its clock with the timing's delays; returns the summary of the delays. */
 export function scheduleCircuit(circuit: Circuit, clock: Clock, timing: Timing & { mode: 'scheduled' }): DelaySummary {
   const { senders, bundles } = axonsOf(circuit);
   const [a, b] = timing.jitter ?? [timing.delay, timing.delay];
@@ -74,5 +80,6 @@ export function scheduleCircuit(circuit: Circuit, clock: Clock, timing: Timing &
   for (const axon of bundles) axon.deliverOn(clock, axon.connectionDelays.map(() => 0));
   const sum = all.reduce((s, d) => s + d, 0);
   const setting = timing.jitter === undefined ? `${timing.delay}` : `${a}..${b}`;
-  return { setting, connections: all.length, min: Math.min(...all), mean: all.length > 0 ? sum / all.length : 0, max: Math.max(...all) };
+  const mean = all.length > 0 ? sum / all.length : 0;
+  return { setting, connections: all.length, min: Math.min(...all), mean, max: Math.max(...all) };
 }

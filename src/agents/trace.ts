@@ -16,7 +16,7 @@
  * (tick = sent + the delay), and `records` is that raw order.
  */
 import { Subscription } from 'rxjs';
-import type { Kind } from './messages.ts';
+import type { Kind, Signal, Volley } from './messages.ts';
 import { SoftmaxMember } from './softmax-group.ts';
 import { synapseUpdates } from './synapse-updates.ts';
 import type { Circuit } from './wiring.ts';
@@ -54,11 +54,17 @@ export class TraceRecorder {
           this.log.push(r);
         };
     const sub = this.subscription;
-    sub.add(circuit.input.listen((v) => v.values.forEach((value, i) => add({ tick: v.tick, layer: -1, neuron: i, kind: 'activation', value })), NAME));
+    const signal = (s: Signal): void => {
+      add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value });
+    };
+    const input = (v: Volley): void => {
+      v.values.forEach((value, i) => add({ tick: v.tick, layer: -1, neuron: i, kind: 'activation', value }));
+    };
+    sub.add(circuit.input.listen(input, NAME));
     for (const layer of circuit.layers)
       for (const n of layer.neurons) {
-        sub.add(n.axon.listen((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value }), NAME));
-        sub.add(n.errors.listen((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value }), NAME));
+        sub.add(n.axon.listen(signal, NAME));
+        sub.add(n.errors.listen(signal, NAME));
         sub.add(
           n.updates.listen((e) => {
             for (const u of synapseUpdates(e)) add({ tick: u.tick, layer: u.layer, neuron: u.post, kind: 'weight-update', value: u.xΔz, pre: u.pre });
@@ -66,13 +72,16 @@ export class TraceRecorder {
         );
       }
     const outputLayer = circuit.layers.length - 1;
-    sub.add(circuit.teacher.nudges.listen((n) => n.values.forEach((value, j) => add({ tick: n.tick, layer: outputLayer, neuron: j, kind: 'nudge', value })), NAME));
+    const nudge = (n: Volley): void => {
+      n.values.forEach((value, j) => add({ tick: n.tick, layer: outputLayer, neuron: j, kind: 'nudge', value }));
+    };
+    sub.add(circuit.teacher.nudges.listen(nudge, NAME));
     for (const role of circuit.roles) {
-      if (role instanceof SoftmaxMember) sub.add(role.lateral.listen((s) => add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value }), NAME));
+      if (role instanceof SoftmaxMember) sub.add(role.lateral.listen(signal, NAME));
     }
   }
 
-  /** The records so far, in tick order: scheduled, as emitted; synchronous, sorted (records of one tick in call order). */
+  /** The records so far, in tick order: scheduled, as emitted; synchronous, sorted (one tick's in call order). */
   get records(): TraceRecord[] {
     if (this.scheduled) return [...this.log];
     return [...this.log].sort((a, b) => a.tick - b.tick); // Array.prototype.sort is stable

@@ -121,11 +121,13 @@ export function registerTrain(program: Command): void {
       onEpoch: (r) => process.stderr.write(formatEpoch(r, opts.epochs) + '\n'),
     });
     if (opts.out) writeOut(opts.out, JSON.stringify(paramsToJSON(spec, engine.snapshot())) + '\n');
+    const delays = engine instanceof AgentsEngine ? engine.delays : null;
+    const scheduled = delays !== null ? { timing: 'scheduled', delays } : {};
     const summary = {
       engine: opts.engine,
       rule: opts.rule,
       seed: opts.seed,
-      ...(engine instanceof AgentsEngine && engine.delays !== null ? { timing: 'scheduled', delays: engine.delays } : {}),
+      ...scheduled,
       trainPatterns: trainSet.inputs.length,
       testPatterns: test.inputs.length,
       epochs: reports,

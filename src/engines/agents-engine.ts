@@ -95,7 +95,8 @@ export class AgentsEngine implements Engine {
   private present(x: Float64Array, t: ArrayLike<number>, learn: boolean): number {
     const { teacher, input } = this.circuit;
     const L = this.circuit.layers.length;
-    if (x.length !== this.inputSize) throw new InputError(`a pattern has ${x.length} inputs, but the net takes ${this.inputSize}`);
+    const n = this.inputSize;
+    if (x.length !== n) throw new InputError(`a pattern has ${x.length} inputs, but the net takes ${n}`);
     const values = Float64Array.from(x);
     teacher.present(t, learn);
     const volley: Volley = { tick: this.clock, values, finite: allFinite(values) };

@@ -11,7 +11,14 @@ import { MatrixEngine } from './matrix-engine.ts';
 export { AgentsEngine } from './agents-engine.ts';
 export { MatrixEngine } from './matrix-engine.ts';
 
-export function createEngine(engine: EngineName, spec: NetSpec, params: Params, rule: RuleOptions, options: NetworkOptions = {}, timing?: Timing): Engine {
+export function createEngine(
+  engine: EngineName,
+  spec: NetSpec,
+  params: Params,
+  rule: RuleOptions,
+  options: NetworkOptions = {},
+  timing?: Timing,
+): Engine {
   switch (engine) {
     case 'matrix':
       return new MatrixEngine(spec, params, (net) => createMatrixRule(rule, net), options);
