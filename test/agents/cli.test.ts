@@ -74,13 +74,16 @@ describe('localprop with --engine agents', () => {
     expectJsonClose(read('matrix'), read('agents'));
   });
 
-  it('train --timing scheduled: the same epochs and the same params bit for bit; the delays in the summary', async () => {
-    const base = ['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits', '--epochs', '1', '--limit', '200', '--seed', '4', '--engine', 'agents'];
+  it('train --timing scheduled: the same epochs and params bit for bit; the delays in the summary', async () => {
+    const base = ['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits'];
+    base.push('--epochs', '1', '--limit', '200', '--seed', '4', '--engine', 'agents');
     const sync = await runCli([...base, '--out', join(dir, 'sync.params.json')]);
-    const scheduled = await runCli([...base, '--timing', 'scheduled', '--delay-jitter', '1..3', '--out', join(dir, 'scheduled.params.json')]);
+    const jitter = ['--timing', 'scheduled', '--delay-jitter', '1..3'];
+    const scheduled = await runCli([...base, ...jitter, '--out', join(dir, 'scheduled.params.json')]);
     expect(scheduled.code, scheduled.stderr).toBe(0);
     expect(scheduled.stderr).toBe(sync.stderr);
-    expect(readFileSync(join(dir, 'scheduled.params.json'), 'utf8')).toBe(readFileSync(join(dir, 'sync.params.json'), 'utf8'));
+    const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
+    expect(read('scheduled.params.json')).toBe(read('sync.params.json'));
     const summary = JSON.parse(scheduled.stdout);
     expect(summary.timing).toBe('scheduled');
     expect(summary.delays).toMatchObject({ setting: '1..3', min: 1, max: 3 });
@@ -110,7 +113,9 @@ describe('localprop with --engine agents', () => {
     expect(matrix.stderr).toMatch(/--timing scheduled applies to --engine agents, not matrix/);
     for (const command of ['train', 'grad']) {
       const help = await runCli([command, '--help']);
-      for (const flag of ['--timing <mode>', '--delay <D>', '--delay-jitter <A..B>']) expect(help.stdout, `${command} --help`).toContain(flag);
+      for (const flag of ['--timing <mode>', '--delay <D>', '--delay-jitter <A..B>']) {
+        expect(help.stdout, `${command} --help`).toContain(flag);
+      }
     }
   });
 

@@ -1,4 +1,7 @@
-/** The circuit's clock (src/agents/clock.ts): tasks in order of time, then first in first out; time never runs backwards. */
+/**
+ * The circuit's clock (src/agents/clock.ts): tasks in order of time, then first in first out;
+ * time never runs backwards.
+ */
 import { describe, expect, it } from 'vitest';
 import { AgentError, Clock } from '../../src/agents/index.ts';
 import { createRandom } from '../../src/core/random.ts';
@@ -27,7 +30,13 @@ describe('the clock', () => {
     ran.filter(([, k]) => k < 1000).forEach(([t, k]) => expect(t).toBe(times[k]));
     // A task added with later() runs after every task handed over before it for that time.
     const position = new Map(ran.map(([, k], i) => [k, i]));
-    for (const [k, i] of position) if (k >= 1000) for (const [j, u] of position) if (j < 1000 && times[j] === times[k - 1000] && j > k - 1000) expect(i).toBeGreaterThan(u);
+    for (const [k, i] of position) {
+      if (k < 1000) continue;
+      const parent = k - 1000;
+      for (const [j, u] of position) {
+        if (j < 1000 && times[j] === times[parent] && j > parent) expect(i).toBeGreaterThan(u);
+      }
+    }
   });
 
   it('refuses a task in the past; a task that throws stops the run, named, and the tasks left never run', () => {

@@ -29,7 +29,7 @@ const spec = parseNetSpec({
 
 type Method = 'learnLocally' | 'integrate';
 
-/** Make neuron (layer, index)'s `method` throw "boom" from its `after`-th call on; every other neuron runs as before. */
+/** Make neuron (layer, index)'s `method` throw "boom" from its `after`-th call on; the others run as before. */
 function inject(method: Method, layer: number, index: number, after = 1): void {
   const prototype = Neuron.prototype as unknown as Record<Method, (this: Neuron, ...args: unknown[]) => unknown>;
   const original = prototype[method];
@@ -85,7 +85,8 @@ describe.each(CASES)('a throwing agent ($rule, $timing)', ({ timing: _, t: timin
   it('an output neuron that throws in its forward pass', () => {
     const engine = new AgentsEngine(spec, initParams(spec, createRandom('faults')), rule as RuleOptions, {}, timing);
     inject('integrate', 2, 1);
-    expect(() => engine.evaluate(x, t)).toThrow(new AgentError('neuron (layer 2, neuron 1)', new Error('boom')).message);
+    const expected = new AgentError('neuron (layer 2, neuron 1)', new Error('boom'));
+    expect(() => engine.evaluate(x, t)).toThrow(expected.message);
   });
 });
 
@@ -93,7 +94,8 @@ describe('the CLI on a throwing agent', () => {
   it('train --engine agents: exit 1, one line naming the agent and the message, nothing written', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'localprop-faults-')), 'trained.params.json');
     inject('learnLocally', 0, 7, 50); // on the 50th pattern, mid-epoch
-    const result = await runCli(['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits', '--epochs', '1', '--seed', '1', '--engine', 'agents', '--out', out]);
+    const args = ['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits', '--epochs', '1'];
+    const result = await runCli([...args, '--seed', '1', '--engine', 'agents', '--out', out]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('localprop: agents engine: neuron (layer 0, neuron 7): boom\n');

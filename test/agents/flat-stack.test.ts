@@ -19,12 +19,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** One learned digit with T inference steps: the deepest stack seen at neuron (0, 0)'s relaxations, and how many there were. */
+/** One learned digit with T inference steps: the deepest stack at neuron (0, 0)'s relaxations, and their number. */
 function deepest(T: number): { depth: number; relaxations: number } {
   const params = initParams(spec, createRandom('flat-stack'));
   const { matrix, agents } = bothEngines(spec, params, {}, { rule: 'predictive-coding', steps: T, gamma: 0.05 });
   const digits = loadDigits();
-  const prototype = PredictiveState.prototype as unknown as { relax: (this: PredictiveState, fb: number, tick: number) => void };
+  type Relax = (this: PredictiveState, fb: number, tick: number) => void;
+  const prototype = PredictiveState.prototype as unknown as { relax: Relax };
   const relax = prototype.relax;
   let depth = 0;
   let relaxations = 0;

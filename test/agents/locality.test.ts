@@ -107,7 +107,7 @@ describe.each(RULES)('locality ($rule)', (rule) => {
     }
   });
 
-  it('shared memory: no message (nor its arrays) changes after it is sent; a neuron\'s trace x is a volley it was sent', () => {
+  it('shared memory: no message (nor its arrays) changes after it is sent; a trace x is a volley it was sent', () => {
     const engine = new AgentsEngine(spec, initParams(spec, createRandom('shared-memory')), rule);
     const trace = engine.trace(); // observers make the neurons build the messages only they read
     const random = createRandom('shared-memory/patterns');
@@ -125,7 +125,9 @@ describe.each(RULES)('locality ($rule)', (rule) => {
     expect(sent.length).toBeGreaterThan(20);
     expect(changedSince(sent)).toBe(0);
     const payloads = new Set(sent.map(([a]) => a));
-    for (const n of engine.circuit.layers.flatMap((l) => l.neurons)) expect(payloads.has(n.x), `neuron ${n.layer}/${n.index}'s x`).toBe(true);
+    for (const n of engine.circuit.layers.flatMap((l) => l.neurons)) {
+      expect(payloads.has(n.x), `neuron ${n.layer}/${n.index}'s x`).toBe(true);
+    }
     // The comparison sees a change: write into one array that was sent.
     (sent[0]![0] as Float64Array)[0] += 1;
     expect(changedSince(sent)).toBe(1);

@@ -26,7 +26,9 @@ const rule: fc.Arbitrary<RuleOptions> = fc.constantFrom<RuleOptions>(
 
 const delays: fc.Arbitrary<{ delay: number; jitter?: [number, number] }> = fc.oneof(
   fc.integer({ min: 0, max: 3 }).map((delay) => ({ delay })),
-  fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })).map(([a, b]) => ({ delay: 1, jitter: [Math.min(a, b), Math.max(a, b)] as [number, number] })),
+  fc
+    .tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 }))
+    .map(([a, b]) => ({ delay: 1, jitter: [Math.min(a, b), Math.max(a, b)] as [number, number] })),
 );
 
 /** Bitwise: every weight and bias the same double (NaN matching NaN). */
@@ -34,7 +36,9 @@ function firstDifference(a: Params, b: Params): string | null {
   for (let l = 0; l < a.layers.length; l++)
     for (const key of ['weights', 'bias'] as const) {
       const [x, y] = [a.layers[l]![key], b.layers[l]![key]];
-      for (let k = 0; k < x.length; k++) if (!Object.is(x[k], y[k])) return `layer ${l} ${key}[${k}]: ${x[k]} vs ${y[k]}`;
+      for (let k = 0; k < x.length; k++) {
+        if (!Object.is(x[k], y[k])) return `layer ${l} ${key}[${k}]: ${x[k]} vs ${y[k]}`;
+      }
     }
   return null;
 }
@@ -56,7 +60,9 @@ function sideBySide(spec: NetSpec, r: RuleOptions, timing: Timing, seed: number,
       else for (let j = 0; j < m; j++) t[j] = random.normal();
       const [Es, Ed] = [sync.learn(x, t), scheduled.learn(x, t)];
       if (!Object.is(Es, Ed)) return `E at step ${step}: ${Es} vs ${Ed}`;
-      for (let j = 0; j < m; j++) if (!Object.is(sync.prediction[j], scheduled.prediction[j])) return `prediction ${j} at step ${step}`;
+      for (let j = 0; j < m; j++) {
+        if (!Object.is(sync.prediction[j], scheduled.prediction[j])) return `prediction ${j} at step ${step}`;
+      }
     }
     sync.step(0.1);
     scheduled.step(0.1);
@@ -83,10 +89,13 @@ describe('scheduled mode equals the synchronous mode bit for bit', () => {
   it('negative control: one step more in one engine is a difference the comparison sees', () => {
     const spec = fc.sample(denseNet, { numRuns: 1, seed: 7 })[0]!;
     const params = initParams(spec, createRandom(1));
-    const [a, b] = [new AgentsEngine(spec, params, { rule: 'backprop' }), new AgentsEngine(spec, params, { rule: 'backprop' }, {}, { mode: 'scheduled', delay: 1 })];
-    const n = resolveLayers(spec)[0]!.inShape.reduce((s, v) => s + v, 0);
+    const a = new AgentsEngine(spec, params, { rule: 'backprop' });
+    const b = new AgentsEngine(spec, params, { rule: 'backprop' }, {}, { mode: 'scheduled', delay: 1 });
+    const n = resolveLayers(spec)[0]!.inShape.reduce((s, v) => s * v, 1);
     const m = resolveLayers(spec).at(-1)!.outShape[0]!;
-    for (const e of [a, b]) e.learn(Float64Array.from({ length: n }, (_, k) => Math.sin(k + 1)), Float64Array.from({ length: m }, (_, k) => (k === 0 ? 1 : 0)));
+    const x = Float64Array.from({ length: n }, (_, k) => Math.sin(k + 1));
+    const t = Float64Array.from({ length: m }, (_, k) => (k === 0 ? 1 : 0));
+    for (const e of [a, b]) e.learn(x, t);
     a.step(0.1);
     expect(firstDifference(a.snapshot(), b.snapshot())).not.toBeNull();
     b.step(0.1);

@@ -116,7 +116,12 @@ describe('virtual time on a 2-2-1 net', () => {
   });
 
   it('a trace attached after the first pattern loses no record of the later ones', () => {
-    for (const rule of [{ rule: 'backprop' }, { rule: 'merged', symmetric: true }, { rule: 'predictive-coding', steps: 3 }] as const) {
+    const rules = [
+      { rule: 'backprop' },
+      { rule: 'merged', symmetric: true },
+      { rule: 'predictive-coding', steps: 3 },
+    ] as const;
+    for (const rule of rules) {
       const early = new AgentsEngine(spec221, params221, rule);
       const late = new AgentsEngine(spec221, params221, rule);
       const fromStart = early.trace();
@@ -189,9 +194,15 @@ describe('the trace in scheduled mode: delivery order, as emitted', () => {
   });
   const params = initParams(spec, createRandom('trace order'));
 
-  for (const rule of [{ rule: 'backprop' }, { rule: 'merged', symmetric: true }, { rule: 'predictive-coding', steps: 3 }] as RuleOptions[]) {
-    it(`${rule.rule}: time never decreases in the raw records, and each is its send time + its connection's delay`, () => {
-      const timing: Timing = { mode: 'scheduled', delay: 1, jitter: [1, 4], random: createRandom('trace order/delays') };
+  const rules: RuleOptions[] = [
+    { rule: 'backprop' },
+    { rule: 'merged', symmetric: true },
+    { rule: 'predictive-coding', steps: 3 },
+  ];
+  for (const rule of rules) {
+    it(`${rule.rule}: time never decreases in the raw records; each is its send time + its connection's delay`, () => {
+      const random = createRandom('trace order/delays');
+      const timing: Timing = { mode: 'scheduled', delay: 1, jitter: [1, 4], random };
       const engine = new AgentsEngine(spec, params, rule, {}, timing);
       const sync = new AgentsEngine(spec, params, rule);
       const [trace, syncTrace] = [engine.trace(), sync.trace()];
