@@ -6,6 +6,9 @@
  * repetition. Time is the process's CPU time, which other jobs on a shared machine disturb less
  * than wall-clock time.
  *
+ * Scheduled mode (--timing scheduled, D = 1 on every connection) is timed in the same turns, against
+ * the synchronous agents engine; its events are the clock's deliveries (one per message and connection).
+ *
  * Messages are counted with the trace recorder on one pattern: neuron messages (activation,
  * error, nudge, lateral; the input volley not counted) and per-synapse weight-update events.
  * The recorder makes first-layer neurons send their error messages, which nothing else reads.
@@ -32,6 +35,12 @@ export interface AgentsBenchRow {
   matrixUs: number;
   agentsUs: number;
   ratio: number;
+  /** Scheduled mode, D = 1: median µs per pattern, its ratio to the synchronous agents engine. */
+  scheduledUs: number;
+  scheduledRatio: number;
+  /** Scheduled mode: deliveries per pattern and per second. */
+  deliveries: number;
+  deliveriesPerSecond: number;
   /** Per pattern, as recorded by the trace. */
   neuronMessages: number;
   synapseEvents: number;
@@ -76,13 +85,18 @@ async function benchNet(name: string, spec: NetSpec, data: string, inputs: Float
   const params = initParams(spec, createRandom(`bench/${name}`));
   const matrix = sgdCase(createEngine('matrix', spec, params, { rule: 'backprop' }), inputs, targets);
   const agents = sgdCase(createEngine('agents', spec, params, { rule: 'backprop' }), inputs, targets);
+  const scheduledEngine = new AgentsEngine(spec, params, { rule: 'backprop' }, {}, { mode: 'scheduled', delay: 1 });
+  const scheduled = sgdCase(scheduledEngine, inputs, targets);
   // One pass over the patterns as warm-up, then one per repetition, the engines taking turns.
-  for (const c of [matrix, agents]) await c.warmUpFixed(inputs.length);
-  await takeTurns([matrix, agents], reps);
+  for (const c of [matrix, agents, scheduled]) await c.warmUpFixed(inputs.length);
+  const before = scheduledEngine.circuit.clock.tasksRun;
+  await takeTurns([matrix, agents, scheduled], reps);
+  const deliveries = (scheduledEngine.circuit.clock.tasksRun - before) / (reps * inputs.length);
   // CPU µs per pattern (user + system: on a shared machine, time waiting for a core is not counted).
   const cpuMicroseconds = (c: TimedCase): number => (median(c.cpu) * 1e6) / inputs.length;
   const matrixUs = cpuMicroseconds(matrix);
   const agentsUs = cpuMicroseconds(agents);
+  const scheduledUs = cpuMicroseconds(scheduled);
   const counts = countMessages(spec, `bench/${name}`, inputs[0]!, targets[0]!);
   return {
     net: name,
@@ -92,6 +106,10 @@ async function benchNet(name: string, spec: NetSpec, data: string, inputs: Float
     matrixUs,
     agentsUs,
     ratio: agentsUs / matrixUs,
+    scheduledUs,
+    scheduledRatio: scheduledUs / agentsUs,
+    deliveries,
+    deliveriesPerSecond: deliveries / (scheduledUs * 1e-6),
     neuronMessages: counts.neuron,
     synapseEvents: counts.synapse,
     neuronMessagesPerSecond: counts.neuron / (agentsUs * 1e-6),
@@ -127,6 +145,14 @@ export function formatAgentsBench(rows: AgentsBenchRow[]): string {
     lines.push(
       `${r.net.padEnd(12)} ${r.data.padEnd(8)} ${r.matrixUs.toFixed(1).padStart(17)}  ${r.agentsUs.toFixed(1).padStart(17)}  ${r.ratio.toFixed(2).padStart(12)}×  ` +
         `${String(r.neuronMessages).padStart(19)}  ${si(r.neuronMessagesPerSecond).padStart(9)}  ${String(r.synapseEvents).padStart(22)}  ${si(r.synapseEventsPerSecond).padStart(8)}`,
+    );
+  }
+  lines.push('', 'scheduled mode (--timing scheduled, D = 1 on every connection) vs synchronous agents, same turns');
+  lines.push('net          scheduled µs/pattern  scheduled/synchronous  deliveries/pattern  deliveries/s');
+  for (const r of rows) {
+    lines.push(
+      `${r.net.padEnd(12)} ${r.scheduledUs.toFixed(1).padStart(20)}  ${r.scheduledRatio.toFixed(2).padStart(20)}×  ` +
+        `${r.deliveries.toFixed(0).padStart(18)}  ${si(r.deliveriesPerSecond).padStart(12)}`,
     );
   }
   lines.push(`(${rows[0]?.patterns} patterns × ${rows[0]?.reps} repetitions per engine and net)`);

@@ -1,5 +1,7 @@
 /** The agents' circuit: neurons as RxJS agents that carry activation, then error, and what connects them. */
+export * from './agent-error.ts';
 export * from './axon.ts';
+export * from './clock.ts';
 export * from './behaviour.ts';
 export * from './dendrite.ts';
 export * from './direct-tract.ts';
@@ -14,6 +16,7 @@ export * from './position-neuron.ts';
 export * from './softmax-group.ts';
 export * from './synapse-updates.ts';
 export * from './teacher.ts';
+export * from './timing.ts';
 export * from './trace.ts';
 export * from './tract.ts';
 export * from './wiring.ts';

@@ -2,11 +2,13 @@
  * The kernel agent of one conv filter: it owns the shared kernel w[c][ky][kx] and bias b_f, sums
  * the local weight-update events of all the filter's positions (the essay's "sum the contributions")
  *   Σ_t: gw[tap_t] += x[pre_t]·Δz_o,   gb += Δz_o        (positions in (oy, ox) order, as nn/conv.ts)
+ * A pattern's events are collected from all positions first (collector.ts) and summed in that order,
+ * whatever the order they arrive in.
  * and at the batch boundary applies w ← w − η·(1/B)·gw, b ← b − η·(1/B)·gb, then broadcasts the
  * kernel so every position's tied synapses take it.
  */
-import type { Observable } from 'rxjs';
-import { Axon } from './axon.ts';
+import { Axon, type Source } from './axon.ts';
+import { Collector } from './collector.ts';
 import type { BatchBoundary, KernelBroadcast, WeightUpdate } from './messages.ts';
 
 export class KernelAgent {
@@ -16,25 +18,30 @@ export class KernelAgent {
   bias = NaN;
   readonly gw: Float64Array;
   gb = 0;
-  private readonly message: KernelBroadcast;
 
   constructor(
     readonly layer: number,
     readonly filter: number,
     weights: Float64Array,
     bias: number,
-    batch$: Observable<BatchBoundary>,
+    batch$: Source<BatchBoundary>,
   ) {
     this.weights = Float64Array.from(weights);
     this.bias = bias;
     this.gw = new Float64Array(this.weights.length);
-    this.message = { tick: 0, weights: this.weights, bias };
-    batch$.subscribe((s) => this.step(s));
+    batch$.listen((s) => this.step(s), this.name);
   }
 
   /** Long-lived subscriptions to the filter's positions' weight-update events. */
-  connect(positions: readonly Observable<WeightUpdate>[]): void {
-    for (const p of positions) p.subscribe((e) => this.sum(e));
+  connect(positions: readonly Source<WeightUpdate>[]): void {
+    const collector = new Collector<WeightUpdate>(positions.length, (events) => {
+      for (const e of events) this.sum(e);
+    });
+    positions.forEach((p, k) => p.listen((e) => collector.add(k, e), this.name));
+  }
+
+  get name(): string {
+    return `kernel agent (layer ${this.layer}, filter ${this.filter})`;
   }
 
   /** The experimenter's probe (the engine's gradient()): the pending sums. */
@@ -62,8 +69,7 @@ export class KernelAgent {
     this.bias -= scale * this.gb;
     gw.fill(0);
     this.gb = 0;
-    this.message.tick = s.tick + 1;
-    this.message.bias = this.bias;
-    this.broadcast.next(this.message);
+    // A copy: the kernel changes again at the next step, and a message never changes after it is sent.
+    this.broadcast.next({ tick: s.tick + 1, weights: Float64Array.from(weights), bias: this.bias });
   }
 }

@@ -9,8 +9,8 @@
  *   weight-update  a neuron's local updates x_i·Δz_j; observable by reports, never read by another
  *                  neuron (a conv position's are summed by its kernel agent, which owns the shared kernel)
  *
- * Senders preallocate their messages and reuse them for every pattern (no allocation per message):
- * a receiver reads a message when it arrives and copies what it wants to keep.
+ * Every message is a new object, and nothing in it, its arrays included, is written after it is sent:
+ * a receiver may keep what it reads (a synapse keeps its volley as its trace x) without copying it.
  */
 
 export type Kind = 'activation' | 'error' | 'nudge' | 'lateral' | 'weight-update';

@@ -3,14 +3,13 @@
  *   Δy_j = y_j − t_j,   E_j = ½ Δy_j²,   prediction y_j
  * (the same expressions, in the same order, as nn/loss.ts).
  */
-import type { Observable } from 'rxjs';
-import { Axon } from './axon.ts';
+import { neuronName } from './agent-error.ts';
+import { Axon, type Source } from './axon.ts';
 import type { Nudge, Readout } from './messages.ts';
 import type { OutputRole } from './output-role.ts';
 
 export class MseRole implements OutputRole {
   readonly readout = new Axon<Readout>();
-  private readonly report: Readout;
   private y = 0;
   /** The target of the current pattern (kept for re-evaluation). */
   private t = 0;
@@ -18,11 +17,11 @@ export class MseRole implements OutputRole {
   private arrive: (Δy: number, tick: number) => void = () => {};
 
   constructor(
+    readonly layer: number,
     readonly index: number,
-    nudges$: Observable<Nudge>,
+    nudges$: Source<Nudge>,
   ) {
-    this.report = { neuron: index, prediction: 0, loss: 0 };
-    nudges$.subscribe((n) => this.nudged(n));
+    nudges$.listen((n) => this.nudged(n), neuronName(layer, index)); // the role is part of its neuron
   }
 
   attach(arrive: (Δy: number, tick: number) => void): void {
@@ -46,9 +45,7 @@ export class MseRole implements OutputRole {
     this.t = n.values[this.index]!;
     const Δy = this.y - this.t;
     this.Δy = Δy;
-    this.report.prediction = this.y;
-    this.report.loss = 0.5 * Δy * Δy;
-    this.readout.next(this.report);
+    this.readout.next({ neuron: this.index, prediction: this.y, loss: 0.5 * Δy * Δy });
     if (n.learn) this.arrive(Δy, n.tick + 1);
   }
 }

@@ -20,9 +20,9 @@
  * answers through the port methods below (integrate and fire — the forward pass in two — take,
  * sendActivation, sendError, learn, reevaluate). The two-phase path above is untouched by them.
  */
-import type { Observable } from 'rxjs';
 import type { Activation } from '../nn/activation.ts';
-import { Axon } from './axon.ts';
+import { neuronName } from './agent-error.ts';
+import { Axon, type Source } from './axon.ts';
 import type { Behaviour, Cell, Protocol } from './behaviour.ts';
 import { potential, sparsePotential } from './dendrite.ts';
 import type { BatchBoundary, ErrorSignal, Signal, Volley, WeightUpdate } from './messages.ts';
@@ -45,13 +45,15 @@ export interface NeuronInit {
   /** Fixed back weights to push through instead of w (FA: b_ij per synapse; DFA, output: b_ki per hidden unit); null: w. Copied. */
   backWeights: Float64Array | null;
   /** The presynaptic layer's activation volleys. */
-  forward$: Observable<Volley>;
+  forward$: Source<Volley>;
   /** The errors pushed back by the layer above (hidden neurons); null at the output. */
-  errorsFromAbove$: Observable<Volley> | null;
+  errorsFromAbove$: Source<Volley> | null;
   /** The output role (output neurons); null for hidden ones. */
   role: OutputRole | null;
   /** Batch boundaries, where the synapses apply their pending updates; null where a kernel agent applies them. */
-  batch$: Observable<BatchBoundary> | null;
+  batch$: Source<BatchBoundary> | null;
+  /** Hands a task to the circuit's clock, to run once the delivery in progress has unwound (agents/clock.ts). */
+  later: (task: () => void, agent: string) => void;
 }
 
 const NO_TRACE = new Float64Array(0);
@@ -72,8 +74,8 @@ export class Neuron implements Cell {
   private readonly pending: PendingUpdates;
   /** Fixed back weights (the neuron's own copy), or null. */
   readonly backWeights: Float64Array | null;
-  /** What goes back along each synapse (DFA at the output: to each hidden unit). */
-  readonly pushed: Float64Array | null;
+  /** What goes back along each synapse (DFA at the output: to each hidden unit); a fresh array after each send. */
+  pushed: Float64Array | null;
   /** A protocol rule's state for this neuron; null for the two-phase rules. */
   readonly protocol: Protocol | null;
   /** Protocol rules: the latest tick of anything this neuron sent or learned (the engine's clock reads it). */
@@ -86,10 +88,9 @@ export class Neuron implements Cell {
   readonly axon = new Axon<Signal>();
   readonly errors = new Axon<ErrorSignal>();
   readonly updates = new Axon<WeightUpdate>();
-  private readonly activationMessage: Signal;
-  private readonly errorMessage: ErrorSignal;
-  private updateMessage: WeightUpdate | null = null;
   private readonly role: OutputRole | null;
+  /** Port (protocol rules): run a task once the delivery in progress has unwound. */
+  readonly later: (task: () => void) => void;
 
   constructor(init: NeuronInit) {
     this.layer = init.layer;
@@ -102,21 +103,26 @@ export class Neuron implements Cell {
     this.pending = new PendingUpdates(this.w, this.pre);
     this.backWeights = init.backWeights === null ? null : Float64Array.from(init.backWeights);
     this.pushed = init.pushes ? new Float64Array((this.backWeights ?? this.w).length) : null;
-    this.activationMessage = { kind: 'activation', tick: 0, layer: this.layer, neuron: this.index, value: 0 };
-    this.errorMessage = { kind: 'error', tick: 0, layer: this.layer, neuron: this.index, value: 0, pushed: this.pushed, pre: this.pre };
     this.role = init.role;
+    const name = this.name;
+    this.later = (task) => init.later(task, name);
     const protocol = init.behaviour.protocol?.(this) ?? null;
     this.protocol = protocol;
     if (protocol === null) {
-      init.forward$.subscribe((v) => this.forward(v));
-      init.errorsFromAbove$?.subscribe((v) => this.arrive(v.values[this.index]!, v.tick + 1));
+      init.forward$.listen((v) => this.forward(v), name);
+      init.errorsFromAbove$?.listen((v) => this.arrive(v.values[this.index]!, v.tick + 1), name);
       init.role?.attach((Δy, tick) => this.arrive(Δy, tick));
     } else {
-      init.forward$.subscribe((v) => protocol.volley(v));
-      init.errorsFromAbove$?.subscribe((v) => protocol.fromAbove(v.values[this.index]!, v.tick + 1));
+      init.forward$.listen((v) => protocol.volley(v), name);
+      init.errorsFromAbove$?.listen((v) => protocol.fromAbove(v.values[this.index]!, v.tick + 1), name);
       init.role?.attach((Δy, tick) => protocol.delta(Δy, tick));
     }
-    init.batch$?.subscribe((s) => this.step(s));
+    init.batch$?.listen((s) => this.step(s), name);
+  }
+
+  /** The neuron's name in an error message: its address. */
+  get name(): string {
+    return neuronName(this.layer, this.index);
   }
 
   /** Whether this neuron is in the output group (it has an output role). */
@@ -132,7 +138,7 @@ export class Neuron implements Cell {
 
   /** Port: z_j and y_j from a pattern's first volley, nothing sent yet (a protocol sets up its state in between). */
   integrate(v: Volley): void {
-    // Mid-batch: the volley after this one reuses the held trace's buffer, so fold the held eligibility in now.
+    // Mid-batch: the held pattern's eligibility is folded into the sum before a new one is held.
     this.pending.release();
     const x = v.values;
     this.x = x;
@@ -147,26 +153,20 @@ export class Neuron implements Cell {
     const y = this.y;
     // The role first: the softmax group's lateral round starts from y before the teacher can answer.
     this.role?.activated(y, tick);
-    this.activationMessage.tick = tick;
-    this.activationMessage.value = y;
-    this.axon.next(this.activationMessage);
+    this.axon.next({ kind: 'activation', tick, layer: this.layer, neuron: this.index, value: y });
   }
 
   /** The switch: from here on the neuron carries its error. */
   private arrive(Δy: number, tick: number): void {
     const Δz = this.behaviour.switchToError(this, Δy);
     this.Δz = Δz;
-    if (this.pushed !== null || this.errors.observed) {
-      this.errorMessage.tick = tick;
-      this.errorMessage.value = Δz;
-      this.errors.next(this.errorMessage);
-    }
+    if (this.pushed !== null || this.errors.observed) this.sendErrorMessage(Δz, tick);
     this.learnLocally(tick);
   }
 
   /** Port (protocol rules): a later volley in the same pattern. It becomes the synapses' trace; returns b_j + Σ_i w_ij x_i. */
   take(v: Volley): number {
-    this.pending.release(); // as in forward: the held trace's buffer is about to be reused
+    this.pending.release(); // as in integrate
     const x = v.values;
     this.x = x;
     this.xFinite = v.finite;
@@ -178,11 +178,7 @@ export class Neuron implements Cell {
     return this.pre === null ? potential(this.b, this.w, x) : sparsePotential(this.b, this.w, x, this.pre);
   }
 
-  /**
-   * Port: send a value on the axon (an activation message) at `tick`. A protocol neuron sends again
-   * while its earlier messages are still being delivered (the sends of a pattern nest), so each
-   * message is a new object: a later observer (the trace) still reads what was sent.
-   */
+  /** Port: send a value on the axon (an activation message) at `tick`. */
   sendActivation(value: number, tick: number): void {
     if (tick > this.lastTick) this.lastTick = tick;
     this.axon.next({ kind: 'activation', tick, layer: this.layer, neuron: this.index, value });
@@ -192,7 +188,14 @@ export class Neuron implements Cell {
   sendError(value: number, tick: number): void {
     if (tick > this.lastTick) this.lastTick = tick;
     if (this.pushed === null && !this.errors.observed) return;
-    this.errors.next({ kind: 'error', tick, layer: this.layer, neuron: this.index, value, pushed: this.pushed, pre: this.pre });
+    this.sendErrorMessage(value, tick);
+  }
+
+  /** The error message carries `pushed` away: the next error is written into a fresh array. */
+  private sendErrorMessage(value: number, tick: number): void {
+    const pushed = this.pushed;
+    if (pushed !== null) this.pushed = new Float64Array(pushed.length);
+    this.errors.next({ kind: 'error', tick, layer: this.layer, neuron: this.index, value, pushed, pre: this.pre });
   }
 
   /** Port: the synapses' local update with postsynaptic term Δz (δw_ij = −η x_i Δz from the trace x_i). */
@@ -215,14 +218,12 @@ export class Neuron implements Cell {
 
   /** The weight-update event, per synapse x_i·Δz_j, for observers only. */
   private show(tick: number): void {
-    const u = (this.updateMessage ??= { kind: 'weight-update', tick: 0, layer: this.layer, neuron: this.index, pre: this.pre, tap: null, xΔz: new Float64Array(this.w.length), Δz: 0 });
     const { x, pre, Δz } = this;
-    const xΔz = u.xΔz;
+    const xΔz = new Float64Array(this.w.length);
     if (pre === null) for (let i = 0; i < xΔz.length; i++) xΔz[i] = x[i]! * Δz;
     else for (let t = 0; t < xΔz.length; t++) xΔz[t] = x[pre[t]!]! * Δz;
-    u.tick = tick;
-    u.Δz = Δz;
-    this.updates.next(u);
+    const { layer, index: neuron } = this;
+    this.updates.next({ kind: 'weight-update', tick, layer, neuron, pre: this.pre, tap: null, xΔz, Δz });
   }
 
   /** The batch boundary: fix each synapse's change (written into w at its next use); the bias changes now. */

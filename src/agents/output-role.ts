@@ -8,12 +8,12 @@
  * Predictive coding asks again during inference (`reevaluate`): Δy_j at a new output y_j for the
  * same target, handed to the neuron without reporting to the teacher (E is the free phase's).
  */
-import type { Observable } from 'rxjs';
+import type { Source } from './axon.ts';
 import type { Readout } from './messages.ts';
 
 export interface OutputRole {
   /** Reports to the teacher: prediction and term of E. */
-  readonly readout: Observable<Readout>;
+  readonly readout: Source<Readout>;
   /** Where Δy_j goes (the neuron's own switch); set once by the neuron that owns the role. */
   attach(arrive: (Δy: number, tick: number) => void): void;
   /** The neuron's forward pass is done: y_j, sent at `tick`. */

@@ -7,8 +7,8 @@
  * agent sums them over all positions) and takes the new kernel from the agent's broadcast after a
  * step. Its push w_t·Δz_o back to x[pre_t] is the essay's push through the kernel.
  */
-import type { Observable } from 'rxjs';
-import type { KernelBroadcast, WeightUpdate } from './messages.ts';
+import type { Source } from './axon.ts';
+import type { KernelBroadcast } from './messages.ts';
 import { Neuron, type NeuronInit } from './neuron.ts';
 
 export interface PositionNeuronInit extends Omit<NeuronInit, 'pre' | 'batch$'> {
@@ -16,30 +16,25 @@ export interface PositionNeuronInit extends Omit<NeuronInit, 'pre' | 'batch$'> {
   /** Kernel entry ([c][ky][kx] index within the filter) each synapse is tied to. */
   tap: Int32Array;
   /** The filter's kernel agent's broadcasts. */
-  kernel$: Observable<KernelBroadcast>;
+  kernel$: Source<KernelBroadcast>;
 }
 
 export class PositionNeuron extends Neuron {
   readonly tap: Int32Array;
-  /** This pattern's x[pre_t]·Δz_o per synapse, handed over to the kernel agent. */
-  private readonly xΔz: Float64Array;
-  private readonly handover: WeightUpdate;
 
   constructor(init: PositionNeuronInit) {
     super({ ...init, batch$: null });
     this.tap = Int32Array.from(init.tap);
-    this.xΔz = new Float64Array(this.w.length);
-    this.handover = { kind: 'weight-update', tick: 0, layer: this.layer, neuron: this.index, pre: this.pre, tap: this.tap, xΔz: this.xΔz, Δz: 0 };
-    init.kernel$.subscribe((k) => this.tie(k));
+    init.kernel$.listen((k) => this.tie(k), this.name);
   }
 
   protected override learnLocally(tick: number): void {
-    const { x, xΔz, Δz } = this;
+    const { x, Δz } = this;
     const pre = this.pre!;
+    const xΔz = new Float64Array(this.w.length); // this pattern's x[pre_t]·Δz_o per synapse
     for (let t = 0; t < xΔz.length; t++) xΔz[t] = x[pre[t]!]! * Δz;
-    this.handover.tick = tick;
-    this.handover.Δz = Δz;
-    this.updates.next(this.handover);
+    const { layer, index: neuron, tap } = this;
+    this.updates.next({ kind: 'weight-update', tick, layer, neuron, pre, tap, xΔz, Δz });
   }
 
   private tie(k: KernelBroadcast): void {

@@ -9,8 +9,8 @@
  * Re-evaluation (predictive coding's inference) runs the two rounds again at a new y_j with the
  * target already known, and reports nothing to the teacher.
  */
-import type { Observable } from 'rxjs';
-import { Axon } from './axon.ts';
+import { neuronName } from './agent-error.ts';
+import { Axon, type Source } from './axon.ts';
 import type { Nudge, Readout, Signal, Volley } from './messages.ts';
 import type { OutputRole } from './output-role.ts';
 
@@ -18,8 +18,6 @@ export class SoftmaxMember implements OutputRole {
   readonly readout = new Axon<Readout>();
   /** This member's lateral axon into the group's tract. */
   readonly lateral = new Axon<Signal>();
-  private readonly message: Signal;
-  private readonly report: Readout;
   private arrive: (Δy: number, tick: number) => void = () => {};
   private y = 0;
   private m = 0;
@@ -33,17 +31,18 @@ export class SoftmaxMember implements OutputRole {
   /** Messages still awaited before Δy can be formed: the normaliser and the teacher's nudge. */
   private waiting = 0;
   private tick = 0;
+  /** Symmetric merged's second nudge, come before Δy was formed (scheduled mode): its tick, or −1. */
+  private secondNudge = -1;
 
   constructor(
     readonly layer: number,
     readonly index: number,
-    group$: Observable<Volley>,
-    nudges$: Observable<Nudge>,
+    group$: Source<Volley>,
+    nudges$: Source<Nudge>,
   ) {
-    this.message = { kind: 'lateral', tick: 0, layer, neuron: index, value: 0 };
-    this.report = { neuron: index, prediction: 0, loss: 0 };
-    group$.subscribe((v) => this.heard(v));
-    nudges$.subscribe((n) => this.nudged(n));
+    const name = neuronName(layer, index); // the member is part of its neuron
+    group$.listen((v) => this.heard(v), name);
+    nudges$.listen((n) => this.nudged(n), name);
   }
 
   attach(arrive: (Δy: number, tick: number) => void): void {
@@ -69,14 +68,7 @@ export class SoftmaxMember implements OutputRole {
   }
 
   private send(tick: number, value: number): void {
-    if (!this.reporting) {
-      // A re-evaluation can begin while this member's last message is still being delivered: send a new one.
-      this.lateral.next({ kind: 'lateral', tick, layer: this.layer, neuron: this.index, value });
-      return;
-    }
-    this.message.tick = tick;
-    this.message.value = value;
-    this.lateral.next(this.message);
+    this.lateral.next({ kind: 'lateral', tick, layer: this.layer, neuron: this.index, value });
   }
 
   private heard(v: Volley): void {
@@ -98,8 +90,9 @@ export class SoftmaxMember implements OutputRole {
 
   private nudged(n: Nudge): void {
     if (n.phase > 0) {
-      // The second nudge (symmetric merged): the same Δy_j again, nothing new to report.
-      if (this.learn) this.arrive(this.Δy, n.tick + 1);
+      // The second nudge (symmetric merged): the same Δy_j again, nothing new to report (once Δy_j is formed).
+      if (this.waiting > 0) this.secondNudge = n.tick + 1;
+      else if (this.learn) this.arrive(this.Δy, n.tick + 1);
       return;
     }
     this.t = n.values[this.index]!;
@@ -115,10 +108,13 @@ export class SoftmaxMember implements OutputRole {
     const Δy = p - this.t;
     this.Δy = Δy;
     if (this.reporting) {
-      this.report.prediction = p;
-      this.report.loss = this.t !== 0 ? -(this.t * logp) : 0;
-      this.readout.next(this.report);
+      this.readout.next({ neuron: this.index, prediction: p, loss: this.t !== 0 ? -(this.t * logp) : 0 });
     }
     if (this.learn) this.arrive(Δy, this.tick);
+    if (this.secondNudge >= 0) {
+      const tick = this.secondNudge;
+      this.secondNudge = -1;
+      if (this.learn) this.arrive(Δy, tick);
+    }
   }
 }

@@ -1,12 +1,13 @@
 /**
  * The teacher: it watches the output volley (tick L) and answers each output neuron with its
  * target t_j (a nudge, tick L + 1), saying whether the pattern is learned or only evaluated. It
- * reads the output neurons' reports: prediction_j, and E = Σ_j E_j summed in j order (as nn/loss.ts).
+ * reads the output neurons' reports: prediction_j, and E = Σ_j E_j summed in j order (as nn/loss.ts),
+ * whatever the order they arrive in (collector.ts).
  * With `phases` = 2 (symmetric merged) it nudges a learned pattern a second time, one tick later,
  * once the first nudge's effects have run their course: the outputs then move by −β.
  */
-import type { Observable } from 'rxjs';
-import { Axon } from './axon.ts';
+import { Axon, type Source } from './axon.ts';
+import { Collector } from './collector.ts';
 import type { Nudge, Readout, Volley } from './messages.ts';
 
 export class Teacher {
@@ -14,38 +15,40 @@ export class Teacher {
   readonly prediction: Float64Array;
   /** E for the last pattern. */
   E = 0;
-  private readonly nudge: Nudge;
+  private targets: Float64Array;
+  private learn = false;
 
   constructor(
     readonly size: number,
-    output$: Observable<Volley>,
+    output$: Source<Volley>,
     readonly phases = 1,
   ) {
     this.prediction = new Float64Array(size);
-    this.nudge = { tick: 0, values: new Float64Array(size), finite: true, learn: false, phase: 0 };
-    output$.subscribe((v) => this.answer(v));
+    this.targets = new Float64Array(size);
+    output$.listen((v) => this.answer(v), 'the teacher');
   }
 
-  connect(readouts: readonly Observable<Readout>[]): void {
-    for (const r of readouts) r.subscribe((report) => this.read(report));
+  connect(readouts: readonly Source<Readout>[]): void {
+    const collector = new Collector<Readout>(readouts.length, (reports) => {
+      for (const r of reports) this.read(r);
+    });
+    readouts.forEach((r, j) => r.listen((report) => collector.add(j, report), 'the teacher'));
   }
 
   /** The target for the next pattern. */
   present(t: ArrayLike<number>, learn: boolean): void {
-    const targets = this.nudge.values;
+    const targets = new Float64Array(this.size);
     for (let j = 0; j < this.size; j++) targets[j] = t[j]!;
-    this.nudge.learn = learn;
+    this.targets = targets;
+    this.learn = learn;
   }
 
   private answer(v: Volley): void {
     this.E = 0;
-    this.nudge.tick = v.tick + 1;
-    this.nudge.phase = 0;
-    this.nudges.next(this.nudge);
-    if (this.phases > 1 && this.nudge.learn) {
-      this.nudge.tick = v.tick + 2;
-      this.nudge.phase = 1;
-      this.nudges.next(this.nudge);
+    const { targets, learn } = this;
+    this.nudges.next({ tick: v.tick + 1, values: targets, finite: true, learn, phase: 0 });
+    if (this.phases > 1 && learn) {
+      this.nudges.next({ tick: v.tick + 2, values: targets, finite: true, learn, phase: 1 });
     }
   }
 

@@ -2,43 +2,38 @@
  * A layer tract: the bundle of a layer's axons. It collects one message from each of its m
  * senders and hands the whole volley on as ONE message, so a postsynaptic neuron gets its n
  * inputs x_i in one delivery instead of n (per-synapse subscriptions cost ≈ 50× in time).
- *   values[i] = value of sender i;   volley sent when all m have arrived, stamped with their tick
- * Two buffers alternate, so a volley stays intact while its receivers answer into the same tract
- * (the softmax group's second lateral round) and until the next volley has arrived: the receivers'
- * synapses keep it as their trace of x_i through the error phase and up to the next forward pass.
+ *   values[i] = value of sender i;   volley sent when all m have arrived, stamped with the latest tick
+ * Messages are collected in rounds (collector.ts), so a sender a round ahead of the others (delays)
+ * goes into the next volley. Each volley is a fresh array that nobody writes after it is sent: the
+ * receivers' synapses keep it as their trace of x_i, a read-only view, up to the next forward pass.
  */
-import type { Observable } from 'rxjs';
 import { allFinite } from '../core/tensor.ts';
-import { Axon } from './axon.ts';
+import { Axon, type Source } from './axon.ts';
+import { Collector } from './collector.ts';
 import type { Signal, Volley } from './messages.ts';
 
 export class Tract {
   readonly volleys = new Axon<Volley>();
-  private readonly buffers: [Float64Array, Float64Array];
-  private collecting = 0;
-  private arrived = 0;
-  private readonly volley: Volley;
+  private readonly collector: Collector<Signal>;
 
   constructor(readonly size: number) {
-    this.buffers = [new Float64Array(size), new Float64Array(size)];
-    this.volley = { tick: 0, values: this.buffers[1], finite: true };
+    this.collector = new Collector(size, (signals) => this.send(signals));
   }
 
-  /** Long-lived subscriptions to the senders' axons, made once when the circuit is wired. */
-  connect(axons: readonly Observable<Signal>[]): void {
+  /** Long-lived subscriptions to the senders' axons (sender i: values[i]), made once when the circuit is wired. */
+  connect(axons: readonly Source<Signal>[]): void {
     if (axons.length !== this.size) throw new Error(`tract of ${this.size} connected to ${axons.length} axons`);
-    for (const axon of axons) axon.subscribe((s) => this.receive(s));
+    axons.forEach((axon, i) => axon.listen((s) => this.collector.add(i, s), 'a tract'));
   }
 
-  private receive(s: Signal): void {
-    const values = this.buffers[this.collecting]!;
-    values[s.neuron] = s.value;
-    if (++this.arrived < this.size) return;
-    this.arrived = 0;
-    this.volley.tick = s.tick;
-    this.volley.values = values;
-    this.volley.finite = allFinite(values);
-    this.collecting ^= 1;
-    this.volleys.next(this.volley);
+  private send(signals: readonly Signal[]): void {
+    const values = new Float64Array(this.size);
+    let tick = 0;
+    for (let i = 0; i < values.length; i++) {
+      const s = signals[i]!;
+      values[i] = s.value;
+      if (s.tick > tick) tick = s.tick;
+    }
+    this.volleys.next({ tick, values, finite: allFinite(values) });
   }
 }

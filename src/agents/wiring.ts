@@ -21,6 +21,7 @@ import type { NetworkOptions } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import { resolveLayers, type ConvSpec, type NetSpec, type ResolvedLayer } from '../nn/spec.ts';
 import { Axon } from './axon.ts';
+import { Clock } from './clock.ts';
 import type { Behaviour } from './behaviour.ts';
 import { DirectTract } from './direct-tract.ts';
 import { ErrorTract } from './error-tract.ts';
@@ -52,7 +53,11 @@ export interface Circuit {
   readonly layers: readonly CircuitLayer[];
   readonly teacher: Teacher;
   readonly roles: readonly OutputRole[];
+  /** Softmax: the output group's tract, which bundles the members' lateral messages; else null. */
+  readonly group: Tract | null;
   readonly batch: Axon<BatchBoundary>;
+  /** Runs what agents hand it after the delivery in progress: the engine sends every message in through it. */
+  readonly clock: Clock;
 }
 
 /** The taps of position (oy, ox) that land inside the input: presynaptic index and kernel entry, in [c][ky][kx] order. */
@@ -80,6 +85,8 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
   const inSize = (l: number): number => resolved[l]!.inShape.reduce((a, b) => a * b, 1);
 
   const input = new Axon<Volley>();
+  const clock = new Clock();
+  const later = (task: () => void, agent: string): void => clock.later(task, agent);
   const batch = new Axon<BatchBoundary>();
   const fixed = behaviour.fixedBackWeights ?? null;
   const direct = fixed !== null && fixed.direct;
@@ -98,12 +105,14 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
 
   const m = outSize(L - 1);
   let roles: OutputRole[];
+  let group: Tract | null = null;
   if (spec.loss === 'mse') {
-    roles = Array.from({ length: m }, (_, j) => new MseRole(j, teacher.nudges));
+    roles = Array.from({ length: m }, (_, j) => new MseRole(L - 1, j, teacher.nudges));
   } else {
-    const group = new Tract(m);
-    const members = Array.from({ length: m }, (_, j) => new SoftmaxMember(L - 1, j, group.volleys, teacher.nudges));
-    group.connect(members.map((s) => s.lateral));
+    const tract = new Tract(m);
+    const members = Array.from({ length: m }, (_, j) => new SoftmaxMember(L - 1, j, tract.volleys, teacher.nudges));
+    tract.connect(members.map((s) => s.lateral));
+    group = tract;
     roles = members;
   }
 
@@ -113,6 +122,7 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
     const pushes = direct ? l === L - 1 && L > 1 : l > 0;
     const B = fixed !== null && !direct && l > 0 ? fixed.matrices[l]! : null; // FA: this layer's feedback matrix B
     const shared = {
+      later,
       layer: l,
       activation,
       behaviour,
@@ -159,5 +169,5 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
     layer.directTract?.connect(layers[L - 1]!.neurons.map((n) => n.errors));
   }
   teacher.connect(roles.map((r) => r.readout));
-  return { input, layers, teacher, roles, batch };
+  return { input, layers, teacher, roles, group, batch, clock };
 }

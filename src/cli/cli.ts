@@ -3,6 +3,7 @@
  * nothing written); 3 training diverged; 130 interrupted (SIGINT; 143 for SIGTERM); 1 anything else.
  */
 import { CommanderError } from 'commander';
+import { AgentError } from '../agents/agent-error.ts';
 import { DivergenceError, InputError, InterruptedError } from '../core/errors.ts';
 import { createProgram } from './program.ts';
 
@@ -33,6 +34,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof DivergenceError) {
       process.stderr.write(`localprop: ${e.message}\n`);
       return 3;
+    }
+    if (e instanceof AgentError) {
+      // An agent threw mid-pattern: the run stopped there, nothing was written; one line names the agent.
+      process.stderr.write(`localprop: agents engine: ${e.message.split('\n')[0]}\n`);
+      return 1;
     }
     process.stderr.write(`localprop: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;

@@ -6,9 +6,11 @@ import { dynamicsOptions, engineName, loadBatch, oneOf, loadNet, loadParams, pos
 import type { EngineName } from '../nn/engine.ts';
 import { RULE_NAMES } from '../rules/index.ts';
 import { DYNAMICS_NAMES, LEAKY_DEFAULTS } from '../rules/merged-continuous.ts';
+import { createRandom } from '../core/random.ts';
+import { addTimingOptions, timingOf, type TimingFlags } from './timing-options.ts';
 
 export function addRuleOptions(command: Command): Command {
-  return command
+  return addTimingOptions(command)
     .option('--engine <name>', 'engine: matrix (vectorised) or agents (one RxJS agent per neuron)', engineName, 'matrix')
     .option('--rule <name>', `learning rule: ${RULE_NAMES.join(', ')}`, ruleName, 'backprop')
     .option('--beta <β>', 'merged: nudge strength β', positiveNumber)
@@ -32,12 +34,13 @@ export function registerGrad(program: Command): void {
       .requiredOption('--params <file>', 'params (*.params.json)')
       .requiredOption('--data <file>', 'batch { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz): the inputs then the class label on each line')
       .option('--seed <seed>', 'seed for the rule\'s random feedback weights (FA, DFA)', '1'),
-  ).action((opts: RuleFlags & { net: string; params: string; data: string; engine: EngineName }) => {
+  ).action((opts: RuleFlags & TimingFlags & { net: string; params: string; data: string; engine: EngineName }) => {
     const spec = loadNet(opts.net);
     const params = loadParams(spec, opts.params);
     const batch = loadBatch(spec, opts.data);
     const rule = ruleOptions(opts);
-    const engine = createEngine(opts.engine, spec, params, rule, {}, dynamicsOptions(opts));
+    const timing = timingOf(opts, opts.engine, createRandom(opts.seed).derive('delays'));
+    const engine = createEngine(opts.engine, spec, params, rule, {}, dynamicsOptions(opts), timing);
     const result = engine.gradient(batch.inputs, batch.targets);
     checkFiniteGradient(result, rule, `grad --rule ${opts.rule}`);
     // The gradients in pieces, as a params file is written: they are as large as the params.

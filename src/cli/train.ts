@@ -3,7 +3,7 @@ import { DivergenceError, InputError } from '../core/errors.ts';
 import { createRandom, type Random } from '../core/random.ts';
 import { DATASET_NAMES, datasetFile, seededSubset, splitDataset, type DatasetName, type LabelledDataset } from '../data/datasets.ts';
 import { DEFAULT_DATA_DIRS, IDX_DATASET_NAMES, isIdxDatasetName, loadIdxDataset, resolveDataDir, type IdxPart } from '../data/mnist.ts';
-import { createEngine } from '../engines/index.ts';
+import { AgentsEngine, createEngine } from '../engines/index.ts';
 import type { EngineName } from '../nn/engine.ts';
 import type { RuleOptions } from '../rules/index.ts';
 import { cloneParams, defaultInit, initParams, paramsFileChunks, type Params } from '../nn/params.ts';
@@ -11,6 +11,7 @@ import { nonFiniteIn, ruleSettingHint } from './divergence-hint.ts';
 import { train, type Dataset, type EpochReport, type Metrics } from '../nn/sgd.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { addRuleOptions } from './grad.ts';
+import { timingOf, type TimingFlags } from './timing-options.ts';
 import {
   ALL_DATASET_NAMES,
   dynamicsOptions,
@@ -28,7 +29,7 @@ import {
 } from './options.ts';
 import { checkOutFile, writeOut, type CommandInputs } from './out-path.ts';
 
-export interface TrainFlags extends RuleFlags {
+export interface TrainFlags extends RuleFlags, TimingFlags {
   net: string;
   params?: string;
   data?: string;
@@ -151,7 +152,8 @@ export function registerTrain(program: Command): void {
     const params = opts.params ? loadParams(spec, opts.params) : initParams(spec, random.derive('init'), defaultInit(spec));
     const { train: trainSet, test } = loadTrainTest(spec, opts, random);
     const rule = ruleOptions(opts);
-    const engine = createEngine(opts.engine, spec, cloneParams(params), rule, {}, dynamicsOptions(opts));
+    const timing = timingOf(opts, opts.engine, random.derive('delays'));
+    const engine = createEngine(opts.engine, spec, cloneParams(params), rule, {}, dynamicsOptions(opts), timing);
     const classify = spec.loss === 'softmax-cross-entropy';
     let reports: EpochReport[];
     try {
@@ -168,7 +170,17 @@ export function registerTrain(program: Command): void {
       throw e instanceof DivergenceError ? blameRuleSetting(e, spec, params, rule, opts.engine, trainSet) : e;
     }
     if (out) writeOut(out, paramsFileChunks(spec, engine.snapshot()));
-    const summary = { engine: opts.engine, rule: opts.rule, seed: opts.seed, trainPatterns: trainSet.inputs.length, testPatterns: test.inputs.length, epochs: reports };
+    const delays = engine instanceof AgentsEngine ? engine.delays : null;
+    const scheduled = delays !== null ? { timing: 'scheduled', delays } : {};
+    const summary = {
+      engine: opts.engine,
+      rule: opts.rule,
+      seed: opts.seed,
+      ...scheduled,
+      trainPatterns: trainSet.inputs.length,
+      testPatterns: test.inputs.length,
+      epochs: reports,
+    };
     process.stdout.write(JSON.stringify(summary) + '\n');
   });
 }

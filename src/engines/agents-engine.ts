@@ -11,6 +11,10 @@
  * coding's inference adds a hop down and a hop up per step (and the softmax group's two rounds).
  * Ticks run on across patterns: the next pattern starts after the last tick of this one.
  *
+ * An exception in any agent unwinds the pattern at once as an AgentError naming the agent (agents/axon.ts):
+ * learn() throws it and returns nothing, and the engine refuses every later call, since the circuit
+ * stopped half-way through a pattern.
+ *
  * The engine is the experimenter, not a neuron: it presents patterns, announces batch boundaries,
  * and reads the neurons' own arrays back only to report them (snapshot, gradient, divergence check).
  */
@@ -22,10 +26,12 @@ import type { GradientResult, NetworkOptions } from '../nn/network.ts';
 import { zerosLike, type Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { createBehaviour, type RuleOptions } from '../rules/index.ts';
+import { AgentError } from '../agents/agent-error.ts';
 import type { SynapseUpdate, Volley, WeightUpdate } from '../agents/messages.ts';
 import type { Neuron } from '../agents/neuron.ts';
 import { synapseUpdates } from '../agents/synapse-updates.ts';
 import { TraceRecorder } from '../agents/trace.ts';
+import { scheduleCircuit, SYNCHRONOUS, type DelaySummary, type Timing } from '../agents/timing.ts';
 import { wire, type Circuit } from '../agents/wiring.ts';
 
 export class AgentsEngine implements Engine {
@@ -35,13 +41,16 @@ export class AgentsEngine implements Engine {
   readonly weightUpdates$: Observable<WeightUpdate>;
   /** The same, one record per synapse. */
   readonly synapseUpdates$: Observable<SynapseUpdate>;
-  /** The input layer: the pattern is copied into one of two buffers in turn (the first layer's traces). */
-  private readonly inputs: [Float64Array, Float64Array];
-  private readonly inputVolley: Volley;
+  /** The number of inputs; each pattern is copied into a fresh volley (the first layer's traces). */
+  private readonly inputSize: number;
   private patterns = 0;
   private clock = 0;
   /** Protocol rules: every neuron, whose last tick the clock reads after a pattern (their patterns' lengths vary). */
   private readonly protocolNeurons: readonly Neuron[];
+  /** Scheduled mode: the delays of the circuit's connections; null in the synchronous mode. */
+  readonly delays: DelaySummary | null;
+  /** The fault that stopped the circuit mid-pattern, if one did. */
+  private fault: AgentError | null = null;
 
   /** `params` is copied into the neurons' own synapses. */
   constructor(
@@ -49,13 +58,13 @@ export class AgentsEngine implements Engine {
     params: Params,
     readonly rule: RuleOptions,
     options: NetworkOptions = {},
+    readonly timing: Timing = SYNCHRONOUS,
   ) {
     const behaviour = createBehaviour(rule, spec);
     this.circuit = wire(spec, params, behaviour, options);
+    this.delays = timing.mode === 'scheduled' ? scheduleCircuit(this.circuit, this.circuit.clock, timing) : null;
     this.protocolNeurons = behaviour.protocol === undefined ? [] : this.circuit.layers.flatMap((l) => l.neurons);
-    const n = sizeOf(spec.input);
-    this.inputs = [new Float64Array(n), new Float64Array(n)];
-    this.inputVolley = { tick: 0, values: this.inputs[0], finite: true };
+    this.inputSize = sizeOf(spec.input);
     this.weightUpdates$ = merge(...this.circuit.layers.flatMap((l) => l.neurons.map((n) => n.updates)));
     this.synapseUpdates$ = this.weightUpdates$.pipe(mergeMap(synapseUpdates));
   }
@@ -71,7 +80,7 @@ export class AgentsEngine implements Engine {
 
   /** Start recording every message; `stop()` the recorder to end it. */
   trace(): TraceRecorder {
-    return new TraceRecorder(this.circuit);
+    return new TraceRecorder(this.circuit, this.timing.mode === 'scheduled');
   }
 
   learn(x: Float64Array, t: ArrayLike<number>): number {
@@ -86,24 +95,39 @@ export class AgentsEngine implements Engine {
   private present(x: Float64Array, t: ArrayLike<number>, learn: boolean): number {
     const { teacher, input } = this.circuit;
     const L = this.circuit.layers.length;
-    const volley = this.inputVolley;
-    const values = volley.values === this.inputs[0] ? this.inputs[1] : this.inputs[0];
-    if (x.length !== values.length) throw new InputError(`a pattern has ${x.length} inputs, but the net takes ${values.length}`);
-    values.set(x);
+    const n = this.inputSize;
+    if (x.length !== n) throw new InputError(`a pattern has ${x.length} inputs, but the net takes ${n}`);
+    const values = Float64Array.from(x);
     teacher.present(t, learn);
-    volley.tick = this.clock;
-    volley.values = values;
-    volley.finite = allFinite(values);
-    input.next(volley);
+    const volley: Volley = { tick: this.clock, values, finite: allFinite(values) };
+    this.send(() => input.next(volley));
+    if (this.timing.mode === 'scheduled') {
+      this.clock = this.circuit.clock.now + 1; // the next pattern starts after the last delivery of this one
+      return teacher.E;
+    }
     this.clock += learn ? 2 * L + 2 : L + 3;
     for (const n of this.protocolNeurons) if (n.lastTick >= this.clock) this.clock = n.lastTick + 1;
     return teacher.E;
   }
 
+  /** Deliver a message into the circuit; a fault in any agent stops the circuit for good. */
+  private send(deliver: () => void): void {
+    if (this.fault !== null) throw new Error(`the agents engine stopped after a fault in ${this.fault.message}`);
+    try {
+      this.circuit.clock.advance(this.clock);
+      this.circuit.clock.run(deliver);
+    } catch (e) {
+      if (e instanceof AgentError) this.fault = e;
+      throw e;
+    }
+  }
+
   step(η: number): void {
     if (this.patterns === 0) return;
-    this.circuit.batch.next({ tick: this.clock, η, B: this.patterns });
-    this.clock += 2; // the boundary, then the kernel agents' broadcast
+    const boundary = { tick: this.clock, η, B: this.patterns };
+    this.send(() => this.circuit.batch.next(boundary));
+    // The boundary, then the kernel agents' broadcast (scheduled: after its last delivery).
+    this.clock = this.timing.mode === 'scheduled' ? this.circuit.clock.now + 1 : this.clock + 2;
     this.patterns = 0;
   }
 

@@ -6,8 +6,10 @@ import type { Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { createMatrixRule, mergedSettings, type RuleOptions } from '../rules/index.ts';
 import { leakySettings, type DynamicsOptions } from '../rules/merged-continuous.ts';
+import type { Timing } from '../agents/timing.ts';
 import { ContinuousEngine } from './continuous-engine.ts';
 import { MatrixEngine } from './matrix-engine.ts';
+import { InputError } from '../core/errors.ts';
 
 export { AgentsEngine } from './agents-engine.ts';
 export { MatrixEngine } from './matrix-engine.ts';
@@ -20,13 +22,19 @@ export function createEngine(
   rule: RuleOptions,
   options: NetworkOptions = {},
   dynamics: DynamicsOptions = {},
+  timing?: Timing,
 ): Engine {
   const leaky = leakySettings(dynamics, rule.rule, engine);
-  if (leaky !== null) return new ContinuousEngine(spec, params, mergedSettings(rule), leaky);
+  if (leaky !== null) {
+    if (timing?.mode === 'scheduled') {
+      throw new InputError('--timing scheduled does not apply to --dynamics leaky, whose neurons step on a clock of their own');
+    }
+    return new ContinuousEngine(spec, params, mergedSettings(rule), leaky);
+  }
   switch (engine) {
     case 'matrix':
       return new MatrixEngine(spec, params, (net) => createMatrixRule(rule, net), options);
     case 'agents':
-      return new AgentsEngine(spec, params, rule, options);
+      return new AgentsEngine(spec, params, rule, options, timing);
   }
 }

@@ -38,9 +38,13 @@
  * The output's first error is the front: each hidden neuron joins the inference when it reaches it
  * (so patterns only evaluated never start it), and passes its own ε(0) down before relaxing.
  * Order: the values below can reach a neuron before fb from above (they come back inside its own
- * push of ε(s)); the neuron keeps μ (one number) until its relaxation is done. fb never comes early:
- * a neuron forms ε(s + 1) (and pushes it) before it sends its new value up, so the layer above cannot
- * answer first. So every neuron computes exactly the matrix form's synchronous steps.
+ * push of ε(s)); the neuron keeps μ (one number) until its relaxation is done. fb of step s + 1 can
+ * reach it before the values below (when connections have different delays); it keeps fb until it
+ * has formed ε(s + 1). So every neuron computes exactly the matrix form's synchronous steps.
+ * Iterative, not nested: a neuron that has formed ε(s + 1) acts on it (learns, pushes it down) only once
+ * the delivery in progress has unwound — it hands that to the circuit's clock (agents/clock.ts). Each
+ * step then starts from a shallow stack, and T steps use the stack of one: 10 000 run as well as 10.
+ * Waiting only delays the next step's messages; every neuron still waits for all of its inputs.
  */
 import type { Behaviour, Protocol } from '../agents/behaviour.ts';
 import type { Volley } from '../agents/messages.ts';
@@ -201,6 +205,10 @@ export class PredictiveState implements Protocol {
   private μ = 0;
   private gμ = 0;
   private μTick = 0;
+  /** fb of the next step, come before this neuron formed ε(s + 1), and when. */
+  private fbAhead = false;
+  private fb = 0;
+  private fbTick = 0;
 
   constructor(
     private readonly neuron: Neuron,
@@ -222,7 +230,7 @@ export class PredictiveState implements Protocol {
       this.gv = n.y;
       this.ε = n.z - this.v;
       this.s = 0;
-      this.vAhead = this.μAhead = false;
+      this.vAhead = this.μAhead = this.fbAhead = false;
       n.fire(v.tick + 1);
       return;
     }
@@ -245,21 +253,26 @@ export class PredictiveState implements Protocol {
     if (!this.inferring) {
       this.inferring = true;
       this.ε = n.activation.dg(n.z, n.y) * Δy;
-    } else {
-      this.s++;
-      this.ε = n.activation.dg(this.μ, this.gμ) * Δy;
+      this.reached(tick, this.s, this.ε);
+      return;
     }
-    this.reached(tick);
+    const s = ++this.s;
+    const ε = (this.ε = n.activation.dg(this.μ, this.gμ) * Δy);
+    n.later(() => this.reached(tick, s, ε));
   }
 
   /** Hidden neuron: fb_i = Σ_j w_ij ε_j(s) from the layer above. */
   fromAbove(fb: number, tick: number): void {
     if (!this.inferring) {
       this.inferring = true; // the front: pass ε(0) on down first
-      this.reached(tick);
+      this.reached(tick, this.s, this.ε);
       if (!this.inferring) return;
     } else if (this.vAhead) {
-      throw new Error(`predictive coding: fb from above reached neuron ${this.neuron.layer}/${this.neuron.index} before its error of step ${this.s + 1}`);
+      // The next step's fb, before the values below: relax once ε(s + 1) is formed.
+      this.fbAhead = true;
+      this.fb = fb;
+      this.fbTick = tick;
+      return;
     }
     this.relax(fb, tick);
   }
@@ -286,15 +299,19 @@ export class PredictiveState implements Protocol {
   private complete(): void {
     if (!this.vAhead || !this.μAhead) return;
     this.vAhead = this.μAhead = false;
-    this.s++;
-    this.ε = this.μ - this.v;
-    this.reached(Math.max(this.vTick, this.μTick));
+    const s = ++this.s;
+    const ε = (this.ε = this.μ - this.v);
+    const tick = Math.max(this.vTick, this.μTick);
+    this.neuron.later(() => this.reached(tick, s, ε));
+    if (this.fbAhead) {
+      this.fbAhead = false;
+      this.relax(this.fb, this.fbTick);
+    }
   }
 
   /** ε(s) is formed: learn if this is the step, pass ε(s) down if a step follows (or as the front), and stop at the last. */
-  private reached(tick: number): void {
+  private reached(tick: number, s: number, ε: number): void {
     const n = this.neuron;
-    const { s, ε } = this;
     if (s === this.learnAt) n.learn(ε, tick);
     if (s === 0 || s < this.last) {
       const { w, pushed } = n;

@@ -74,6 +74,51 @@ describe('localprop with --engine agents', () => {
     expectJsonClose(read('matrix'), read('agents'));
   });
 
+  it('train --timing scheduled: the same epochs and params bit for bit; the delays in the summary', async () => {
+    const base = ['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits'];
+    base.push('--epochs', '1', '--limit', '200', '--seed', '4', '--engine', 'agents');
+    const sync = await runCli([...base, '--out', join(dir, 'sync.params.json')]);
+    const jitter = ['--timing', 'scheduled', '--delay-jitter', '1..3'];
+    const scheduled = await runCli([...base, ...jitter, '--out', join(dir, 'scheduled.params.json')]);
+    expect(scheduled.code, scheduled.stderr).toBe(0);
+    expect(scheduled.stderr).toBe(sync.stderr);
+    const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
+    expect(read('scheduled.params.json')).toBe(read('sync.params.json'));
+    const summary = JSON.parse(scheduled.stdout);
+    expect(summary.timing).toBe('scheduled');
+    expect(summary.delays).toMatchObject({ setting: '1..3', min: 1, max: 3 });
+    expect(summary.delays.connections).toBeGreaterThan(42);
+    expect(JSON.parse(sync.stdout).delays).toBeUndefined();
+  });
+
+  it('bad timing flags exit 2 with one line, and --help documents every timing flag', async () => {
+    const bad: [string[], RegExp][] = [
+      [['--timing', 'scheduled', '--delay', '-1'], /--delay.*expected a whole number of ticks ≥ 0, got "-1"/],
+      [['--timing', 'scheduled', '--delay', '1.5'], /expected a whole number of ticks/],
+      [['--timing', 'scheduled', '--delay-jitter', '3..1'], /--delay-jitter.*A ≤ B, got "3..1"/],
+      [['--timing', 'scheduled', '--delay-jitter', '-1..2'], /--delay-jitter.*expected A..B/],
+      [['--timing', 'later'], /--timing.*expected one of synchronous, scheduled/],
+      [['--delay', '2'], /--delay and --delay-jitter apply to --timing scheduled/],
+      [['--timing', 'scheduled', '--delay', '2', '--delay-jitter', '1..2'], /exclude each other/],
+    ];
+    for (const [flags, message] of bad) {
+      const result = await runCli([...grad, '--engine', 'agents', ...flags]);
+      expect(result.code, flags.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n'), flags.join(' ')).toHaveLength(1);
+      expect(result.stderr, flags.join(' ')).toMatch(message);
+    }
+    const matrix = await runCli([...grad, '--timing', 'scheduled']);
+    expect(matrix.code).toBe(2);
+    expect(matrix.stderr).toMatch(/--timing scheduled applies to --engine agents, not matrix/);
+    for (const command of ['train', 'grad']) {
+      const help = await runCli([command, '--help']);
+      for (const flag of ['--timing <mode>', '--delay <D>', '--delay-jitter <A..B>']) {
+        expect(help.stdout, `${command} --help`).toContain(flag);
+      }
+    }
+  });
+
   it('a rule option that cannot run is bad input in both engines: exit 2, the same one line', async () => {
     const args = (engine: string) => [...grad, '--engine', engine, '--rule', 'predictive-coding', '--zil', '--steps', '1'];
     const matrix = await runCli(args('matrix'));

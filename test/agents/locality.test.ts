@@ -2,11 +2,13 @@
  * Locality (README, The agents engine): a neuron owns its incoming synapses and its state, and nothing else. It
  * holds no reference to another neuron, a kernel agent, the teacher or the engine, and no weight
  * array but its own; its weights (and fixed feedback weights, FA/DFA) are its own copies. It reaches
- * the rest only through streams. Checked for every rule.
+ * the rest only through streams. Checked for every rule. Shared memory too: a message is never changed
+ * after it is sent (each is frozen as it is sent, and its arrays are compared with copies taken then),
+ * and a neuron's trace x is a volley it was sent, so a read-only view that nobody changes while it is held.
  */
 import { Observable, Subscriber } from 'rxjs';
-import { describe, expect, it } from 'vitest';
-import { ErrorTract, KernelAgent, Neuron, Teacher, Tract } from '../../src/agents/index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { Axon, ErrorTract, KernelAgent, Neuron, Teacher, Tract } from '../../src/agents/index.ts';
 import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { createRandom } from '../../src/core/random.ts';
 import type { RuleOptions } from '../../src/rules/index.ts';
@@ -44,6 +46,35 @@ function reachable(root: object): unknown[] {
   return [...seen];
 }
 
+/** Every message sent on any axon while `run` runs: frozen as it is sent; its arrays, with copies taken then. */
+function recordMessages(run: () => void): { sent: [ArrayBufferView, ArrayBufferView][]; messages: number } {
+  const sent: [ArrayBufferView, ArrayBufferView][] = [];
+  let messages = 0;
+  const next = Axon.prototype.next;
+  const spy = vi.spyOn(Axon.prototype, 'next').mockImplementation(function (this: Axon<unknown>, value: unknown) {
+    if (typeof value === 'object' && value !== null) {
+      messages++;
+      for (const v of Object.values(value)) if (ArrayBuffer.isView(v)) sent.push([v, (v as Float64Array).slice()]);
+      Object.freeze(value); // a sender that writes it again throws (ES modules are strict)
+    }
+    next.call(this, value);
+  });
+  try {
+    run();
+  } finally {
+    spy.mockRestore();
+  }
+  return { sent, messages };
+}
+
+/** The arrays sent in messages that differ now from their copies taken when they were sent. */
+function changedSince(sent: [ArrayBufferView, ArrayBufferView][]): number {
+  return sent.filter(([now, then]) => {
+    const [a, b] = [now as Float64Array, then as Float64Array];
+    return a.length !== b.length || a.some((v, k) => !Object.is(v, b[k]));
+  }).length;
+}
+
 const RULES: RuleOptions[] = [
   { rule: 'backprop' },
   { rule: 'feedback-alignment' },
@@ -74,6 +105,32 @@ describe.each(RULES)('locality ($rule)', (rule) => {
         }
       }
     }
+  });
+
+  it('shared memory: no message (nor its arrays) changes after it is sent; a trace x is a volley it was sent', () => {
+    const engine = new AgentsEngine(spec, initParams(spec, createRandom('shared-memory')), rule);
+    const trace = engine.trace(); // observers make the neurons build the messages only they read
+    const random = createRandom('shared-memory/patterns');
+    const pattern = (): Float64Array => Float64Array.from({ length: 72 }, () => random.normal());
+    const { sent, messages } = recordMessages(() => {
+      for (let step = 0; step < 3; step++) {
+        for (let p = 0; p < 2; p++) engine.learn(pattern(), [0, 0, p, 1 - p]);
+        engine.step(0.05);
+      }
+      engine.evaluate(pattern(), [1, 0, 0, 0]);
+      engine.gradient([pattern(), pattern()], [[0, 1, 0, 0], [0, 0, 1, 0]]);
+    });
+    trace.stop();
+    expect(messages).toBeGreaterThan(100);
+    expect(sent.length).toBeGreaterThan(20);
+    expect(changedSince(sent)).toBe(0);
+    const payloads = new Set(sent.map(([a]) => a));
+    for (const n of engine.circuit.layers.flatMap((l) => l.neurons)) {
+      expect(payloads.has(n.x), `neuron ${n.layer}/${n.index}'s x`).toBe(true);
+    }
+    // The comparison sees a change: write into one array that was sent.
+    (sent[0]![0] as Float64Array)[0] += 1;
+    expect(changedSince(sent)).toBe(1);
   });
 
   it('its weights are its own: a buffer of exactly its fan-in, shared with no one (fixed feedback weights too)', () => {

@@ -4,8 +4,11 @@
  * tick its neuron's error arrives. The weight-update stream carries x_i·Δz_j per synapse.
  * The merged rule: the teacher's nudge, the output's state change, and that change fed back.
  */
-import { describe, expect, it } from 'vitest';
-import type { TraceRecord } from '../../src/agents/index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { Neuron, SoftmaxMember, type Timing, type TraceRecord } from '../../src/agents/index.ts';
+import { createRandom } from '../../src/core/random.ts';
+import { initParams } from '../../src/nn/params.ts';
+import type { RuleOptions } from '../../src/rules/index.ts';
 import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 import type { Params } from '../../src/nn/params.ts';
@@ -67,8 +70,6 @@ describe('virtual time on a 2-2-1 net', () => {
       const x = u.pre === -1 ? 1 : find(records, 'activation', u.layer - 1, u.pre!)[0]!.value;
       expect(close(u.value, x * own!.value)).toBe(true);
     }
-    // Ticks never run backwards along a causal chain: the trace is in tick order.
-    expect(records.map((r) => r.tick)).toEqual([...records.map((r) => r.tick)].sort((a, b) => a - b));
   });
 
   it('ticks run on across patterns; the softmax group exchanges lateral messages beside the teacher', () => {
@@ -98,9 +99,10 @@ describe('virtual time on a 2-2-1 net', () => {
   it('recording is off by default and free when off: no events are built, and stop() ends it', () => {
     const engine = new AgentsEngine(spec221, params221, { rule: 'backprop' });
     const neurons = engine.circuit.layers.flatMap((l) => l.neurons);
+    const show = vi.spyOn(Neuron.prototype as unknown as { show: (tick: number) => void }, 'show');
     engine.learn(Float64Array.of(1, 2), [0]);
-    // Nothing observes the dense neurons' weight updates, so their event objects were never made.
-    for (const n of neurons) expect((n as unknown as { updateMessage: unknown }).updateMessage).toBeNull();
+    // Nothing observes the dense neurons' weight updates, so their events were never built.
+    expect(show).not.toHaveBeenCalled();
     const trace = engine.trace();
     engine.learn(Float64Array.of(1, 2), [0]);
     const recorded = trace.records.length;
@@ -109,6 +111,32 @@ describe('virtual time on a 2-2-1 net', () => {
     engine.learn(Float64Array.of(1, 2), [0]);
     expect(trace.records.length).toBe(recorded);
     for (const n of neurons) expect(n.updates.observed).toBe(false);
+    expect(show).toHaveBeenCalledTimes(3); // only while the trace recorded: the second pattern, 3 neurons
+    show.mockRestore();
+  });
+
+  it('a trace attached after the first pattern loses no record of the later ones', () => {
+    const rules = [
+      { rule: 'backprop' },
+      { rule: 'merged', symmetric: true },
+      { rule: 'predictive-coding', steps: 3 },
+    ] as const;
+    for (const rule of rules) {
+      const early = new AgentsEngine(spec221, params221, rule);
+      const late = new AgentsEngine(spec221, params221, rule);
+      const fromStart = early.trace();
+      early.learn(Float64Array.of(1, 2), [0]);
+      late.learn(Float64Array.of(1, 2), [0]);
+      const start = early.now;
+      const attached = late.trace();
+      for (const engine of [early, late]) {
+        engine.step(0.1);
+        engine.learn(Float64Array.of(-1, 0.5), [1]);
+      }
+      const later = fromStart.records.filter((r) => r.tick >= start);
+      expect(later.length, rule.rule).toBeGreaterThan(10);
+      expect(attached.records, rule.rule).toEqual(later);
+    }
   });
 
   it('the weight-update stream: per-synapse events sum to the gradient (conv: over all positions of a kernel)', () => {
@@ -152,6 +180,59 @@ describe('virtual time on a 2-2-1 net', () => {
       g.layers[l]!.bias.forEach((v, k) => expect(close(v, biases[l]![k]!), `layer ${l} bias ${k}`).toBe(true));
     }
   });
+});
+
+describe('the trace in scheduled mode: delivery order, as emitted', () => {
+  const spec = parseNetSpec({
+    input: [3],
+    layers: [
+      { type: 'dense', units: 4, activation: 'tanh' },
+      { type: 'dense', units: 3, activation: 'relu' },
+      { type: 'dense', units: 3, activation: 'identity' },
+    ],
+    loss: 'softmax-cross-entropy',
+  });
+  const params = initParams(spec, createRandom('trace order'));
+
+  const rules: RuleOptions[] = [
+    { rule: 'backprop' },
+    { rule: 'merged', symmetric: true },
+    { rule: 'predictive-coding', steps: 3 },
+  ];
+  for (const rule of rules) {
+    it(`${rule.rule}: time never decreases in the raw records; each is its send time + its connection's delay`, () => {
+      const random = createRandom('trace order/delays');
+      const timing: Timing = { mode: 'scheduled', delay: 1, jitter: [1, 4], random };
+      const engine = new AgentsEngine(spec, params, rule, {}, timing);
+      const sync = new AgentsEngine(spec, params, rule);
+      const [trace, syncTrace] = [engine.trace(), sync.trace()];
+      for (const e of [engine, sync]) {
+        e.learn(Float64Array.of(0.5, -1, 2), [0, 0, 1]);
+        e.step(0.1);
+        e.learn(Float64Array.of(-0.3, 0.2, 0.1), [1, 0, 0]);
+      }
+      const raw = (trace as unknown as { log: TraceRecord[] }).log; // as emitted, before any copy
+      expect(raw).toEqual(trace.records);
+      expect(raw).toHaveLength(syncTrace.records.length); // no record lost or added by the scheduling
+      const { circuit } = engine;
+      /** The axon a record's message was sent on; the recorder's connection is its last. */
+      const axon = (r: TraceRecord): { connectionDelays: readonly number[] } => {
+        if (r.kind === 'nudge') return circuit.teacher.nudges;
+        if (r.kind === 'lateral') return (circuit.roles[r.neuron] as SoftmaxMember).lateral;
+        if (r.layer === -1) return circuit.input;
+        const n = circuit.layers[r.layer]!.neurons[r.neuron]!;
+        return r.kind === 'activation' ? n.axon : r.kind === 'error' ? n.errors : n.updates;
+      };
+      const delays = new Set<number>();
+      raw.forEach((r, k) => {
+        if (k > 0) expect(r.tick, `record ${k}`).toBeGreaterThanOrEqual(raw[k - 1]!.tick);
+        const delay = axon(r).connectionDelays.at(-1)!;
+        delays.add(delay);
+        expect(r.tick, `record ${k}: ${JSON.stringify(r)}`).toBe(r.sent! + delay);
+      });
+      expect(delays.size).toBeGreaterThan(1); // the delays differ between connections
+    });
+  }
 });
 
 describe('virtual time of the merged rule on a 2-2-1 net', () => {

@@ -1,0 +1,113 @@
+/**
+ * The circuit's clock: virtual time, and the work waiting in it. A task runs at a time t ≥ now; the
+ * clock runs tasks in order of time, and tasks of one time in the order they were handed over (first
+ * in, first out), so time never runs backwards: now = the time of the task running.
+ *   later(task)     at now, once the delivery in progress has unwound
+ *   at(t, task)     at virtual time t (the scheduled mode delivers each message at its send time + its
+ *                   connection's delay; continuous-time dynamics can step on the same clock)
+ * An agent that would otherwise answer from inside the call that delivered to it (and so nest one
+ * call deeper per round of a long exchange, as predictive coding's inference does, T rounds per
+ * pattern) hands its answer over with `later`. The engine runs the clock after each message it sends
+ * in, until no task is left, so a pattern's stack depth stays that of one round. A task that throws
+ * stops the run at once, as an AgentError naming the agent that handed it over (agents/axon.ts); the
+ * tasks left belong to the aborted pattern and never run.
+ */
+import { AgentError } from './agent-error.ts';
+
+interface Task {
+  time: number;
+  order: number;
+  run: () => void;
+  agent: string;
+}
+
+const before = (a: Task, b: Task): boolean => a.time < b.time || (a.time === b.time && a.order < b.order);
+
+export class Clock {
+  private time = 0;
+  private order = 0;
+  /** A binary heap of the waiting tasks, earliest first. */
+  private readonly heap: Task[] = [];
+  private running = false;
+  /** Tasks run so far (the scheduled mode's deliveries, for the benchmark's events per second). */
+  tasksRun = 0;
+
+  /** The virtual time: that of the task running (or of the last one run). */
+  get now(): number {
+    return this.time;
+  }
+
+  /** How many tasks wait. */
+  get waiting(): number {
+    return this.heap.length;
+  }
+
+  /** Run `task` for `agent` after the delivery in progress (and the tasks already waiting for now). */
+  later(task: () => void, agent: string): void {
+    this.at(this.time, task, agent);
+  }
+
+  /** Run `task` for `agent` at virtual time `time` (not before now). */
+  at(time: number, task: () => void, agent: string): void {
+    if (!(time >= this.time)) throw new Error(`${agent}: a task at time ${time}, before now (${this.time})`);
+    const heap = this.heap;
+    const entry: Task = { time, order: this.order++, run: task, agent };
+    let k = heap.push(entry) - 1;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (!before(entry, heap[parent]!)) break;
+      heap[k] = heap[parent]!;
+      k = parent;
+    }
+    heap[k] = entry;
+  }
+
+  /** Move the clock on to `time` (not back) with no task waiting: where the next pattern starts. */
+  advance(time: number): void {
+    if (this.heap.length > 0) throw new Error('the clock cannot move on while tasks wait');
+    if (time > this.time) this.time = time;
+  }
+
+  /** Run `deliver`, then every waiting task in order, until none is left. Not re-entrant. */
+  run(deliver: () => void): void {
+    if (this.running) throw new Error('the clock is already running');
+    this.running = true;
+    try {
+      deliver();
+      while (this.heap.length > 0) {
+        const task = this.pop();
+        this.time = task.time;
+        this.tasksRun++;
+        try {
+          task.run();
+        } catch (e) {
+          throw AgentError.from(e, task.agent);
+        }
+      }
+    } finally {
+      this.heap.length = 0;
+      this.running = false;
+    }
+  }
+
+  private pop(): Task {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    const n = heap.length;
+    if (n > 0) {
+      let k = 0;
+      for (;;) {
+        const l = 2 * k + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && before(heap[r]!, heap[l]!) ? r : l;
+        if (!before(heap[c]!, last)) break;
+        heap[k] = heap[c]!;
+        k = c;
+      }
+      heap[k] = last;
+    }
+    return top;
+  }
+}
