@@ -4,6 +4,7 @@ import { createRandom, type Random } from '../core/random.ts';
 import { seededSubset, splitDataset, type LabelledDataset } from '../data/datasets.ts';
 import { DEFAULT_DATA_DIRS, IDX_DATASET_NAMES, isIdxDatasetName, loadIdxDataset, type IdxPart } from '../data/mnist.ts';
 import { createEngine } from '../engines/index.ts';
+import { setThreads } from '../engines/threads/thread-pool.ts';
 import type { EngineName } from '../nn/engine.ts';
 import { defaultInit, initParams, paramsToJSON } from '../nn/params.ts';
 import { train, type Dataset, type EpochReport, type Metrics } from '../nn/sgd.ts';
@@ -37,6 +38,7 @@ export interface TrainFlags extends RuleFlags {
   epochs: number;
   lr: number;
   batch: number;
+  threads?: number;
   engine: EngineName;
   shuffle: boolean;
   testFraction: number;
@@ -100,8 +102,10 @@ export function registerTrain(program: Command): void {
       .option('--seed <seed>', 'seed for init, split, subsets, shuffling and feedback weights', '1')
       .option('--no-shuffle', 'present the patterns in file order every epoch')
       .option('--test-fraction <f>', 'fraction of the patterns held out for testing (seeded split; fashion-mnist and mnist use their official test set instead)', fraction, 0.2)
-      .option('--out <file>', 'write the trained params here (atomically; nothing is written if training fails or diverges)'),
+      .option('--out <file>', 'write the trained params here (atomically; nothing is written if training fails or diverges)')
+      .option('--threads <n>', 'threads a minibatch of 16 or more is split over (the numbers do not change; default: the cores)', positiveInt),
   ).action((opts: TrainFlags) => {
+    if (opts.threads !== undefined) setThreads(opts.threads);
     const spec = loadNet(opts.net);
     if (opts.out !== undefined) checkWritable(opts.out);
     const random = createRandom(opts.seed);

@@ -16,6 +16,11 @@
  * learnBatch() for back-prop also runs the forward and error passes of the batch as matrix
  * products, Z = X Wᵀ + b and ΔX = Δz W (batchAffine, batchTransposedProduct), each sum in the
  * order of the one-pattern pass, so its numbers are learn()'s, pattern by pattern.
+ *
+ * With more than one thread (engines/threads/thread-pool.ts, setThreads) the arrays live on
+ * SharedArrayBuffers, and blocks of at least THREADED_PATTERNS patterns are split over the threads:
+ * the forward and error products by patterns, the gradient by rows of W. Each number is computed
+ * whole by one thread in the order above, so the threads never change a number.
  */
 import { allFinite } from '../core/tensor.ts';
 import type { Engine } from '../nn/engine.ts';
@@ -28,6 +33,8 @@ import { cloneParams, zerosLike, type LayerParams, type Params } from '../nn/par
 import type { NetSpec } from '../nn/spec.ts';
 import type { MatrixRule } from '../rules/rule.ts';
 import { backprop } from '../rules/backprop.ts';
+import { newEngineId, sharedFloat64, threadCount, threadPool } from './threads/thread-pool.ts';
+import { Op, type SharedLayer } from './threads/shard.ts';
 
 export class MatrixEngine implements Engine {
   readonly name = 'matrix' as const;
@@ -43,11 +50,12 @@ export class MatrixEngine implements Engine {
 
   /** `params` is copied: the engine owns its weights. */
   constructor(spec: NetSpec, params: Params, readonly createRule: (net: Network) => MatrixRule, options: NetworkOptions = {}) {
-    this.net = new Network(spec, cloneParams(params), options);
+    const shared = threadCount() > 1;
+    this.net = new Network(spec, shared ? sharedCopy(params, true) : cloneParams(params), options);
     this.rule = createRule(this.net);
-    this.pending = zerosLike(params);
+    this.pending = shared ? sharedCopy(params, false) : zerosLike(params);
     const outerProducts = this.rule.errors !== undefined && this.net.layers.every((layer) => layer.oneTermPerWeight);
-    this.kept = outerProducts ? new KeptPatterns(this.net.layers) : null;
+    this.kept = outerProducts ? new KeptPatterns(this.net.layers, shared ? this.pending : null) : null;
   }
 
   get prediction(): Float64Array {
@@ -129,6 +137,22 @@ export class MatrixEngine implements Engine {
 
 /** Patterns kept per layer before they are folded into the pending sum (bounds the memory held). */
 const KEPT_PATTERNS = 64;
+/** The smallest block of patterns split over threads (below it, starting the threads costs more than it saves). */
+const THREADED_PATTERNS = 16;
+
+/** A copy of `params` (or zeros) on SharedArrayBuffers. */
+function sharedCopy(params: Params, values: boolean): Params {
+  return {
+    layers: params.layers.map(({ weights, bias }) => {
+      const w = sharedFloat64(weights.length), b = sharedFloat64(bias.length);
+      if (values) {
+        w.set(weights);
+        b.set(bias);
+      }
+      return { weights: w, bias: b };
+    }),
+  };
+}
 
 /** Patterns as each layer saw them: inputs x⁽ˡ⁾ and errors Δz⁽ˡ⁾, row p for pattern p (copies). */
 class KeptPatterns {
@@ -143,13 +167,32 @@ class KeptPatterns {
   /** Each layer's own weights and biases, as the target of a backward pass. */
   private readonly own: LayerParams[];
 
-  constructor(private readonly layers: readonly Layer[]) {
+  /** With threads: every array at full capacity on SharedArrayBuffers, as the workers see them. */
+  private readonly shared: SharedLayer[] | null = null;
+  private readonly id = newEngineId();
+
+  /** `pending` (on SharedArrayBuffers) when the engine may use threads, else null. */
+  constructor(private readonly layers: readonly Layer[], pending: Params | null) {
     this.own = layers.map((l) => ({ weights: l.w, bias: l.b }));
-    this.x = layers.map((l) => new Float64Array(l.inSize));
-    this.Δz = layers.map((l) => new Float64Array(l.outSize));
-    this.z = layers.map(() => new Float64Array(0));
-    this.yOut = new Float64Array(0);
-    this.Δy = new Float64Array(0);
+    const make = pending === null ? (length: number) => new Float64Array(length) : sharedFloat64;
+    if (pending !== null) this.capacity = KEPT_PATTERNS;
+    const rows = this.capacity;
+    this.x = layers.map((l) => make(rows * l.inSize));
+    this.Δz = layers.map((l) => make(rows * l.outSize));
+    this.z = layers.map((l) => make(pending === null ? 0 : rows * l.outSize));
+    this.yOut = make(pending === null ? 0 : rows * layers[layers.length - 1]!.outSize);
+    this.Δy = make(pending === null ? 0 : rows * Math.max(...layers.map((l) => Math.max(l.inSize, l.outSize))));
+    if (pending !== null) {
+      this.shared = layers.map((l, k) => ({
+        m: l.outSize, n: l.inSize, w: l.w, b: l.b, g: pending.layers[k]!.weights,
+        x: this.x[k]!, Δz: this.Δz[k]!, z: this.z[k]!, Δy: this.Δy,
+      }));
+    }
+  }
+
+  /** The pool, when a block of B patterns is worth splitting and the arrays are shared; else null. */
+  private pool(B: number): ReturnType<typeof threadPool> {
+    return this.shared !== null && B >= THREADED_PATTERNS ? threadPool() : null;
   }
 
   /** Copy x⁽ˡ⁾ and Δz⁽ˡ⁾ from the network after the rule's errors() (a later forward pass overwrites them). */
@@ -183,12 +226,13 @@ class KeptPatterns {
       this.yOut = new Float64Array(KEPT_PATTERNS * this.layers[L - 1]!.outSize);
       this.Δy = new Float64Array(KEPT_PATTERNS * Math.max(...this.layers.map((layer) => Math.max(layer.inSize, layer.outSize))));
     }
-    const n0 = this.layers[0]!.inSize;
+    const n0 = this.layers[0]!.inSize, pool = this.pool(B);
     for (let p = 0; p < B; p++) this.x[0]!.set(inputs[from + p]!, (first + p) * n0);
     for (let l = 0; l < L; l++) {
       const { inSize: n, outSize: m, w, b, activation } = this.layers[l]!;
       const Z = this.z[l]!.subarray(first * m, (first + B) * m);
-      batchAffine(w, b, this.x[l]!.subarray(first * n, (first + B) * n), Z, B, m, n);
+      if (pool !== null) pool.run(this.id, this.shared!, Op.forward, l, B, first, 0);
+      else batchAffine(w, b, this.x[l]!.subarray(first * n, (first + B) * n), Z, B, m, n);
       const Y = l + 1 < L ? this.x[l + 1]!.subarray(first * m, (first + B) * m) : this.yOut.subarray(first * m);
       for (let k = 0; k < Z.length; k++) Y[k] = activation.g(Z[k]!);
     }
@@ -203,26 +247,31 @@ class KeptPatterns {
       const Z = rows(this.z[l]!, m), Y = l + 1 < L ? rows(this.x[l + 1]!, m) : rows(this.yOut, m);
       const Δy = rows(this.Δy, m), D = rows(this.Δz[l]!, m);
       for (let k = 0; k < D.length; k++) D[k] = activation.dg(Z[k]!, Y[k]!) * Δy[k]!;
-      if (l > 0) batchTransposedProduct(w, D, rows(this.Δy, n), B, m, n);
+      if (l > 0 && pool !== null) pool.run(this.id, this.shared!, Op.error, l, B, first, 0);
+      else if (l > 0) batchTransposedProduct(w, D, rows(this.Δy, n), B, m, n);
     }
     this.count = first + B;
   }
 
   /** sum += Σ_p x_p⁽ˡ⁾ Δz_p⁽ˡ⁾ᵀ in increasing p: what the rule's accumulate() would have added; then clear. */
   foldInto(sum: Params): void {
+    const pool = this.pool(this.count);
     this.layers.forEach((layer, l) => {
       const into = sum.layers[l]!;
       addBatchBias(into.bias, this.Δz[l]!, this.count, layer.outSize);
-      addBatchGradient(into.weights, this.x[l]!, this.Δz[l]!, this.count, layer.outSize, layer.inSize);
+      if (pool !== null && into.weights === this.shared![l]!.g) pool.run(this.id, this.shared!, Op.fold, l, this.count, 0, 0);
+      else addBatchGradient(into.weights, this.x[l]!, this.Δz[l]!, this.count, layer.outSize, layer.inSize);
     });
     this.count = 0;
   }
 
   /** w ← w − s · Σ_p x_p Δz_pᵀ, b ← b − s · Σ_p Δz_p in every layer (s = η/B): one pass over W. */
   step(s: number): void {
+    const pool = this.pool(this.count);
     this.layers.forEach((layer, l) => {
       batchBiasStep(layer.b, s, this.Δz[l]!, this.count, layer.outSize);
-      batchGradientStep(layer.w, s, this.x[l]!, this.Δz[l]!, this.count, layer.outSize, layer.inSize);
+      if (pool !== null) pool.run(this.id, this.shared!, Op.step, l, this.count, 0, s);
+      else batchGradientStep(layer.w, s, this.x[l]!, this.Δz[l]!, this.count, layer.outSize, layer.inSize);
     });
   }
 

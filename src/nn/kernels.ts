@@ -246,15 +246,18 @@ export function addScaled(g: Float64Array, x: Float64Array, Δz: number): void {
  *   addBatchGradient    g_ji ← g_ji + Σ_p x_pi Δz_pj         (sum continuing from g_ji)
  *   batchBiasStep       b_j ← b_j − s · (Σ_p Δz_pj)
  * No row is skipped for Δz_pj = 0: adding x_pi · 0 leaves the sum as it is (an infinite x_pi makes NaN, as it must).
+ * Rows from..to−1 only, when given (a thread's share of W): each entry is still one sum over p.
  */
 export function batchGradientStep(
-  w: Float64Array, s: number, X: Float64Array, D: Float64Array, B: number, m: number, n: number,
+  w: Float64Array, s: number, X: Float64Array, D: Float64Array, B: number, m: number, n: number, from = 0, to = m,
 ): void {
-  outerProductSums(w, s, true, X, D, B, m, n);
+  outerProductSums(w, s, true, X, D, B, m, n, from, to);
 }
 
-export function addBatchGradient(g: Float64Array, X: Float64Array, D: Float64Array, B: number, m: number, n: number): void {
-  outerProductSums(g, 1, false, X, D, B, m, n);
+export function addBatchGradient(
+  g: Float64Array, X: Float64Array, D: Float64Array, B: number, m: number, n: number, from = 0, to = m,
+): void {
+  outerProductSums(g, 1, false, X, D, B, m, n, from, to);
 }
 
 export function batchBiasStep(b: Float64Array, s: number, D: Float64Array, B: number, m: number): void {
@@ -277,10 +280,11 @@ export function addBatchBias(gb: Float64Array, D: Float64Array, B: number, m: nu
 /** The tiled loop nest of the two kernels above: `step` true is a ← a − s·sum with sums from 0, else a ← a + sum. */
 function outerProductSums(
   a: Float64Array, s: number, step: boolean, X: Float64Array, D: Float64Array, B: number, m: number, n: number,
+  from: number, to: number,
 ): void {
   const last = B * m;
-  let j = 0;
-  for (; j + 4 <= m; j += 4) {
+  let j = from;
+  for (; j + 4 <= to; j += 4) {
     const r0 = j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
     let i = 0;
     for (; i + 2 <= n; i += 2) {
@@ -307,7 +311,7 @@ function outerProductSums(
     }
     for (; i < n; i++) for (let r = 0; r < 4; r++) outerProductSum(a, s, step, X, D, B, m, n, j + r, i);
   }
-  for (; j < m; j++) for (let i = 0; i < n; i++) outerProductSum(a, s, step, X, D, B, m, n, j, i);
+  for (; j < to; j++) for (let i = 0; i < n; i++) outerProductSum(a, s, step, X, D, B, m, n, j, i);
 }
 
 /** One entry of outerProductSums, in the same order (the edges of the tiling). */
