@@ -1,6 +1,7 @@
 /** localprop's two engines as contenders, built through createEngine like the CLI builds them. */
 import { createEngine } from '../src/engines/index.ts';
 import type { EngineName } from '../src/nn/engine.ts';
+import { threadCount } from '../src/engines/threads/thread-pool.ts';
 import type { Contender, Trainer } from './contender.ts';
 
 function engineContender(engine: EngineName, label: string): Contender {
@@ -13,6 +14,8 @@ function engineContender(engine: EngineName, label: string): Contender {
       const e = createEngine(engine, spec, params, { rule: 'backprop' });
       const n = data.inputs.length;
       const trainer: Trainer = {
+        // Minibatches of 16 or more are split over this many threads (the matrix engine; the same numbers).
+        details: { threads: engine === 'matrix' ? threadCount() : 1 },
         run(start, count) {
           let E = 0;
           for (let s = 0; s < count; s += B) {

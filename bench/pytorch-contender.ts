@@ -25,18 +25,27 @@ export interface PyTorchRow {
   repetitions?: number[];
   check?: { patterns: number; lossBefore: number; lossAfter: number; passed: boolean };
   torch?: string;
+  python?: string;
   blas?: string[];
   relativeToMatrix?: number;
 }
 
 const SCRIPT = new URL('./pytorch.py', import.meta.url).pathname;
 
-/** Why torch cannot be imported, or null when it can. */
-export function pytorchMissing(): string | null {
-  const r = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (r.error) return r.error.message;
-  if (r.status !== 0) return r.stderr.trim().split('\n').pop() ?? `python3 exited ${r.status}`;
-  return null;
+/**
+ * The first Python that imports torch, of $LOCALPROP_PYTHON, `python3` on the PATH, and Debian's
+ * /usr/bin/python3 (python3-torch installs there; a pyenv or venv python3 may come first on the
+ * PATH); else why none does.
+ */
+export function findPyTorch(): { python: string } | { missing: string } {
+  const candidates = [process.env.LOCALPROP_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c);
+  const reasons: string[] = [];
+  for (const python of new Set(candidates)) {
+    const r = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (!r.error && r.status === 0) return { python };
+    reasons.push(`${python}: ${r.error ? r.error.message : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`)}`);
+  }
+  return { missing: reasons.join('; ') };
 }
 
 const median = (a: number[]): number => {
@@ -50,11 +59,11 @@ export function runPyTorch(
 ): PyTorchRow[] {
   const cases = (['float64', 'float32'] as const).flatMap((dtype) =>
     [1, 2].flatMap((threads) => batches.map((batch) => ({ dtype, threads, batch }))));
-  const missing = pytorchMissing();
+  const found = findPyTorch();
   const rows: PyTorchRow[] = cases.map((c) => ({ contender: `pytorch-${c.dtype}-${c.threads}t`, ...c, status: 'ok' }));
-  if (missing !== null) {
-    for (const row of rows) Object.assign(row, { status: 'missing', reason: missing });
-    log(`pytorch: missing — ${missing}`);
+  if ('missing' in found) {
+    for (const row of rows) Object.assign(row, { status: 'missing', reason: found.missing });
+    log(`pytorch: missing — ${found.missing}`);
     return rows;
   }
   const dir = mkdtempSync(join(tmpdir(), 'localprop-bench-'));
@@ -73,13 +82,13 @@ export function runPyTorch(
         data: join(dir, 'data.f64'), params: join(dir, 'params.f64'), patterns: inputs.length, hidden, batch: row.batch,
         dtype: row.dtype, threads: row.threads, eta: setup.η, ...budget,
       };
-      const r = spawnSync('python3', [SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 24 });
+      const r = spawnSync(found.python, [SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 24 });
       if (r.status !== 0) {
         Object.assign(row, { status: 'missing', reason: r.stderr.trim().split('\n').pop() ?? `exit ${r.status}` });
         continue;
       }
       const out = JSON.parse(r.stdout) as { check: PyTorchRow['check']; torch: string; blas: string[]; samplesPerSecond?: number[] };
-      Object.assign(row, { check: out.check, torch: out.torch, blas: out.blas });
+      Object.assign(row, { python: found.python, check: out.check, torch: out.torch, blas: out.blas });
       if (!out.check!.passed) row.status = 'loss did not fall';
       else Object.assign(row, { repetitions: out.samplesPerSecond, samplesPerSecond: median(out.samplesPerSecond!) });
     }

@@ -14,6 +14,8 @@
  *   npm run bench -- --no-scaling       the contenders only
  *   npm run bench -- --only matrix,tfjs-wasm   some contenders, no sweep (ids: matrix, agents, tfjs-cpu, tfjs-wasm, synaptic, pytorch)
  *   npm run bench -- --out DIR          write DIR/bench.json, .vl.json, .svg, .png (default results/)
+ *   npm run bench -- --hidden 512       the contenders on 784-512-10 instead of 784-128-10
+ *   npm run bench -- --threads N        the matrix engine's threads for minibatches of 16 or more (default: the cores)
  *
  * The table goes to stdout, progress to stderr. Speed is never asserted: these are figures.
  */
@@ -34,6 +36,7 @@ import { runScaling, type ScalingResult } from './scaling.ts';
 import { formatAgentsBench, runAgentsBench, type AgentsBenchRow } from './agents.ts';
 import { synapticContender } from './synaptic-contender.ts';
 import { runPyTorch, type PyTorchRow } from './pytorch-contender.ts';
+import { setThreads } from '../src/engines/threads/thread-pool.ts';
 import { tfjsCpuContender, tfjsWasmContender } from './tfjs-contenders.ts';
 import { takeTurns, TimedCase, type Budget, type Timing } from '../experiments/shared/timing.ts';
 
@@ -78,12 +81,12 @@ export interface Target {
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function runContenders(
-  mode: (typeof MODES)[keyof typeof MODES], only: string[] | null,
+  mode: (typeof MODES)[keyof typeof MODES], only: string[] | null, hidden: number,
 ): Promise<{ setup: BenchSetup; results: CaseResult[]; pytorch: PyTorchRow[] | null }> {
   const spec = parseNetSpec({
     input: [784],
     layers: [
-      { type: 'dense', units: 128, activation: 'relu' },
+      { type: 'dense', units: hidden, activation: 'relu' },
       { type: 'dense', units: 10, activation: 'identity' },
     ],
     loss: 'softmax-cross-entropy',
@@ -213,6 +216,7 @@ interface Options {
   noScaling: boolean;
   only: string[] | null;
   out: string;
+  hidden: number;
 }
 
 function parseOptions(): Options {
@@ -223,12 +227,17 @@ function parseOptions(): Options {
       'no-scaling': { type: 'boolean', default: false },
       only: { type: 'string' },
       out: { type: 'string', default: 'results' },
+      hidden: { type: 'string', default: '128' },
+      threads: { type: 'string' },
     },
   });
+  if (values.threads !== undefined) setThreads(Number(values.threads));
+  const hidden = Number(values.hidden);
+  if (!Number.isInteger(hidden) || hidden < 1) throw new Error(`--hidden: expected a positive integer, got ${values.hidden}`);
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : null;
   const unknown = only?.filter((id) => id !== 'pytorch' && !CONTENDERS.some((c) => c.id === id)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown contender ${unknown.join(', ')}; expected some of ${CONTENDERS.map((c) => c.id).join(', ')}`);
-  return { modeName: values.quick ? 'quick' : 'full', scalingOnly: values.scaling!, noScaling: values['no-scaling']!, only, out: values.out! };
+  return { modeName: values.quick ? 'quick' : 'full', scalingOnly: values.scaling!, noScaling: values['no-scaling']!, only, out: values.out!, hidden };
 }
 
 /** bench.json, and the chart as bench.vl.json, .svg and .png (a chart that fails to render is reported, not fatal). */
@@ -253,7 +262,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const machine = describeMachine();
 
-  const contenders = options.scalingOnly ? null : await runContenders(mode, options.only);
+  const contenders = options.scalingOnly ? null : await runContenders(mode, options.only, options.hidden);
   // The agents engine against the matrix engine at 64-32-10 and 784-128-10, with its message rates.
   let agents: AgentsBenchRow[] | null = null;
   if (!options.scalingOnly && !options.only) {
@@ -293,7 +302,7 @@ async function main(): Promise<void> {
   const print = (s: string): void => void process.stdout.write(`${s}\n`);
   print('');
   if (contenders) {
-    print(`Training 784-128-10 (relu, softmax cross-entropy) by SGD, η = ${η}, on ${contenders.setup.data.source}`);
+    print(`Training 784-${options.hidden}-10 (relu, softmax cross-entropy) by SGD, η = ${η}, on ${contenders.setup.data.source}`);
     print(table(results, tgs, report.mode, mode.budget));
     print('');
     if (contenders.pytorch) print(`${pytorchTable(contenders.pytorch)}\n`);

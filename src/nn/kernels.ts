@@ -16,6 +16,15 @@
  *   potentialAfterRankOne  w_i ← w_i − s·(d_i Δz), then z with the new w
  *   potentialAfterSum      w_i ← w_i − s·g_i, g_i ← 0, then z with the new w
  *   addScaled              g_i ← g_i + x_i Δz
+ * Minibatch form, B patterns as rows of X [B × n], Z and D [B × m] (the matrix engine for B > 1):
+ *   batchAffine            z_pj = b_j + Σ_i w_ij x_pi                 (sum in increasing i, as affine)
+ *   batchTransposedProduct Δx_pi = Σ_j w_ij Δz_pj                     (sum in increasing j from 0)
+ *   batchGradientStep      w_ij ← w_ij − s · Σ_p x_pi Δz_pj           (sum in increasing p from 0)
+ *   addBatchGradient       g_ij ← g_ij + Σ_p x_pi Δz_pj               (sum in increasing p from g_ij)
+ *   batchBiasStep, addBatchBias   the same for the biases, Σ_p Δz_pj
+ * The one summation order: every dot product in increasing index, every sum over patterns in
+ * increasing pattern order, whatever the tiling, so a batch gives the bits of pattern-by-pattern
+ * accumulation (and of the agents engine, whose pending sums add the patterns in the same order).
  *
  * The tricks: the matrix kernels take four rows per turn (four independent sums in flight hide
  * the latency of each add; each x_i is loaded once for four rows); the row kernels take four
