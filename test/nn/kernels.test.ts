@@ -139,7 +139,12 @@ function patternByPattern(a: Float64Array, X: Float64Array, D: Float64Array, B: 
 }
 
 // Shapes around the 4 × 2 tiling (m = 1..9, odd and even n) and batches from 1 to past a tile.
-const batchShapes = shapes.map(({ m, n }, k) => ({ m, n, B: [1, 2, 3, 7, 16, 33][k % 6]! }));
+const batchShapes = [
+  ...shapes.map(({ m, n }, k) => ({ m, n, B: [1, 2, 3, 7, 16, 33][k % 6]! })),
+  // Wider than batchAffine's blocks of 64 columns (and not a multiple of them).
+  { m: 9, n: 201, B: 5 },
+  { m: 13, n: 128, B: 4 },
+];
 
 describe('minibatch kernels: the sums over patterns in increasing p, whatever the tiling', () => {
   it.each(batchShapes)('addBatchGradient: g += Σ_p x_p Δz_pᵀ (m = $m, n = $n, B = $B)', ({ m, n, B }) => {
