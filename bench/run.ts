@@ -12,8 +12,10 @@
  *   npm run bench -- --quick            shorter warm-up and repetitions, fewer sweep points (< 1 min)
  *   npm run bench -- --scaling          the scaling sweep only
  *   npm run bench -- --no-scaling       the contenders only
- *   npm run bench -- --only matrix,tfjs-wasm   some contenders, no sweep (ids: matrix, agents, tfjs-cpu, tfjs-wasm, synaptic)
+ *   npm run bench -- --only matrix,tfjs-wasm   some contenders, no sweep (ids: matrix, agents, tfjs-cpu, tfjs-wasm, synaptic, pytorch)
  *   npm run bench -- --out DIR          write DIR/bench.json, .vl.json, .svg, .png (default results/)
+ *   npm run bench -- --hidden 512       the contenders on 784-512-10 instead of 784-128-10
+ *   npm run bench -- --threads N        the matrix engine's threads for minibatches of 16 or more (default: the cores)
  *
  * The table goes to stdout, progress to stderr. Speed is never asserted: these are figures.
  */
@@ -33,6 +35,8 @@ import { describeMachine, type Machine } from './machine.ts';
 import { runScaling, type ScalingResult } from './scaling.ts';
 import { formatAgentsBench, runAgentsBench, type AgentsBenchRow } from './agents.ts';
 import { synapticContender } from './synaptic-contender.ts';
+import { runPyTorch, type PyTorchRow } from './pytorch-contender.ts';
+import { setThreads } from '../src/engines/threads/thread-pool.ts';
 import { tfjsCpuContender, tfjsWasmContender } from './tfjs-contenders.ts';
 import { takeTurns, TimedCase, type Budget, type Timing } from '../experiments/shared/timing.ts';
 
@@ -76,11 +80,13 @@ export interface Target {
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-async function runContenders(mode: (typeof MODES)[keyof typeof MODES], only: string[] | null): Promise<{ setup: BenchSetup; results: CaseResult[] }> {
+async function runContenders(
+  mode: (typeof MODES)[keyof typeof MODES], only: string[] | null, hidden: number,
+): Promise<{ setup: BenchSetup; results: CaseResult[]; pytorch: PyTorchRow[] | null }> {
   const spec = parseNetSpec({
     input: [784],
     layers: [
-      { type: 'dense', units: 128, activation: 'relu' },
+      { type: 'dense', units: hidden, activation: 'relu' },
       { type: 'dense', units: 10, activation: 'identity' },
     ],
     loss: 'softmax-cross-entropy',
@@ -121,7 +127,15 @@ async function runContenders(mode: (typeof MODES)[keyof typeof MODES], only: str
     const matrix = results.find((m) => m.contender === 'matrix' && m.batch === result.batch)?.timing;
     if (result.timing && matrix) result.relativeToMatrix = result.timing.samplesPerSecond / matrix.samplesPerSecond;
   }
-  return { setup, results };
+  let pytorch: PyTorchRow[] | null = null;
+  if (!only || only.includes('pytorch')) {
+    pytorch = runPyTorch(setup, BATCHES, { warmupSeconds: mode.budget.warmupSeconds, reps: mode.budget.reps, repPatterns: 256 }, log);
+    for (const row of pytorch) {
+      const matrix = results.find((m) => m.contender === 'matrix' && m.batch === row.batch)?.timing;
+      if (row.samplesPerSecond !== undefined && matrix) row.relativeToMatrix = row.samplesPerSecond / matrix.samplesPerSecond;
+    }
+  }
+  return { setup, results, pytorch };
 }
 
 function targets(results: CaseResult[]): Target[] {
@@ -168,6 +182,16 @@ function table(results: CaseResult[], tgs: Target[], mode: string, budget: Budge
   return lines.join('\n');
 }
 
+function pytorchTable(rows: PyTorchRow[]): string {
+  const lines = ['PyTorch, each case in a process of its own after the contenders above (median samples/s; ÷ matrix at the same batch):'];
+  for (const r of rows) {
+    const what = r.samplesPerSecond === undefined ? `${r.status}${r.reason ? `: ${r.reason}` : ''}` : `${fmt(r.samplesPerSecond)}  ${(r.relativeToMatrix ?? NaN).toPrecision(3)}×`;
+    const check = r.check ? `  loss ${r.check.lossBefore.toFixed(4)} → ${r.check.lossAfter.toFixed(4)} on ${r.check.patterns}` : '';
+    lines.push(`  batch ${String(r.batch).padStart(2)}  ${r.contender.padEnd(20)} ${what}${check}${r.blas ? `  BLAS ${r.blas.join(', ') || 'none mapped'}` : ''}`);
+  }
+  return lines.join('\n');
+}
+
 function scalingTable(s: ScalingResult): string {
   const lines = [`scaling sweep (${s.net}; median wall-clock time per pattern):`];
   const sizes = [...new Set(s.points.map((p) => p.synapses))];
@@ -192,6 +216,7 @@ interface Options {
   noScaling: boolean;
   only: string[] | null;
   out: string;
+  hidden: number;
 }
 
 function parseOptions(): Options {
@@ -202,12 +227,17 @@ function parseOptions(): Options {
       'no-scaling': { type: 'boolean', default: false },
       only: { type: 'string' },
       out: { type: 'string', default: 'results' },
+      hidden: { type: 'string', default: '128' },
+      threads: { type: 'string' },
     },
   });
+  if (values.threads !== undefined) setThreads(Number(values.threads));
+  const hidden = Number(values.hidden);
+  if (!Number.isInteger(hidden) || hidden < 1) throw new Error(`--hidden: expected a positive integer, got ${values.hidden}`);
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : null;
-  const unknown = only?.filter((id) => !CONTENDERS.some((c) => c.id === id)) ?? [];
+  const unknown = only?.filter((id) => id !== 'pytorch' && !CONTENDERS.some((c) => c.id === id)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown contender ${unknown.join(', ')}; expected some of ${CONTENDERS.map((c) => c.id).join(', ')}`);
-  return { modeName: values.quick ? 'quick' : 'full', scalingOnly: values.scaling!, noScaling: values['no-scaling']!, only, out: values.out! };
+  return { modeName: values.quick ? 'quick' : 'full', scalingOnly: values.scaling!, noScaling: values['no-scaling']!, only, out: values.out!, hidden };
 }
 
 /** bench.json, and the chart as bench.vl.json, .svg and .png (a chart that fails to render is reported, not fatal). */
@@ -232,7 +262,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const machine = describeMachine();
 
-  const contenders = options.scalingOnly ? null : await runContenders(mode, options.only);
+  const contenders = options.scalingOnly ? null : await runContenders(mode, options.only, options.hidden);
   // The agents engine against the matrix engine at 64-32-10 and 784-128-10, with its message rates.
   let agents: AgentsBenchRow[] | null = null;
   if (!options.scalingOnly && !options.only) {
@@ -262,6 +292,7 @@ async function main(): Promise<void> {
     },
     net: contenders ? { spec: contenders.setup.spec, η, init: 'he-normal, seed "bench"', data: contenders.setup.data.source, patterns: contenders.setup.data.inputs.length } : null,
     results,
+    pytorch: contenders?.pytorch ?? null,
     targets: tgs,
     agents,
     scaling,
@@ -271,9 +302,10 @@ async function main(): Promise<void> {
   const print = (s: string): void => void process.stdout.write(`${s}\n`);
   print('');
   if (contenders) {
-    print(`Training 784-128-10 (relu, softmax cross-entropy) by SGD, η = ${η}, on ${contenders.setup.data.source}`);
+    print(`Training 784-${options.hidden}-10 (relu, softmax cross-entropy) by SGD, η = ${η}, on ${contenders.setup.data.source}`);
     print(table(results, tgs, report.mode, mode.budget));
     print('');
+    if (contenders.pytorch) print(`${pytorchTable(contenders.pytorch)}\n`);
   }
   if (agents) print(`${formatAgentsBench(agents)}\n`);
   if (scaling) print(`${scalingTable(scaling)}\n`);

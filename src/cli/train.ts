@@ -4,6 +4,7 @@ import { createRandom, type Random } from '../core/random.ts';
 import { DATASET_NAMES, datasetFile, seededSubset, splitDataset, type DatasetName, type LabelledDataset } from '../data/datasets.ts';
 import { DEFAULT_DATA_DIRS, IDX_DATASET_NAMES, isIdxDatasetName, loadIdxDataset, resolveDataDir, type IdxPart } from '../data/mnist.ts';
 import { AgentsEngine, createEngine } from '../engines/index.ts';
+import { setThreads } from '../engines/threads/thread-pool.ts';
 import type { EngineName } from '../nn/engine.ts';
 import type { RuleOptions } from '../rules/index.ts';
 import { cloneParams, defaultInit, initParams, paramsFileChunks, type Params } from '../nn/params.ts';
@@ -40,6 +41,7 @@ export interface TrainFlags extends RuleFlags, TimingFlags {
   epochs: number;
   lr: number;
   batch: number;
+  threads?: number;
   engine: EngineName;
   shuffle: boolean;
   testFraction: number;
@@ -141,12 +143,14 @@ export function registerTrain(program: Command): void {
       .option('--seed <seed>', 'seed for init, split, subsets, shuffling and feedback weights', '1')
       .option('--no-shuffle', 'present the patterns in file order every epoch')
       .option('--test-fraction <f>', 'fraction of the patterns held out for testing (seeded split; fashion-mnist and mnist use their official test set instead)', fraction, 0.2)
-      .option('--out <file>', 'write the trained params here (atomically; nothing is written if training fails or diverges)'),
+      .option('--out <file>', 'write the trained params here (atomically; nothing is written if training fails or diverges)')
+      .option('--threads <n>', 'threads a minibatch of 16 or more is split over (the numbers do not change; default: the cores)', positiveInt),
   ).action((opts: TrainFlags) => {
     const out = opts.out === undefined ? null : checkOutFile(opts.out, trainInputs(opts));
     if (out?.kind === 'stdout') {
       throw new InputError(`--out ${opts.out}: train prints its JSON summary on standard output; give a file name for the params`);
     }
+    if (opts.threads !== undefined) setThreads(opts.threads);
     const spec = loadNet(opts.net);
     const random = createRandom(opts.seed);
     const params = opts.params ? loadParams(spec, opts.params) : initParams(spec, random.derive('init'), defaultInit(spec));

@@ -16,6 +16,11 @@ export interface Engine {
    * added to the pending sum (not applied). Returns E; `prediction` then holds this pattern's output.
    */
   learn(x: Float64Array, t: ArrayLike<number>): number;
+  /**
+   * learn() for each pattern in turn, as one call: an engine may then compute them together
+   * (the same numbers). Returns each pattern's E; `prediction` then holds the last one's output.
+   */
+  learnBatch?(inputs: readonly Float64Array[], targets: readonly ArrayLike<number>[]): Float64Array;
   /** Apply the pending sum: w ← w − η · (1/B) · Σ, B = patterns learned since the last step; then clear it. */
   step(η: number): void;
   /** Forward only: E for the pattern; `prediction` then holds the output. */

@@ -16,6 +16,15 @@
  *   potentialAfterRankOne  w_i ← w_i − s·(d_i Δz), then z with the new w
  *   potentialAfterSum      w_i ← w_i − s·g_i, g_i ← 0, then z with the new w
  *   addScaled              g_i ← g_i + x_i Δz
+ * Minibatch form, B patterns as rows of X [B × n], Z and D [B × m] (the matrix engine for B > 1):
+ *   batchAffine            z_pj = b_j + Σ_i w_ij x_pi                 (sum in increasing i, as affine)
+ *   batchTransposedProduct Δx_pi = Σ_j w_ij Δz_pj                     (sum in increasing j from 0)
+ *   batchGradientStep      w_ij ← w_ij − s · Σ_p x_pi Δz_pj           (sum in increasing p from 0)
+ *   addBatchGradient       g_ij ← g_ij + Σ_p x_pi Δz_pj               (sum in increasing p from g_ij)
+ *   batchBiasStep, addBatchBias   the same for the biases, Σ_p Δz_pj
+ * The one summation order: every dot product in increasing index, every sum over patterns in
+ * increasing pattern order, whatever the tiling, so a batch gives the bits of pattern-by-pattern
+ * accumulation (and of the agents engine, whose pending sums add the patterns in the same order).
  *
  * The tricks: the matrix kernels take four rows per turn (four independent sums in flight hide
  * the latency of each add; each x_i is loaded once for four rows); the row kernels take four
@@ -232,4 +241,191 @@ export function addScaled(g: Float64Array, x: Float64Array, Δz: number): void {
     g[i + 3] += x[i + 3]! * Δz;
   }
   for (; i < n; i++) g[i] += x[i]! * Δz;
+}
+
+/**
+ * The minibatch kernels: B patterns held row by row, X [B × n] (x_pi = X[p·n + i]) and D [B × m]
+ * (Δz_pj = D[p·m + j]). ONE summation order, whatever the blocking: every sum over patterns runs
+ * in increasing p from its start, exactly as B calls of addOuterProduct would add them, so the
+ * result equals pattern-by-pattern accumulation bit for bit (and the agents engine's pending
+ * sums, which add each pattern's x_i Δz_j in pattern order). The blocking only chooses which
+ * entries are computed together: a tile of 4 rows × 2 columns keeps its 8 sums in registers for
+ * the whole p loop, so each sum is read and written once per batch instead of once per pattern.
+ *   batchGradientStep   w_ji ← w_ji − s · (Σ_p x_pi Δz_pj)   (sum from 0; s = η/B, one pass over W)
+ *   addBatchGradient    g_ji ← g_ji + Σ_p x_pi Δz_pj         (sum continuing from g_ji)
+ *   batchBiasStep       b_j ← b_j − s · (Σ_p Δz_pj)
+ * No row is skipped for Δz_pj = 0: adding x_pi · 0 leaves the sum as it is (an infinite x_pi makes NaN, as it must).
+ * Rows from..to−1 only, when given (a thread's share of W): each entry is still one sum over p.
+ */
+export function batchGradientStep(
+  w: Float64Array, s: number, X: Float64Array, D: Float64Array, B: number, m: number, n: number, from = 0, to = m,
+): void {
+  outerProductSums(w, s, true, X, D, B, m, n, from, to);
+}
+
+export function addBatchGradient(
+  g: Float64Array, X: Float64Array, D: Float64Array, B: number, m: number, n: number, from = 0, to = m,
+): void {
+  outerProductSums(g, 1, false, X, D, B, m, n, from, to);
+}
+
+export function batchBiasStep(b: Float64Array, s: number, D: Float64Array, B: number, m: number): void {
+  for (let j = 0; j < m; j++) {
+    let sum = 0;
+    for (let p = 0; p < B; p++) sum += D[p * m + j]!;
+    b[j] -= s * sum;
+  }
+}
+
+/** b_j ← b_j + Σ_p Δz_pj, in increasing p. */
+export function addBatchBias(gb: Float64Array, D: Float64Array, B: number, m: number): void {
+  for (let j = 0; j < m; j++) {
+    let sum = gb[j]!;
+    for (let p = 0; p < B; p++) sum += D[p * m + j]!;
+    gb[j] = sum;
+  }
+}
+
+/** The tiled loop nest of the two kernels above: `step` true is a ← a − s·sum with sums from 0, else a ← a + sum. */
+function outerProductSums(
+  a: Float64Array, s: number, step: boolean, X: Float64Array, D: Float64Array, B: number, m: number, n: number,
+  from: number, to: number,
+): void {
+  const last = B * m;
+  let j = from;
+  for (; j + 4 <= to; j += 4) {
+    const r0 = j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    let i = 0;
+    for (; i + 2 <= n; i += 2) {
+      let a00 = 0, a01 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a30 = 0, a31 = 0;
+      if (!step) {
+        a00 = a[r0 + i]!; a01 = a[r0 + i + 1]!; a10 = a[r1 + i]!; a11 = a[r1 + i + 1]!;
+        a20 = a[r2 + i]!; a21 = a[r2 + i + 1]!; a30 = a[r3 + i]!; a31 = a[r3 + i + 1]!;
+      }
+      for (let pm = j, pn = i; pm < last; pm += m, pn += n) {
+        const x0 = X[pn]!, x1 = X[pn + 1]!;
+        const d0 = D[pm]!, d1 = D[pm + 1]!, d2 = D[pm + 2]!, d3 = D[pm + 3]!;
+        a00 += x0 * d0; a01 += x1 * d0;
+        a10 += x0 * d1; a11 += x1 * d1;
+        a20 += x0 * d2; a21 += x1 * d2;
+        a30 += x0 * d3; a31 += x1 * d3;
+      }
+      if (step) {
+        a[r0 + i] -= s * a00; a[r0 + i + 1] -= s * a01; a[r1 + i] -= s * a10; a[r1 + i + 1] -= s * a11;
+        a[r2 + i] -= s * a20; a[r2 + i + 1] -= s * a21; a[r3 + i] -= s * a30; a[r3 + i + 1] -= s * a31;
+      } else {
+        a[r0 + i] = a00; a[r0 + i + 1] = a01; a[r1 + i] = a10; a[r1 + i + 1] = a11;
+        a[r2 + i] = a20; a[r2 + i + 1] = a21; a[r3 + i] = a30; a[r3 + i + 1] = a31;
+      }
+    }
+    for (; i < n; i++) for (let r = 0; r < 4; r++) outerProductSum(a, s, step, X, D, B, m, n, j + r, i);
+  }
+  for (; j < to; j++) for (let i = 0; i < n; i++) outerProductSum(a, s, step, X, D, B, m, n, j, i);
+}
+
+/** One entry of outerProductSums, in the same order (the edges of the tiling). */
+function outerProductSum(
+  a: Float64Array, s: number, step: boolean, X: Float64Array, D: Float64Array, B: number, m: number, n: number,
+  j: number, i: number,
+): void {
+  const k = j * n + i;
+  let sum = step ? 0 : a[k]!;
+  for (let p = 0; p < B; p++) sum += X[p * n + i]! * D[p * m + j]!;
+  if (step) a[k] -= s * sum;
+  else a[k] = sum;
+}
+
+/**
+ * The forward pass of a minibatch, Z = X Wᵀ + b (Z [B × m], z_pj = Z[p·m + j]):
+ *   z_pj = b_j + Σ_i w_ij x_pi, summed in increasing i from b_j, as affine sums it for one pattern.
+ * A tile of 4 units × 2 patterns keeps its 8 sums in registers: each w_ij loaded serves two
+ * patterns, each x_pi four units. The i range is cut into blocks of AFFINE_BLOCK columns, so that
+ * a block of W stays in cache while every pattern passes over it; between blocks a sum waits in Z
+ * (a stored double reloads exactly), so the blocks do not change the order of the additions.
+ */
+export function batchAffine(
+  w: Float64Array, b: Float64Array, X: Float64Array, Z: Float64Array, B: number, m: number, n: number,
+): void {
+  for (let p = 0; p < B; p++) Z.set(b.subarray(0, m), p * m);
+  for (let i0 = 0; i0 < n; i0 += AFFINE_BLOCK) affineBlock(w, X, Z, B, m, n, i0, Math.min(n, i0 + AFFINE_BLOCK));
+}
+
+/** Columns of W per block of batchAffine: 64 columns of a 512-unit layer are 256 kB. */
+const AFFINE_BLOCK = 64;
+
+/** z_pj += Σ_{i0 ≤ i < i1} w_ij x_pi for every p and j, in increasing i. */
+function affineBlock(
+  w: Float64Array, X: Float64Array, Z: Float64Array, B: number, m: number, n: number, i0: number, i1: number,
+): void {
+  let p = 0;
+  for (; p + 2 <= B; p += 2) {
+    const x0 = p * n, x1 = x0 + n, z0 = p * m, z1 = z0 + m;
+    let j = 0;
+    for (; j + 4 <= m; j += 4) {
+      const r0 = j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      let a00 = Z[z0 + j]!, a01 = Z[z0 + j + 1]!, a02 = Z[z0 + j + 2]!, a03 = Z[z0 + j + 3]!;
+      let a10 = Z[z1 + j]!, a11 = Z[z1 + j + 1]!, a12 = Z[z1 + j + 2]!, a13 = Z[z1 + j + 3]!;
+      for (let i = i0; i < i1; i++) {
+        const u = X[x0 + i]!, v = X[x1 + i]!;
+        const w0 = w[r0 + i]!, w1 = w[r1 + i]!, w2 = w[r2 + i]!, w3 = w[r3 + i]!;
+        a00 += w0 * u; a01 += w1 * u; a02 += w2 * u; a03 += w3 * u;
+        a10 += w0 * v; a11 += w1 * v; a12 += w2 * v; a13 += w3 * v;
+      }
+      Z[z0 + j] = a00; Z[z0 + j + 1] = a01; Z[z0 + j + 2] = a02; Z[z0 + j + 3] = a03;
+      Z[z1 + j] = a10; Z[z1 + j + 1] = a11; Z[z1 + j + 2] = a12; Z[z1 + j + 3] = a13;
+    }
+    for (; j < m; j++) {
+      const r = j * n;
+      let a0 = Z[z0 + j]!, a1 = Z[z1 + j]!;
+      for (let i = i0; i < i1; i++) {
+        a0 += w[r + i]! * X[x0 + i]!;
+        a1 += w[r + i]! * X[x1 + i]!;
+      }
+      Z[z0 + j] = a0; Z[z1 + j] = a1;
+    }
+  }
+  for (; p < B; p++) {
+    const x0 = p * n, z0 = p * m;
+    for (let j = 0; j < m; j++) {
+      const r = j * n;
+      let a = Z[z0 + j]!;
+      for (let i = i0; i < i1; i++) a += w[r + i]! * X[x0 + i]!;
+      Z[z0 + j] = a;
+    }
+  }
+}
+
+/**
+ * The error of a minibatch pushed back, ΔX = D W (ΔX [B × n], D [B × m]):
+ *   Δx_pi = Σ_j w_ji Δz_pj, summed in increasing j from 0, as transposedProduct sums it for one pattern.
+ * A tile of 2 patterns × 4 inputs keeps its 8 sums in registers over the whole j loop.
+ */
+export function batchTransposedProduct(
+  w: Float64Array, D: Float64Array, ΔX: Float64Array, B: number, m: number, n: number,
+): void {
+  let p = 0;
+  for (; p + 2 <= B; p += 2) {
+    const d0 = p * m, d1 = d0 + m, x0 = p * n, x1 = x0 + n;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+      for (let j = 0, r = i; j < m; j++, r += n) {
+        const u = D[d0 + j]!, v = D[d1 + j]!;
+        const w0 = w[r]!, w1 = w[r + 1]!, w2 = w[r + 2]!, w3 = w[r + 3]!;
+        a00 += w0 * u; a01 += w1 * u; a02 += w2 * u; a03 += w3 * u;
+        a10 += w0 * v; a11 += w1 * v; a12 += w2 * v; a13 += w3 * v;
+      }
+      ΔX[x0 + i] = a00; ΔX[x0 + i + 1] = a01; ΔX[x0 + i + 2] = a02; ΔX[x0 + i + 3] = a03;
+      ΔX[x1 + i] = a10; ΔX[x1 + i + 1] = a11; ΔX[x1 + i + 2] = a12; ΔX[x1 + i + 3] = a13;
+    }
+    for (; i < n; i++) {
+      let a0 = 0, a1 = 0;
+      for (let j = 0; j < m; j++) {
+        a0 += w[j * n + i]! * D[d0 + j]!;
+        a1 += w[j * n + i]! * D[d1 + j]!;
+      }
+      ΔX[x0 + i] = a0; ΔX[x1 + i] = a1;
+    }
+  }
+  for (; p < B; p++) transposedProduct(w, D.subarray(p * m, (p + 1) * m), ΔX.subarray(p * n, (p + 1) * n), m, n);
 }

@@ -101,9 +101,13 @@ export function train(engine: Engine, trainSet: Dataset, testSet: Dataset | null
     if (options.shuffle) options.shuffle.shuffle(order);
     for (let start = 0; start < order.length; start += options.batch) {
       const end = Math.min(order.length, start + options.batch);
+      // One call per batch where the engine computes a batch together (the same numbers as learn()).
+      const batchE = engine.learnBatch && end - start > 1
+        ? engine.learnBatch(order.slice(start, end).map((p) => trainSet.inputs[p]!), order.slice(start, end).map((p) => trainSet.targets[p]!))
+        : null;
       for (let k = start; k < end; k++) {
         const p = order[k]!;
-        const E = engine.learn(trainSet.inputs[p]!, trainSet.targets[p]!);
+        const E = batchE ? batchE[k - start]! : engine.learn(trainSet.inputs[p]!, trainSet.targets[p]!);
         // A step that made a weight non-finite shows here, in the next pattern's E.
         if (!Number.isFinite(E)) diverged(engine, options, E, epoch, k, p, trainSet.inputs[p]!, order.length);
       }

@@ -120,14 +120,70 @@ describe('the matrix engine equals the textbook, number for number, after every 
     }, B, 12);
   });
 
+  // Past 64 kept patterns the engine folds them into the pending sum: 64, 65 and 130 cross that edge.
+  it.each([64, 65, 130])('both roads, batch %i (kept patterns folded into the pending sum)', (B) => {
+    trainSideBySide({
+      'outer-product road': new MatrixEngine(spec, start, () => backprop),
+      'pending-sum road': new PendingSum(spec, start),
+      'agents engine': new AgentsEngine(spec, start, { rule: 'backprop' }),
+    }, B, 3);
+  });
+
+  it.each([2, 3, 32, 64, 65, 130])('learnBatch (batched forward and error passes), batch %i', (B) => {
+    const textbook = new Textbook(spec, start);
+    const engine = new MatrixEngine(spec, start, () => backprop);
+    for (let s = 0, done = 0; done < 4; done++, s += B) {
+      const xs = Array.from({ length: B }, (_, p) => inputs[(s + p) % patterns]!);
+      const ts = Array.from({ length: B }, (_, p) => targets[(s + p) % patterns]!);
+      const E = engine.learnBatch(xs, ts);
+      const expected = Float64Array.from(xs, (x, p) => textbook.learn(x, ts[p]!));
+      expectSame(E, expected, `E, step ${done}`);
+      expectSame(engine.prediction, textbook.prediction, `prediction of the last pattern, step ${done}`);
+      engine.step(η);
+      textbook.step(η);
+      expectSameParams(engine.snapshot(), textbook.params, `batch ${B}, step ${done}`);
+    }
+  });
+
+  it('learnBatch after learn in one batch, and a rule without the batched road, equal the textbook', () => {
+    const textbook = new Textbook(spec, start);
+    const engine = new MatrixEngine(spec, start, () => backprop);
+    const other = new MatrixEngine(spec, start, () => ({ ...backprop }));
+    for (const learner of [engine, other]) learner.learn(inputs[0]!, targets[0]!);
+    textbook.learn(inputs[0]!, targets[0]!);
+    const xs = inputs.slice(1, 6), ts = targets.slice(1, 6);
+    const expected = Float64Array.from(xs, (x, p) => textbook.learn(x, ts[p]!));
+    for (const learner of [engine, other]) {
+      expectSame(learner.learnBatch(xs, ts), expected, 'E');
+      learner.step(η);
+    }
+    textbook.step(η);
+    expectSameParams(engine.snapshot(), textbook.params, 'batched');
+    expectSameParams(other.snapshot(), textbook.params, 'pattern by pattern');
+  });
+
+  it('negative control: learnBatch with one pattern of the batch changed is told apart', () => {
+    const a = new MatrixEngine(spec, start, () => backprop), b = new MatrixEngine(spec, start, () => backprop);
+    const xs = inputs.slice(0, 8), changed = xs.slice();
+    changed[5] = xs[5]!.map((v, i) => (i === 2 ? v + 1e-9 : v));
+    a.learnBatch(xs, targets.slice(0, 8));
+    b.learnBatch(changed, targets.slice(0, 8));
+    a.step(η);
+    b.step(η);
+    expect(firstParamsDifference(a.snapshot(), b.snapshot())).toMatch(/^layer 0 weights\[/);
+  });
+
   it('a NaN input reaches the weights on both roads (a relu that is off still multiplies x_i by 0)', () => {
     const x = inputs[0]!.slice();
     x[3] = NaN;
-    for (const learner of [new MatrixEngine(spec, start, () => backprop), new PendingSum(spec, start)]) {
-      learner.learn(x, targets[0]!);
-      learner.step(η);
-      const first = learner.snapshot().layers[0]!.weights;
-      expect(first.filter(Number.isNaN).length).toBe(9); // column 3 of every row, off or on
+    for (const B of [1, 2]) {
+      for (const learner of [new MatrixEngine(spec, start, () => backprop), new PendingSum(spec, start)]) {
+        learner.learn(x, targets[0]!);
+        if (B === 2) learner.learn(inputs[1]!, targets[1]!);
+        learner.step(η);
+        const first = learner.snapshot().layers[0]!.weights;
+        expect(first.filter(Number.isNaN).length, `batch ${B}`).toBe(9); // column 3 of every row, off or on
+      }
     }
   });
 

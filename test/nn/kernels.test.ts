@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/core/random.ts';
 import {
-  addOuterProduct, addScaled, addScaledOuterProduct, affine, gradientAndError, potential, potentialAfterRankOne, potentialAfterSum,
+  addBatchBias, addBatchGradient, addOuterProduct, addScaled, batchAffine, batchBiasStep, batchGradientStep,
+  batchTransposedProduct, addScaledOuterProduct, affine, gradientAndError, potential, potentialAfterRankOne, potentialAfterSum,
   rowsTouched, sparsePotential, transposedProduct,
 } from '../../src/nn/kernels.ts';
 import { expectSame, firstDifference } from '../helpers/same-numbers.ts';
@@ -130,7 +131,82 @@ describe('row kernels (a neuron of the agents engine)', () => {
   });
 });
 
+/** B patterns, row p of X and D: the sums over patterns as B calls of addOuterProduct make them (increasing p). */
+function patternByPattern(a: Float64Array, X: Float64Array, D: Float64Array, B: number, m: number, n: number): Float64Array {
+  const sum = a.slice(), rows = Int32Array.from({ length: m }, (_, j) => j);
+  for (let p = 0; p < B; p++) addOuterProduct(sum, X.subarray(p * n, (p + 1) * n), D.subarray(p * m, (p + 1) * m), rows, m, n);
+  return sum;
+}
+
+// Shapes around the 4 × 2 tiling (m = 1..9, odd and even n) and batches from 1 to past a tile.
+const batchShapes = [
+  ...shapes.map(({ m, n }, k) => ({ m, n, B: [1, 2, 3, 7, 16, 33][k % 6]! })),
+  // Wider than batchAffine's blocks of 64 columns (and not a multiple of them).
+  { m: 9, n: 201, B: 5 },
+  { m: 13, n: 128, B: 4 },
+];
+
+describe('minibatch kernels: the sums over patterns in increasing p, whatever the tiling', () => {
+  it.each(batchShapes)('addBatchGradient: g += Σ_p x_p Δz_pᵀ (m = $m, n = $n, B = $B)', ({ m, n, B }) => {
+    const g = vector(m * n), X = vector(B * n, 0.3), D = vector(B * m, 0.4);
+    const expected = patternByPattern(g, X, D, B, m, n);
+    addBatchGradient(g, X, D, B, m, n);
+    expectSame(g, expected);
+  });
+
+  it.each(batchShapes)('batchGradientStep: w −= s · Σ_p x_p Δz_pᵀ, sums from 0 (m = $m, n = $n, B = $B)', ({ m, n, B }) => {
+    for (const nan of [false, true]) {
+      const w = vector(m * n), X = vector(B * n, 0.3), D = vector(B * m, 0.4), s = 0.07;
+      if (nan) X[B * n - 1] = NaN;
+      const sum = patternByPattern(new Float64Array(m * n), X, D, B, m, n);
+      const expected = w.map((v, k) => v - s * sum[k]!);
+      batchGradientStep(w, s, X, D, B, m, n);
+      expectSame(w, expected, `a NaN input: ${nan}`);
+      if (nan) expect(w.filter(Number.isNaN).length).toBe(m); // the last column of every row
+    }
+  });
+
+  it.each(batchShapes)('batchAffine: z_p = W x_p + b, each as affine sums it (m = $m, n = $n, B = $B)', ({ m, n, B }) => {
+    const w = vector(m * n), b = vector(m), X = vector(B * n, 0.2), Z = vector(B * m);
+    batchAffine(w, b, X, Z, B, m, n);
+    for (let p = 0; p < B; p++) expectSame(Z.subarray(p * m, (p + 1) * m), plainAffine(w, b, X.subarray(p * n), m, n), `pattern ${p}`);
+  });
+
+  it.each(batchShapes)('batchTransposedProduct: Δx_p = Wᵀ Δz_p, each from 0 (m = $m, n = $n, B = $B)', ({ m, n, B }) => {
+    const w = vector(m * n), D = vector(B * m, 0.4), ΔX = vector(B * n);
+    batchTransposedProduct(w, D, ΔX, B, m, n);
+    for (let p = 0; p < B; p++) {
+      expectSame(ΔX.subarray(p * n, (p + 1) * n), plainTransposed(w, D.subarray(p * m), m, n), `pattern ${p}`);
+    }
+  });
+
+  it.each(batchShapes)('batchBiasStep and addBatchBias: Σ_p Δz_p in increasing p (m = $m, B = $B)', ({ m, B }) => {
+    const b = vector(m), D = vector(B * m, 0.4), s = 0.07;
+    const sum = new Float64Array(m), fromB = b.slice();
+    for (let p = 0; p < B; p++) for (let j = 0; j < m; j++) {
+      sum[j] += D[p * m + j]!;
+      fromB[j] += D[p * m + j]!;
+    }
+    const stepped = b.slice(), added = b.slice();
+    batchBiasStep(stepped, s, D, B, m);
+    addBatchBias(added, D, B, m);
+    expectSame(stepped, b.map((v, j) => v - s * sum[j]!), 'step');
+    expectSame(added, fromB, 'add');
+  });
+});
+
 describe('negative controls: the comparison sees a difference', () => {
+  it('a batch summed in decreasing p is told apart from the kernel (the order over patterns matters)', () => {
+    // x_p = 1 for every p, Δz = (1, 1e16, −1e16): in increasing p, 1 + 1e16 rounds to 1e16 and the sum ends at 0.
+    const m = 1, n = 1, B = 3, X = Float64Array.from([1, 1, 1]), D = Float64Array.from([1, 1e16, -1e16]);
+    const g = new Float64Array(1);
+    addBatchGradient(g, X, D, B, m, n);
+    let backwards = 0;
+    for (let p = B - 1; p >= 0; p--) backwards += X[p]! * D[p]!;
+    expect(g[0]).toBe(0);
+    expect(firstDifference([backwards], g)).toBe('[0] 1 vs 0');
+  });
+
   it('a result one ulp away is reported', () => {
     const m = 7, n = 33, w = vector(m * n), b = vector(m), x = vector(n), z = new Float64Array(m);
     affine(w, b, x, z, m, n);
