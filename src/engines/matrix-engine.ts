@@ -59,6 +59,7 @@ export class MatrixEngine implements Engine {
     if (this.kept !== null && this.patterns === 1) this.kept.step(η);
     else sgdStepAndClear(this.net.params, this.pending, η, this.patterns);
     this.patterns = 0;
+    this.rule.batchBoundary?.();
   }
 
   evaluate(x: Float64Array, t: ArrayLike<number>): number {

@@ -14,6 +14,7 @@ import { feedbackAlignmentRule } from './feedback-alignment.ts';
 import { mergedRule } from './merged.ts';
 import { predictiveCodingRule } from './predictive-coding.ts';
 import type { MatrixRule, Rule } from './rule.ts';
+import { batchwiseRandomSignRule, fixedRandomSignRule, uniformSignRule } from './sign-symmetry.ts';
 
 export const RULES = {
   backprop: backpropRule,
@@ -21,6 +22,9 @@ export const RULES = {
   'predictive-coding': predictiveCodingRule,
   'feedback-alignment': feedbackAlignmentRule,
   'direct-feedback-alignment': directFeedbackAlignmentRule,
+  usf: uniformSignRule,
+  brsf: batchwiseRandomSignRule,
+  frsf: fixedRandomSignRule,
 };
 
 export type RuleName = keyof typeof RULES;
@@ -56,4 +60,5 @@ export * from './merged.ts';
 export * from './predictive-coding.ts';
 export * from './feedback-alignment.ts';
 export * from './direct-feedback-alignment.ts';
+export * from './sign-symmetry.ts';
 export * from './alignment.ts';
