@@ -44,14 +44,31 @@ export function ruleNamed(name: string): Rule<RuleOptions> {
   return RULES[name as RuleName];
 }
 
+/**
+ * The rules that take pool layers (README, Formats): those whose error goes back layer by layer
+ * through each layer's own backward pass, which a pool layer has. The others refuse a net with one.
+ */
+export const POOLING_RULES: readonly RuleName[] = ['backprop', 'feedback-alignment', 'usf', 'brsf', 'frsf'];
+
+function refusePooling(name: string, spec: NetSpec): void {
+  const l = spec.layers.findIndex((layer) => layer.type === 'pool');
+  if (l >= 0 && !(POOLING_RULES as readonly string[]).includes(name)) {
+    throw new InputError(`rule ${name} does not take pool layers (layers[${l}]); these do: ${POOLING_RULES.join(', ')}`);
+  }
+}
+
 /** The matrix form of a rule, for this network. Bad option values throw InputError. */
 export function createMatrixRule(options: RuleOptions, net: Network): MatrixRule {
-  return ruleNamed(options.rule).matrix(options, net);
+  const rule = ruleNamed(options.rule);
+  refusePooling(options.rule, net.spec);
+  return rule.matrix(options, net);
 }
 
 /** The agents engine's behaviour for a rule on this net; bad options are the same InputErrors as the matrix form's. */
 export function createBehaviour(options: RuleOptions, spec: NetSpec): Behaviour {
-  return ruleNamed(options.rule).behaviour(options, spec);
+  const rule = ruleNamed(options.rule);
+  refusePooling(options.rule, spec);
+  return rule.behaviour(options, spec);
 }
 
 export type { MatrixRule, Rule } from './rule.ts';
