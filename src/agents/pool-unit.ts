@@ -28,7 +28,9 @@ const poolBehaviour: Behaviour = {
   },
 };
 
-export interface PoolUnitInit extends Omit<NeuronInit, 'weights' | 'bias' | 'pre' | 'backWeights' | 'behaviour' | 'batch$'> {
+type Fixed = 'weights' | 'bias' | 'pre' | 'backWeights' | 'behaviour' | 'batch$';
+
+export interface PoolUnitInit extends Omit<NeuronInit, Fixed> {
   mode: PoolMode;
   /** The window's input indices, in row-major (ky, kx) order (nn/pool.ts poolWindow). */
   window: Int32Array;
@@ -43,7 +45,8 @@ export class PoolUnit extends Neuron {
   constructor(init: PoolUnitInit) {
     const k = init.window.length;
     const routing = new Float64Array(k).fill(init.mode === 'max' ? 0 : 1 / k);
-    super({ ...init, weights: routing, bias: 0, pre: init.window, backWeights: null, behaviour: poolBehaviour, batch$: null });
+    super({ ...init, weights: routing, bias: 0, pre: init.window, backWeights: null, behaviour: poolBehaviour,
+      batch$: null });
     this.mode = init.mode;
     this.scale = 1 / k;
   }

@@ -38,7 +38,10 @@ import { Tract } from './tract.ts';
 
 export interface CircuitLayer {
   readonly spec: ResolvedLayer;
-  /** Dense: neuron j is unit j. Conv: neuron (f·OH + oy)·OW + ox is position (oy, ox) of filter f; pool likewise (pool-unit.ts). */
+  /**
+   * Dense: neuron j is unit j. Conv: neuron (f·OH + oy)·OW + ox is position (oy, ox) of filter f;
+   * pool likewise, a pool unit per position (pool-unit.ts).
+   */
   readonly neurons: readonly Neuron[];
   /** Conv only: one kernel agent per filter. */
   readonly kernels: readonly KernelAgent[];

@@ -17,7 +17,9 @@ import { errorAtPotential, type Layer } from './layer.ts';
 import { makeLoss, type Loss } from './loss.ts';
 import { zerosLike, type Params } from './params.ts';
 import { Pool } from './pool.ts';
-import { resolveLayers, type ConvSpec, type DenseSpec, type NetSpec, type PoolSpec, type ResolvedLayer } from './spec.ts';
+import {
+  resolveLayers, type ConvSpec, type DenseSpec, type NetSpec, type PoolSpec, type ResolvedLayer,
+} from './spec.ts';
 
 export interface NetworkOptions {
   /** Rectifiers become linear (the essay's advice for gradient checks). */

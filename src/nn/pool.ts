@@ -2,7 +2,7 @@
  * Pooling layer: each channel on its own, over size × size windows placed stride apart, no padding,
  * no weights. Input x[c][iy][ix], output z[c][oy][ox] (y = z: the activation is the identity).
  *
- *   window    W(c,oy,ox) = { x[c, oy·s + ky, ox·s + kx] : 0 ≤ ky, kx < size },  listed in row-major (ky, kx) order
+ *   window    W(c,oy,ox) = { x[c, oy·s + ky, ox·s + kx] : 0 ≤ ky, kx < size },  in row-major (ky, kx) order
  *   max       z[c,oy,ox] = max W(c,oy,ox);  the winner is the first entry of the window, in that order,
  *             that holds the maximum (ties go to the earliest: top row first, then leftmost)
  *   average   z[c,oy,ox] = (Σ W(c,oy,ox)) · (1/size²)   (summed in window order, then scaled)
@@ -16,7 +16,7 @@ import { NO_INPUT, type Layer } from './layer.ts';
 import type { LayerParams } from './params.ts';
 import type { PoolSpec, ResolvedLayer } from './spec.ts';
 
-/** The input indices of window (c, oy, ox), in row-major (ky, kx) order: the one place of pooling's index arithmetic. */
+/** The input indices of window (c, oy, ox) in row-major (ky, kx) order: pooling's index arithmetic, in one place. */
 export function poolWindow(layer: ResolvedLayer & PoolSpec, c: number, oy: number, ox: number): Int32Array {
   const [, H, W] = layer.inShape as [number, number, number];
   const { size, stride } = layer;
@@ -27,7 +27,9 @@ export function poolWindow(layer: ResolvedLayer & PoolSpec, c: number, oy: numbe
 }
 
 /** The position in the window of its first maximum (NaN entries never win over the first entry). */
-export function firstMaximum(x: ArrayLike<number>, window: ArrayLike<number>, from = 0, length = window.length): number {
+export function firstMaximum(
+  x: ArrayLike<number>, window: ArrayLike<number>, from = 0, length = window.length,
+): number {
   let best = x[window[from]!]!;
   let winner = 0;
   for (let t = 1; t < length; t++) {
@@ -41,7 +43,9 @@ export function firstMaximum(x: ArrayLike<number>, window: ArrayLike<number>, fr
 }
 
 /** Σ of the window in its order, times 1/size². */
-export function windowAverage(x: ArrayLike<number>, window: ArrayLike<number>, from: number, length: number, scale: number): number {
+export function windowAverage(
+  x: ArrayLike<number>, window: ArrayLike<number>, from: number, length: number, scale: number,
+): number {
   let sum = 0;
   for (let t = 0; t < length; t++) sum += x[window[from + t]!]!;
   return sum * scale;
@@ -73,7 +77,9 @@ export class Pool implements Layer {
     this.windows = new Int32Array(this.outSize * this.k);
     for (let c = 0; c < C; c++)
       for (let oy = 0; oy < OH; oy++)
-        for (let ox = 0; ox < OW; ox++) this.windows.set(poolWindow(spec, c, oy, ox), ((c * OH + oy) * OW + ox) * this.k);
+        for (let ox = 0; ox < OW; ox++) {
+          this.windows.set(poolWindow(spec, c, oy, ox), ((c * OH + oy) * OW + ox) * this.k);
+        }
     this.z = new Float64Array(this.outSize);
     this.y = this.z; // identity: y is z
     this.winner = new Int32Array(this.outSize);
@@ -91,7 +97,10 @@ export class Pool implements Layer {
     }
   }
 
-  /** No gradient (no weights); Δx routed to the winners (max) or spread over the windows (average). `via` has nothing to replace. */
+  /**
+   * No gradient (no weights); Δx routed to the winners (max) or spread over the windows (average).
+   * There is no `via`: a pool layer has no weights for feedback to replace.
+   */
   backward(_x: Float64Array, Δz: Float64Array, _into: LayerParams | null, Δx: Float64Array | null): void {
     if (Δx === null) return;
     const { windows, k, scale } = this;

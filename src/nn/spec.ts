@@ -126,12 +126,15 @@ export function parseNetSpec(json: unknown, source = 'net spec'): NetSpec {
       }
       const size = positive('size', layer['size']);
       const stride = positive('stride', layer['stride'] ?? size);
-      if (i === (layersJson as unknown[]).length - 1) fail(`${where}: a pool layer cannot be the last layer (it has no weights to learn the outputs)`);
+      if (i === (layersJson as unknown[]).length - 1) {
+        fail(`${where}: a pool layer cannot be the last layer (it has no weights to learn the outputs)`);
+      }
       return { type: 'pool', mode: mode as PoolMode, size, stride, activation: { name: 'identity' } };
     }
     const type = layer['type'];
     const hint = typeof type === 'string' ? didYouMean(type, ['dense', 'conv', 'pool']) : '';
-    return fail(`${where}.type: unknown layer type ${describeValue(type)}${hint}; expected "dense", "conv" or "pool"`);
+    const expected = 'expected "dense", "conv" or "pool"';
+    return fail(`${where}.type: unknown layer type ${describeValue(type)}${hint}; ${expected}`);
   });
   const spec: NetSpec = { input: input as number[], layers, loss: loss as LossName };
   if (spec.loss === 'softmax-cross-entropy' && layers[layers.length - 1]!.activation.name !== 'identity') {
@@ -204,7 +207,8 @@ function resolveLayer(layer: LayerSpec, i: number, inShape: Shape, source: strin
     return { ...layer, inShape, outShape: [layer.units], weightShape: [layer.units, fanIn] };
   }
   if (inShape.length !== 3) {
-    throw new InputError(`${source}: layers[${i}]: ${layer.type} needs a [channels, height, width] input, but its input is [${inShape.join(', ')}]`);
+    const needs = `${layer.type} needs a [channels, height, width] input`;
+    throw new InputError(`${source}: layers[${i}]: ${needs}, but its input is [${inShape.join(', ')}]`);
   }
   const [c, h, w] = inShape as [number, number, number];
   if (layer.type === 'pool') {

@@ -53,7 +53,8 @@ export const POOLING_RULES: readonly RuleName[] = ['backprop', 'feedback-alignme
 function refusePooling(name: string, spec: NetSpec): void {
   const l = spec.layers.findIndex((layer) => layer.type === 'pool');
   if (l >= 0 && !(POOLING_RULES as readonly string[]).includes(name)) {
-    throw new InputError(`rule ${name} does not take pool layers (layers[${l}]); these do: ${POOLING_RULES.join(', ')}`);
+    const these = POOLING_RULES.join(', ');
+    throw new InputError(`rule ${name} does not take pool layers (layers[${l}]); these do: ${these}`);
   }
 }
 

@@ -9,7 +9,10 @@
  *   frsf   (fixed random-magnitude sign-concordant)  v_ij = |b_ij| · sign(w_ij),  b_ij drawn once
  *   brsf   (batchwise random-magnitude)              v_ij = |b_ij| · sign(w_ij),  b_ij drawn anew every batch
  * sign(w) is read from the current W at every pattern (the weights as in the forward pass), so V
- * follows W as it learns; b_ij ~ N(0, 1/fanIn), FA's scale (feedback-alignment.ts).
+ * follows W as it learns; b_ij ~ N(0, 1/fanIn), FA's scale (feedback-alignment.ts). BioTorch
+ * (biotorch/layers/fa_constructor) draws M Xavier-uniform instead, redraws brsf's "after each update
+ * of W (i.e., each mini-batch)" as here, and may scale V by √(2/(fanIn + fanOut)) (its
+ * `scaling_factor` option); uSF here keeps Liao et al.'s unit magnitudes.
  *   output    Δz⁽ᴸ⁾ = g'(z⁽ᴸ⁾) ⊙ Δy⁽ᴸ⁾                  (exact, as in back-prop)
  *   backward  Δy⁽ˡ⁻¹⁾ = V⁽ˡ⁾ᵀ Δz⁽ˡ⁾,  Δz⁽ˡ⁾ = g'(z⁽ˡ⁾) ⊙ Δy⁽ˡ⁾
  *   update    u_ij = x_i Δz_j,  bias Δz_j
@@ -47,7 +50,7 @@ function drawMagnitudes(random: Random, into: Float64Array, fanIn: number): void
   for (let k = 0; k < into.length; k++) into[k] = Math.abs(σ * random.normal());
 }
 
-/** frsf's fixed magnitudes |B⁽ˡ⁾| in W's layout, null for layer 1; layer l draws from derive(`frsf/l`) row after row. */
+/** frsf's fixed magnitudes |B⁽ˡ⁾| in W's layout, null for layer 1; layer l draws from derive(`frsf/l`). */
 export function fixedSignMagnitudes(spec: NetSpec, seed: string = DEFAULT_FEEDBACK_SEED): (Float64Array | null)[] {
   const root = createRandom(seed);
   return resolveLayers(spec).map((layer, l) => {
@@ -70,7 +73,9 @@ class BatchwiseMagnitudes {
     const root = createRandom(seed);
     const layers = resolveLayers(spec);
     this.fanIns = layers.map((layer) => rowsOf(layer).fanIn);
-    this.streams = layers.map((layer, l) => (l === 0 ? null : Array.from({ length: rowsOf(layer).rows }, (_, j) => root.derive(`brsf/${l}/${j}`))));
+    const rowStreams = (layer: ResolvedLayer, l: number): Random[] =>
+      Array.from({ length: rowsOf(layer).rows }, (_, j) => root.derive(`brsf/${l}/${j}`));
+    this.streams = layers.map((layer, l) => (l === 0 ? null : rowStreams(layer, l)));
     this.current = layers.map((layer, l) => (l === 0 ? null : new Float64Array(sizeOf(layer.weightShape))));
     this.redraw();
   }
@@ -80,7 +85,8 @@ class BatchwiseMagnitudes {
     this.streams.forEach((streams, l) => {
       if (streams === null) return;
       const fanIn = this.fanIns[l]!;
-      streams.forEach((random, j) => drawMagnitudes(random, this.current[l]!.subarray(j * fanIn, (j + 1) * fanIn), fanIn));
+      const current = this.current[l]!;
+      streams.forEach((random, j) => drawMagnitudes(random, current.subarray(j * fanIn, (j + 1) * fanIn), fanIn));
     });
   }
 }
@@ -90,7 +96,7 @@ export class SignFeedback implements MatrixRule {
   /** V⁽ˡ⁾ as used by the last pattern's backward pass; null for layer 1. */
   readonly V: (Float64Array | null)[];
 
-  /** `magnitudes` per layer in W's layout (null: all ones, usf); `redraw` is brsf's, called at each batch boundary. */
+  /** `magnitudes` per layer in W's layout (null: all ones, usf); `redraw` is brsf's, at each batch boundary. */
   constructor(
     readonly name: SignFeedbackName,
     net: Network,
@@ -180,7 +186,8 @@ function batchwiseSignBehaviour(spec: NetSpec, seed: string): Behaviour {
       const positions = layer.type === 'conv' ? sizeOf(layer.outShape.slice(1)) : 1;
       const row = Math.floor(cell.index / positions);
       const tap = layer.type === 'conv' ? cell.tap! : null;
-      m = { random: root.derive(`brsf/${cell.layer}/${row}`), row: new Float64Array(fanIn), fanIn, tap, b: new Float64Array(cell.w.length) };
+      const random = root.derive(`brsf/${cell.layer}/${row}`);
+      m = { random, row: new Float64Array(fanIn), fanIn, tap, b: new Float64Array(cell.w.length) };
       draw(m);
       own.set(cell, m);
     }
