@@ -114,14 +114,32 @@ export function trainSideBySide(spec: NetSpec, r: Run, rule: RuleOptions = { rul
   expectParamsClose(matrix.snapshot(), agents.snapshot(), 'after gradient()');
 }
 
-/** Conv and pool nets: an optional conv, a max or average pool (size 1–3, stride 1–3) that fits, maybe a second pool, then 1–2 dense layers. */
+/**
+ * Conv and pool nets: an optional conv, a max or average pool (size 1–3, stride 1–3) that fits, maybe
+ * a second pool, then 1–2 dense layers.
+ */
 export const poolNet = fc
   .record({
     channels: fc.integer({ min: 1, max: 2 }),
     height: fc.integer({ min: 2, max: 8 }),
     width: fc.integer({ min: 2, max: 8 }),
-    conv: fc.option(fc.record({ filters: fc.integer({ min: 1, max: 3 }), kernel: fc.integer({ min: 1, max: 2 }), padding: fc.integer({ min: 0, max: 1 }), activation }), { nil: undefined }),
-    pools: fc.array(fc.record({ mode: fc.constantFrom('max' as const, 'average' as const), size: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 2 }),
+    conv: fc.option(
+      fc.record({
+        filters: fc.integer({ min: 1, max: 3 }),
+        kernel: fc.integer({ min: 1, max: 2 }),
+        padding: fc.integer({ min: 0, max: 1 }),
+        activation,
+      }),
+      { nil: undefined },
+    ),
+    pools: fc.array(
+      fc.record({
+        mode: fc.constantFrom('max' as const, 'average' as const),
+        size: fc.integer({ min: 1, max: 3 }),
+        stride: fc.integer({ min: 1, max: 3 }),
+      }),
+      { minLength: 1, maxLength: 2 },
+    ),
     dense: fc.array(fc.record({ units: fc.integer({ min: 1, max: 6 }), activation }), { minLength: 1, maxLength: 2 }),
     loss,
   })
@@ -136,7 +154,8 @@ export const poolNet = fc
     }
     for (const p of pools) {
       const size = Math.min(p.size, h, w);
-      layers.push({ type: 'pool', mode: p.mode, size, stride: p.stride } as NetSpec['layers'][number]); // JSON: no activation key
+      // As JSON: a pool layer has no activation key.
+      layers.push({ type: 'pool', mode: p.mode, size, stride: p.stride } as NetSpec['layers'][number]);
       h = Math.floor((h - size) / p.stride) + 1;
       w = Math.floor((w - size) / p.stride) + 1;
     }

@@ -13,15 +13,41 @@ import { PoolUnit } from '../../src/agents/pool-unit.ts';
 import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { createEngine } from '../../src/engines/index.ts';
 import { initParams } from '../../src/nn/params.ts';
-import { parseNetSpec } from '../../src/nn/spec.ts';
+import { Pool } from '../../src/nn/pool.ts';
+import { parseNetSpec, type NetSpec } from '../../src/nn/spec.ts';
 import { POOLING_RULES, RULE_NAMES, type RuleOptions } from '../../src/rules/index.ts';
 import { bothEngines } from './compare.ts';
-import { poolNet, run, trainSideBySide } from './nets.ts';
+import { poolNet, run, trainSideBySide, type Run } from './nets.ts';
 
 describe.each(POOLING_RULES)('agents engine ≡ matrix engine with pool layers (%s)', (rule) => {
   it('conv + max/average pool + dense nets, size and stride 1–3, batch 1–3', () => {
-    fc.assert(fc.property(poolNet, run, fc.string({ maxLength: 4 }), (spec, r, seed) => trainSideBySide(spec, r, { rule, feedbackSeed: seed } as RuleOptions)), { numRuns: 60 });
+    const train = (spec: NetSpec, r: Run, seed: string): void =>
+      trainSideBySide(spec, r, { rule, feedbackSeed: seed } as RuleOptions);
+    fc.assert(fc.property(poolNet, run, fc.string({ maxLength: 4 }), train), { numRuns: 60 });
   });
+});
+
+it('negative control: a matrix pool that sends the error to the wrong inputs is caught by the same comparison', () => {
+  const original = Pool.prototype.backward;
+  Pool.prototype.backward = function (this: Pool, x, Δz, into, Δx) {
+    original.call(this, x, Δz, into, Δx);
+    Δx?.reverse();
+  };
+  try {
+    const spec = parseNetSpec({
+      input: [1, 4, 4],
+      layers: [
+        { type: 'conv', filters: 2, kernel: 1, activation: 'tanh' },
+        { type: 'pool', mode: 'max', size: 2 },
+        { type: 'dense', units: 2 },
+      ],
+      loss: 'mse',
+    });
+    const r = { seed: 1, batch: 1, steps: 2, η: 0.1, linearizeRectifiers: false };
+    expect(() => trainSideBySide(spec, r)).toThrow(/after step 1: layer 0 weights/);
+  } finally {
+    Pool.prototype.backward = original;
+  }
 });
 
 describe('pool units', () => {
@@ -34,7 +60,7 @@ describe('pool units', () => {
   // Windows {1,5,3,4}, {2,2,2,0} (a three-way tie), {0,−1,6,6} (a tie), {7,7,7,−2}.
   const x = Float64Array.of(1, 5, 2, 2, 3, 4, 2, 0, 0, -1, 7, 7, 6, 6, 7, -2);
 
-  it('a max-pool unit pushes its error to its winner only, the first maximum of its window in row-major order', () => {
+  it('a max-pool unit pushes its error to its winner only, the first maximum of its window (row-major)', () => {
     const engine = new AgentsEngine(spec, params, { rule: 'backprop' });
     const trace = engine.trace();
     engine.learn(x, [1, -1]);
@@ -49,7 +75,11 @@ describe('pool units', () => {
     // Above the first layer it pushes: with a conv below, the error reaches only the winners.
     const deeper = parseNetSpec({
       input: [1, 4, 4],
-      layers: [{ type: 'conv', filters: 1, kernel: 1, activation: 'identity' }, { type: 'pool', mode: 'max', size: 2 }, { type: 'dense', units: 2 }],
+      layers: [
+        { type: 'conv', filters: 1, kernel: 1, activation: 'identity' },
+        { type: 'pool', mode: 'max', size: 2 },
+        { type: 'dense', units: 2 },
+      ],
       loss: 'mse',
     });
     const p = initParams(deeper, createRandom('deeper'));
@@ -69,12 +99,18 @@ describe('pool units', () => {
   it('an average-pool unit spreads Δz/size² over its window', () => {
     const average = parseNetSpec({
       input: [1, 4, 4],
-      layers: [{ type: 'conv', filters: 1, kernel: 1 }, { type: 'pool', mode: 'average', size: 2 }, { type: 'dense', units: 2 }],
+      layers: [
+        { type: 'conv', filters: 1, kernel: 1 },
+        { type: 'pool', mode: 'average', size: 2 },
+        { type: 'dense', units: 2 },
+      ],
       loss: 'mse',
     });
     const engine = new AgentsEngine(average, initParams(average, createRandom('avg')), { rule: 'backprop' });
     engine.learn(x, [1, -1]);
-    for (const u of engine.circuit.layers[1]!.neurons) expect(Array.from(u.pushed!)).toEqual(Array(4).fill(0.25 * u.Δz));
+    for (const u of engine.circuit.layers[1]!.neurons) {
+      expect(Array.from(u.pushed!)).toEqual(Array(4).fill(0.25 * u.Δz));
+    }
   });
 
   it('the rules that do not take pool layers refuse them with the same one line in both engines', () => {
@@ -90,7 +126,8 @@ describe('pool units', () => {
         }
         throw new Error(`${engine} accepted ${rule} with a pool layer`);
       };
-      expect(message('matrix')).toBe(`rule ${rule} does not take pool layers (layers[0]); these do: ${POOLING_RULES.join(', ')}`);
+      const these = POOLING_RULES.join(', ');
+      expect(message('matrix')).toBe(`rule ${rule} does not take pool layers (layers[0]); these do: ${these}`);
       expect(message('agents')).toBe(message('matrix'));
     }
   });

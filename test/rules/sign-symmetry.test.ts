@@ -12,15 +12,17 @@ import {
   type MatrixRule,
 } from '../../src/rules/index.ts';
 import { firstMismatch } from '../agents/compare.ts';
-import { fixture, maxParamDiff, NETS, type Fixture } from './helpers.ts';
+import { fixture, maxParamDiff, NETS, zerosLike, type Fixture } from './helpers.ts';
 
 const SIGN_RULES = ['usf', 'frsf', 'brsf'] as const;
 
 /** The rule's V⁽ˡ⁾ after one pattern of its backward pass, beside W⁽ˡ⁾. */
-function feedbackAfterOnePattern(f: Fixture, rule: (typeof SIGN_RULES)[number]): { V: (Float64Array | null)[]; rule: SignFeedback } {
+type SignRule = (typeof SIGN_RULES)[number];
+
+function feedbackAfterOnePattern(f: Fixture, rule: SignRule): { V: (Float64Array | null)[]; rule: SignFeedback } {
   const net = new Network(f.spec, cloneParams(f.params));
   const r = createMatrixRule({ rule, feedbackSeed: 's' }, net) as SignFeedback;
-  r.accumulate(net, f.inputs[0]!, f.targets[0]!, { layers: f.params.layers.map((p) => ({ weights: new Float64Array(p.weights.length), bias: new Float64Array(p.bias.length) })) });
+  r.accumulate(net, f.inputs[0]!, f.targets[0]!, zerosLike(f.params));
   return { V: r.V, rule: r };
 }
 
@@ -118,7 +120,9 @@ describe('fixed and batchwise random magnitudes', () => {
       };
       const diffs: number[][] = [];
       for (let s = 0; s < 2; s++) {
-        for (const e of Object.values(engines)) for (let p = 0; p < 2; p++) e.learn(f.inputs[2 * s + p]!, f.targets[2 * s + p]!);
+        for (const e of Object.values(engines)) {
+          for (let p = 2 * s; p < 2 * s + 2; p++) e.learn(f.inputs[p]!, f.targets[p]!);
+        }
         for (const e of Object.values(engines)) e.step(0.3);
         const agents = engines.agents.snapshot();
         diffs.push([maxParamDiff(engines.fresh.snapshot(), agents), maxParamDiff(engines.stale.snapshot(), agents)]);
@@ -127,7 +131,8 @@ describe('fixed and batchwise random magnitudes', () => {
       expect(diffs[0]![1]).toBeLessThanOrEqual(1e-12); // the first batch uses the first draw in all three
       expect(diffs[1]![0]).toBeLessThanOrEqual(1e-12);
       expect(diffs[1]![1]).toBeGreaterThan(1e-6);
-      expect(firstMismatch(engines.fresh.snapshot().layers[0]!.weights, engines.agents.snapshot().layers[0]!.weights)).toBeNull();
+      const [fresh, agents] = [engines.fresh.snapshot(), engines.agents.snapshot()];
+      expect(firstMismatch(fresh.layers[0]!.weights, agents.layers[0]!.weights)).toBeNull();
     }
   });
 });
