@@ -22,10 +22,15 @@ import type { Neuron } from './neuron.ts';
 
 /** One neuron's own state, as a behaviour sees it. */
 export interface Cell {
+  /** The neuron's address: layer (0-based) and index within it. */
+  readonly layer: number;
+  readonly index: number;
   readonly activation: Activation;
   /** Incoming synapses: weight w_t from presynaptic neuron pre[t] (pre null: from neuron t). */
   readonly w: Float64Array;
   readonly pre: Int32Array | null;
+  /** Conv positions: the kernel entry each synapse is tied to. */
+  readonly tap?: Int32Array;
   /** Fixed back weights the neuron pushes its error through instead of w; null: it pushes through w. */
   readonly backWeights: Float64Array | null;
   /** The working point of the forward pass. */
@@ -55,6 +60,8 @@ export interface FixedBackWeights {
 export interface Behaviour {
   /** Two-phase rules: the switch. Δy_j has arrived; fill `pushed` (if any) and return Δz_j. */
   switchToError(cell: Cell, Δy: number): number;
+  /** Called by each neuron at every batch boundary, after its weights change (brsf redraws its feedback). */
+  batchBoundary?(cell: Cell): void;
   /** Protocol rules: make one neuron's protocol (called once, as the neuron is built). */
   readonly protocol?: (neuron: Neuron) => Protocol;
   /** How many times the teacher nudges a learned pattern (symmetric merged: 2, +β then −β); default 1. */

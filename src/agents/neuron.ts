@@ -230,6 +230,7 @@ export class Neuron implements Cell {
   private step(s: BatchBoundary): void {
     const scale = s.η / s.B;
     this.b -= scale * this.pending.boundary(scale);
+    this.behaviour.batchBoundary?.(this);
   }
 
   /** The experimenter's probe (snapshot, divergence check): the neuron's own weights and bias, with any due change written. */

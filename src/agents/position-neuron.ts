@@ -41,5 +41,6 @@ export class PositionNeuron extends Neuron {
     const { w, tap } = this;
     for (let t = 0; t < w.length; t++) w[t] = k.weights[tap[t]!]!;
     this.b = k.bias;
+    this.behaviour.batchBoundary?.(this);
   }
 }

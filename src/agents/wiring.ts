@@ -19,7 +19,8 @@
 import { linearized, makeActivation } from '../nn/activation.ts';
 import type { NetworkOptions } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
-import { resolveLayers, type ConvSpec, type NetSpec, type ResolvedLayer } from '../nn/spec.ts';
+import { poolWindow } from '../nn/pool.ts';
+import { resolveLayers, type ConvSpec, type NetSpec, type PoolSpec, type ResolvedLayer } from '../nn/spec.ts';
 import { Axon } from './axon.ts';
 import { Clock } from './clock.ts';
 import type { Behaviour } from './behaviour.ts';
@@ -30,6 +31,7 @@ import type { BatchBoundary, Volley } from './messages.ts';
 import { MseRole } from './mse-role.ts';
 import { Neuron } from './neuron.ts';
 import type { OutputRole } from './output-role.ts';
+import { PoolUnit } from './pool-unit.ts';
 import { PositionNeuron } from './position-neuron.ts';
 import { SoftmaxMember } from './softmax-group.ts';
 import { Teacher } from './teacher.ts';
@@ -37,7 +39,10 @@ import { Tract } from './tract.ts';
 
 export interface CircuitLayer {
   readonly spec: ResolvedLayer;
-  /** Dense: neuron j is unit j. Conv: neuron (f·OH + oy)·OW + ox is position (oy, ox) of filter f. */
+  /**
+   * Dense: neuron j is unit j. Conv: neuron (f·OH + oy)·OW + ox is position (oy, ox) of filter f;
+   * pool likewise, a pool unit per position (pool-unit.ts).
+   */
   readonly neurons: readonly Neuron[];
   /** Conv only: one kernel agent per filter. */
   readonly kernels: readonly KernelAgent[];
@@ -140,6 +145,14 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
         const b = backWeights(j, () => B!.subarray(j * n, (j + 1) * n));
         neurons.push(new Neuron({ ...shared, index: j, weights: weights.subarray(j * n, (j + 1) * n), bias: bias[j]!, pre: null, backWeights: b, role: role(j), batch$: batch }));
       }
+    } else if (layer.type === 'pool') {
+      const [C, OH, OW] = layer.outShape as [number, number, number];
+      for (let c = 0, index = 0; c < C; c++)
+        for (let oy = 0; oy < OH; oy++)
+          for (let ox = 0; ox < OW; ox++, index++) {
+            const window = poolWindow(layer as ResolvedLayer & PoolSpec, c, oy, ox);
+            neurons.push(new PoolUnit({ ...shared, index, mode: layer.mode, window, role: null }));
+          }
     } else {
       const conv = layer as ResolvedLayer & ConvSpec;
       const [F, OH, OW] = conv.outShape as [number, number, number];

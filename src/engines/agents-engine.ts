@@ -149,6 +149,7 @@ export class AgentsEngine implements Engine {
   snapshot(): Params {
     return {
       layers: this.circuit.layers.map((layer) => {
+        if (layer.spec.type === 'pool') return gather([]); // no weights, no bias
         if (layer.kernels.length > 0) return gather(layer.kernels.map((k) => ({ w: k.weights, b: k.bias })));
         return gather(layer.neurons.map((n) => n.synapses()));
       }),
@@ -172,6 +173,7 @@ export class AgentsEngine implements Engine {
   private readSums(): Params {
     return {
       layers: this.circuit.layers.map((layer) => {
+        if (layer.spec.type === 'pool') return gather([]);
         const owners: Synapses[] = layer.kernels.length > 0 ? [...layer.kernels] : [...layer.neurons];
         return gather(owners.map((o) => o.pendingSums()).map(({ gw, gb }) => ({ w: gw, b: gb })));
       }),
@@ -180,6 +182,7 @@ export class AgentsEngine implements Engine {
 
   private writeSums(sums: Params): void {
     this.circuit.layers.forEach((layer, l) => {
+      if (layer.spec.type === 'pool') return;
       const { weights, bias } = sums.layers[l]!;
       const owners: Synapses[] = layer.kernels.length > 0 ? [...layer.kernels] : [...layer.neurons];
       let offset = 0;

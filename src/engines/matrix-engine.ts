@@ -108,6 +108,7 @@ export class MatrixEngine implements Engine {
     this.kept?.clear();
     this.patterns = 0;
     this.folded = false;
+    this.rule.batchBoundary?.();
   }
 
   evaluate(x: Float64Array, t: ArrayLike<number>): number {

@@ -16,7 +16,10 @@ import { Dense } from './dense.ts';
 import { errorAtPotential, type Layer } from './layer.ts';
 import { makeLoss, type Loss } from './loss.ts';
 import { zerosLike, type Params } from './params.ts';
-import { resolveLayers, type ConvSpec, type DenseSpec, type NetSpec, type ResolvedLayer } from './spec.ts';
+import { Pool } from './pool.ts';
+import {
+  resolveLayers, type ConvSpec, type DenseSpec, type NetSpec, type PoolSpec, type ResolvedLayer,
+} from './spec.ts';
 
 export interface NetworkOptions {
   /** Rectifiers become linear (the essay's advice for gradient checks). */
@@ -53,6 +56,7 @@ export class Network {
     this.layers = resolved.map((layer, l) => {
       const activation = makeActivation(options.linearizeRectifiers ? linearized(layer.activation) : layer.activation);
       const { weights, bias } = params.layers[l]!;
+      if (layer.type === 'pool') return new Pool(layer as ResolvedLayer & PoolSpec);
       return layer.type === 'dense'
         ? new Dense(layer as ResolvedLayer & DenseSpec, weights, bias, activation)
         : new Conv(layer as ResolvedLayer & ConvSpec, weights, bias, activation, options.convBackward);

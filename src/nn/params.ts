@@ -179,6 +179,7 @@ export function* paramsJsonChunks(spec: NetSpec, params: Params): Generator<stri
         text = '';
       }
     }
+    if (weights.length === 0) text += '[]'; // a pool layer
     text += ',"bias":[';
     for (let k = 0; k < bias.length; k++) {
       text += (k > 0 ? ',' : '') + jsonNumber(bias[k]!);

@@ -1,5 +1,5 @@
 /**
- * The net spec (README, Formats): an input shape, a stack of dense and conv layers, a loss.
+ * The net spec (README, Formats): an input shape, a stack of dense, conv and pool layers, a loss.
  * Parsing resolves every layer's input and output shape, so later code never re-derives them.
  */
 import { InputError } from '../core/errors.ts';
@@ -25,7 +25,20 @@ export interface ConvSpec {
   activation: ActivationSpec;
 }
 
-export type LayerSpec = DenseSpec | ConvSpec;
+export type PoolMode = 'max' | 'average';
+export const POOL_MODES: readonly PoolMode[] = ['max', 'average'];
+
+/** Pooling over size × size windows, stride apart, each channel on its own (no padding, no weights). */
+export interface PoolSpec {
+  type: 'pool';
+  mode: PoolMode;
+  size: number;
+  stride: number;
+  /** Always identity: a pool layer's output is its z (not a key of the spec file). */
+  activation: ActivationSpec;
+}
+
+export type LayerSpec = DenseSpec | ConvSpec | PoolSpec;
 
 export interface NetSpec {
   input: Shape;
@@ -55,6 +68,7 @@ export const MAX_NET_PARAMS = 20_000_000;
 export const NET_KEYS: readonly string[] = ['input', 'layers', 'loss'];
 export const DENSE_KEYS: readonly string[] = ['type', 'units', 'activation'];
 export const CONV_KEYS: readonly string[] = ['type', 'filters', 'kernel', 'stride', 'padding', 'activation'];
+export const POOL_KEYS: readonly string[] = ['type', 'mode', 'size', 'stride'];
 
 const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -103,9 +117,24 @@ export function parseNetSpec(json: unknown, source = 'net spec'): NetSpec {
       const activation = activationOf(layer, `${source}: ${where}`);
       return { type: 'conv', filters, kernel, stride, padding: padding as number, activation };
     }
+    if (layer['type'] === 'pool') {
+      rejectUnknownKeys(layer, POOL_KEYS, `${source}: ${where}`);
+      const mode = layer['mode'];
+      if (typeof mode !== 'string' || !(POOL_MODES as readonly string[]).includes(mode)) {
+        const hint = typeof mode === 'string' ? didYouMean(mode, POOL_MODES) : '';
+        fail(`${where}.mode: unknown pool mode ${describeValue(mode)}${hint}; expected "max" or "average"`);
+      }
+      const size = positive('size', layer['size']);
+      const stride = positive('stride', layer['stride'] ?? size);
+      if (i === (layersJson as unknown[]).length - 1) {
+        fail(`${where}: a pool layer cannot be the last layer (it has no weights to learn the outputs)`);
+      }
+      return { type: 'pool', mode: mode as PoolMode, size, stride, activation: { name: 'identity' } };
+    }
     const type = layer['type'];
-    const hint = typeof type === 'string' ? didYouMean(type, ['dense', 'conv']) : '';
-    return fail(`${where}.type: unknown layer type ${describeValue(type)}${hint}; expected "dense" or "conv"`);
+    const hint = typeof type === 'string' ? didYouMean(type, ['dense', 'conv', 'pool']) : '';
+    const expected = 'expected "dense", "conv" or "pool"';
+    return fail(`${where}.type: unknown layer type ${describeValue(type)}${hint}; ${expected}`);
   });
   const spec: NetSpec = { input: input as number[], layers, loss: loss as LossName };
   if (spec.loss === 'softmax-cross-entropy' && layers[layers.length - 1]!.activation.name !== 'identity') {
@@ -178,9 +207,18 @@ function resolveLayer(layer: LayerSpec, i: number, inShape: Shape, source: strin
     return { ...layer, inShape, outShape: [layer.units], weightShape: [layer.units, fanIn] };
   }
   if (inShape.length !== 3) {
-    throw new InputError(`${source}: layers[${i}]: conv needs a [channels, height, width] input, but its input is [${inShape.join(', ')}]`);
+    const needs = `${layer.type} needs a [channels, height, width] input`;
+    throw new InputError(`${source}: layers[${i}]: ${needs}, but its input is [${inShape.join(', ')}]`);
   }
   const [c, h, w] = inShape as [number, number, number];
+  if (layer.type === 'pool') {
+    if (layer.size > h || layer.size > w) {
+      throw new InputError(`${source}: layers[${i}]: pool size ${layer.size} is larger than its input ${h}×${w}`);
+    }
+    const oh = convOutputSize(h, layer.size, layer.stride, 0);
+    const ow = convOutputSize(w, layer.size, layer.stride, 0);
+    return { ...layer, inShape, outShape: [c, oh, ow], weightShape: [0] }; // no weights, no bias
+  }
   if (layer.kernel > h + 2 * layer.padding || layer.kernel > w + 2 * layer.padding) {
     const padded = `${h + 2 * layer.padding}×${w + 2 * layer.padding}`;
     throw new InputError(`${source}: layers[${i}]: kernel ${layer.kernel} is larger than its padded input ${padded}`);
@@ -193,7 +231,11 @@ function resolveLayer(layer: LayerSpec, i: number, inShape: Shape, source: strin
 export function netSpecToJSON(spec: NetSpec): unknown {
   return {
     input: spec.input,
-    layers: spec.layers.map((l) => ({ ...l, activation: activationToJSON(l.activation) })),
+    layers: spec.layers.map((l) => {
+      if (l.type !== 'pool') return { ...l, activation: activationToJSON(l.activation) };
+      const { activation: _identity, ...pool } = l;
+      return pool;
+    }),
     loss: spec.loss,
   };
 }

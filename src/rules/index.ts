@@ -14,6 +14,7 @@ import { feedbackAlignmentRule } from './feedback-alignment.ts';
 import { mergedRule } from './merged.ts';
 import { predictiveCodingRule } from './predictive-coding.ts';
 import type { MatrixRule, Rule } from './rule.ts';
+import { batchwiseRandomSignRule, fixedRandomSignRule, uniformSignRule } from './sign-symmetry.ts';
 
 export const RULES = {
   backprop: backpropRule,
@@ -21,6 +22,9 @@ export const RULES = {
   'predictive-coding': predictiveCodingRule,
   'feedback-alignment': feedbackAlignmentRule,
   'direct-feedback-alignment': directFeedbackAlignmentRule,
+  usf: uniformSignRule,
+  brsf: batchwiseRandomSignRule,
+  frsf: fixedRandomSignRule,
 };
 
 export type RuleName = keyof typeof RULES;
@@ -40,14 +44,36 @@ export function ruleNamed(name: string): Rule<RuleOptions> {
   return RULES[name as RuleName];
 }
 
+/**
+ * The rules that take pool layers (README, Formats): those whose error goes back layer by layer
+ * through each layer's own backward pass, which a pool layer has, and direct feedback alignment,
+ * where a pool layer hears the output error like any hidden layer but has nothing to learn from it.
+ * The protocol rules (merged, predictive coding) refuse a net with one.
+ */
+export const POOLING_RULES: readonly RuleName[] = [
+  'backprop', 'feedback-alignment', 'direct-feedback-alignment', 'usf', 'brsf', 'frsf',
+];
+
+function refusePooling(name: string, spec: NetSpec): void {
+  const l = spec.layers.findIndex((layer) => layer.type === 'pool');
+  if (l >= 0 && !(POOLING_RULES as readonly string[]).includes(name)) {
+    const these = POOLING_RULES.join(', ');
+    throw new InputError(`rule ${name} does not take pool layers (layers[${l}]); these do: ${these}`);
+  }
+}
+
 /** The matrix form of a rule, for this network. Bad option values throw InputError. */
 export function createMatrixRule(options: RuleOptions, net: Network): MatrixRule {
-  return ruleNamed(options.rule).matrix(options, net);
+  const rule = ruleNamed(options.rule);
+  refusePooling(options.rule, net.spec);
+  return rule.matrix(options, net);
 }
 
 /** The agents engine's behaviour for a rule on this net; bad options are the same InputErrors as the matrix form's. */
 export function createBehaviour(options: RuleOptions, spec: NetSpec): Behaviour {
-  return ruleNamed(options.rule).behaviour(options, spec);
+  const rule = ruleNamed(options.rule);
+  refusePooling(options.rule, spec);
+  return rule.behaviour(options, spec);
 }
 
 export type { MatrixRule, Rule } from './rule.ts';
@@ -56,4 +82,5 @@ export * from './merged.ts';
 export * from './predictive-coding.ts';
 export * from './feedback-alignment.ts';
 export * from './direct-feedback-alignment.ts';
+export * from './sign-symmetry.ts';
 export * from './alignment.ts';

@@ -22,6 +22,8 @@ export interface MatrixRule {
    * the products, so that an engine may apply them straight into the weights.
    */
   errors?(net: Network, x: Float64Array, t: ArrayLike<number>): number;
+  /** Called by the engine after each step (brsf redraws its feedback magnitudes). */
+  batchBoundary?(): void;
 }
 
 /** A rule, with `Options` its own command-line options (each optional; {} for none). */

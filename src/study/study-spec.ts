@@ -72,6 +72,9 @@ const RULE_OPTIONS: Readonly<Record<RuleName, readonly (keyof RuleConfig)[]>> = 
   'direct-feedback-alignment': [],
   merged: ['beta', 'symmetric'],
   'predictive-coding': ['steps', 'gamma', 'zil'],
+  usf: [],
+  frsf: [],
+  brsf: [],
 };
 
 type Check = (value: unknown, where: string) => unknown;

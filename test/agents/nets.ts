@@ -113,3 +113,52 @@ export function trainSideBySide(spec: NetSpec, r: Run, rule: RuleOptions = { rul
   expectParamsClose(gm.gradients, ga.gradients, 'gradients');
   expectParamsClose(matrix.snapshot(), agents.snapshot(), 'after gradient()');
 }
+
+/**
+ * Conv and pool nets: an optional conv, a max or average pool (size 1–3, stride 1–3) that fits, maybe
+ * a second pool, then 1–2 dense layers.
+ */
+export const poolNet = fc
+  .record({
+    channels: fc.integer({ min: 1, max: 2 }),
+    height: fc.integer({ min: 2, max: 8 }),
+    width: fc.integer({ min: 2, max: 8 }),
+    conv: fc.option(
+      fc.record({
+        filters: fc.integer({ min: 1, max: 3 }),
+        kernel: fc.integer({ min: 1, max: 2 }),
+        padding: fc.integer({ min: 0, max: 1 }),
+        activation,
+      }),
+      { nil: undefined },
+    ),
+    pools: fc.array(
+      fc.record({
+        mode: fc.constantFrom('max' as const, 'average' as const),
+        size: fc.integer({ min: 1, max: 3 }),
+        stride: fc.integer({ min: 1, max: 3 }),
+      }),
+      { minLength: 1, maxLength: 2 },
+    ),
+    dense: fc.array(fc.record({ units: fc.integer({ min: 1, max: 6 }), activation }), { minLength: 1, maxLength: 2 }),
+    loss,
+  })
+  .map(({ channels, height, width, conv, pools, dense, loss }) => {
+    let [h, w] = [height, width];
+    const layers: NetSpec['layers'] = [];
+    if (conv !== undefined) {
+      const kernel = Math.min(conv.kernel, h + 2 * conv.padding, w + 2 * conv.padding);
+      layers.push({ type: 'conv', ...conv, stride: 1, kernel });
+      h = h + 2 * conv.padding - kernel + 1;
+      w = w + 2 * conv.padding - kernel + 1;
+    }
+    for (const p of pools) {
+      const size = Math.min(p.size, h, w);
+      // As JSON: a pool layer has no activation key.
+      layers.push({ type: 'pool', mode: p.mode, size, stride: p.stride } as NetSpec['layers'][number]);
+      h = Math.floor((h - size) / p.stride) + 1;
+      w = Math.floor((w - size) / p.stride) + 1;
+    }
+    for (const d of dense) layers.push({ type: 'dense', ...d });
+    return finish({ input: [channels, height, width], layers, loss });
+  });

@@ -24,6 +24,8 @@ const feedbackSeed = fc.option(fc.string({ maxLength: 6 }), { nil: undefined });
 const ruleOptions: Partial<Record<RuleName, fc.Arbitrary<(spec: NetSpec) => RuleOptions>>> = {
   'feedback-alignment': feedbackSeed.map((seed) => () => ({ rule: 'feedback-alignment', feedbackSeed: seed })),
   'direct-feedback-alignment': feedbackSeed.map((seed) => () => ({ rule: 'direct-feedback-alignment', feedbackSeed: seed })),
+  brsf: feedbackSeed.map((seed) => () => ({ rule: 'brsf', feedbackSeed: seed })),
+  frsf: feedbackSeed.map((seed) => () => ({ rule: 'frsf', feedbackSeed: seed })),
   merged: fc
     .record({ beta: fc.option(fc.double({ min: 1e-3, max: 0.5, noNaN: true }), { nil: undefined }), symmetric: fc.boolean() })
     .map((o) => () => ({ rule: 'merged', ...o })),

@@ -65,7 +65,7 @@ describe('parseNetSpec', () => {
   it('rejects a bad input shape, an unknown loss or layer type, no layers, and conv after dense', () => {
     expect(parseError({ input: [2, 3], layers: [dense(2)], loss: 'mse' }).message).toMatch(/"input" must be \[n\] or \[channels, height, width\]/);
     expect(parseError({ input: [4], layers: [dense(2)], loss: 'hinge' }).message).toMatch(/unknown loss "hinge"; expected one of mse, softmax-cross-entropy/);
-    expect(parseError({ input: [4], layers: [{ type: 'pool' }], loss: 'mse' }).message).toMatch(/layers\[0\]\.type: unknown layer type "pool"/);
+    expect(parseError({ input: [4], layers: [{ type: 'lstm' }], loss: 'mse' }).message).toMatch(/layers\[0\]\.type: unknown layer type "lstm"/);
     expect(parseError({ input: [4], layers: [], loss: 'mse' }).message).toMatch(/"layers" must be a non-empty array/);
     expect(parseError({ input: [1, 4, 4], layers: [dense(9), { type: 'conv', filters: 1, kernel: 2 }], loss: 'mse' }).message).toMatch(/layers\[1\]: conv needs a \[channels, height, width\] input/);
     expect(parseError([1, 2]).message).toMatch(/expected a JSON object/);
