@@ -176,7 +176,7 @@ function claims(raw: unknown): Claim[] {
     text:
       `Every rule fits sin x on [−π, π]: the root-mean-square of y − sin x over the grid is ${fits.map((r) => `${ruleLabel(r.rule)} ${r.rms.toFixed(3)}`).join(', ')} ` +
       `(claim: all below 0.1, against 0.71 for y = 0); the largest |y − sin x| is ${Math.max(...fits.map((r) => r.worst)).toFixed(2)}.`,
-    holds: fits.length === 5 && fits.every((r) => r.rms < 0.1),
+    holds: fits.length === RULE_NAMES.length && fits.every((r) => r.rms < 0.1),
   });
   const rise = worstRise(bp.losses);
   const last = bp.losses[bp.losses.length - 1]!.train;
