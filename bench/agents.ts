@@ -71,7 +71,12 @@ function sgdCase(engine: Engine, inputs: Float64Array[], targets: Float64Array[]
   });
 }
 
-function countMessages(spec: NetSpec, seed: string, x: Float64Array, t: Float64Array): { neuron: number; synapse: number } {
+function countMessages(
+  spec: NetSpec,
+  seed: string,
+  x: Float64Array,
+  t: Float64Array,
+): { neuron: number; synapse: number } {
   const engine = new AgentsEngine(spec, initParams(spec, createRandom(seed)), { rule: 'backprop' });
   const recorder = engine.trace();
   engine.learn(x, t);
@@ -81,7 +86,14 @@ function countMessages(spec: NetSpec, seed: string, x: Float64Array, t: Float64A
   return { neuron: records.length - synapse, synapse };
 }
 
-async function benchNet(name: string, spec: NetSpec, data: string, inputs: Float64Array[], targets: Float64Array[], reps: number): Promise<AgentsBenchRow> {
+async function benchNet(
+  name: string,
+  spec: NetSpec,
+  data: string,
+  inputs: Float64Array[],
+  targets: Float64Array[],
+  reps: number,
+): Promise<AgentsBenchRow> {
   const params = initParams(spec, createRandom(`bench/${name}`));
   const matrix = sgdCase(createEngine('matrix', spec, params, { rule: 'backprop' }), inputs, targets);
   const agents = sgdCase(createEngine('agents', spec, params, { rule: 'backprop' }), inputs, targets);
@@ -121,7 +133,14 @@ export async function runAgentsBench(options: { patterns?: number; reps?: number
   const patterns = options.patterns ?? 500;
   const reps = options.reps ?? 7;
   const digits = loadDigits();
-  const small = await benchNet('64-32-10', net(64, 32, 10), 'digits', digits.inputs.slice(0, patterns), digits.targets.slice(0, patterns), reps);
+  const small = await benchNet(
+    '64-32-10',
+    net(64, 32, 10),
+    'digits',
+    digits.inputs.slice(0, patterns),
+    digits.targets.slice(0, patterns),
+    reps,
+  );
   const random = createRandom('bench/784');
   const inputs = Array.from({ length: patterns }, () => Float64Array.from({ length: 784 }, () => random.uniform()));
   const targets = Array.from({ length: patterns }, () => {

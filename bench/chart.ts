@@ -22,7 +22,9 @@ export function benchChart(rows: readonly ChartRow[], scaling: ScalingResult | n
   const speeds = seriesChart({
     title: 'Training speed, 784-128-10 MLP (median of repetitions)',
     subtitle,
-    values: rows.map((r): Row => ({ contender: r.label, batch: `batch ${r.batch}`, samplesPerSecond: r.samplesPerSecond })),
+    values: rows.map(
+      (r): Row => ({ contender: r.label, batch: `batch ${r.batch}`, samplesPerSecond: r.samplesPerSecond }),
+    ),
     x: { field: 'contender', type: 'nominal', title: null, sort: order },
     y: { field: 'samplesPerSecond', title: 'samples / s', scale: 'log' },
     color: categoryColour('batch', [...new Set(rows.map((r) => `batch ${r.batch}`))], null),
@@ -32,7 +34,10 @@ export function benchChart(rows: readonly ChartRow[], scaling: ScalingResult | n
   if (!scaling || scaling.points.length === 0) return speeds;
   const sweep = seriesChart({
     title: 'Cost against synapse count (per-pattern SGD)',
-    subtitle: scaling.fits.map((f) => `${f.engine}: slope of log time vs log synapses ${f.slope.toFixed(2)} (larger half ${f.slopeLargerHalf.toFixed(2)})`),
+    subtitle: scaling.fits.map(
+      (f) =>
+        `${f.engine}: slope of log time vs log synapses ${f.slope.toFixed(2)} (larger half ${f.slopeLargerHalf.toFixed(2)})`,
+    ),
     values: scaling.points.map((p): Row => ({ engine: p.engine, synapses: p.synapses, msPerPattern: p.msPerPattern })),
     x: { field: 'synapses', title: 'synapses (weights + biases)', scale: 'log' },
     y: { field: 'msPerPattern', title: 'ms per pattern', scale: 'log' },

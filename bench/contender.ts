@@ -37,4 +37,3 @@ export interface Contender {
   /** Throws when the contender is unavailable; the run reports it as missing. */
   create(setup: BenchSetup, batch: number): Promise<Trainer>;
 }
-

@@ -22,7 +22,11 @@ function engineContender(engine: EngineName, label: string): Contender {
             if (B > 1 && e.learnBatch) {
               // The batch as one call, as the training loop presents it (nn/sgd.ts).
               const ks = Array.from({ length: B }, (_, p) => (start + s + p) % n);
-              for (const e_p of e.learnBatch(ks.map((k) => data.inputs[k]!), ks.map((k) => data.targets[k]!))) E += e_p;
+              for (const e_p of e.learnBatch(
+                ks.map((k) => data.inputs[k]!),
+                ks.map((k) => data.targets[k]!),
+              ))
+                E += e_p;
             } else {
               for (let p = 0; p < B; p++) {
                 const k = (start + s + p) % n;

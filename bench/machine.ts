@@ -14,7 +14,9 @@ export interface Machine {
 
 function cpuModel(): string {
   if (existsSync('/proc/cpuinfo')) {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line) return line.slice(line.indexOf(':') + 1).trim();
   }
   return os.cpus()[0]?.model ?? 'unknown';

@@ -54,11 +54,14 @@ const median = (a: number[]): number => {
 };
 
 export function runPyTorch(
-  setup: BenchSetup, batches: number[], budget: { warmupSeconds: number; reps: number; repPatterns: number },
+  setup: BenchSetup,
+  batches: number[],
+  budget: { warmupSeconds: number; reps: number; repPatterns: number },
   log: (line: string) => void,
 ): PyTorchRow[] {
   const cases = (['float64', 'float32'] as const).flatMap((dtype) =>
-    [1, 2].flatMap((threads) => batches.map((batch) => ({ dtype, threads, batch }))));
+    [1, 2].flatMap((threads) => batches.map((batch) => ({ dtype, threads, batch }))),
+  );
   const found = findPyTorch();
   const rows: PyTorchRow[] = cases.map((c) => ({ contender: `pytorch-${c.dtype}-${c.threads}t`, ...c, status: 'ok' }));
   if ('missing' in found) {
@@ -74,20 +77,35 @@ export function runPyTorch(
     targets.forEach((t, p) => (data[inputs.length * 784 + p] = t.indexOf(1)));
     writeFileSync(join(dir, 'data.f64'), data);
     const params = setup.params.layers.flatMap((l) => [l.weights, l.bias]);
-    writeFileSync(join(dir, 'params.f64'), Buffer.concat(params.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+    writeFileSync(
+      join(dir, 'params.f64'),
+      Buffer.concat(params.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))),
+    );
     const hidden = setup.params.layers[0]!.bias.length;
     for (const row of rows) {
       log(`${row.contender}, batch ${row.batch}: in its own process`);
       const job = {
-        data: join(dir, 'data.f64'), params: join(dir, 'params.f64'), patterns: inputs.length, hidden, batch: row.batch,
-        dtype: row.dtype, threads: row.threads, eta: setup.η, ...budget,
+        data: join(dir, 'data.f64'),
+        params: join(dir, 'params.f64'),
+        patterns: inputs.length,
+        hidden,
+        batch: row.batch,
+        dtype: row.dtype,
+        threads: row.threads,
+        eta: setup.η,
+        ...budget,
       };
       const r = spawnSync(found.python, [SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 24 });
       if (r.status !== 0) {
         Object.assign(row, { status: 'missing', reason: r.stderr.trim().split('\n').pop() ?? `exit ${r.status}` });
         continue;
       }
-      const out = JSON.parse(r.stdout) as { check: PyTorchRow['check']; torch: string; blas: string[]; samplesPerSecond?: number[] };
+      const out = JSON.parse(r.stdout) as {
+        check: PyTorchRow['check'];
+        torch: string;
+        blas: string[];
+        samplesPerSecond?: number[];
+      };
       Object.assign(row, { python: found.python, check: out.check, torch: out.torch, blas: out.blas });
       if (!out.check!.passed) row.status = 'loss did not fall';
       else Object.assign(row, { repetitions: out.samplesPerSecond, samplesPerSecond: median(out.samplesPerSecond!) });

@@ -29,9 +29,27 @@ interface BenchJson {
   command: string;
   date: string;
   machine: { cpu: string; cores: number; memoryGiB: number; node: string; loadAverage: number[] };
-  results: { label: string; batch: number; status: string; note: string; timing?: { samplesPerSecond: number }; relativeToMatrix?: number }[];
+  results: {
+    label: string;
+    batch: number;
+    status: string;
+    note: string;
+    timing?: { samplesPerSecond: number };
+    relativeToMatrix?: number;
+  }[];
   targets: { goal: string; value: number; met: boolean }[];
-  agents: { net: string; data: string; matrixUs: number; agentsUs: number; ratio: number; neuronMessages: number; synapseEvents: number; synapseEventsPerSecond: number }[] | null;
+  agents:
+    | {
+        net: string;
+        data: string;
+        matrixUs: number;
+        agentsUs: number;
+        ratio: number;
+        neuronMessages: number;
+        synapseEvents: number;
+        synapseEventsPerSecond: number;
+      }[]
+    | null;
   scaling: ScalingResult | null;
 }
 
@@ -43,11 +61,17 @@ const mega = (v: number): string => `${(v / 1e6).toFixed(v >= 1e7 ? 0 : 2)} M`;
 /** The bench section: contenders, targets, agents against matrix, the sweep. */
 export function benchSection(b: BenchJson): string {
   const m = b.machine;
-  const lines = [`Measured with \`${b.command}\` on ${b.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load average ${m.loadAverage[0]} at the start.`, ''];
+  const lines = [
+    `Measured with \`${b.command}\` on ${b.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load average ${m.loadAverage[0]} at the start.`,
+    '',
+  ];
   lines.push('| batch | contender | samples/s | ms/pattern | ÷ matrix |', '|---|---|---|---|---|');
   for (const r of [...b.results].sort((x, y) => x.batch - y.batch)) {
     const t = r.timing;
-    if (r.status === 'ok' && t) lines.push(`| ${r.batch} | ${r.label} | ${thousands(t.samplesPerSecond)} | ${fixed(1000 / t.samplesPerSecond, 3)} | ${significant(r.relativeToMatrix ?? NaN)}× |`);
+    if (r.status === 'ok' && t)
+      lines.push(
+        `| ${r.batch} | ${r.label} | ${thousands(t.samplesPerSecond)} | ${fixed(1000 / t.samplesPerSecond, 3)} | ${significant(r.relativeToMatrix ?? NaN)}× |`,
+      );
     else lines.push(`| ${r.batch} | ${r.label} | — | — | ${r.note || r.status} |`);
   }
   if (b.targets.length > 0) {
@@ -58,8 +82,8 @@ export function benchSection(b: BenchJson): string {
     lines.push(
       '',
       'The agents engine against the matrix engine (back-prop, B = 1, CPU time, median of repetitions). Engine messages are the',
-      "neuron messages the engine sends per pattern (activations, nudges, errors pushed back); the trace recorder, which counts",
-      "them, also makes the first layer send its errors, which nothing reads, and those are left out. No event object is made",
+      'neuron messages the engine sends per pattern (activations, nudges, errors pushed back); the trace recorder, which counts',
+      'them, also makes the first layer send its errors, which nothing reads, and those are left out. No event object is made',
       'per synapse update when nothing observes them: the last column is synapses × patterns per second.',
       '',
       '| net | matrix µs/pattern | agents µs/pattern | agents ÷ matrix | engine messages/pattern | engine messages/s | synapse updates/s |',
@@ -68,14 +92,22 @@ export function benchSection(b: BenchJson): string {
     for (const a of b.agents) {
       const firstLayer = Number(a.net.split('-')[1]);
       const messages = a.neuronMessages - firstLayer;
-      lines.push(`| ${a.net} (${a.data}) | ${fixed(a.matrixUs, 1)} | ${fixed(a.agentsUs, 1)} | ${fixed(a.ratio, 2)}× | ${messages} | ${mega(messages / (a.agentsUs * 1e-6))} | ${mega(a.synapseEventsPerSecond)} |`);
+      lines.push(
+        `| ${a.net} (${a.data}) | ${fixed(a.matrixUs, 1)} | ${fixed(a.agentsUs, 1)} | ${fixed(a.ratio, 2)}× | ${messages} | ${mega(messages / (a.agentsUs * 1e-6))} | ${mega(a.synapseEventsPerSecond)} |`,
+      );
     }
   }
   if (b.scaling && b.scaling.points.length > 0) {
     const s = b.scaling;
-    const fits = s.fits.map((f) => `${f.engine} ${fixed(f.slope, 2)} over all ${f.points} points, ${fixed(f.slopeLargerHalf, 2)} over the larger half`).join('; ');
+    const fits = s.fits
+      .map(
+        (f) =>
+          `${f.engine} ${fixed(f.slope, 2)} over all ${f.points} points, ${fixed(f.slopeLargerHalf, 2)} over the larger half`,
+      )
+      .join('; ');
     const ratios = [...new Set(s.points.map((p) => p.synapses))].map((S) => {
-      const at = (engine: string): number => s.points.find((p) => p.synapses === S && p.engine === engine)!.msPerPattern;
+      const at = (engine: string): number =>
+        s.points.find((p) => p.synapses === S && p.engine === engine)!.msPerPattern;
       return { S, ratio: at('agents') / at('matrix') };
     });
     const lo = ratios.reduce((x, y) => (y.ratio < x.ratio ? y : x));
@@ -93,20 +125,32 @@ interface FashionJson {
   missing?: string;
   budget: { agents: { train: number; test: number } };
   runs: { rule: string; engine: string; epochs: { testError: number }[] }[];
-  agents: { train: number; test: number; agents: { testError?: number; epochs?: { testError: number }[] }; matrix: { testError?: number; epochs?: { testError: number }[] }; maxWeightDifference: number };
+  agents: {
+    train: number;
+    test: number;
+    agents: { testError?: number; epochs?: { testError: number }[] };
+    matrix: { testError?: number; epochs?: { testError: number }[] };
+    maxWeightDifference: number;
+  };
   published: { rule: string; what: string; testError: number; source: string }[];
 }
 
 const pct = (e: number): string => String(Math.round(1e4 * e) / 100);
-const lastError = (run: { testError?: number; epochs?: { testError: number }[] }): number => run.epochs ? run.epochs[run.epochs.length - 1]!.testError : run.testError!;
+const lastError = (run: { testError?: number; epochs?: { testError: number }[] }): number =>
+  run.epochs ? run.epochs[run.epochs.length - 1]!.testError : run.testError!;
 
 /** The Fashion-MNIST table: each rule's test error beside the published figure, the agents engine on its subset, people. */
 export function fashionSection(f: FashionJson): string {
   if (f.missing !== undefined) return `Fashion-MNIST was not installed when the results were made: ${f.missing}`;
-  const lines = ['| rule | engine | test error % | published test error % | source of the published figure |', '|---|---|---|---|---|'];
+  const lines = [
+    '| rule | engine | test error % | published test error % | source of the published figure |',
+    '|---|---|---|---|---|',
+  ];
   for (const r of f.runs) {
     const p = f.published.find((q) => q.rule === r.rule);
-    lines.push(`| ${r.rule} | ${r.engine} | ${pct(r.epochs[r.epochs.length - 1]!.testError)} | ${p ? pct(p.testError) : '—'} | ${p ? `${p.what}: ${p.source}` : 'none quoted'} |`);
+    lines.push(
+      `| ${r.rule} | ${r.engine} | ${pct(r.epochs[r.epochs.length - 1]!.testError)} | ${p ? pct(p.testError) : '—'} | ${p ? `${p.what}: ${p.source}` : 'none quoted'} |`,
+    );
   }
   const a = f.agents;
   lines.push(
@@ -121,7 +165,11 @@ export function fashionSection(f: FashionJson): string {
 export function findingsSection(resultsDir: string): string {
   const summaries = readdirSync(resultsDir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
-    .map((e) => readJson<{ name: string; claims?: { text: string; holds: boolean; key?: boolean }[] }>(join(resultsDir, e.name, 'summary.json')))
+    .map((e) =>
+      readJson<{ name: string; claims?: { text: string; holds: boolean; key?: boolean }[] }>(
+        join(resultsDir, e.name, 'summary.json'),
+      ),
+    )
     .filter((s): s is NonNullable<typeof s> => s !== null);
   const rank = (name: string): number => {
     const k = READING_ORDER.findIndex((r) => r.name === name);
@@ -129,7 +177,11 @@ export function findingsSection(resultsDir: string): string {
   };
   const lines = summaries
     .sort((a, b) => rank(a.name) - rank(b.name))
-    .flatMap((s) => (s.claims ?? []).filter((c) => c.key).map((c) => `- ${c.holds ? '' : '**Does not hold:** '}${c.text} (\`${s.name}\`)`));
+    .flatMap((s) =>
+      (s.claims ?? [])
+        .filter((c) => c.key)
+        .map((c) => `- ${c.holds ? '' : '**Does not hold:** '}${c.text} (\`${s.name}\`)`),
+    );
   return lines.join('\n');
 }
 
@@ -143,7 +195,8 @@ export function replaceSection(readme: string, name: string, body: string): stri
   return `${readme.slice(0, a + start.length)}\n${body}\n${readme.slice(b)}`;
 }
 
-const readJson = <T>(path: string): T | null => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : null);
+const readJson = <T>(path: string): T | null =>
+  existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : null;
 
 /** README.md as the committed results say it should be. */
 export function expectedReadme(root = ROOT): string {
@@ -160,8 +213,13 @@ export function expectedReadme(root = ROOT): string {
 async function redrawBenchChart(root = ROOT): Promise<void> {
   const b = readJson<BenchJson>(join(root, 'results', 'bench.json'));
   if (!b) return;
-  const rows = b.results.filter((r) => r.status === 'ok' && r.timing).map((r) => ({ label: r.label, batch: r.batch, samplesPerSecond: r.timing!.samplesPerSecond }));
-  const subtitle = [`${b.machine.cpu}, ${b.machine.cores} cores, Node ${b.machine.node}, ${b.date.slice(0, 10)}`, b.command];
+  const rows = b.results
+    .filter((r) => r.status === 'ok' && r.timing)
+    .map((r) => ({ label: r.label, batch: r.batch, samplesPerSecond: r.timing!.samplesPerSecond }));
+  const subtitle = [
+    `${b.machine.cpu}, ${b.machine.cores} cores, Node ${b.machine.node}, ${b.date.slice(0, 10)}`,
+    b.command,
+  ];
   const spec = withChartConfig(benchChart(rows, b.scaling, subtitle));
   writeFileAtomic(join(root, 'results', 'bench.vl.json'), `${JSON.stringify(spec, null, 2)}\n`);
   const svg = await renderSvg(spec, 'bench');

@@ -40,7 +40,13 @@ import { setThreads } from '../src/engines/threads/thread-pool.ts';
 import { tfjsCpuContender, tfjsWasmContender } from './tfjs-contenders.ts';
 import { takeTurns, TimedCase, type Budget, type Timing } from '../experiments/shared/timing.ts';
 
-const CONTENDERS: Contender[] = [matrixContender, agentsContender, tfjsCpuContender, tfjsWasmContender, synapticContender];
+const CONTENDERS: Contender[] = [
+  matrixContender,
+  agentsContender,
+  tfjsCpuContender,
+  tfjsWasmContender,
+  synapticContender,
+];
 const BATCHES = [1, 32];
 const η = 0.01;
 
@@ -81,7 +87,9 @@ export interface Target {
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function runContenders(
-  mode: (typeof MODES)[keyof typeof MODES], only: string[] | null, hidden: number,
+  mode: (typeof MODES)[keyof typeof MODES],
+  only: string[] | null,
+  hidden: number,
 ): Promise<{ setup: BenchSetup; results: CaseResult[]; pytorch: PyTorchRow[] | null }> {
   const spec = parseNetSpec({
     input: [784],
@@ -91,19 +99,32 @@ async function runContenders(
     ],
     loss: 'softmax-cross-entropy',
   });
-  const setup: BenchSetup = { spec, params: initParams(spec, createRandom('bench')), data: loadBenchData(mode.patterns), η };
+  const setup: BenchSetup = {
+    spec,
+    params: initParams(spec, createRandom('bench')),
+    data: loadBenchData(mode.patterns),
+    η,
+  };
   log(`data: ${setup.data.source}`);
   const results: CaseResult[] = [];
   const timed: { result: CaseResult; timed: TimedCase; trainer: Trainer }[] = [];
   for (const contender of CONTENDERS.filter((c) => !only || only.includes(c.id))) {
     for (const batch of BATCHES) {
-      const result: CaseResult = { contender: contender.id, label: contender.label, batch, status: 'ok', note: contender.note };
+      const result: CaseResult = {
+        contender: contender.id,
+        label: contender.label,
+        batch,
+        status: 'ok',
+        note: contender.note,
+      };
       results.push(result);
       if (!contender.supports(batch)) {
         result.status = 'not supported';
         continue;
       }
-      log(`${contender.label}, batch ${batch}: building${contender.id === 'synaptic' ? ' (synaptic compiles its optimised network: slow)' : ''}`);
+      log(
+        `${contender.label}, batch ${batch}: building${contender.id === 'synaptic' ? ' (synaptic compiles its optimised network: slow)' : ''}`,
+      );
       try {
         const trainer = await contender.create(setup, batch);
         if (trainer.details) result.details = trainer.details;
@@ -118,7 +139,11 @@ async function runContenders(
       }
     }
   }
-  await takeTurns(timed.map((t) => t.timed), mode.budget.reps, (r) => log(`repetition ${r + 1} of ${mode.budget.reps}`));
+  await takeTurns(
+    timed.map((t) => t.timed),
+    mode.budget.reps,
+    (r) => log(`repetition ${r + 1} of ${mode.budget.reps}`),
+  );
   for (const { result, timed: c, trainer } of timed) {
     result.timing = c.result();
     trainer.dispose?.();
@@ -129,17 +154,24 @@ async function runContenders(
   }
   let pytorch: PyTorchRow[] | null = null;
   if (!only || only.includes('pytorch')) {
-    pytorch = runPyTorch(setup, BATCHES, { warmupSeconds: mode.budget.warmupSeconds, reps: mode.budget.reps, repPatterns: 256 }, log);
+    pytorch = runPyTorch(
+      setup,
+      BATCHES,
+      { warmupSeconds: mode.budget.warmupSeconds, reps: mode.budget.reps, repPatterns: 256 },
+      log,
+    );
     for (const row of pytorch) {
       const matrix = results.find((m) => m.contender === 'matrix' && m.batch === row.batch)?.timing;
-      if (row.samplesPerSecond !== undefined && matrix) row.relativeToMatrix = row.samplesPerSecond / matrix.samplesPerSecond;
+      if (row.samplesPerSecond !== undefined && matrix)
+        row.relativeToMatrix = row.samplesPerSecond / matrix.samplesPerSecond;
     }
   }
   return { setup, results, pytorch };
 }
 
 function targets(results: CaseResult[]): Target[] {
-  const sps = (id: string, batch: number): number | null => results.find((r) => r.contender === id && r.batch === batch)?.timing?.samplesPerSecond ?? null;
+  const sps = (id: string, batch: number): number | null =>
+    results.find((r) => r.contender === id && r.batch === batch)?.timing?.samplesPerSecond ?? null;
   const ratio = (a: number | null, b: number | null): number | null => (a !== null && b !== null ? a / b : null);
   const target = (goal: string, value: number | null, threshold: number, atMost = false): Target => ({
     goal,
@@ -150,29 +182,70 @@ function targets(results: CaseResult[]): Target[] {
   return [
     target('batch 1: matrix samples/s ÷ tfjs-wasm samples/s ≥ 8', ratio(sps('matrix', 1), sps('tfjs-wasm', 1)), 8),
     target('batch 1: matrix samples/s ÷ tfjs-cpu samples/s ≥ 20', ratio(sps('matrix', 1), sps('tfjs-cpu', 1)), 20),
-    target('batch 32: matrix samples/s ÷ tfjs-wasm samples/s ≥ 1 (stretch)', ratio(sps('matrix', 32), sps('tfjs-wasm', 32)), 1),
-    target('batch 1: agents time per pattern ÷ matrix time per pattern ≤ 2', ratio(sps('matrix', 1), sps('agents', 1)), 2, true),
-    target('batch 32: agents time per pattern ÷ matrix time per pattern ≤ 2', ratio(sps('matrix', 32), sps('agents', 32)), 2, true),
+    target(
+      'batch 32: matrix samples/s ÷ tfjs-wasm samples/s ≥ 1 (stretch)',
+      ratio(sps('matrix', 32), sps('tfjs-wasm', 32)),
+      1,
+    ),
+    target(
+      'batch 1: agents time per pattern ÷ matrix time per pattern ≤ 2',
+      ratio(sps('matrix', 1), sps('agents', 1)),
+      2,
+      true,
+    ),
+    target(
+      'batch 32: agents time per pattern ÷ matrix time per pattern ≤ 2',
+      ratio(sps('matrix', 32), sps('agents', 32)),
+      2,
+      true,
+    ),
     target('batch 1: agents samples/s ÷ synaptic samples/s ≥ 50', ratio(sps('agents', 1), sps('synaptic', 1)), 50),
   ];
 }
 
-const fmt = (v: number, digits = 3): string => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(digits));
+const fmt = (v: number, digits = 3): string =>
+  v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(digits);
 
 function table(results: CaseResult[], tgs: Target[], mode: string, budget: Budget): string {
   const lines: string[] = [];
-  lines.push(`median of ${budget.reps} repetitions after warm-up, contenders taking turns; wall clock (CPU time of the process in brackets)`);
+  lines.push(
+    `median of ${budget.reps} repetitions after warm-up, contenders taking turns; wall clock (CPU time of the process in brackets)`,
+  );
   lines.push('');
   const head = ['batch', 'contender', 'samples/s', '(cpu)', 'ms/pattern', '÷ matrix', 'first-step E', 'note'];
   const rows: string[][] = results.map((r) => {
-    if (!r.timing) return [String(r.batch), r.label, r.status === 'missing' ? `missing: ${r.reason}` : r.status, '', '', '', '', r.note];
+    if (!r.timing)
+      return [
+        String(r.batch),
+        r.label,
+        r.status === 'missing' ? `missing: ${r.reason}` : r.status,
+        '',
+        '',
+        '',
+        '',
+        r.note,
+      ];
     const t = r.timing;
-    return [String(r.batch), r.label, fmt(t.samplesPerSecond), `(${fmt(t.cpuSamplesPerSecond)})`, (1e3 / t.samplesPerSecond).toPrecision(3), `${(r.relativeToMatrix ?? NaN).toPrecision(3)}×`, t.firstStepLoss.toFixed(5), r.note];
+    return [
+      String(r.batch),
+      r.label,
+      fmt(t.samplesPerSecond),
+      `(${fmt(t.cpuSamplesPerSecond)})`,
+      (1e3 / t.samplesPerSecond).toPrecision(3),
+      `${(r.relativeToMatrix ?? NaN).toPrecision(3)}×`,
+      t.firstStepLoss.toFixed(5),
+      r.note,
+    ];
   });
   const widths = head.map((h, k) => Math.max(h.length, ...rows.filter((r) => r[3] !== '').map((r) => r[k]!.length)));
-  const line = (cells: string[]): string => cells.map((c, k) => (k === 1 || k >= 6 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, k) => (k === 1 || k >= 6 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!)))
+      .join('  ')
+      .trimEnd();
   lines.push(line(head));
-  for (const r of rows) lines.push(r[3] === '' ? `${r[0]!.padStart(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}` : line(r));
+  for (const r of rows)
+    lines.push(r[3] === '' ? `${r[0]!.padStart(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}` : line(r));
   lines.push('');
   lines.push(`targets (${mode} run; figures to report, not tests):`);
   for (const t of tgs) {
@@ -183,11 +256,20 @@ function table(results: CaseResult[], tgs: Target[], mode: string, budget: Budge
 }
 
 function pytorchTable(rows: PyTorchRow[]): string {
-  const lines = ['PyTorch, each case in a process of its own after the contenders above (median samples/s; ÷ matrix at the same batch):'];
+  const lines = [
+    'PyTorch, each case in a process of its own after the contenders above (median samples/s; ÷ matrix at the same batch):',
+  ];
   for (const r of rows) {
-    const what = r.samplesPerSecond === undefined ? `${r.status}${r.reason ? `: ${r.reason}` : ''}` : `${fmt(r.samplesPerSecond)}  ${(r.relativeToMatrix ?? NaN).toPrecision(3)}×`;
-    const check = r.check ? `  loss ${r.check.lossBefore.toFixed(4)} → ${r.check.lossAfter.toFixed(4)} on ${r.check.patterns}` : '';
-    lines.push(`  batch ${String(r.batch).padStart(2)}  ${r.contender.padEnd(20)} ${what}${check}${r.blas ? `  BLAS ${r.blas.join(', ') || 'none mapped'}` : ''}`);
+    const what =
+      r.samplesPerSecond === undefined
+        ? `${r.status}${r.reason ? `: ${r.reason}` : ''}`
+        : `${fmt(r.samplesPerSecond)}  ${(r.relativeToMatrix ?? NaN).toPrecision(3)}×`;
+    const check = r.check
+      ? `  loss ${r.check.lossBefore.toFixed(4)} → ${r.check.lossAfter.toFixed(4)} on ${r.check.patterns}`
+      : '';
+    lines.push(
+      `  batch ${String(r.batch).padStart(2)}  ${r.contender.padEnd(20)} ${what}${check}${r.blas ? `  BLAS ${r.blas.join(', ') || 'none mapped'}` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -205,7 +287,10 @@ function scalingTable(s: ScalingResult): string {
     });
     lines.push(`  ${`${h}-${h}-10`.padEnd(14)} ${S.toLocaleString('en-US').padStart(9)}  ${cells.join('')}`);
   }
-  for (const f of s.fits) lines.push(`  ${f.engine}: slope of log(time) against log(synapses) = ${f.slope.toFixed(2)} over all ${f.points} points, ${f.slopeLargerHalf.toFixed(2)} over the larger half`);
+  for (const f of s.fits)
+    lines.push(
+      `  ${f.engine}: slope of log(time) against log(synapses) = ${f.slope.toFixed(2)} over all ${f.points} points, ${f.slopeLargerHalf.toFixed(2)} over the larger half`,
+    );
   return lines.join('\n');
 }
 
@@ -233,18 +318,38 @@ function parseOptions(): Options {
   });
   if (values.threads !== undefined) setThreads(Number(values.threads));
   const hidden = Number(values.hidden);
-  if (!Number.isInteger(hidden) || hidden < 1) throw new Error(`--hidden: expected a positive integer, got ${values.hidden}`);
+  if (!Number.isInteger(hidden) || hidden < 1)
+    throw new Error(`--hidden: expected a positive integer, got ${values.hidden}`);
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : null;
   const unknown = only?.filter((id) => id !== 'pytorch' && !CONTENDERS.some((c) => c.id === id)) ?? [];
-  if (unknown.length > 0) throw new Error(`--only: unknown contender ${unknown.join(', ')}; expected some of ${CONTENDERS.map((c) => c.id).join(', ')}`);
-  return { modeName: values.quick ? 'quick' : 'full', scalingOnly: values.scaling!, noScaling: values['no-scaling']!, only, out: values.out!, hidden };
+  if (unknown.length > 0)
+    throw new Error(
+      `--only: unknown contender ${unknown.join(', ')}; expected some of ${CONTENDERS.map((c) => c.id).join(', ')}`,
+    );
+  return {
+    modeName: values.quick ? 'quick' : 'full',
+    scalingOnly: values.scaling!,
+    noScaling: values['no-scaling']!,
+    only,
+    out: values.out!,
+    hidden,
+  };
 }
 
 /** bench.json, and the chart as bench.vl.json, .svg and .png (a chart that fails to render is reported, not fatal). */
-async function writeOutputs(out: string, report: { date: string; command: string; results: CaseResult[]; scaling: ScalingResult | null }, machine: Machine): Promise<void> {
+async function writeOutputs(
+  out: string,
+  report: { date: string; command: string; results: CaseResult[]; scaling: ScalingResult | null },
+  machine: Machine,
+): Promise<void> {
   writeFileAtomic(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const chartRows = report.results.filter((r) => r.timing).map((r) => ({ label: r.label, batch: r.batch, samplesPerSecond: r.timing!.samplesPerSecond }));
-  const subtitle = [`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${report.date.slice(0, 10)}`, report.command];
+  const chartRows = report.results
+    .filter((r) => r.timing)
+    .map((r) => ({ label: r.label, batch: r.batch, samplesPerSecond: r.timing!.samplesPerSecond }));
+  const subtitle = [
+    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${report.date.slice(0, 10)}`,
+    report.command,
+  ];
   const spec = withChartConfig(benchChart(chartRows, report.scaling, subtitle));
   writeFileAtomic(join(out, 'bench.vl.json'), `${JSON.stringify(spec, null, 2)}\n`);
   try {
@@ -286,11 +391,20 @@ async function main(): Promise<void> {
     mode: options.scalingOnly ? 'scaling' : options.modeName,
     machine: { ...machine, loadAverageAtEnd: loadAtEnd },
     method: {
-      timing: 'each case warmed up, then R repetitions of N patterns with the cases taking turns; samples/s = N / median repetition time (wall clock); CPU time of the process recorded beside it',
+      timing:
+        'each case warmed up, then R repetitions of N patterns with the cases taking turns; samples/s = N / median repetition time (wall clock); CPU time of the process recorded beside it',
       budget: mode.budget,
       note: 'the machine is shared: other processes slow every contender, and the medians of interleaved repetitions keep the ratios fair',
     },
-    net: contenders ? { spec: contenders.setup.spec, η, init: 'he-normal, seed "bench"', data: contenders.setup.data.source, patterns: contenders.setup.data.inputs.length } : null,
+    net: contenders
+      ? {
+          spec: contenders.setup.spec,
+          η,
+          init: 'he-normal, seed "bench"',
+          data: contenders.setup.data.source,
+          patterns: contenders.setup.data.inputs.length,
+        }
+      : null,
     results,
     pytorch: contenders?.pytorch ?? null,
     targets: tgs,
@@ -302,15 +416,21 @@ async function main(): Promise<void> {
   const print = (s: string): void => void process.stdout.write(`${s}\n`);
   print('');
   if (contenders) {
-    print(`Training 784-${options.hidden}-10 (relu, softmax cross-entropy) by SGD, η = ${η}, on ${contenders.setup.data.source}`);
+    print(
+      `Training 784-${options.hidden}-10 (relu, softmax cross-entropy) by SGD, η = ${η}, on ${contenders.setup.data.source}`,
+    );
     print(table(results, tgs, report.mode, mode.budget));
     print('');
     if (contenders.pytorch) print(`${pytorchTable(contenders.pytorch)}\n`);
   }
   if (agents) print(`${formatAgentsBench(agents)}\n`);
   if (scaling) print(`${scalingTable(scaling)}\n`);
-  print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; load average ${machine.loadAverage[0]} at start, ${loadAtEnd[0]} at end`);
-  print(`written: ${join(options.out, 'bench.json')}, ${join(options.out, 'bench.vl.json')} (+ .svg, .png) in ${report.seconds} s`);
+  print(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; load average ${machine.loadAverage[0]} at start, ${loadAtEnd[0]} at end`,
+  );
+  print(
+    `written: ${join(options.out, 'bench.json')}, ${join(options.out, 'bench.vl.json')} (+ .svg, .png) in ${report.seconds} s`,
+  );
 }
 
 main().catch((error: unknown) => {

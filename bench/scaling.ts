@@ -34,13 +34,27 @@ export interface ScalingResult {
 }
 
 function fitOf(engine: EngineName, own: ScalingPoint[]): ScalingFit {
-  const slope = (ps: ScalingPoint[]): number => logLogFit(ps.map((p) => p.synapses), ps.map((p) => p.msPerPattern)).slope;
+  const slope = (ps: ScalingPoint[]): number =>
+    logLogFit(
+      ps.map((p) => p.synapses),
+      ps.map((p) => p.msPerPattern),
+    ).slope;
   const half = Math.floor(own.length / 2);
-  return { engine, slope: slope(own), slopeLargerHalf: own.length - half >= 2 ? slope(own.slice(half)) : NaN, points: own.length };
+  return {
+    engine,
+    slope: slope(own),
+    slopeLargerHalf: own.length - half >= 2 ? slope(own.slice(half)) : NaN,
+    points: own.length,
+  };
 }
 
 /** exponents: log10 of the synapse counts, e.g. 3, 3.5, …, 6. */
-export async function runScaling(exponents: readonly number[], budget: Budget, log: (line: string) => void, η = 0.01): Promise<ScalingResult> {
+export async function runScaling(
+  exponents: readonly number[],
+  budget: Budget,
+  log: (line: string) => void,
+  η = 0.01,
+): Promise<ScalingResult> {
   const sweep = await timeSweep({
     widths: exponents.map((e) => widthFor(10 ** e)),
     activation: 'relu',
@@ -52,7 +66,16 @@ export async function runScaling(exponents: readonly number[], budget: Budget, l
       log(`  ${own[0]!.net}  ${own[0]!.synapses.toLocaleString('en-US').padStart(9)} synapses: ${row}`);
     },
   });
-  const points = sweep.map((p) => ({ engine: p.engine, hidden: p.width, synapses: p.synapses, msPerPattern: p.microsecondsPerPattern / 1e3, patterns: p.patterns, reps: budget.reps }));
-  const fits = SWEEP_ENGINES.map((engine) => points.filter((p) => p.engine === engine)).filter((own) => own.length >= 2).map((own) => fitOf(own[0]!.engine, own));
+  const points = sweep.map((p) => ({
+    engine: p.engine,
+    hidden: p.width,
+    synapses: p.synapses,
+    msPerPattern: p.microsecondsPerPattern / 1e3,
+    patterns: p.patterns,
+    reps: budget.reps,
+  }));
+  const fits = SWEEP_ENGINES.map((engine) => points.filter((p) => p.engine === engine))
+    .filter((own) => own.length >= 2)
+    .map((own) => fitOf(own[0]!.engine, own));
   return { net: 'h-h-10, relu hidden, softmax cross-entropy, batch 1', points, fits };
 }

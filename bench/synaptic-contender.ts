@@ -21,12 +21,17 @@ export const synapticContender: Contender = {
   note: 'batch 1 only; squared error on identity outputs (its output error is t − y)',
   supports: (batch) => batch === 1,
   async create({ spec, params, data, η }) {
-    if (spec.layers.length !== 2 || spec.layers.some((l) => l.type !== 'dense')) throw new Error('the synaptic contender builds one hidden dense layer');
+    if (spec.layers.length !== 2 || spec.layers.some((l) => l.type !== 'dense'))
+      throw new Error('the synaptic contender builds one hidden dense layer');
     const sizes = [data.inputs[0]!.length, ...spec.layers.map((l) => (l.type === 'dense' ? l.units : 0))];
     const t0 = performance.now();
     const net = new Architect.Perceptron(...sizes);
     const [hidden, output] = [net.layers.hidden[0]!, net.layers.output];
-    const squash = { relu: Neuron.squash.RELU, identity: Neuron.squash.IDENTITY, logistic: Neuron.squash.LOGISTIC } as Record<string, typeof Neuron.squash.RELU>;
+    const squash = {
+      relu: Neuron.squash.RELU,
+      identity: Neuron.squash.IDENTITY,
+      logistic: Neuron.squash.LOGISTIC,
+    } as Record<string, typeof Neuron.squash.RELU>;
     [hidden, output].forEach((layer, l) => {
       const name = spec.layers[l]!.activation.name;
       if (!squash[name]) throw new Error(`synaptic has no ${name} squash`);

@@ -18,7 +18,9 @@ let wasmPathsSet = false;
 
 /** The .wasm binaries ship in the package's dist folder: load them from there, offline. */
 function useLocalWasm(): string {
-  const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  const dist = dirname(
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'),
+  );
   if (!wasmPathsSet) setWasmPaths(`${dist}/`);
   wasmPathsSet = true;
   return dist;
@@ -34,7 +36,8 @@ function tfjsLayers(spec: NetSpec, params: Params): { W: tf.Variable; b: tf.Vari
   return spec.layers.map((layer, l) => {
     if (layer.type !== 'dense') throw new Error('the tfjs contenders build dense layers only');
     const act = layer.activation.name;
-    if (act !== 'relu' && act !== 'identity') throw new Error(`the tfjs contenders build relu and identity layers only, not ${act}`);
+    if (act !== 'relu' && act !== 'identity')
+      throw new Error(`the tfjs contenders build relu and identity layers only, not ${act}`);
     const { weights, bias } = params.layers[l]!;
     const m = layer.units;
     const n = weights.length / m;
@@ -105,7 +108,11 @@ function tfjsContender(backend: 'cpu' | 'wasm', label: string): Contender {
           let E = 0;
           for (let s = 0; s < count; s += B) {
             const k = ((start + s) % n) / B;
-            const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ts[k]!, forward(xs[k]!)) as tf.Scalar, true, variables)!;
+            const cost = optimizer.minimize(
+              () => tf.losses.softmaxCrossEntropy(ts[k]!, forward(xs[k]!)) as tf.Scalar,
+              true,
+              variables,
+            )!;
             E += cost.dataSync()[0]! * B;
             cost.dispose();
           }

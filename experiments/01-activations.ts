@@ -8,7 +8,15 @@
  * (g(z + h) − g(z − h)) / 2h on a grid that contains the kink z = 0.
  */
 import { makeActivation, type ActivationSpec } from '../src/nn/activation.ts';
-import { categoryColour, runStandalone, seriesChart, type Claim, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import {
+  categoryColour,
+  runStandalone,
+  seriesChart,
+  type Claim,
+  type Experiment,
+  type HeadlineRow,
+  type VegaLiteSpec,
+} from '../src/report/index.ts';
 
 interface Budget {
   /** Grid points on [−zmax, zmax] (odd, so z = 0 is on the grid). */
@@ -60,10 +68,14 @@ function charts(results: { label: string; rows: Rows }[], h: number): Record<str
       { activation: label, z: r.z, series: 'g(z)', value: r.g },
       { activation: label, z: r.z, series: "g'(z) analytic", value: r.analytic },
       // Every 4th numeric value as a marker, so the analytic curve stays visible under them.
-      ...(k % 4 === 0 || Math.abs(r.z) < NEAR_KINK ? [{ activation: label, z: r.z, series: "g'(z) numeric", value: r.numeric }] : []),
+      ...(k % 4 === 0 || Math.abs(r.z) < NEAR_KINK
+        ? [{ activation: label, z: r.z, series: "g'(z) numeric", value: r.numeric }]
+        : []),
     ]),
   );
-  const errors = results.flatMap(({ label, rows }) => rows.map((r) => ({ activation: label, z: r.z, error: Math.max(r.error, ERROR_FLOOR) })));
+  const errors = results.flatMap(({ label, rows }) =>
+    rows.map((r) => ({ activation: label, z: r.z, error: Math.max(r.error, ERROR_FLOOR) })),
+  );
   const order = ACTIVATIONS.map((a) => a.label);
   return {
     functions: seriesChart({
@@ -95,7 +107,10 @@ function charts(results: { label: string; rows: Rows }[], h: number): Record<str
 
 function claims(raw: unknown): Claim[] {
   const d = raw as { h: number; activations: { activation: string; rows: Rows }[] };
-  const away = d.activations.map(({ activation, rows }) => ({ activation, worst: Math.max(...rows.filter((r) => Math.abs(r.z) >= NEAR_KINK).map((r) => r.error)) }));
+  const away = d.activations.map(({ activation, rows }) => ({
+    activation,
+    worst: Math.max(...rows.filter((r) => Math.abs(r.z) >= NEAR_KINK).map((r) => r.error)),
+  }));
   const relu = d.activations.find((a) => a.activation === 'relu')!.rows.find((r) => r.z === 0)!;
   return [
     {
@@ -112,7 +127,7 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'activations',
   description:
-    'The essay\'s four activations (relu, softplus, logistic, a·tanh(bz)) and their derivatives g\', as the network computes them, checked against central differences, away from and at relu\'s kink.',
+    "The essay's four activations (relu, softplus, logistic, a·tanh(bz)) and their derivatives g', as the network computes them, checked against central differences, away from and at relu's kink.",
   budgets: { quick: { points: 161, zmax: 4, h: 1e-5 }, full: { points: 1601, zmax: 6, h: 1e-5 } },
 
   async run({ budget, progress }) {
@@ -124,7 +139,11 @@ const experiment: Experiment<Budget> = {
       return { label, spec, rows: compare(spec, grid, h) };
     });
     return {
-      data: { h, grid: { points, zmax }, activations: results.map(({ label, spec, rows }) => ({ activation: label, spec, rows })) },
+      data: {
+        h,
+        grid: { points, zmax },
+        activations: results.map(({ label, spec, rows }) => ({ activation: label, spec, rows })),
+      },
       headline: results.map(({ label, rows }) => headlineRow(label, rows)),
       specs: charts(results, h),
     };

@@ -16,7 +16,15 @@ import { checkNetwork, randomPatterns } from '../src/gradcheck/index.ts';
 import type { ActivationSpec } from '../src/nn/activation.ts';
 import { defaultInit, initParams } from '../src/nn/params.ts';
 import type { NetSpec } from '../src/nn/spec.ts';
-import { categoryColour, runStandalone, seriesChart, type Claim, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import {
+  categoryColour,
+  runStandalone,
+  seriesChart,
+  type Claim,
+  type Experiment,
+  type HeadlineRow,
+  type VegaLiteSpec,
+} from '../src/report/index.ts';
 
 interface Budget {
   /** Random nets (params and patterns) per activation. */
@@ -82,7 +90,12 @@ interface Settings {
  * Every activation × random net × mode × step, and the check's own default step. The nets draw the
  * same numbers for every activation, so they differ only in g (and the init's scale).
  */
-function checkAll(budget: Budget, hs: number[], random: Random, progress: (done: number, total: number) => void): { checks: Check[]; settings: Settings } {
+function checkAll(
+  budget: Budget,
+  hs: number[],
+  random: Random,
+  progress: (done: number, total: number) => void,
+): { checks: Check[]; settings: Settings } {
   const total = ACTIVATIONS.length * budget.nets * MODES.length * (hs.length + 1);
   let done = 0;
   const checks: Check[] = [];
@@ -96,8 +109,17 @@ function checkAll(budget: Budget, hs: number[], random: Random, progress: (done:
       for (const mode of MODES) {
         // h: null is the check's own default step (what `localprop gradcheck` uses).
         for (const h of [null, ...hs]) {
-          const result = checkNetwork(spec, params, data, { linearizeRectifiers: mode.linearizeRectifiers, ...(h === null ? {} : { epsilon: h }) });
-          if (h === null) settings ??= { epsilon: result.epsilon, floor: result.floor, richardson: result.richardson, threshold: result.threshold };
+          const result = checkNetwork(spec, params, data, {
+            linearizeRectifiers: mode.linearizeRectifiers,
+            ...(h === null ? {} : { epsilon: h }),
+          });
+          if (h === null)
+            settings ??= {
+              epsilon: result.epsilon,
+              floor: result.floor,
+              richardson: result.richardson,
+              threshold: result.threshold,
+            };
           const worst = Number.isFinite(result.worstRelativeError) ? result.worstRelativeError : null;
           checks.push({ activation: label, mode: mode.label, h: h ?? 'default', net: n, worst, passed: result.passed });
           progress(++done, total);
@@ -114,14 +136,22 @@ type Summary = { activation: string; mode: string; h: number | 'default'; worst:
 function summarise(checks: Check[], label: string, mode: string, h: number | 'default'): Summary {
   const rows = checks.filter((c) => c.activation === label && c.mode === mode && c.h === h);
   const worst = Math.max(...rows.map((c) => (c.worst === null ? Infinity : c.worst)));
-  return { activation: label, mode, h, worst: Number.isFinite(worst) ? worst : null, passed: rows.filter((c) => c.passed).length };
+  return {
+    activation: label,
+    mode,
+    h,
+    worst: Number.isFinite(worst) ? worst : null,
+    passed: rows.filter((c) => c.passed).length,
+  };
 }
 
 const e = (v: number): string => v.toExponential(0);
 
 function headlineOf(atDefault: Summary[], curves: Summary[], settings: Settings, nets: number): HeadlineRow[] {
   return atDefault.map((c) => {
-    const passing = curves.filter((k) => k.activation === c.activation && k.mode === c.mode && k.passed === nets).map((k) => k.h as number);
+    const passing = curves
+      .filter((k) => k.activation === c.activation && k.mode === c.mode && k.passed === nets)
+      .map((k) => k.h as number);
     return {
       activation: c.activation,
       rectifiers: c.mode,
@@ -132,7 +162,13 @@ function headlineOf(atDefault: Summary[], curves: Summary[], settings: Settings,
   });
 }
 
-function charts(curves: Summary[], atDefault: Summary[], settings: Settings, method: string, budget: Budget): Record<string, VegaLiteSpec> {
+function charts(
+  curves: Summary[],
+  atDefault: Summary[],
+  settings: Settings,
+  method: string,
+  budget: Budget,
+): Record<string, VegaLiteSpec> {
   const { epsilon, threshold } = settings;
   // A log axis has no zero and no NaN: draw those at the floor and at 1.
   const plot = (rows: Summary[]) => rows.map((c) => ({ ...c, worst: c.worst === null ? 1 : Math.max(c.worst, FLOOR) }));
@@ -179,7 +215,10 @@ function claims(raw: unknown): Claim[] {
       holds: smooth.length > 0 && smooth.every(pass),
     },
   ];
-  const relu = (mode: string): Summary[] => d.curves.filter((c) => c.activation === 'relu' && c.mode === mode).sort((a, b) => (a.h as number) - (b.h as number));
+  const relu = (mode: string): Summary[] =>
+    d.curves
+      .filter((c) => c.activation === 'relu' && c.mode === mode)
+      .sort((a, b) => (a.h as number) - (b.h as number));
   const asIs = relu('as is');
   const linear = relu('rectifiers linearised');
   const largest = asIs[asIs.length - 1]!;
@@ -205,7 +244,7 @@ const e1 = (v: number): string => v.toExponential(1);
 const experiment: Experiment<Budget> = {
   name: 'gradient-check',
   description:
-    'The essay\'s warning, measured: back-prop\'s gradient against numeric differences over a sweep of the step h. Smooth activations pass (worst relative error ≤ 1e-6) over a wide range of h; relu fails once h is large enough for some unit\'s z to cross the kink, where the difference measures a step, not a slope; with rectifiers linearised relu passes wherever rounding allows; at the smallest steps rounding makes every activation fail.',
+    "The essay's warning, measured: back-prop's gradient against numeric differences over a sweep of the step h. Smooth activations pass (worst relative error ≤ 1e-6) over a wide range of h; relu fails once h is large enough for some unit's z to cross the kink, where the difference measures a step, not a slope; with rectifiers linearised relu passes wherever rounding allows; at the smallest steps rounding makes every activation fail.",
   budgets: {
     quick: { nets: 3, patterns: 10, hExponents: [-8, -1, 1], hidden: 10 },
     full: { nets: 10, patterns: 20, hExponents: [-9, -0.5, 0.5], hidden: 16 },
@@ -214,13 +253,19 @@ const experiment: Experiment<Budget> = {
   async run({ budget, random, progress }) {
     const hs = steps(budget.hExponents);
     const { checks, settings } = checkAll(budget, hs, random, progress);
-    const curves = ACTIVATIONS.flatMap(({ label }) => MODES.flatMap((m) => hs.map((h) => summarise(checks, label, m.label, h))));
-    const atDefault = ACTIVATIONS.flatMap(({ label }) => MODES.map((m) => summarise(checks, label, m.label, 'default')));
+    const curves = ACTIVATIONS.flatMap(({ label }) =>
+      MODES.flatMap((m) => hs.map((h) => summarise(checks, label, m.label, h))),
+    );
+    const atDefault = ACTIVATIONS.flatMap(({ label }) =>
+      MODES.map((m) => summarise(checks, label, m.label, 'default')),
+    );
     const method = settings.richardson ? 'Richardson-extrapolated central differences' : 'central differences';
     return {
       data: { budget, settings, steps: hs, checks, curves, atDefault },
       headline: headlineOf(atDefault, curves, settings, budget.nets),
-      notes: [`The check: ${method}, relative error |a − n| / max(|a|, |n|, ${e(settings.floor)}), pass mark ${e(settings.threshold)}; its default step is h = ${e(settings.epsilon)}.`],
+      notes: [
+        `The check: ${method}, relative error |a − n| / max(|a|, |n|, ${e(settings.floor)}), pass mark ${e(settings.threshold)}; its default step is h = ${e(settings.epsilon)}.`,
+      ],
       specs: charts(curves, atDefault, settings, method, budget),
     };
   },

@@ -14,7 +14,17 @@ import { initParams, type Params } from '../src/nn/params.ts';
 import { train, type Dataset } from '../src/nn/sgd.ts';
 import type { NetSpec } from '../src/nn/spec.ts';
 import { createEngine } from '../src/engines/index.ts';
-import { categoryColour, ruleColour, ruleLabel, runStandalone, seriesChart, type Claim, type Experiment, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import {
+  categoryColour,
+  ruleColour,
+  ruleLabel,
+  runStandalone,
+  seriesChart,
+  type Claim,
+  type Experiment,
+  type HeadlineRow,
+  type VegaLiteSpec,
+} from '../src/report/index.ts';
 
 interface Budget {
   /** Training points, uniform on [−π, π]. */
@@ -30,11 +40,16 @@ interface Budget {
 const f = Math.sin;
 
 /** The patterns for points x: input u = x/π, target sin x. */
-const patterns = (xs: number[]): Dataset => ({ inputs: xs.map((x) => Float64Array.of(x / Math.PI)), targets: xs.map((x) => Float64Array.of(f(x))) });
+const patterns = (xs: number[]): Dataset => ({
+  inputs: xs.map((x) => Float64Array.of(x / Math.PI)),
+  targets: xs.map((x) => Float64Array.of(f(x))),
+});
 
-const trainingSet = (n: number, random: Random): Dataset => patterns(Array.from({ length: n }, () => -Math.PI + 2 * Math.PI * random.uniform()));
+const trainingSet = (n: number, random: Random): Dataset =>
+  patterns(Array.from({ length: n }, () => -Math.PI + 2 * Math.PI * random.uniform()));
 
-const gridSet = (n: number): Dataset => patterns(Array.from({ length: n }, (_, k) => -Math.PI + (2 * Math.PI * k) / (n - 1)));
+const gridSet = (n: number): Dataset =>
+  patterns(Array.from({ length: n }, (_, k) => -Math.PI + (2 * Math.PI * k) / (n - 1)));
 
 /** Epochs at which back-prop's fit is drawn: 0 (the initial net), then roughly ×5 apart, and the last. */
 function snapshotEpochs(epochs: number): number[] {
@@ -65,15 +80,28 @@ interface Setting {
  * that η can decay; its DivergenceError if it diverges (at this η a finding, not a failure of the
  * experiment).
  */
-function trainRule(rule: RuleName, s: Setting, random: Random, onEpoch: (epoch: number) => void): Run | DivergenceError {
+function trainRule(
+  rule: RuleName,
+  s: Setting,
+  random: Random,
+  onEpoch: (epoch: number) => void,
+): Run | DivergenceError {
   const engine = createEngine('matrix', s.spec, s.params0, { rule, feedbackSeed: `${rule}/feedback` });
-  const fitNow = (): number[] => s.grid.inputs.map((u, k) => (engine.evaluate(u, s.grid.targets[k]!), engine.prediction[0]!));
+  const fitNow = (): number[] =>
+    s.grid.inputs.map((u, k) => (engine.evaluate(u, s.grid.targets[k]!), engine.prediction[0]!));
   const fits = [{ epoch: 0, y: fitNow() }];
   const losses: Run['losses'] = [];
   const shuffle = random.derive('shuffle');
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
-      const [r] = train(engine, s.data, s.grid, { epochs: 1, η: s.η(epoch), batch: 1, shuffle, classify: false, spec: s.spec });
+      const [r] = train(engine, s.data, s.grid, {
+        epochs: 1,
+        η: s.η(epoch),
+        batch: 1,
+        shuffle,
+        classify: false,
+        spec: s.spec,
+      });
       losses.push({ epoch, train: r!.train.loss, test: r!.test!.loss });
       if (s.snapshots.includes(epoch)) fits.push({ epoch, y: fitNow() });
       onEpoch(epoch);
@@ -98,20 +126,28 @@ function headlineOf(runs: Run[], xs: number[]): HeadlineRow[] {
   });
 }
 
-function charts(runs: Run[], data: Dataset, xs: number[], snapshots: number[], budget: Budget): Record<string, VegaLiteSpec> {
+function charts(
+  runs: Run[],
+  data: Dataset,
+  xs: number[],
+  snapshots: number[],
+  budget: Budget,
+): Record<string, VegaLiteSpec> {
   const target = xs.map((x) => ({ x, y: f(x), curve: 'sin x' }));
   const points = data.inputs.map((u, p) => ({ x: Math.PI * u[0]!, y: data.targets[p]![0]!, curve: 'training points' }));
   const bp = runs.find((r) => r.rule === 'backprop');
   const epochLabel = (e: number): string => `epoch ${e}`;
   const fitRows = bp ? bp.fits.flatMap((s) => s.y.map((y, k) => ({ x: xs[k]!, y, curve: epochLabel(s.epoch) }))) : [];
   // The residual y − sin x: on the scale of y every rule's fit lies on sin x and they cannot be told apart.
-  const residualRows = runs.flatMap((r) => r.fits[r.fits.length - 1]!.y.map((y, k) => ({ x: xs[k]!, residual: y - f(xs[k]!), rule: r.rule })));
+  const residualRows = runs.flatMap((r) =>
+    r.fits[r.fits.length - 1]!.y.map((y, k) => ({ x: xs[k]!, residual: y - f(xs[k]!), rule: r.rule })),
+  );
   const lossRows = runs.flatMap((r) => r.losses.map((l) => ({ epoch: l.epoch, loss: l.train, rule: r.rule })));
   const rulesOrder = runs.map((r) => r.rule);
   const [η0, η1] = budget.η;
   return {
     fit: seriesChart({
-      title: 'Back-prop fits sin x: the net\'s output over epochs',
+      title: "Back-prop fits sin x: the net's output over epochs",
       subtitle: `1 → ${budget.hidden} tanh → 1, ${budget.patterns} training points, per-pattern SGD, η from ${η0} down to ${η1}`,
       values: [...points, ...target, ...fitRows],
       x: { field: 'x' },
@@ -166,9 +202,12 @@ function worstRise(losses: Run['losses']): { epoch: number; factor: number; befo
 
 function claims(raw: unknown): Claim[] {
   const d = raw as Data;
-  const ηAt = (epoch: number): number => d.budget.η[0] * (d.budget.η[1] / d.budget.η[0]) ** ((epoch - 1) / Math.max(1, d.budget.epochs - 1));
-  const maxResidual = (r: Run): number => Math.max(...r.fits[r.fits.length - 1]!.y.map((y, k) => Math.abs(y - f(d.x[k]!))));
-  const rms = (r: Run): number => Math.sqrt(r.fits[r.fits.length - 1]!.y.reduce((sum, y, k) => sum + (y - f(d.x[k]!)) ** 2, 0) / d.x.length);
+  const ηAt = (epoch: number): number =>
+    d.budget.η[0] * (d.budget.η[1] / d.budget.η[0]) ** ((epoch - 1) / Math.max(1, d.budget.epochs - 1));
+  const maxResidual = (r: Run): number =>
+    Math.max(...r.fits[r.fits.length - 1]!.y.map((y, k) => Math.abs(y - f(d.x[k]!))));
+  const rms = (r: Run): number =>
+    Math.sqrt(r.fits[r.fits.length - 1]!.y.reduce((sum, y, k) => sum + (y - f(d.x[k]!)) ** 2, 0) / d.x.length);
   const bp = d.runs.find((r) => r.rule === 'backprop')!;
   const out: Claim[] = [];
   const fits = d.runs.map((r) => ({ rule: r.rule, rms: rms(r), worst: maxResidual(r) }));
@@ -192,7 +231,7 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'regression',
   description:
-    'The essay\'s first diagram: a two-layer net (1 → tanh hidden layer → 1, squared error) fits sin x on [−π, π] by per-pattern SGD (δw_ij = −η x_i Δz_j); the fit over epochs and the loss curves, for back-prop and for each local rule in matrix form.',
+    "The essay's first diagram: a two-layer net (1 → tanh hidden layer → 1, squared error) fits sin x on [−π, π] by per-pattern SGD (δw_ij = −η x_i Δz_j); the fit over epochs and the loss curves, for back-prop and for each local rule in matrix form.",
   budgets: {
     quick: { patterns: 100, hidden: 16, epochs: 300, η: [0.2, 0.01], grid: 201 },
     full: { patterns: 200, hidden: 16, epochs: 2000, η: [0.2, 0.002], grid: 401 },
@@ -216,10 +255,14 @@ const experiment: Experiment<Budget> = {
     const η = (epoch: number): number => η0 * (η1 / η0) ** ((epoch - 1) / Math.max(1, budget.epochs - 1));
     const setting: Setting = { spec, params0, data, grid, snapshots, epochs: budget.epochs, η };
 
-    const notes: string[] = ['Matrix engine only: whether the agents engine computes the same weights is experiment 06 (equivalence).'];
+    const notes: string[] = [
+      'Matrix engine only: whether the agents engine computes the same weights is experiment 06 (equivalence).',
+    ];
     const runs: Run[] = [];
     for (const [i, rule] of RULE_NAMES.entries()) {
-      const run = trainRule(rule, setting, random, (epoch) => progress(i * budget.epochs + epoch, RULE_NAMES.length * budget.epochs));
+      const run = trainRule(rule, setting, random, (epoch) =>
+        progress(i * budget.epochs + epoch, RULE_NAMES.length * budget.epochs),
+      );
       if (run instanceof DivergenceError) notes.push(`rule ${rule}: ${run.message}; left out`);
       else runs.push(run);
     }

@@ -106,7 +106,12 @@ function trainSeed(s: number, spec: NetSpec, digits: Dataset, budget: Budget, ra
         onEpoch();
       },
     });
-    seconds.push({ engine: engineName, rule, seed: s, secondsPerEpoch: (performance.now() - started) / 1000 / budget.epochs });
+    seconds.push({
+      engine: engineName,
+      rule,
+      seed: s,
+      secondsPerEpoch: (performance.now() - started) / 1000 / budget.epochs,
+    });
     runs.push({ engine: engineName, rule, seed: s, curve });
   }
   return { runs, seconds, sizes: { train: trainSet.inputs.length, test: testSet.inputs.length } };
@@ -141,15 +146,32 @@ function headlineOf(runs: Run[]): HeadlineRow[] {
     return {
       rule: ruleLabel(rule),
       engine,
-      'test accuracy % (mean ± sd)': formatMeanSd(last.map((p) => p.testAccuracy), 1, 100),
-      'test loss (mean ± sd)': formatMeanSd(last.map((p) => p.testLoss), 3),
-      'train accuracy % (mean ± sd)': formatMeanSd(last.map((p) => p.trainAccuracy), 1, 100),
+      'test accuracy % (mean ± sd)': formatMeanSd(
+        last.map((p) => p.testAccuracy),
+        1,
+        100,
+      ),
+      'test loss (mean ± sd)': formatMeanSd(
+        last.map((p) => p.testLoss),
+        3,
+      ),
+      'train accuracy % (mean ± sd)': formatMeanSd(
+        last.map((p) => p.trainAccuracy),
+        1,
+        100,
+      ),
     };
   });
 }
 
 /** A held-out metric over epochs: a line per rule (colour) and engine (dash), with its ± sd band. */
-function metricChart(o: { title: string; subtitle: string[]; values: Row[]; y: Channel; field: 'accuracy' | 'loss' }): VegaLiteSpec {
+function metricChart(o: {
+  title: string;
+  subtitle: string[];
+  values: Row[];
+  y: Channel;
+  field: 'accuracy' | 'loss';
+}): VegaLiteSpec {
   return seriesChart({
     title: o.title,
     subtitle: o.subtitle,
@@ -166,12 +188,20 @@ function metricChart(o: { title: string; subtitle: string[]; values: Row[]; y: C
 
 function claims(raw: unknown): Claim[] {
   const d = raw as { budget: Budget; runs: Run[] };
-  const final = (engine: string, rule: string): number[] => d.runs.filter((r) => r.engine === engine && r.rule === rule).map((r) => r.curve[r.curve.length - 1]!.testAccuracy);
+  const final = (engine: string, rule: string): number[] =>
+    d.runs.filter((r) => r.engine === engine && r.rule === rule).map((r) => r.curve[r.curve.length - 1]!.testAccuracy);
   const accuracy = RULE_NAMES.map((rule) => ({ rule, mean: mean(final('matrix', rule)) }));
   let gap = 0;
   for (const a of d.runs.filter((r) => r.engine === 'agents')) {
     const m = d.runs.find((r) => r.engine === 'matrix' && r.rule === a.rule && r.seed === a.seed)!;
-    a.curve.forEach((p, k) => (gap = Math.max(gap, Math.abs(p.testAccuracy - m.curve[k]!.testAccuracy), Math.abs(p.testLoss - m.curve[k]!.testLoss))));
+    a.curve.forEach(
+      (p, k) =>
+        (gap = Math.max(
+          gap,
+          Math.abs(p.testAccuracy - m.curve[k]!.testAccuracy),
+          Math.abs(p.testLoss - m.curve[k]!.testLoss),
+        )),
+    );
   }
   return [
     {
@@ -189,7 +219,7 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'classification',
   description:
-    'The essay\'s second diagram: digits with a softmax output and cross-entropy, whose output error is y − t as in regression. Held-out loss and accuracy over epochs for every rule on every engine, mean ± sd over seeds.',
+    "The essay's second diagram: digits with a softmax output and cross-entropy, whose output error is y − t as in regression. Held-out loss and accuracy over epochs for every rule on every engine, mean ± sd over seeds.",
   budgets: {
     quick: { seeds: 3, epochs: 4, η: 0.02, trainPatterns: 500, testFraction: 0.2 },
     full: { seeds: 5, epochs: 20, η: 0.02, trainPatterns: null, testFraction: 0.2 },
@@ -200,7 +230,9 @@ const experiment: Experiment<Budget> = {
     const digits = loadDigits();
     const total = COMBOS.length * budget.seeds * budget.epochs;
     let done = 0;
-    const seeds = Array.from({ length: budget.seeds }, (_, s) => trainSeed(s, spec, digits, budget, random, () => progress(++done, total)));
+    const seeds = Array.from({ length: budget.seeds }, (_, s) =>
+      trainSeed(s, spec, digits, budget, random, () => progress(++done, total)),
+    );
     const runs = seeds.flatMap((x) => x.runs);
     const sizes = seeds[seeds.length - 1]!.sizes;
     const summary = summarise(runs);
@@ -209,7 +241,14 @@ const experiment: Experiment<Budget> = {
       `band: ± sd over ${budget.seeds} seeds; dashed: the agents engine (on top of matrix where both exist)`,
     ];
     return {
-      data: { budget, net: NET_FILE, patterns: sizes, missing: [] /* kept in data.json's layout: every engine builds every rule */, runs, summary },
+      data: {
+        budget,
+        net: NET_FILE,
+        patterns: sizes,
+        missing: [] /* kept in data.json's layout: every engine builds every rule */,
+        runs,
+        summary,
+      },
       timings: { secondsPerEpoch: seeds.flatMap((x) => x.seconds) },
       headline: headlineOf(runs),
       specs: {

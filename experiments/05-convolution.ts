@@ -18,7 +18,21 @@ import { Conv } from '../src/nn/conv.ts';
 import { initParams, type Params } from '../src/nn/params.ts';
 import { train, type Dataset, type EpochReport } from '../src/nn/sgd.ts';
 import { parseNetSpec, resolveLayers, type ConvSpec, type NetSpec, type ResolvedLayer } from '../src/nn/spec.ts';
-import { categoryColour, categoryScale, chartTitle, median, rasterChart, runStandalone, seriesChart, type Claim, type Experiment, type HeadlineRow, type PositionDef, type Row, type VegaLiteSpec } from '../src/report/index.ts';
+import {
+  categoryColour,
+  categoryScale,
+  chartTitle,
+  median,
+  rasterChart,
+  runStandalone,
+  seriesChart,
+  type Claim,
+  type Experiment,
+  type HeadlineRow,
+  type PositionDef,
+  type Row,
+  type VegaLiteSpec,
+} from '../src/report/index.ts';
 import { takeTurns, TimedCase } from './shared/timing.ts';
 
 interface Budget {
@@ -68,7 +82,9 @@ function netSpec(filters: number): NetSpec {
 function convLayer(g: Geometry, random: Random): Conv {
   const spec = parseNetSpec({
     input: g.input,
-    layers: [{ type: 'conv', filters: g.filters, kernel: g.kernel, stride: g.stride, padding: g.padding, activation: 'tanh' }],
+    layers: [
+      { type: 'conv', filters: g.filters, kernel: g.kernel, stride: g.stride, padding: g.padding, activation: 'tanh' },
+    ],
     loss: 'mse',
   });
   const layer = resolveLayers(spec)[0]! as ResolvedLayer & ConvSpec;
@@ -84,7 +100,12 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
-const emptyGradient = (params: Params): Params => ({ layers: params.layers.map((l) => ({ weights: new Float64Array(l.weights.length), bias: new Float64Array(l.bias.length) })) });
+const emptyGradient = (params: Params): Params => ({
+  layers: params.layers.map((l) => ({
+    weights: new Float64Array(l.weights.length),
+    bias: new Float64Array(l.bias.length),
+  })),
+});
 
 interface Agreement {
   /** max |push − gather| and max |Δx| over the patterns. */
@@ -147,38 +168,84 @@ async function pushVsGatherGeometry(g: Geometry, budget: Budget, random: Random)
     maxAbsDifference: diff,
     maxAbsInputError: scale,
   };
-  const calls = (fn: () => void): TimedCase => new TimedCase({ run: (_, count) => { for (let k = 0; k < count; k++) fn(); } });
+  const calls = (fn: () => void): TimedCase =>
+    new TimedCase({
+      run: (_, count) => {
+        for (let k = 0; k < count; k++) fn();
+      },
+    });
   const [push, gather] = [calls(() => layer.pushError(Δz, a)), calls(() => layer.gatherError(Δz, b))];
   for (const c of [push, gather]) await c.warmUpFixed(budget.calls);
   await takeTurns([push, gather], budget.reps);
   const microseconds = (c: TimedCase): number => (median(c.wall) * 1e6) / budget.calls;
-  const timing = { geometry: g.label, pushMicroseconds: microseconds(push), gatherMicroseconds: microseconds(gather), calls: budget.calls, reps: budget.reps };
+  const timing = {
+    geometry: g.label,
+    pushMicroseconds: microseconds(push),
+    gatherMicroseconds: microseconds(gather),
+    calls: budget.calls,
+    reps: budget.reps,
+  };
   return { geometry, timing };
 }
 
 /** Filter f's k×k kernel of channel 0 as an image, row by row. */
 function kernelImage(conv: Conv, weights: Float64Array, f: number): number[][] {
-  return Array.from({ length: conv.K }, (_, ky) => Array.from({ length: conv.K }, (_, kx) => weights[conv.weightIndex(f, 0, ky, kx)]!));
+  return Array.from({ length: conv.K }, (_, ky) =>
+    Array.from({ length: conv.K }, (_, kx) => weights[conv.weightIndex(f, 0, ky, kx)]!),
+  );
 }
 
 /** The raster rows {panel, row, col, value} of a list of images. */
-const rasterRows = (panel: string, image: number[][]) => image.flatMap((row, y) => row.map((value, x) => ({ panel, row: y, col: x, value })));
+const rasterRows = (panel: string, image: number[][]) =>
+  image.flatMap((row, y) => row.map((value, x) => ({ panel, row: y, col: x, value })));
 
 /** How the geometry labels read; goes in the subtitles (a rotated axis title this long would stretch the chart). */
 const GEOMETRY_KEY = 'rows: channels in → filters, kernel k×k, stride s, padding p';
 
 /** Dots on a log x axis (a bar on a log scale has no zero to stand on), labelled, with a dashed reference line. */
-function logBarChart(o: { title: string; subtitle: string[]; values: Row[]; sort: string[]; field: string; axisTitle: string; floor: number; rule: number }): VegaLiteSpec {
-  const x: PositionDef = { field: o.field, type: 'quantitative', title: o.axisTitle, scale: { type: 'log', domain: [o.floor, 1e-10] }, axis: { format: '.0e' } };
+function logBarChart(o: {
+  title: string;
+  subtitle: string[];
+  values: Row[];
+  sort: string[];
+  field: string;
+  axisTitle: string;
+  floor: number;
+  rule: number;
+}): VegaLiteSpec {
+  const x: PositionDef = {
+    field: o.field,
+    type: 'quantitative',
+    title: o.axisTitle,
+    scale: { type: 'log', domain: [o.floor, 1e-10] },
+    axis: { format: '.0e' },
+  };
   return {
     title: chartTitle(o.title, o.subtitle),
     data: { values: o.values },
     width: 420,
     height: { step: 26 },
     layer: [
-      { mark: { type: 'point', filled: true, size: 60, color: '#4c78a8' }, encoding: { y: { field: 'geometry', type: 'nominal', sort: o.sort, title: null, axis: { labelLimit: 300 } }, x } },
-      { mark: { type: 'text', align: 'left', dx: 8, fontSize: 10 }, encoding: { y: { field: 'geometry', type: 'nominal', sort: o.sort }, x, text: { field: 'label', type: 'nominal' } } },
-      { data: { values: [{}] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { datum: o.rule } } },
+      {
+        mark: { type: 'point', filled: true, size: 60, color: '#4c78a8' },
+        encoding: {
+          y: { field: 'geometry', type: 'nominal', sort: o.sort, title: null, axis: { labelLimit: 300 } },
+          x,
+        },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 8, fontSize: 10 },
+        encoding: {
+          y: { field: 'geometry', type: 'nominal', sort: o.sort },
+          x,
+          text: { field: 'label', type: 'nominal' },
+        },
+      },
+      {
+        data: { values: [{}] },
+        mark: { type: 'rule', strokeDash: [4, 3], color: '#555' },
+        encoding: { x: { datum: o.rule } },
+      },
     ],
   };
 }
@@ -195,16 +262,31 @@ function timeBarChart(o: { title: string; subtitle: string[]; values: Row[]; sor
       y: { field: 'geometry', type: 'nominal', sort: o.sort, title: null, axis: { labelLimit: 300 } },
       yOffset: { field: 'method', type: 'nominal', sort: ['push (essay)', 'gather'] },
       x: { field: 'microseconds', type: 'quantitative', title: 'µs per call' },
-      color: { field: 'method', type: 'nominal', title: null, sort: ['push (essay)', 'gather'], scale: categoryScale(['push (essay)', 'gather']) },
+      color: {
+        field: 'method',
+        type: 'nominal',
+        title: null,
+        sort: ['push (essay)', 'gather'],
+        scale: categoryScale(['push (essay)', 'gather']),
+      },
     },
   };
 }
 
 /** The kernels before and after learning, and a digit with the error pushed back to its pixels, as rasters. */
-function imageCharts(kernels: { initial: number[][][]; learned: number[][][] }, example: { x: Float64Array; label: number }, Δxpush: Float64Array, budget: Budget): Record<string, VegaLiteSpec> {
+function imageCharts(
+  kernels: { initial: number[][][]; learned: number[][][] },
+  example: { x: Float64Array; label: number },
+  Δxpush: Float64Array,
+  budget: Budget,
+): Record<string, VegaLiteSpec> {
   const F = kernels.learned.length;
-  const panels = (['initial', 'learned'] as const).flatMap((stage) => kernels[stage].map((_, f) => `${stage}, filter ${f + 1}`));
-  const kernelRows = (['initial', 'learned'] as const).flatMap((stage) => kernels[stage].flatMap((image, f) => rasterRows(`${stage}, filter ${f + 1}`, image)));
+  const panels = (['initial', 'learned'] as const).flatMap((stage) =>
+    kernels[stage].map((_, f) => `${stage}, filter ${f + 1}`),
+  );
+  const kernelRows = (['initial', 'learned'] as const).flatMap((stage) =>
+    kernels[stage].flatMap((image, f) => rasterRows(`${stage}, filter ${f + 1}`, image)),
+  );
   const inputPanel = `input (digit ${example.label})`;
   const pixelRows = Array.from({ length: 64 }, (_, k) => [
     { panel: inputPanel, row: k >> 3, col: k % 8, value: example.x[k]! },
@@ -224,7 +306,8 @@ function imageCharts(kernels: { initial: number[][][]; learned: number[][][] }, 
     }),
     'input-error': rasterChart({
       title: 'A held-out digit and the error pushed back to its pixels',
-      subtitle: 'Δx = Σ w·Δz scattered through the learned kernels (push; gather gives the same to rounding), scaled to max |Δx| = 1',
+      subtitle:
+        'Δx = Σ w·Δz scattered through the learned kernels (push; gather gives the same to rounding), scaled to max |Δx| = 1',
       values: pixelRows,
       panels: [inputPanel, 'Δx pushed back'],
       columns: 2,
@@ -255,7 +338,11 @@ function trainingChart(reports: EpochReport[], budget: Budget): VegaLiteSpec {
   });
 }
 
-function pushVsGatherCharts(trained: Agreement & { patterns: number }, results: Geometries, budget: Budget): Record<string, VegaLiteSpec> {
+function pushVsGatherCharts(
+  trained: Agreement & { patterns: number },
+  results: Geometries,
+  budget: Budget,
+): Record<string, VegaLiteSpec> {
   const geometries = results.map((g) => g.geometry);
   const order = GEOMETRIES.map((g) => g.label);
   return {
@@ -267,8 +354,16 @@ function pushVsGatherCharts(trained: Agreement & { patterns: number }, results: 
         GEOMETRY_KEY,
       ],
       values: [
-        { geometry: 'trained net (1→4, 3×3, s1 p1)', difference: Math.max(trained.maxAbsDifference, FLOOR), label: diffLabel(trained.maxAbsDifference) },
-        ...geometries.map((g) => ({ geometry: g.geometry, difference: Math.max(g.maxAbsDifference, FLOOR), label: diffLabel(g.maxAbsDifference) })),
+        {
+          geometry: 'trained net (1→4, 3×3, s1 p1)',
+          difference: Math.max(trained.maxAbsDifference, FLOOR),
+          label: diffLabel(trained.maxAbsDifference),
+        },
+        ...geometries.map((g) => ({
+          geometry: g.geometry,
+          difference: Math.max(g.maxAbsDifference, FLOOR),
+          label: diffLabel(g.maxAbsDifference),
+        })),
       ],
       sort: ['trained net (1→4, 3×3, s1 p1)', ...order],
       field: 'difference',
@@ -278,7 +373,10 @@ function pushVsGatherCharts(trained: Agreement & { patterns: number }, results: 
     }),
     'push-gather-time': timeBarChart({
       title: 'Push against gather: time per backward call',
-      subtitle: [`from timings.json (wall clock, varies by machine and run): median of ${budget.reps} × ${budget.calls} calls`, GEOMETRY_KEY],
+      subtitle: [
+        `from timings.json (wall clock, varies by machine and run): median of ${budget.reps} × ${budget.calls} calls`,
+        GEOMETRY_KEY,
+      ],
       values: results.flatMap(({ timing: t }) => [
         { geometry: t.geometry, method: 'push (essay)', microseconds: t.pushMicroseconds },
         { geometry: t.geometry, method: 'gather', microseconds: t.gatherMicroseconds },
@@ -288,14 +386,36 @@ function pushVsGatherCharts(trained: Agreement & { patterns: number }, results: 
   };
 }
 
-function headlineOf(reports: EpochReport[], trainingPatterns: number, trained: Agreement & { patterns: number }, results: Geometries, budget: Budget): HeadlineRow[] {
+function headlineOf(
+  reports: EpochReport[],
+  trainingPatterns: number,
+  trained: Agreement & { patterns: number },
+  results: Geometries,
+  budget: Budget,
+): HeadlineRow[] {
   const last = reports[reports.length - 1]!;
   const worstDiff = Math.max(trained.maxAbsDifference, ...results.map((r) => r.geometry.maxAbsDifference));
   return [
-    { quantity: 'held-out accuracy after training', value: `${(100 * last.test!.accuracy!).toFixed(1)}%`, detail: `${budget.epochs} epochs, η = ${budget.η}, B = 1, ${trainingPatterns} training patterns` },
-    { quantity: 'max |push − gather|, trained net', value: trained.maxAbsDifference, detail: `over ${trained.patterns} held-out patterns; max |Δx| = ${trained.maxAbsInputError.toPrecision(3)}` },
-    { quantity: 'max |push − gather|, all geometries', value: worstDiff, detail: `${GEOMETRIES.length} geometries × ${budget.patterns} random Δz` },
-    ...results.map(({ timing: t }) => ({ quantity: `µs per call, ${t.geometry}`, value: `push ${t.pushMicroseconds.toFixed(2)}, gather ${t.gatherMicroseconds.toFixed(2)}`, detail: `median of ${t.reps} × ${t.calls} calls (timings.json)` })),
+    {
+      quantity: 'held-out accuracy after training',
+      value: `${(100 * last.test!.accuracy!).toFixed(1)}%`,
+      detail: `${budget.epochs} epochs, η = ${budget.η}, B = 1, ${trainingPatterns} training patterns`,
+    },
+    {
+      quantity: 'max |push − gather|, trained net',
+      value: trained.maxAbsDifference,
+      detail: `over ${trained.patterns} held-out patterns; max |Δx| = ${trained.maxAbsInputError.toPrecision(3)}`,
+    },
+    {
+      quantity: 'max |push − gather|, all geometries',
+      value: worstDiff,
+      detail: `${GEOMETRIES.length} geometries × ${budget.patterns} random Δz`,
+    },
+    ...results.map(({ timing: t }) => ({
+      quantity: `µs per call, ${t.geometry}`,
+      value: `push ${t.pushMicroseconds.toFixed(2)}, gather ${t.gatherMicroseconds.toFixed(2)}`,
+      detail: `median of ${t.reps} × ${t.calls} calls (timings.json)`,
+    })),
   ];
 }
 
@@ -303,13 +423,22 @@ function claims(raw: unknown): Claim[] {
   const d = raw as {
     budget: Budget;
     epochs: { epoch: number; test: { accuracy: number } }[];
-    pushVsGather: { trained: { maxAbsDifference: number; maxAbsInputError: number }; geometries: { geometry: string; maxAbsDifference: number; maxAbsInputError: number }[] };
+    pushVsGather: {
+      trained: { maxAbsDifference: number; maxAbsInputError: number };
+      geometries: { geometry: string; maxAbsDifference: number; maxAbsInputError: number }[];
+    };
   };
   const last = d.epochs[d.epochs.length - 1]!;
   const { trained, geometries } = d.pushVsGather;
-  const relative = Math.max(trained.maxAbsDifference / trained.maxAbsInputError, ...geometries.map((g) => g.maxAbsDifference / g.maxAbsInputError));
+  const relative = Math.max(
+    trained.maxAbsDifference / trained.maxAbsInputError,
+    ...geometries.map((g) => g.maxAbsDifference / g.maxAbsInputError),
+  );
   return [
-    { text: `The conv net learns digits: held-out accuracy ${(100 * last.test.accuracy).toFixed(1)} % after ${last.epoch} epochs (claim: above 90 %).`, holds: last.test.accuracy > 0.9 },
+    {
+      text: `The conv net learns digits: held-out accuracy ${(100 * last.test.accuracy).toFixed(1)} % after ${last.epoch} epochs (claim: above 90 %).`,
+      holds: last.test.accuracy > 0.9,
+    },
     {
       text: `Pushing the error back through the kernel (the essay) and gathering it (the transposed correlation) agree to rounding: at most ${relative.toExponential(1)} of max |Δx|, on the trained net and on ${geometries.length} strided, padded geometries (claim: below 1e-13).`,
       holds: relative < 1e-13,
@@ -345,7 +474,10 @@ const experiment: Experiment<Budget> = {
       onEpoch: () => progress(++done, totalWork),
     });
     const learned = engine.snapshot();
-    const heldOut = { inputs: testSet.inputs.slice(0, budget.patterns), targets: testSet.targets.slice(0, budget.patterns) };
+    const heldOut = {
+      inputs: testSet.inputs.slice(0, budget.patterns),
+      targets: testSet.targets.slice(0, budget.patterns),
+    };
     const trained = { patterns: heldOut.inputs.length, ...pushVsGatherTrained(engine, learned, heldOut) };
     progress(++done, totalWork);
     const example = { x: testSet.inputs[0]!, label: testSet.targets[0]!.indexOf(1) };
@@ -359,7 +491,10 @@ const experiment: Experiment<Budget> = {
 
     const conv = engine.net.layers[0] as Conv;
     const filters = Array.from({ length: conv.F }, (_, f) => f);
-    const kernels = { initial: filters.map((f) => kernelImage(conv, initial.layers[0]!.weights, f)), learned: filters.map((f) => kernelImage(conv, learned.layers[0]!.weights, f)) };
+    const kernels = {
+      initial: filters.map((f) => kernelImage(conv, initial.layers[0]!.weights, f)),
+      learned: filters.map((f) => kernelImage(conv, learned.layers[0]!.weights, f)),
+    };
 
     return {
       data: {

@@ -37,19 +37,48 @@ const BIN_EXPONENTS = Array.from({ length: 10 }, (_, k) => -18 + k);
 const ARCHITECTURES: { label: string; json: unknown }[] = [
   {
     label: 'dense 4-6-3, tanh → identity, mse',
-    json: { input: [4], layers: [{ type: 'dense', units: 6, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } }, { type: 'dense', units: 3, activation: 'identity' }], loss: 'mse' },
+    json: {
+      input: [4],
+      layers: [
+        { type: 'dense', units: 6, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } },
+        { type: 'dense', units: 3, activation: 'identity' },
+      ],
+      loss: 'mse',
+    },
   },
   {
     label: 'dense 5-8-7-4, relu → softplus → identity, softmax-CE',
-    json: { input: [5], layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'dense', units: 7, activation: 'softplus' }, { type: 'dense', units: 4, activation: 'identity' }], loss: 'softmax-cross-entropy' },
+    json: {
+      input: [5],
+      layers: [
+        { type: 'dense', units: 8, activation: 'relu' },
+        { type: 'dense', units: 7, activation: 'softplus' },
+        { type: 'dense', units: 4, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    },
   },
   {
     label: 'dense 6-5-3, logistic → logistic, mse',
-    json: { input: [6], layers: [{ type: 'dense', units: 5, activation: 'logistic' }, { type: 'dense', units: 3, activation: 'logistic' }], loss: 'mse' },
+    json: {
+      input: [6],
+      layers: [
+        { type: 'dense', units: 5, activation: 'logistic' },
+        { type: 'dense', units: 3, activation: 'logistic' },
+      ],
+      loss: 'mse',
+    },
   },
   {
     label: 'conv [1,6,6] 3×3 s1 p1 relu → dense 4, softmax-CE',
-    json: { input: [1, 6, 6], layers: [{ type: 'conv', filters: 2, kernel: 3, stride: 1, padding: 1, activation: 'relu' }, { type: 'dense', units: 4, activation: 'identity' }], loss: 'softmax-cross-entropy' },
+    json: {
+      input: [1, 6, 6],
+      layers: [
+        { type: 'conv', filters: 2, kernel: 3, stride: 1, padding: 1, activation: 'relu' },
+        { type: 'dense', units: 4, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    },
   },
   {
     label: 'conv [2,7,7] 3×3 s2 p1 tanh → conv 2×2 softplus → 3 logistic, mse',
@@ -80,7 +109,12 @@ const RULES: { label: string; options: RuleOptions }[] = [
 function binLabel(k: number): string {
   return `[1e${k}, 1e${k + 1})`;
 }
-const BIN_LABELS = ['exactly 0', `< 1e${BIN_EXPONENTS[0]}`, ...BIN_EXPONENTS.map(binLabel), `≥ 1e${BIN_EXPONENTS[BIN_EXPONENTS.length - 1]! + 1}`];
+const BIN_LABELS = [
+  'exactly 0',
+  `< 1e${BIN_EXPONENTS[0]}`,
+  ...BIN_EXPONENTS.map(binLabel),
+  `≥ 1e${BIN_EXPONENTS[BIN_EXPONENTS.length - 1]! + 1}`,
+];
 
 /** The histogram bin of one |difference|. */
 function binOf(d: number): string {
@@ -95,7 +129,8 @@ function binOf(d: number): string {
 function differences(a: Params, b: Params, visit: (d: number) => void): void {
   a.layers.forEach((la, l) => {
     const lb = b.layers[l]!;
-    for (const key of ['weights', 'bias'] as const) for (let k = 0; k < la[key].length; k++) visit(Math.abs(la[key][k]! - lb[key][k]!));
+    for (const key of ['weights', 'bias'] as const)
+      for (let k = 0; k < la[key].length; k++) visit(Math.abs(la[key][k]! - lb[key][k]!));
   });
 }
 
@@ -124,7 +159,14 @@ interface StepRow {
 type Histogram = Map<string, Map<string, number>>;
 
 /** One run: both engines from the same params, B patterns a step; every weight compared after every step. */
-function compareRun(spec: NetSpec, options: RuleOptions, patterns: Patterns & { params: Params }, key: { rule: string; net: string; batch: number; seed: number }, steps: number, bins: Map<string, number>): { run: Run; perStep: StepRow[] } {
+function compareRun(
+  spec: NetSpec,
+  options: RuleOptions,
+  patterns: Patterns & { params: Params },
+  key: { rule: string; net: string; batch: number; seed: number },
+  steps: number,
+  bins: Map<string, number>,
+): { run: Run; perStep: StepRow[] } {
   const B = key.batch;
   const agents = createEngine('agents', spec, patterns.params, options);
   const matrix = createEngine('matrix', spec, patterns.params, options);
@@ -157,7 +199,11 @@ function compareRun(spec: NetSpec, options: RuleOptions, patterns: Patterns & { 
 }
 
 /** Every rule × architecture × batch size × seed. */
-function compareAll(budget: Budget, random: Random, progress: (done: number, total: number) => void): { runs: Run[]; perStep: StepRow[]; histogram: Histogram } {
+function compareAll(
+  budget: Budget,
+  random: Random,
+  progress: (done: number, total: number) => void,
+): { runs: Run[]; perStep: StepRow[]; histogram: Histogram } {
   const histogram: Histogram = new Map();
   const perStep: StepRow[] = [];
   const runs: Run[] = [];
@@ -217,7 +263,13 @@ interface Control {
  * The negative control: two matrix engines from the same params on the same batches, one summing each
  * batch's updates in pattern order, the other in reverse; every weight compared after every step.
  */
-function controlRun(spec: NetSpec, patterns: Patterns & { params: Params }, key: { net: string; seed: number }, steps: number, B: number): Control {
+function controlRun(
+  spec: NetSpec,
+  patterns: Patterns & { params: Params },
+  key: { net: string; seed: number },
+  steps: number,
+  B: number,
+): Control {
   const forwards = createEngine('matrix', spec, patterns.params, { rule: 'backprop' });
   const backwards = createEngine('matrix', spec, patterns.params, { rule: 'backprop' });
   const out: Control = { ...key, steps, comparisons: 0, zeros: 0, maxDifference: 0, minNonZero: null };
@@ -247,7 +299,13 @@ function controlAll(budget: Budget, random: Random): Control[] {
     return Array.from({ length: budget.seeds }, (_, seed) => {
       const r = random.derive(`${net}/B${B}/${seed}`);
       const params = paramsWithBiases(spec, r, 0.2);
-      return controlRun(spec, { params, ...randomPatterns(spec, budget.steps * B, r.derive('patterns')) }, { net, seed }, budget.steps, B);
+      return controlRun(
+        spec,
+        { params, ...randomPatterns(spec, budget.steps * B, r.derive('patterns')) },
+        { net, seed },
+        budget.steps,
+        B,
+      );
     });
   });
 }
@@ -263,7 +321,8 @@ const thousands = (n: number): string => n.toLocaleString('en-GB').replace(/,/g,
 
 function claims(raw: unknown): Claim[] {
   const d = raw as Data;
-  const sum = (rows: { comparisons: number; zeros: number }[], k: 'comparisons' | 'zeros'): number => rows.reduce((a, r) => a + r[k], 0);
+  const sum = (rows: { comparisons: number; zeros: number }[], k: 'comparisons' | 'zeros'): number =>
+    rows.reduce((a, r) => a + r[k], 0);
   const comparisons = sum(d.runs, 'comparisons');
   const zeros = sum(d.runs, 'zeros');
   const worst = Math.max(...d.runs.map((r) => r.maxDifference));
@@ -274,7 +333,10 @@ function claims(raw: unknown): Claim[] {
       holds: zeros === comparisons && ran.size === d.rules.length,
       key: true,
     },
-    { text: `The largest |w_agents − w_matrix| is ${worst.toExponential(1)}, within the promised ${d.tolerance.toExponential(0)}.`, holds: worst <= d.tolerance },
+    {
+      text: `The largest |w_agents − w_matrix| is ${worst.toExponential(1)}, within the promised ${d.tolerance.toExponential(0)}.`,
+      holds: worst <= d.tolerance,
+    },
   ];
   const cc = sum(d.control, 'comparisons');
   const cz = sum(d.control, 'zeros');
@@ -298,12 +360,28 @@ const experiment: Experiment<Budget> = {
   async run({ budget, random, progress }) {
     const { runs, perStep, histogram } = compareAll(budget, random, progress);
     const rules = RULES.map((r) => r.label);
-    const histogramRows = rules.flatMap((rule) => BIN_LABELS.map((bin) => ({ rule, bin, count: histogram.get(rule)!.get(bin) ?? 0 })));
+    const histogramRows = rules.flatMap((rule) =>
+      BIN_LABELS.map((bin) => ({ rule, bin, count: histogram.get(rule)!.get(bin) ?? 0 })),
+    );
     const control = controlAll(budget, random.derive('control'));
     return {
-      data: { budget, η: ETA, tolerance: TOLERANCE, architectures: ARCHITECTURES, batches: BATCHES, rules: RULES, bins: BIN_LABELS, histogram: histogramRows, runs, perStep, control },
+      data: {
+        budget,
+        η: ETA,
+        tolerance: TOLERANCE,
+        architectures: ARCHITECTURES,
+        batches: BATCHES,
+        rules: RULES,
+        bins: BIN_LABELS,
+        histogram: histogramRows,
+        runs,
+        perStep,
+        control,
+      },
       headline: headlineOf(runs, rules),
-      notes: ['No chart: every comparison is an exact zero, so a histogram or a curve would only draw empty bins and a floor. The claims above state the counts.'],
+      notes: [
+        'No chart: every comparison is an exact zero, so a histogram or a curve would only draw empty bins and a floor. The claims above state the counts.',
+      ],
       specs: {},
     };
   },

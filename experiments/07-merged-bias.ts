@@ -14,7 +14,19 @@ import { loadDigits } from '../src/data/datasets.ts';
 import { Network } from '../src/nn/network.ts';
 import type { Params } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
-import { categoryScale, chartTitle, logLogFit, runStandalone, type Claim, type ColorDef, type Experiment, type HeadlineRow, type PositionDef, type Row, type VegaLiteSpec } from '../src/report/index.ts';
+import {
+  categoryScale,
+  chartTitle,
+  logLogFit,
+  runStandalone,
+  type Claim,
+  type ColorDef,
+  type Experiment,
+  type HeadlineRow,
+  type PositionDef,
+  type Row,
+  type VegaLiteSpec,
+} from '../src/report/index.ts';
 import { createMatrixRule, relativeError, updateAndGradient } from '../src/rules/index.ts';
 import { paramsWithBiases, randomPatterns } from './shared/random-nets.ts';
 
@@ -43,12 +55,27 @@ const NETS: { label: string; inputs: Inputs; json: unknown }[] = [
   {
     label: '5-7-6-3 tanh/logistic, softmax-CE',
     inputs: 'normal',
-    json: { input: [5], layers: [{ type: 'dense', units: 7, activation: 'tanh' }, { type: 'dense', units: 6, activation: 'logistic' }, { type: 'dense', units: 3, activation: 'identity' }], loss: 'softmax-cross-entropy' },
+    json: {
+      input: [5],
+      layers: [
+        { type: 'dense', units: 7, activation: 'tanh' },
+        { type: 'dense', units: 6, activation: 'logistic' },
+        { type: 'dense', units: 3, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    },
   },
   {
     label: '5-7-4 softplus/a·tanh(bz), mse',
     inputs: 'normal',
-    json: { input: [5], layers: [{ type: 'dense', units: 7, activation: 'softplus' }, { type: 'dense', units: 4, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } }], loss: 'mse' },
+    json: {
+      input: [5],
+      layers: [
+        { type: 'dense', units: 7, activation: 'softplus' },
+        { type: 'dense', units: 4, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } },
+      ],
+      loss: 'mse',
+    },
   },
   {
     label: 'conv [2,6,6] → conv → 4 logistic, mse',
@@ -66,7 +93,14 @@ const NETS: { label: string; inputs: Inputs; json: unknown }[] = [
   {
     label: 'digits 64-32-10 tanh, softmax-CE',
     inputs: 'digits',
-    json: { input: [64], layers: [{ type: 'dense', units: 32, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } }, { type: 'dense', units: 10, activation: 'identity' }], loss: 'softmax-cross-entropy' },
+    json: {
+      input: [64],
+      layers: [
+        { type: 'dense', units: 32, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } },
+        { type: 'dense', units: 10, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    },
   },
 ];
 
@@ -83,7 +117,6 @@ function betas(perDecade: number): number[] {
   return Array.from({ length: n + 1 }, (_, k) => Number((10 ** (lo + ((hi - lo) * k) / n)).toPrecision(12)));
 }
 
-
 interface Fixture {
   params: Params;
   inputs: Float64Array[];
@@ -91,7 +124,13 @@ interface Fixture {
 }
 
 /** Seeded params (biases non-zero, so the bias path counts) and P patterns: random (see random-nets.ts) or digits. */
-function fixture(spec: NetSpec, inputs: Inputs, P: number, random: Random, digits: () => ReturnType<typeof loadDigits>): Fixture {
+function fixture(
+  spec: NetSpec,
+  inputs: Inputs,
+  P: number,
+  random: Random,
+  digits: () => ReturnType<typeof loadDigits>,
+): Fixture {
   const params = paramsWithBiases(spec, random, 0.3);
   const rp = random.derive('patterns');
   if (inputs === 'normal') return { params, ...randomPatterns(spec, P, rp) };
@@ -113,7 +152,12 @@ interface Fit {
 }
 
 /** r(β) for every architecture, seed, nudge mode and β. */
-function measure(budget: Budget, βs: number[], random: Random, progress: (done: number, total: number) => void): Measurement[] {
+function measure(
+  budget: Budget,
+  βs: number[],
+  random: Random,
+  progress: (done: number, total: number) => void,
+): Measurement[] {
   let digitsCache: ReturnType<typeof loadDigits> | null = null;
   const digits = (): ReturnType<typeof loadDigits> => (digitsCache ??= loadDigits());
   const runs: Measurement[] = [];
@@ -144,22 +188,52 @@ function fitSlope(runs: Measurement[]): Fit {
   );
 }
 
-const logAxis = (field: string, title: string): PositionDef => ({ field, type: 'quantitative', title, scale: { type: 'log' }, axis: { format: '.0e' } });
+const logAxis = (field: string, title: string): PositionDef => ({
+  field,
+  type: 'quantitative',
+  title,
+  scale: { type: 'log' },
+  axis: { format: '.0e' },
+});
 const BETA_AXIS = logAxis('β', 'nudge β');
 const ERROR_AXIS = logAxis('error', 'relative error ‖u − ∂E/∂w‖ / ‖∂E/∂w‖');
 
 /** Every (net, seed) as a thin line, the pooled fit as a thick dashed line, coloured by nudge; and rounding ε/β. */
-function pooledChart(runs: Measurement[], pooled: (Fit & { mode: string; expected: number })[], budget: Budget): VegaLiteSpec {
+function pooledChart(
+  runs: Measurement[],
+  pooled: (Fit & { mode: string; expected: number })[],
+  budget: Budget,
+): VegaLiteSpec {
   const seriesName = (mode: string): string => {
     const p = pooled.find((q) => q.mode === mode)!;
     return `${mode}: fitted slope ${p.slope.toFixed(2)} (expected ${p.expected})`;
   };
   const lines = runs.map((r) => ({ ...r, series: seriesName(r.mode), run: `${r.net} #${r.seed}` }));
-  const fitted = pooled.flatMap((p) => [FIT_MIN, BETA_MAX].map((β) => ({ series: seriesName(p.mode), β, error: 10 ** (p.intercept + p.slope * Math.log10(β)) })));
+  const fitted = pooled.flatMap((p) =>
+    [FIT_MIN, BETA_MAX].map((β) => ({
+      series: seriesName(p.mode),
+      β,
+      error: 10 ** (p.intercept + p.slope * Math.log10(β)),
+    })),
+  );
   const rounding = [BETA_MIN, 1e-3].map((β) => ({ β, error: Number.EPSILON / β }));
   const order = MODES.map((m) => seriesName(m.label));
   const [x, y] = [BETA_AXIS, ERROR_AXIS];
-  const color: ColorDef = { field: 'series', type: 'nominal', title: null, sort: order, scale: categoryScale(order), legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 } };
+  const color: ColorDef = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    sort: order,
+    scale: categoryScale(order),
+    legend: {
+      orient: 'bottom',
+      direction: 'vertical',
+      labelLimit: 600,
+      symbolType: 'stroke',
+      symbolOpacity: 1,
+      symbolStrokeWidth: 2.5,
+    },
+  };
   return {
     title: chartTitle('Merged rule: bias of the update against the nudge β', [
       `thin lines: ${NETS.length} architectures × ${budget.seeds} random nets, ${budget.patterns} patterns each; dashed: least-squares fit over all of them for β ≥ ${FIT_MIN}`,
@@ -168,9 +242,21 @@ function pooledChart(runs: Measurement[], pooled: (Fit & { mode: string; expecte
     width: 420,
     height: 300,
     layer: [
-      { data: { values: lines }, mark: { type: 'line', strokeWidth: 1, opacity: 0.45, point: { size: 10, opacity: 0.45 } }, encoding: { x, y, color, detail: { field: 'run', type: 'nominal' } } },
-      { data: { values: fitted }, mark: { type: 'line', strokeWidth: 2.5, strokeDash: [6, 4] }, encoding: { x, y, color } },
-      { data: { values: rounding }, mark: { type: 'line', strokeWidth: 1.2, strokeDash: [2, 3], color: '#777' }, encoding: { x, y } },
+      {
+        data: { values: lines },
+        mark: { type: 'line', strokeWidth: 1, opacity: 0.45, point: { size: 10, opacity: 0.45 } },
+        encoding: { x, y, color, detail: { field: 'run', type: 'nominal' } },
+      },
+      {
+        data: { values: fitted },
+        mark: { type: 'line', strokeWidth: 2.5, strokeDash: [6, 4] },
+        encoding: { x, y, color },
+      },
+      {
+        data: { values: rounding },
+        mark: { type: 'line', strokeWidth: 1.2, strokeDash: [2, 3], color: '#777' },
+        encoding: { x, y },
+      },
     ],
   };
 }
@@ -178,7 +264,10 @@ function pooledChart(runs: Measurement[], pooled: (Fit & { mode: string; expecte
 /** Per architecture the worst over its seeds, one panel each, with the fitted slopes written in the panel. */
 function perNetChart(rows: Row[], budget: Budget): VegaLiteSpec {
   return {
-    title: chartTitle('Merged rule: relative error per architecture', `worst over ${budget.seeds} random nets; slopes fitted over β ≥ ${FIT_MIN}`),
+    title: chartTitle(
+      'Merged rule: relative error per architecture',
+      `worst over ${budget.seeds} random nets; slopes fitted over β ≥ ${FIT_MIN}`,
+    ),
     data: { values: rows },
     facet: { field: 'net', type: 'nominal', sort: NETS.map((n) => n.label), header: { title: null, labelLimit: 400 } },
     columns: 2,
@@ -186,7 +275,20 @@ function perNetChart(rows: Row[], budget: Budget): VegaLiteSpec {
       width: 280,
       height: 190,
       layer: [
-        { mark: { type: 'line', point: { size: 16 } }, encoding: { x: BETA_AXIS, y: { ...ERROR_AXIS, title: 'relative error' }, color: { field: 'mode', type: 'nominal', title: 'nudge', sort: MODES.map((m) => m.label), scale: categoryScale(MODES.map((m) => m.label)) } } },
+        {
+          mark: { type: 'line', point: { size: 16 } },
+          encoding: {
+            x: BETA_AXIS,
+            y: { ...ERROR_AXIS, title: 'relative error' },
+            color: {
+              field: 'mode',
+              type: 'nominal',
+              title: 'nudge',
+              sort: MODES.map((m) => m.label),
+              scale: categoryScale(MODES.map((m) => m.label)),
+            },
+          },
+        },
         {
           transform: [{ filter: `datum.β === ${BETA_MAX} && datum.mode === 'one-sided'` }],
           mark: { type: 'text', align: 'left', baseline: 'top', dx: 6, dy: 6, fontSize: 11, color: '#333' },
@@ -198,7 +300,10 @@ function perNetChart(rows: Row[], budget: Budget): VegaLiteSpec {
 }
 
 function claims(raw: unknown): Claim[] {
-  const d = raw as { pooled: { mode: string; expected: number; slope: number }[]; fits: { net: string; mode: string; expected: number; slope: number }[] };
+  const d = raw as {
+    pooled: { mode: string; expected: number; slope: number }[];
+    fits: { net: string; mode: string; expected: number; slope: number }[];
+  };
   const pooled = (mode: string) => d.pooled.find((p) => p.mode === mode)!;
   const [one, two] = [pooled(MODES[0]!.label), pooled(MODES[1]!.label)];
   const spread = Math.max(...d.fits.map((f) => Math.abs(f.slope - f.expected)));
@@ -208,7 +313,10 @@ function claims(raw: unknown): Claim[] {
       holds: Math.abs(one.slope - 1) < 0.05 && Math.abs(two.slope - 2) < 0.05,
       key: true,
     },
-    { text: `Every architecture on its own agrees: its fitted slope is within ${spread.toFixed(3)} of the expected one (claim: within 0.1).`, holds: spread < 0.1 },
+    {
+      text: `Every architecture on its own agrees: its fitted slope is within ${spread.toFixed(3)} of the expected one (claim: within 0.1).`,
+      holds: spread < 0.1,
+    },
   ];
 }
 
@@ -224,10 +332,20 @@ const experiment: Experiment<Budget> = {
 
     // Fitted slopes: per net over its seeds, and pooled over every net and seed.
     const fits = NETS.flatMap(({ label }) =>
-      MODES.map((mode) => ({ net: label, mode: mode.label, expected: mode.expected, ...fitSlope(runs.filter((r) => r.net === label && r.mode === mode.label)) })),
+      MODES.map((mode) => ({
+        net: label,
+        mode: mode.label,
+        expected: mode.expected,
+        ...fitSlope(runs.filter((r) => r.net === label && r.mode === mode.label)),
+      })),
     );
-    const pooled = MODES.map((mode) => ({ mode: mode.label, expected: mode.expected, ...fitSlope(runs.filter((r) => r.mode === mode.label)) }));
-    const worst = (label: string, mode: string, β: number): number => Math.max(...runs.filter((r) => r.net === label && r.mode === mode && r.β === β).map((r) => r.error));
+    const pooled = MODES.map((mode) => ({
+      mode: mode.label,
+      expected: mode.expected,
+      ...fitSlope(runs.filter((r) => r.mode === mode.label)),
+    }));
+    const worst = (label: string, mode: string, β: number): number =>
+      Math.max(...runs.filter((r) => r.net === label && r.mode === mode && r.β === β).map((r) => r.error));
 
     const slopeColumn = `fitted slope, β ∈ [${FIT_MIN}, ${BETA_MAX}]`;
     const headline: HeadlineRow[] = fits.map((f) => ({
@@ -238,12 +356,39 @@ const experiment: Experiment<Budget> = {
       [`worst r at β = ${BETA_MAX}`]: worst(f.net, f.mode, BETA_MAX),
       [`worst r at β = ${BETA_MIN}`]: worst(f.net, f.mode, BETA_MIN),
     }));
-    for (const p of pooled) headline.push({ net: 'all nets pooled', nudge: p.mode, [slopeColumn]: Number(p.slope.toFixed(3)), expected: p.expected });
+    for (const p of pooled)
+      headline.push({
+        net: 'all nets pooled',
+        nudge: p.mode,
+        [slopeColumn]: Number(p.slope.toFixed(3)),
+        expected: p.expected,
+      });
 
-    const slopeText = (label: string): string => fits.filter((q) => q.net === label).map((q) => `${q.mode} ${q.slope.toFixed(2)}`).join(', ');
-    const perNet = NETS.flatMap(({ label }) => MODES.flatMap((mode) => βs.map((β) => ({ net: label, mode: mode.label, β, error: worst(label, mode.label, β), slopes: `slopes: ${slopeText(label)}` }))));
+    const slopeText = (label: string): string =>
+      fits
+        .filter((q) => q.net === label)
+        .map((q) => `${q.mode} ${q.slope.toFixed(2)}`)
+        .join(', ');
+    const perNet = NETS.flatMap(({ label }) =>
+      MODES.flatMap((mode) =>
+        βs.map((β) => ({
+          net: label,
+          mode: mode.label,
+          β,
+          error: worst(label, mode.label, β),
+          slopes: `slopes: ${slopeText(label)}`,
+        })),
+      ),
+    );
     return {
-      data: { budget, betas: βs, nets: NETS.map((n) => ({ label: n.label, inputs: n.inputs, spec: n.json })), runs, fits, pooled },
+      data: {
+        budget,
+        betas: βs,
+        nets: NETS.map((n) => ({ label: n.label, inputs: n.inputs, spec: n.json })),
+        runs,
+        fits,
+        pooled,
+      },
       headline,
       specs: { 'error-vs-beta': pooledChart(runs, pooled, budget), 'per-net': perNetChart(perNet, budget) },
     };

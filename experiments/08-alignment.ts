@@ -33,7 +33,14 @@ import {
   type Row,
   type VegaLiteSpec,
 } from '../src/report/index.ts';
-import { createMatrixRule, feedbackAngles, updateAlignment, type FeedbackAlignment, type RuleName, type RuleOptions } from '../src/rules/index.ts';
+import {
+  createMatrixRule,
+  feedbackAngles,
+  updateAlignment,
+  type FeedbackAlignment,
+  type RuleName,
+  type RuleOptions,
+} from '../src/rules/index.ts';
 
 interface Budget {
   epochs: number;
@@ -72,10 +79,26 @@ const MERGED_BETA = 0.01;
 const PC = { steps: 20, gamma: 0.1 };
 
 const RULES: RuleCase[] = [
-  { rule: 'feedback-alignment', label: 'feedback alignment', options: (seed) => ({ rule: 'feedback-alignment', feedbackSeed: seed }) },
-  { rule: 'direct-feedback-alignment', label: 'direct feedback alignment', options: (seed) => ({ rule: 'direct-feedback-alignment', feedbackSeed: seed }) },
-  { rule: 'merged', label: `merged (β = ${MERGED_BETA}, one-sided)`, options: () => ({ rule: 'merged', beta: MERGED_BETA, symmetric: false }) },
-  { rule: 'predictive-coding', label: `predictive coding (T = ${PC.steps}, γ = ${PC.gamma})`, options: () => ({ rule: 'predictive-coding', steps: PC.steps, gamma: PC.gamma }) },
+  {
+    rule: 'feedback-alignment',
+    label: 'feedback alignment',
+    options: (seed) => ({ rule: 'feedback-alignment', feedbackSeed: seed }),
+  },
+  {
+    rule: 'direct-feedback-alignment',
+    label: 'direct feedback alignment',
+    options: (seed) => ({ rule: 'direct-feedback-alignment', feedbackSeed: seed }),
+  },
+  {
+    rule: 'merged',
+    label: `merged (β = ${MERGED_BETA}, one-sided)`,
+    options: () => ({ rule: 'merged', beta: MERGED_BETA, symmetric: false }),
+  },
+  {
+    rule: 'predictive-coding',
+    label: `predictive coding (T = ${PC.steps}, γ = ${PC.gamma})`,
+    options: () => ({ rule: 'predictive-coding', steps: PC.steps, gamma: PC.gamma }),
+  },
 ];
 const BACKPROP: RuleCase = { rule: 'backprop', label: 'back-prop (reference)', options: () => ({ rule: 'backprop' }) };
 const CASES = [...RULES, BACKPROP];
@@ -111,12 +134,26 @@ interface Measured {
 }
 
 /** One seed: its split, init and probe batch, shared by every rule; each rule trains and is measured as it goes. */
-function measureSeed(s: number, budget: Budget, digits: Dataset, random: Random, feedbackSeed: string, out: Measured, onEpoch: () => void): void {
+function measureSeed(
+  s: number,
+  budget: Budget,
+  digits: Dataset,
+  random: Random,
+  feedbackSeed: string,
+  out: Measured,
+  onEpoch: () => void,
+): void {
   const r = random.derive(`seed-${s}`);
   const { train: trainSet, test: testSet } = splitDataset(digits, r.derive('split'));
   const params = initParams(SPEC, r.derive('init'));
-  const probeIdx = r.derive('probe').shuffle(trainSet.inputs.map((_, p) => p)).slice(0, budget.probe);
-  const probe = { inputs: probeIdx.map((p) => trainSet.inputs[p]!), targets: probeIdx.map((p) => trainSet.targets[p]!) };
+  const probeIdx = r
+    .derive('probe')
+    .shuffle(trainSet.inputs.map((_, p) => p))
+    .slice(0, budget.probe);
+  const probe = {
+    inputs: probeIdx.map((p) => trainSet.inputs[p]!),
+    targets: probeIdx.map((p) => trainSet.targets[p]!),
+  };
   for (const c of CASES) {
     const options = c.options(feedbackSeed);
     const engine = new MatrixEngine(SPEC, params, (net) => createMatrixRule(options, net));
@@ -124,7 +161,13 @@ function measureSeed(s: number, budget: Budget, digits: Dataset, random: Random,
     const measure = (epoch: number): void => {
       if (options.rule === 'backprop') return;
       updateAlignment(engine.net, engine.rule, probe.inputs, probe.targets).forEach((angle, l) =>
-        out.angles.push({ rule: c.rule, seed: s, epoch: round(epoch), layer: LAYERS[l]!, angle: Number.isFinite(angle) ? angle : null }),
+        out.angles.push({
+          rule: c.rule,
+          seed: s,
+          epoch: round(epoch),
+          layer: LAYERS[l]!,
+          angle: Number.isFinite(angle) ? angle : null,
+        }),
       );
       if (options.rule === 'feedback-alignment') {
         feedbackAngles(engine.net.params, (engine.rule as FeedbackAlignment).B).forEach((angle, l) => {
@@ -146,7 +189,14 @@ function measureSeed(s: number, budget: Budget, digits: Dataset, random: Random,
       },
       onEpoch: (report) => {
         measure(report.epoch);
-        out.epochs.push({ rule: c.rule, seed: s, epoch: report.epoch, trainLoss: report.train.loss, testLoss: report.test!.loss, testAccuracy: report.test!.accuracy! });
+        out.epochs.push({
+          rule: c.rule,
+          seed: s,
+          epoch: report.epoch,
+          trainLoss: report.train.loss,
+          testLoss: report.test!.loss,
+          testAccuracy: report.test!.accuracy!,
+        });
         onEpoch();
       },
     });
@@ -154,7 +204,10 @@ function measureSeed(s: number, budget: Budget, digits: Dataset, random: Random,
 }
 
 /** Mean and its 95 % confidence interval over seeds, per rule, layer and time. */
-function summarise<T extends { angle: number | null; epoch: number; layer: string }>(rows: T[], rule: (r: T) => string) {
+function summarise<T extends { angle: number | null; epoch: number; layer: string }>(
+  rows: T[],
+  rule: (r: T) => string,
+) {
   type Key = { rule: string; layer: string; epoch: number };
   const groups = new Map<string, { key: Key; values: number[] }>();
   for (const row of rows) {
@@ -179,18 +232,37 @@ const formatCi = (values: number[], digits: number, scale = 1): string => {
 
 function headlineOf({ angles, feedback, epochs }: Measured, budget: Budget): HeadlineRow[] {
   const accuracyColumn = `held-out accuracy after ${budget.epochs} epochs, mean [95 % CI]`;
-  const final = (rule: string, layer: string, epoch: number): number[] => angles.filter((a) => a.rule === rule && a.layer === layer && a.epoch === epoch && a.angle !== null).map((a) => a.angle!);
+  const final = (rule: string, layer: string, epoch: number): number[] =>
+    angles
+      .filter((a) => a.rule === rule && a.layer === layer && a.epoch === epoch && a.angle !== null)
+      .map((a) => a.angle!);
   const headline: HeadlineRow[] = CASES.map((c) => {
-    const row: HeadlineRow = { rule: c.label, [accuracyColumn]: formatCi(epochs.filter((x) => x.rule === c.rule && x.epoch === budget.epochs).map((x) => x.testAccuracy), 1, 100) + '%' };
+    const row: HeadlineRow = {
+      rule: c.label,
+      [accuracyColumn]:
+        formatCi(
+          epochs.filter((x) => x.rule === c.rule && x.epoch === budget.epochs).map((x) => x.testAccuracy),
+          1,
+          100,
+        ) + '%',
+    };
     LAYERS.forEach((layer, l) => {
-      row[`layer ${l + 1} angle, start → end (°)`] = c === BACKPROP ? '0 (reference)' : `${mean(final(c.rule, layer, 0)).toFixed(1)} → ${formatCi(final(c.rule, layer, budget.epochs), 1)}`;
+      row[`layer ${l + 1} angle, start → end (°)`] =
+        c === BACKPROP
+          ? '0 (reference)'
+          : `${mean(final(c.rule, layer, 0)).toFixed(1)} → ${formatCi(final(c.rule, layer, budget.epochs), 1)}`;
     });
     return row;
   });
   for (const layer of LAYERS.slice(1)) {
     const start = feedback.filter((f) => f.layer === layer && f.epoch === 0).map((f) => f.angle!);
     const end = feedback.filter((f) => f.layer === layer && f.epoch === budget.epochs).map((f) => f.angle!);
-    headline.push({ rule: `feedback alignment: angle(W, B), ${layer}`, [accuracyColumn]: null, 'layer 1 angle, start → end (°)': null, [`${layer.split(' (')[0]} angle, start → end (°)`]: `${mean(start).toFixed(1)} → ${formatCi(end, 1)}` });
+    headline.push({
+      rule: `feedback alignment: angle(W, B), ${layer}`,
+      [accuracyColumn]: null,
+      'layer 1 angle, start → end (°)': null,
+      [`${layer.split(' (')[0]} angle, start → end (°)`]: `${mean(start).toFixed(1)} → ${formatCi(end, 1)}`,
+    });
   }
   return headline;
 }
@@ -207,8 +279,19 @@ function updateAngleChart(summary: Row[], rules: string[], ci: string, budget: B
   const rows = summary.map((r) => ({ ...r, rule: ruleLabel(String(r.rule)) }));
   const ruleOrder = rules.map(ruleLabel);
   const colour = nominalDef(ruleColour(ruleOrder, null));
-  const x: PositionDef = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } };
-  const y: PositionDef = { field: 'angle', type: 'quantitative', title: 'angle (°)', scale: { domain: [0, 100] }, axis: { values: [0, 30, 60, 90] } };
+  const x: PositionDef = {
+    field: 'epoch',
+    type: 'quantitative',
+    title: 'epoch',
+    axis: { tickMinStep: 1, format: 'd' },
+  };
+  const y: PositionDef = {
+    field: 'angle',
+    type: 'quantitative',
+    title: 'angle (°)',
+    scale: { domain: [0, 100] },
+    axis: { values: [0, 30, 60, 90] },
+  };
   return {
     title: chartTitle("Angle between each rule's update and back-prop's gradient, per layer", [
       `64-32-32-10 tanh on digits, η = ${budget.η}, B = 1; probe batch of ${budget.probe} training patterns; dashed: 90°, below which an update still goes downhill`,
@@ -216,16 +299,29 @@ function updateAngleChart(summary: Row[], rules: string[], ci: string, budget: B
     ]),
     data: { values: rows },
     facet: {
-      row: { field: 'rule', type: 'nominal', sort: ruleOrder, title: null, header: { labelAngle: 0, labelAlign: 'left', labelLimit: 0 } },
+      row: {
+        field: 'rule',
+        type: 'nominal',
+        sort: ruleOrder,
+        title: null,
+        header: { labelAngle: 0, labelAlign: 'left', labelLimit: 0 },
+      },
       column: { field: 'layer', type: 'nominal', sort: LAYERS, title: null },
     },
     spec: {
       width: 200,
       height: 90,
       layer: [
-        { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color: { ...colour, legend: null } } },
+        {
+          mark: { type: 'area', opacity: 0.2 },
+          encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color: { ...colour, legend: null } },
+        },
         { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y, color: { ...colour, legend: null } } },
-        { data: { values: [{}] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#888' }, encoding: { y: { datum: 90 } } },
+        {
+          data: { values: [{}] },
+          mark: { type: 'rule', strokeDash: [4, 3], color: '#888' },
+          encoding: { y: { datum: 90 } },
+        },
       ],
     },
   };
@@ -235,13 +331,22 @@ function charts({ angles, feedback, epochs }: Measured, budget: Budget): Record<
   const ruleOrder = RULES.map((c) => c.rule);
   const accuracyCurves = CASES.flatMap((c) =>
     Array.from({ length: budget.epochs }, (_, e) => {
-      const { mean: accuracy, low, high } = meanBand(epochs.filter((x) => x.rule === c.rule && x.epoch === e + 1).map((x) => x.testAccuracy));
+      const {
+        mean: accuracy,
+        low,
+        high,
+      } = meanBand(epochs.filter((x) => x.rule === c.rule && x.epoch === e + 1).map((x) => x.testAccuracy));
       return { rule: c.rule, epoch: e + 1, accuracy, low, high };
     }),
   );
   const ci = `mean and 95 % confidence band over ${budget.seeds} runs (the same pattern order for every rule)`;
   return {
-    'update-angle': updateAngleChart(summarise(angles, (r) => r.rule), ruleOrder, ci, budget),
+    'update-angle': updateAngleChart(
+      summarise(angles, (r) => r.rule),
+      ruleOrder,
+      ci,
+      budget,
+    ),
     'feedback-angle': solidLegend(
       seriesChart({
         title: 'Feedback alignment: the forward weights turn toward the fixed feedback',
@@ -249,7 +354,11 @@ function charts({ angles, feedback, epochs }: Measured, budget: Budget): Record<
         values: summarise(feedback, () => 'feedback-alignment'),
         x: { field: 'epoch', title: 'epoch' },
         y: { field: 'angle', title: 'angle(W, B) (degrees)', zero: true },
-        color: categoryColour('layer', LAYERS.filter((l) => feedback.some((f) => f.layer === l)), null),
+        color: categoryColour(
+          'layer',
+          LAYERS.filter((l) => feedback.some((f) => f.layer === l)),
+          null,
+        ),
         band: { lower: 'low', upper: 'high' },
         rule: { y: 90 },
         width: 360,
@@ -285,7 +394,9 @@ function claims(raw: unknown): Claim[] {
   const d = raw as Data;
   const last = d.budget.epochs;
   const angle = (rule: string, layer: number, epoch: number): number[] =>
-    d.angles.filter((a) => a.rule === rule && a.layer === LAYERS[layer] && a.epoch === epoch && a.angle !== null).map((a) => a.angle!);
+    d.angles
+      .filter((a) => a.rule === rule && a.layer === LAYERS[layer] && a.epoch === epoch && a.angle !== null)
+      .map((a) => a.angle!);
   const out: Claim[] = [];
   for (const rule of ['feedback-alignment', 'direct-feedback-alignment']) {
     const start = [0, 1].map((l) => mean(angle(rule, l, 0)));
@@ -297,8 +408,12 @@ function claims(raw: unknown): Claim[] {
     });
   }
   const merged = d.angles.filter((a) => a.rule === 'merged' && a.angle !== null).map((a) => a.angle!);
-  out.push({ text: `The merged rule (β = ${MERGED_BETA}) stays within ${Math.max(...merged).toFixed(2)}° of the gradient in every layer at every measurement (claim: within 1°).`, holds: Math.max(...merged) < 1 });
-  const accuracy = (rule: string): number[] => d.epochs.filter((e) => e.rule === rule && e.epoch === last).map((e) => e.testAccuracy);
+  out.push({
+    text: `The merged rule (β = ${MERGED_BETA}) stays within ${Math.max(...merged).toFixed(2)}° of the gradient in every layer at every measurement (claim: within 1°).`,
+    holds: Math.max(...merged) < 1,
+  });
+  const accuracy = (rule: string): number[] =>
+    d.epochs.filter((e) => e.rule === rule && e.epoch === last).map((e) => e.testAccuracy);
   const bp = confidence95(accuracy('backprop'));
   const mg = confidence95(accuracy('merged'));
   out.push({
@@ -327,12 +442,19 @@ const experiment: Experiment<Budget> = {
     const total = budget.seeds * CASES.length * budget.epochs;
     let done = 0;
     const measured: Measured = { angles: [], feedback: [], epochs: [] };
-    for (let s = 0; s < budget.seeds; s++) measureSeed(s, budget, digits, random, `${runSeed}/alignment/feedback/${s}`, measured, () => progress(++done, total));
+    for (let s = 0; s < budget.seeds; s++)
+      measureSeed(s, budget, digits, random, `${runSeed}/alignment/feedback/${s}`, measured, () =>
+        progress(++done, total),
+      );
     return {
       data: {
         budget,
         net: SPEC,
-        rules: CASES.map((c) => ({ rule: c.rule, label: c.label, options: c.options('<seed>/alignment/feedback/<run>') })),
+        rules: CASES.map((c) => ({
+          rule: c.rule,
+          label: c.label,
+          options: c.options('<seed>/alignment/feedback/<run>'),
+        })),
         angles: measured.angles,
         feedbackAngles: measured.feedback,
         epochs: measured.epochs,

@@ -63,7 +63,13 @@ const sub = (n: number): string => String(n).replace(/\d/g, (d) => SUB[Number(d)
 /** Row label of neuron j (0-based) of layer l (−1 = input), e.g. h₂. */
 const nodeLabel = (l: number, j: number): string => `${PREFIX[l + 1]!}${sub(j + 1)}`;
 const KIND_ORDER = ['activation', 'nudge', 'error', 'lateral'] as const;
-const COLOURS: Record<string, string> = { activation: '#4c78a8', error: '#c0392b', nudge: '#e0b000', lateral: '#b07aa1', 'weight-update': '#2e9e44' };
+const COLOURS: Record<string, string> = {
+  activation: '#4c78a8',
+  error: '#c0392b',
+  nudge: '#e0b000',
+  lateral: '#b07aa1',
+  'weight-update': '#2e9e44',
+};
 
 interface PatternSpan {
   pattern: number;
@@ -122,7 +128,8 @@ function record(patterns: number, random: Random): Recording {
   const a = engine.snapshot();
   const m = matrix.snapshot();
   a.layers.forEach((la, l) => {
-    for (const key of ['weights', 'bias'] as const) la[key].forEach((v, k) => (maxDifference = Math.max(maxDifference, Math.abs(v - m.layers[l]![key][k]!))));
+    for (const key of ['weights', 'bias'] as const)
+      la[key].forEach((v, k) => (maxDifference = Math.max(maxDifference, Math.abs(v - m.layers[l]![key][k]!))));
   });
   return { params, inputs, targets, spans, records: recorder.records, maxDifference, final: a };
 }
@@ -137,12 +144,21 @@ function relativeScale(records: TraceRecord[]): (kind: string, v: number) => num
 /** The tick axis both charts share, and its width: one column per tick. */
 function tickAxis(lastTick: number): { x: PositionDef & { field: string }; width: number } {
   return {
-    x: { field: 'tick', type: 'quantitative', title: 'tick (one synaptic hop each)', scale: { domain: [-0.5, lastTick + 0.5], nice: false, zero: false }, axis: { tickMinStep: 1, format: 'd', grid: false } },
+    x: {
+      field: 'tick',
+      type: 'quantitative',
+      title: 'tick (one synaptic hop each)',
+      scale: { domain: [-0.5, lastTick + 0.5], nice: false, zero: false },
+      axis: { tickMinStep: 1, format: 'd', grid: false },
+    },
     width: Math.max(480, 34 * (lastTick + 1)),
   };
 }
 
-const kindColours = (kinds: string[]): { domain: string[]; range: string[] } => ({ domain: kinds, range: kinds.map((k) => COLOURS[k]!) });
+const kindColours = (kinds: string[]): { domain: string[]; range: string[] } => ({
+  domain: kinds,
+  range: kinds.map((k) => COLOURS[k]!),
+});
 
 /** Per (tick, neuron): how many of its synapses updated and Σ|x·Δz|, for the diamonds. */
 function updateEvents(records: TraceRecord[]): Row[] {
@@ -155,7 +171,10 @@ function updateEvents(records: TraceRecord[]): Row[] {
     u.sum += Math.abs(r.value);
     updates.set(key, u);
   }
-  return [...updates.values()].map((u) => ({ ...u, label: `${u.synapses} synapses, Σ|x·Δz| = ${u.sum.toPrecision(3)}` }));
+  return [...updates.values()].map((u) => ({
+    ...u,
+    label: `${u.synapses} synapses, Σ|x·Δz| = ${u.sum.toPrecision(3)}`,
+  }));
 }
 
 /** A raster of neurons × ticks, coloured by what each neuron carries, with the weight updates and batch boundaries on top. */
@@ -163,12 +182,24 @@ function spaceTimeChart({ records, spans }: Recording, rel: (kind: string, v: nu
   const rowOrder = SIZES.flatMap((n, l) => Array.from({ length: n }, (_, j) => nodeLabel(l - 1, j)));
   const cells = records
     .filter((r) => r.kind !== 'weight-update')
-    .map((r) => ({ tick: r.tick, neuron: nodeLabel(r.layer, r.neuron), kind: r.kind, value: r.value, magnitude: rel(r.kind, r.value) }));
+    .map((r) => ({
+      tick: r.tick,
+      neuron: nodeLabel(r.layer, r.neuron),
+      kind: r.kind,
+      value: r.value,
+      magnitude: rel(r.kind, r.value),
+    }));
   const boundaries = spans.map((s) => ({ tick: s.boundary - 0.5, label: 'step' }));
   const patternLabels = spans.map((s) => ({ tick: s.start - 0.5, label: `pattern ${s.pattern}` }));
   const kinds = KIND_ORDER.filter((k) => cells.some((c) => c.kind === k));
   const { x, width } = tickAxis(spans[spans.length - 1]!.end);
-  const y: PositionDef = { field: 'neuron', type: 'ordinal', sort: rowOrder, title: null, scale: { paddingInner: 0.08 } };
+  const y: PositionDef = {
+    field: 'neuron',
+    type: 'ordinal',
+    sort: rowOrder,
+    title: null,
+    scale: { paddingInner: 0.08 },
+  };
   return {
     title: chartTitle('Space-time: what each neuron carries at each tick', [
       `3-4-2 net (tanh hidden, identity output, mse), agents engine, back-prop, B = 1, η = ${ETA}; rows x input, h hidden, y output`,
@@ -193,14 +224,39 @@ function spaceTimeChart({ records, spans }: Recording, rel: (kind: string, v: nu
           x2: { field: 'right' },
           y,
           color: { field: 'kind', type: 'nominal', title: 'carries', sort: kinds, scale: kindColours(kinds) },
-          opacity: { field: 'magnitude', type: 'quantitative', title: 'relative |value|', scale: { domain: [0, 1], range: [0.12, 1] }, legend: { orient: 'right' } },
-          tooltip: [{ field: 'tick' }, { field: 'neuron' }, { field: 'kind' }, { field: 'value', type: 'quantitative', format: '.4f' }],
+          opacity: {
+            field: 'magnitude',
+            type: 'quantitative',
+            title: 'relative |value|',
+            scale: { domain: [0, 1], range: [0.12, 1] },
+            legend: { orient: 'right' },
+          },
+          tooltip: [
+            { field: 'tick' },
+            { field: 'neuron' },
+            { field: 'kind' },
+            { field: 'value', type: 'quantitative', format: '.4f' },
+          ],
         },
       },
       {
         data: { values: updateEvents(records) },
-        mark: { type: 'point', shape: 'diamond', filled: true, size: 90, color: COLOURS['weight-update'], stroke: 'white', strokeWidth: 1, xOffset: 9, yOffset: -6 },
-        encoding: { x: { ...x }, y, tooltip: [{ field: 'tick' }, { field: 'neuron' }, { field: 'label', title: 'weight update' }] },
+        mark: {
+          type: 'point',
+          shape: 'diamond',
+          filled: true,
+          size: 90,
+          color: COLOURS['weight-update'],
+          stroke: 'white',
+          strokeWidth: 1,
+          xOffset: 9,
+          yOffset: -6,
+        },
+        encoding: {
+          x: { ...x },
+          y,
+          tooltip: [{ field: 'tick' }, { field: 'neuron' }, { field: 'label', title: 'weight update' }],
+        },
       },
       {
         data: { values: boundaries },
@@ -253,7 +309,14 @@ function messagesChart({ records, spans }: Recording): VegaLiteSpec {
 
 /** The drawn network: a node per neuron and the teacher, an edge per synapse and per output → teacher. */
 function networkLayout(): { nodes: FlowNode[]; edges: FlowEdge[]; edgeIndex: number[][][]; teacherEdges: number[] } {
-  const nodes: FlowNode[] = SIZES.flatMap((n, l) => Array.from({ length: n }, (_, j) => ({ id: nodeLabel(l - 1, j), x: l, y: j - (n - 1) / 2, label: nodeLabel(l - 1, j) })));
+  const nodes: FlowNode[] = SIZES.flatMap((n, l) =>
+    Array.from({ length: n }, (_, j) => ({
+      id: nodeLabel(l - 1, j),
+      x: l,
+      y: j - (n - 1) / 2,
+      label: nodeLabel(l - 1, j),
+    })),
+  );
   nodes.push({ id: 'teacher', x: L + 0.8, y: 0, label: 'teacher' });
   const edges: FlowEdge[] = [];
   /** edgeIndex[l][j][i]: edge from neuron i of layer l − 1 to neuron j of layer l (layers 0-based, as in Params). */
@@ -262,10 +325,14 @@ function networkLayout(): { nodes: FlowNode[]; edges: FlowEdge[]; edgeIndex: num
     edgeIndex.push([]);
     for (let j = 0; j < SIZES[l + 1]!; j++) {
       edgeIndex[l]!.push([]);
-      for (let i = 0; i < SIZES[l]!; i++) edgeIndex[l]![j]!.push(edges.push({ from: nodeLabel(l - 1, i), to: nodeLabel(l, j) }) - 1);
+      for (let i = 0; i < SIZES[l]!; i++)
+        edgeIndex[l]![j]!.push(edges.push({ from: nodeLabel(l - 1, i), to: nodeLabel(l, j) }) - 1);
     }
   }
-  const teacherEdges = Array.from({ length: SIZES[L]! }, (_, j) => edges.push({ from: nodeLabel(L - 1, j), to: 'teacher' }) - 1);
+  const teacherEdges = Array.from(
+    { length: SIZES[L]! },
+    (_, j) => edges.push({ from: nodeLabel(L - 1, j), to: 'teacher' }) - 1,
+  );
   return { nodes, edges, edgeIndex, teacherEdges };
 }
 
@@ -289,7 +356,11 @@ function weightSet(params: Params, layout: ReturnType<typeof networkLayout>): Fl
  * Every neuron keeps its state: what it carries last (its activation, then after its error tick its
  * error) stays drawn until it next changes, so the switch from activation to error is seen.
  */
-function flowFrames({ records, spans }: Recording, rel: (kind: string, v: number) => number, layout: ReturnType<typeof networkLayout>): FlowFrame[] {
+function flowFrames(
+  { records, spans }: Recording,
+  rel: (kind: string, v: number) => number,
+  layout: ReturnType<typeof networkLayout>,
+): FlowFrame[] {
   const { nodes, edgeIndex, teacherEdges } = layout;
   const nodeIndex = new Map(nodes.map((n, k) => [n.id, k]));
   const teacher = nodeIndex.get('teacher')!;
@@ -310,8 +381,21 @@ function flowFrames({ records, spans }: Recording, rel: (kind: string, v: number
         if (r.kind === 'activation') {
           states[k] = { carries: 'activation', errorFraction: 0, strength: rel('activation', r.value), value: r.value };
           // The activation leaves along the neuron's outgoing synapses (the output's to the teacher).
-          if (r.layer < L - 1) for (let j = 0; j < SIZES[r.layer + 2]!; j++) pulses.push({ edge: edgeIndex[r.layer + 1]![j]![r.neuron]!, direction: 1, kind: 'activation', strength: rel('activation', r.value) });
-          else pulses.push({ edge: teacherEdges[r.neuron]!, direction: 1, kind: 'activation', strength: rel('activation', r.value) });
+          if (r.layer < L - 1)
+            for (let j = 0; j < SIZES[r.layer + 2]!; j++)
+              pulses.push({
+                edge: edgeIndex[r.layer + 1]![j]![r.neuron]!,
+                direction: 1,
+                kind: 'activation',
+                strength: rel('activation', r.value),
+              });
+          else
+            pulses.push({
+              edge: teacherEdges[r.neuron]!,
+              direction: 1,
+              kind: 'activation',
+              strength: rel('activation', r.value),
+            });
         } else if (r.kind === 'nudge') {
           states[teacher] = { carries: 'nudge', errorFraction: 0, strength: 1, value: r.value };
           states[k] = { ...states[k]!, carries: 'nudge' };
@@ -320,7 +404,13 @@ function flowFrames({ records, spans }: Recording, rel: (kind: string, v: number
           states[k] = { carries: 'error', errorFraction: 1, strength: rel('error', r.value), value: r.value };
           if (r.layer > 0) {
             const n = SIZES[r.layer]!;
-            for (let i = 0; i < n; i++) pulses.push({ edge: edgeIndex[r.layer]![r.neuron]![i]!, direction: -1, kind: 'error', strength: rel('error', W[r.layer]!.weights[r.neuron * n + i]! * r.value) });
+            for (let i = 0; i < n; i++)
+              pulses.push({
+                edge: edgeIndex[r.layer]![r.neuron]![i]!,
+                direction: -1,
+                kind: 'error',
+                strength: rel('error', W[r.layer]!.weights[r.neuron * n + i]! * r.value),
+              });
           }
         }
       }
@@ -329,7 +419,11 @@ function flowFrames({ records, spans }: Recording, rel: (kind: string, v: number
       // The step: every synapse changes by −η·x·Δz (B = 1), from this pattern's events.
       const changes =
         tick === span.boundary
-          ? records.filter((r) => r.kind === 'weight-update' && r.tick >= span.start && r.tick < span.boundary && r.pre! >= 0).map((r) => ({ edge: synapseEdge(r), delta: -ETA * r.value }))
+          ? records
+              .filter(
+                (r) => r.kind === 'weight-update' && r.tick >= span.start && r.tick < span.boundary && r.pre! >= 0,
+              )
+              .map((r) => ({ edge: synapseEdge(r), delta: -ETA * r.value }))
           : [];
       frames.push({ tick, caption, nodes: states.map((s) => ({ ...s })), pulses, lit: [], weights: inPlace, changes });
       const updatesAt = recs.filter((r) => r.kind === 'weight-update' && r.pre! >= 0);
@@ -356,7 +450,8 @@ function flowAnimation(recording: Recording, rel: (kind: string, v: number) => n
   const layout = networkLayout();
   return flowPlayer({
     id: 'flow',
-    title: 'The agents engine, tick by tick: each neuron holds what it carries — activation (blue, from below) until its error arrives, then error (red, from above). Pulses run along the synapses the way the message travels.',
+    title:
+      'The agents engine, tick by tick: each neuron holds what it carries — activation (blue, from below) until its error arrives, then error (red, from above). Pulses run along the synapses the way the message travels.',
     nodes: layout.nodes,
     edges: layout.edges,
     weightSets: [...recording.spans.map((s) => weightSet(s.weights, layout)), weightSet(recording.final, layout)],
@@ -373,12 +468,32 @@ function flowAnimation(recording: Recording, rel: (kind: string, v: number) => n
 function headlineOf({ records, spans, maxDifference }: Recording, patterns: number): HeadlineRow[] {
   const count = (kind: string): number => records.filter((r) => r.kind === kind && r.layer >= 0).length / spans.length;
   return [
-    { quantity: 'ticks per pattern (learn)', value: spans[0]!.boundary - spans[0]!.start, detail: `2L + 2 with L = ${L} layers, then 2 ticks for the batch boundary` },
-    { quantity: 'activation messages per pattern', value: count('activation'), detail: 'one per hidden and output neuron' },
+    {
+      quantity: 'ticks per pattern (learn)',
+      value: spans[0]!.boundary - spans[0]!.start,
+      detail: `2L + 2 with L = ${L} layers, then 2 ticks for the batch boundary`,
+    },
+    {
+      quantity: 'activation messages per pattern',
+      value: count('activation'),
+      detail: 'one per hidden and output neuron',
+    },
     { quantity: 'nudges per pattern', value: count('nudge'), detail: 'the teacher, one per output neuron' },
-    { quantity: 'error messages per pattern', value: count('error'), detail: 'one per neuron (the first layer\'s only because the trace observes them)' },
-    { quantity: 'weight-update events per pattern', value: count('weight-update'), detail: 'one per synapse, biases included' },
-    { quantity: 'max |w_agents − w_matrix| after the run', value: maxDifference, detail: `${patterns} patterns, B = 1, η = ${ETA}` },
+    {
+      quantity: 'error messages per pattern',
+      value: count('error'),
+      detail: "one per neuron (the first layer's only because the trace observes them)",
+    },
+    {
+      quantity: 'weight-update events per pattern',
+      value: count('weight-update'),
+      detail: 'one per synapse, biases included',
+    },
+    {
+      quantity: 'max |w_agents − w_matrix| after the run',
+      value: maxDifference,
+      detail: `${patterns} patterns, B = 1, η = ${ETA}`,
+    },
   ];
 }
 
@@ -393,30 +508,48 @@ function claims(raw: unknown): Claim[] {
   const d = raw as Data;
   const first = d.records.filter((r) => r.tick >= d.patterns[0]!.startTick && r.tick < d.patterns[0]!.boundaryTick);
   const hidden = d.net.layers[0]!.units;
-  const tickOf = (kind: string, neuron: number): number | undefined => first.find((r) => r.kind === kind && r.layer === 0 && r.neuron === neuron)?.tick;
-  const switches = Array.from({ length: hidden }, (_, j) => ({ forward: tickOf('activation', j), error: tickOf('error', j) }));
-  const count = (kind: string, layer?: number): number => first.filter((r) => r.kind === kind && r.layer >= 0 && (layer === undefined || r.layer === layer)).length;
+  const tickOf = (kind: string, neuron: number): number | undefined =>
+    first.find((r) => r.kind === kind && r.layer === 0 && r.neuron === neuron)?.tick;
+  const switches = Array.from({ length: hidden }, (_, j) => ({
+    forward: tickOf('activation', j),
+    error: tickOf('error', j),
+  }));
+  const count = (kind: string, layer?: number): number =>
+    first.filter((r) => r.kind === kind && r.layer >= 0 && (layer === undefined || r.layer === layer)).length;
   const traceOnly = count('error', 0);
   const engine = count('activation') + count('nudge') + count('error') - traceOnly;
-  const synapses = d.net.layers.reduce((a, l, k) => a + l.units * ((k === 0 ? SIZES[0]! : d.net.layers[k - 1]!.units) + 1), 0);
+  const synapses = d.net.layers.reduce(
+    (a, l, k) => a + l.units * ((k === 0 ? SIZES[0]! : d.net.layers[k - 1]!.units) + 1),
+    0,
+  );
   return [
     {
       text: `Every hidden neuron switches role: each of the ${hidden} carries its activation at tick ${switches[0]!.forward} and its error at tick ${switches[0]!.error} of the same pattern.`,
-      holds: switches.every((s) => s.forward !== undefined && s.error !== undefined && s.error > s.forward && s.forward === switches[0]!.forward && s.error === switches[0]!.error),
+      holds: switches.every(
+        (s) =>
+          s.forward !== undefined &&
+          s.error !== undefined &&
+          s.error > s.forward &&
+          s.forward === switches[0]!.forward &&
+          s.error === switches[0]!.error,
+      ),
       key: false,
     },
     {
       text: `Per pattern the engine sends ${engine} neuron messages (activations, nudges, errors pushed back); the trace shows ${traceOnly} more, the first layer's errors, which reach no one; and ${count('weight-update')} weight-update events, one per synapse (${synapses} with the biases).`,
       holds: count('weight-update') === synapses && traceOnly === hidden,
     },
-    { text: `The traced agents engine ends with the matrix engine's weights: max |w_agents − w_matrix| = ${d.maxDifferenceToMatrix.toExponential(1)}.`, holds: d.maxDifferenceToMatrix <= 1e-12 },
+    {
+      text: `The traced agents engine ends with the matrix engine's weights: max |w_agents − w_matrix| = ${d.maxDifferenceToMatrix.toExponential(1)}.`,
+      holds: d.maxDifferenceToMatrix <= 1e-12,
+    },
   ];
 }
 
 const experiment: Experiment<Budget> = {
   name: 'flow',
   description:
-    'The forward and backward flow through a 3-4-2 net in the agents engine, tick by tick, read from its trace: each neuron first carries its activation, the teacher nudges the outputs, then each neuron switches to carrying its error and every synapse updates from its presynaptic trace and its own error (the essay\'s closing idea: merged variables make learning local). An animated network where each neuron keeps its state, with the space-time picture below it.',
+    "The forward and backward flow through a 3-4-2 net in the agents engine, tick by tick, read from its trace: each neuron first carries its activation, the teacher nudges the outputs, then each neuron switches to carrying its error and every synapse updates from its presynaptic trace and its own error (the essay's closing idea: merged variables make learning local). An animated network where each neuron keeps its state, with the space-time picture below it.",
   budgets: { quick: { patterns: 3 }, full: { patterns: 6 } },
 
   async run({ budget, random }): Promise<ExperimentResult> {
@@ -429,7 +562,14 @@ const experiment: Experiment<Budget> = {
         net: SPEC,
         η: ETA,
         params: { layers: params.layers.map((l) => ({ weights: Array.from(l.weights), bias: Array.from(l.bias) })) },
-        patterns: spans.map((s) => ({ pattern: s.pattern, input: Array.from(inputs[s.pattern - 1]!), target: Array.from(targets[s.pattern - 1]!), E: s.E, startTick: s.start, boundaryTick: s.boundary })),
+        patterns: spans.map((s) => ({
+          pattern: s.pattern,
+          input: Array.from(inputs[s.pattern - 1]!),
+          target: Array.from(targets[s.pattern - 1]!),
+          E: s.E,
+          startTick: s.start,
+          boundaryTick: s.boundary,
+        })),
         records,
         maxDifferenceToMatrix: maxDifference,
       },

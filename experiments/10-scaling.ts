@@ -10,8 +10,28 @@
  * data.json holds only what is deterministic (the nets); every time is in timings.json, and the
  * chart is drawn from those timings, so it differs from run to run and machine to machine.
  */
-import { chartTitle, engineDash, logLogFit, nominalDef, runStandalone, type Claim, type Experiment, type HeadlineRow, type PositionDef, type Row, type VegaLiteSpec } from '../src/report/index.ts';
-import { OUTPUTS, PATTERNS, SWEEP_ENGINES, synapsesOf, timeSweep, widthFor, type SweepPoint } from './shared/scaling.ts';
+import {
+  chartTitle,
+  engineDash,
+  logLogFit,
+  nominalDef,
+  runStandalone,
+  type Claim,
+  type Experiment,
+  type HeadlineRow,
+  type PositionDef,
+  type Row,
+  type VegaLiteSpec,
+} from '../src/report/index.ts';
+import {
+  OUTPUTS,
+  PATTERNS,
+  SWEEP_ENGINES,
+  synapsesOf,
+  timeSweep,
+  widthFor,
+  type SweepPoint,
+} from './shared/scaling.ts';
 
 interface Budget {
   /** Synapse counts from 10^exponents[0] to 10^exponents[1], `perDecade` per decade. */
@@ -35,7 +55,13 @@ type Fit = { engine: string; slope: number; intercept: number };
 /** µs per pattern against S on log-log axes: dots joined per engine, the engine as the dash; the fitted slopes in the subtitle. */
 function timeChart(points: SweepPoint[], fits: Fit[], x: PositionDef, budget: Budget): VegaLiteSpec {
   const rows = points.map(({ width, patterns, repetitions, ...t }) => t);
-  const y: PositionDef = { field: 'microsecondsPerPattern', type: 'quantitative', title: 'µs per pattern (learn + step)', scale: { type: 'log' }, axis: { format: '~s' } };
+  const y: PositionDef = {
+    field: 'microsecondsPerPattern',
+    type: 'quantitative',
+    title: 'µs per pattern (learn + step)',
+    scale: { type: 'log' },
+    axis: { format: '~s' },
+  };
   const dash = nominalDef(engineDash(SWEEP_ENGINES, null));
   const slopes = fits.map((f) => `${f.engine} ${f.slope.toFixed(2)}`).join(', ');
   return {
@@ -48,7 +74,10 @@ function timeChart(points: SweepPoint[], fits: Fit[], x: PositionDef, budget: Bu
     height: 280,
     layer: [
       { mark: { type: 'line', strokeWidth: 1.5, color: '#4c78a8' }, encoding: { x, y, strokeDash: dash } },
-      { mark: { type: 'point', filled: true, size: 50, color: '#4c78a8' }, encoding: { x, y, detail: { field: 'engine', type: 'nominal' } } },
+      {
+        mark: { type: 'point', filled: true, size: 50, color: '#4c78a8' },
+        encoding: { x, y, detail: { field: 'engine', type: 'nominal' } },
+      },
     ],
   };
 }
@@ -56,13 +85,32 @@ function timeChart(points: SweepPoint[], fits: Fit[], x: PositionDef, budget: Bu
 /** agents time ÷ matrix time per net, against S. */
 function ratioChart(ratios: Row[], x: PositionDef): VegaLiteSpec {
   return {
-    title: chartTitle('The price of locality: agents time ÷ matrix time', 'from timings.json (wall-clock, varies by machine and run); dashed: equal time'),
+    title: chartTitle(
+      'The price of locality: agents time ÷ matrix time',
+      'from timings.json (wall-clock, varies by machine and run); dashed: equal time',
+    ),
     data: { values: ratios },
     width: 420,
     height: 200,
     layer: [
-      { mark: { type: 'line', point: { size: 40, filled: true, color: '#9c755f' }, color: '#9c755f' }, encoding: { x, y: { field: 'ratio', type: 'quantitative', title: 'agents ÷ matrix', scale: { type: 'log' }, axis: { format: '~g' } } } },
-      { data: { values: [{}] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { datum: 1 } } },
+      {
+        mark: { type: 'line', point: { size: 40, filled: true, color: '#9c755f' }, color: '#9c755f' },
+        encoding: {
+          x,
+          y: {
+            field: 'ratio',
+            type: 'quantitative',
+            title: 'agents ÷ matrix',
+            scale: { type: 'log' },
+            axis: { format: '~g' },
+          },
+        },
+      },
+      {
+        data: { values: [{}] },
+        mark: { type: 'rule', strokeDash: [4, 3], color: '#555' },
+        encoding: { y: { datum: 1 } },
+      },
     ],
   };
 }
@@ -76,8 +124,13 @@ function claims(_data: unknown, raw: unknown): Claim[] {
   const t = raw as Timings;
   const slope = (engine: string): number => t.fits.find((f) => f.engine === engine)!.slope;
   const nets = [...new Set(t.runs.map((r) => r.net))];
-  const time = (net: string, engine: string): number => t.runs.find((r) => r.net === net && r.engine === engine)!.microsecondsPerPattern;
-  const ratios = nets.map((net) => ({ net, synapses: t.runs.find((r) => r.net === net)!.synapses, ratio: time(net, 'agents') / time(net, 'matrix') }));
+  const time = (net: string, engine: string): number =>
+    t.runs.find((r) => r.net === net && r.engine === engine)!.microsecondsPerPattern;
+  const ratios = nets.map((net) => ({
+    net,
+    synapses: t.runs.find((r) => r.net === net)!.synapses,
+    ratio: time(net, 'agents') / time(net, 'matrix'),
+  }));
   const lo = ratios.reduce((a, b) => (b.ratio < a.ratio ? b : a));
   const hi = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
   const s = (n: number): string => n.toLocaleString('en-GB').replace(/,/g, ' ');
@@ -105,22 +158,48 @@ const experiment: Experiment<Budget> = {
 
   async run({ budget, random, progress }) {
     const widths = sweepWidths(budget);
-    const nets = widths.map((n) => ({ width: n, net: `${n}-${n}-${OUTPUTS}`, neurons: n + OUTPUTS, synapses: synapsesOf(n) }));
+    const nets = widths.map((n) => ({
+      width: n,
+      net: `${n}-${n}-${OUTPUTS}`,
+      neurons: n + OUTPUTS,
+      synapses: synapsesOf(n),
+    }));
     const points = await timeSweep({
       widths,
       activation: 'tanh',
-      budget: { warmupSeconds: budget.millis / 4000, repSeconds: budget.millis / budget.reps / 1000, reps: budget.reps },
+      budget: {
+        warmupSeconds: budget.millis / 4000,
+        repSeconds: budget.millis / budget.reps / 1000,
+        reps: budget.reps,
+      },
       random,
       η: 0.001,
       onNet: (_, k) => progress(k + 1, nets.length),
     });
     const fits: Fit[] = SWEEP_ENGINES.map((engine) => {
       const own = points.filter((t) => t.engine === engine);
-      return { engine, ...logLogFit(own.map((r) => r.synapses), own.map((r) => r.microsecondsPerPattern)) };
+      return {
+        engine,
+        ...logLogFit(
+          own.map((r) => r.synapses),
+          own.map((r) => r.microsecondsPerPattern),
+        ),
+      };
     });
-    const time = (net: string, engine: string): number => points.find((t) => t.net === net && t.engine === engine)!.microsecondsPerPattern;
-    const ratios = nets.map(({ net, synapses }) => ({ net, synapses, ratio: time(net, 'agents') / time(net, 'matrix') }));
-    const x: PositionDef = { field: 'synapses', type: 'quantitative', title: 'synapses S (weights and biases)', scale: { type: 'log', domain: [nets[0]!.synapses / 1.5, nets[nets.length - 1]!.synapses * 1.5], nice: false }, axis: { format: '~s' } };
+    const time = (net: string, engine: string): number =>
+      points.find((t) => t.net === net && t.engine === engine)!.microsecondsPerPattern;
+    const ratios = nets.map(({ net, synapses }) => ({
+      net,
+      synapses,
+      ratio: time(net, 'agents') / time(net, 'matrix'),
+    }));
+    const x: PositionDef = {
+      field: 'synapses',
+      type: 'quantitative',
+      title: 'synapses S (weights and biases)',
+      scale: { type: 'log', domain: [nets[0]!.synapses / 1.5, nets[nets.length - 1]!.synapses * 1.5], nice: false },
+      axis: { format: '~s' },
+    };
 
     const headline: HeadlineRow[] = [
       ...ratios.map(({ net, synapses, ratio }) => {
@@ -129,9 +208,20 @@ const experiment: Experiment<Budget> = {
         row['agents ÷ matrix'] = Number(ratio.toFixed(2));
         return row;
       }),
-      ...fits.map((f) => ({ net: `fitted slope, ${f.engine} engine`, synapses: null, [`${f.engine} µs/pattern`]: Number(f.slope.toFixed(2)) })),
+      ...fits.map((f) => ({
+        net: `fitted slope, ${f.engine} engine`,
+        synapses: null,
+        [`${f.engine} µs/pattern`]: Number(f.slope.toFixed(2)),
+      })),
     ];
-    const runs = points.map(({ net, synapses, engine, microsecondsPerPattern, repetitions, buildMilliseconds }) => ({ net, synapses, engine, microsecondsPerPattern, repetitions, buildMilliseconds }));
+    const runs = points.map(({ net, synapses, engine, microsecondsPerPattern, repetitions, buildMilliseconds }) => ({
+      net,
+      synapses,
+      engine,
+      microsecondsPerPattern,
+      repetitions,
+      buildMilliseconds,
+    }));
     return {
       data: { budget, outputs: OUTPUTS, patterns: PATTERNS, nets, note: 'times are in timings.json' },
       timings: { unit: 'microseconds per pattern (learn + step, B = 1), median of the repetitions', fits, runs },

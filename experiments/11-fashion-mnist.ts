@@ -22,7 +22,18 @@ import { initParams, type Params } from '../src/nn/params.ts';
 import { train, type EpochReport } from '../src/nn/sgd.ts';
 import type { NetSpec } from '../src/nn/spec.ts';
 import { createEngine } from '../src/engines/index.ts';
-import { ruleColour, ruleLabel, runStandalone, seriesChart, type Claim, type Experiment, type Layer, type ExperimentResult, type HeadlineRow, type VegaLiteSpec } from '../src/report/index.ts';
+import {
+  ruleColour,
+  ruleLabel,
+  runStandalone,
+  seriesChart,
+  type Claim,
+  type Experiment,
+  type Layer,
+  type ExperimentResult,
+  type HeadlineRow,
+  type VegaLiteSpec,
+} from '../src/report/index.ts';
 
 interface Budget {
   /** Training patterns (a seeded choice), or null for all 60000. */
@@ -47,7 +58,8 @@ const PUBLISHED: { rule: RuleName | 'human'; what: string; testError: number; so
     rule: 'backprop',
     what: 'MLP 256-128-64, back-prop, no preprocessing',
     testError: 0.1,
-    source: 'Fashion-MNIST README, table of submitted benchmarks (accuracy 0.900, submitted by @lianghong; the maintainers note they have not tested these results)',
+    source:
+      'Fashion-MNIST README, table of submitted benchmarks (accuracy 0.900, submitted by @lianghong; the maintainers note they have not tested these results)',
   },
   {
     rule: 'human',
@@ -90,7 +102,15 @@ interface Setting {
 }
 
 /** Train one engine with one rule from `params` (every run sees the patterns in the same order). */
-function trainOne(engineName: EngineName, rule: RuleName, params: Params, data: LabelledDataset, test: LabelledDataset, epochs: number, s: Setting): { run: Run; params: Params } {
+function trainOne(
+  engineName: EngineName,
+  rule: RuleName,
+  params: Params,
+  data: LabelledDataset,
+  test: LabelledDataset,
+  epochs: number,
+  s: Setting,
+): { run: Run; params: Params } {
   // Every rule draws its fixed random feedback weights (FA, DFA) from the same seed.
   const engine = createEngine(engineName, s.spec, params, { rule, feedbackSeed: s.feedbackSeed });
   const reports: EpochReport[] = train(engine, data, test, {
@@ -110,24 +130,51 @@ function trainOne(engineName: EngineName, rule: RuleName, params: Params, data: 
   const run: Run = {
     engine: engineName,
     rule,
-    epochs: reports.map((r) => ({ epoch: r.epoch, trainError: error(r.train.accuracy), testError: error(r.test!.accuracy), trainLoss: r.train.loss })),
+    epochs: reports.map((r) => ({
+      epoch: r.epoch,
+      trainError: error(r.train.accuracy),
+      testError: error(r.test!.accuracy),
+      trainLoss: r.train.loss,
+    })),
   };
   return { run, params: engine.snapshot() };
 }
 
-const first = (d: LabelledDataset, n: number): LabelledDataset => ({ ...d, inputs: d.inputs.slice(0, n), targets: d.targets.slice(0, n), labels: d.labels.slice(0, n) });
+const first = (d: LabelledDataset, n: number): LabelledDataset => ({
+  ...d,
+  inputs: d.inputs.slice(0, n),
+  targets: d.targets.slice(0, n),
+  labels: d.labels.slice(0, n),
+});
 const lastEpoch = (run: Run) => run.epochs[run.epochs.length - 1]!;
 
 /** The agents engine on a subset, and the matrix engine on the same subset, from the same weights and order. */
-function agentsAgainstMatrix(budget: Budget, params0: Params, trainSet: LabelledDataset, testSet: LabelledDataset, s: Setting): { data: unknown; row: HeadlineRow } {
+function agentsAgainstMatrix(
+  budget: Budget,
+  params0: Params,
+  trainSet: LabelledDataset,
+  testSet: LabelledDataset,
+  s: Setting,
+): { data: unknown; row: HeadlineRow } {
   const data = first(trainSet, budget.agents.train);
   const test = first(testSet, budget.agents.test);
   const agents = trainOne('agents', 'backprop', params0, data, test, budget.agents.epochs, s);
   const matrix = trainOne('matrix', 'backprop', params0, data, test, budget.agents.epochs, s);
-  const Δw = Math.max(...agents.params.layers.flatMap((l, i) => [maxAbsDiff(l.weights, matrix.params.layers[i]!.weights), maxAbsDiff(l.bias, matrix.params.layers[i]!.bias)]));
+  const Δw = Math.max(
+    ...agents.params.layers.flatMap((l, i) => [
+      maxAbsDiff(l.weights, matrix.params.layers[i]!.weights),
+      maxAbsDiff(l.bias, matrix.params.layers[i]!.bias),
+    ]),
+  );
   const last = lastEpoch(agents.run);
   return {
-    data: { train: data.inputs.length, test: test.inputs.length, agents: agents.run, matrix: matrix.run, maxWeightDifference: Δw },
+    data: {
+      train: data.inputs.length,
+      test: test.inputs.length,
+      agents: agents.run,
+      matrix: matrix.run,
+      maxWeightDifference: Δw,
+    },
     row: {
       rule: 'backprop',
       engine: `agents (subset: ${data.inputs.length} train, ${test.inputs.length} test)`,
@@ -155,7 +202,14 @@ function headlineOf(runs: Run[], agentsRow: HeadlineRow): HeadlineRow[] {
   });
   headline.push(agentsRow);
   const human = PUBLISHED.find((p) => p.rule === 'human')!;
-  headline.push({ rule: 'human', engine: '—', 'test error %': null, 'training error %': null, 'published test error %': pct(human.testError), source: `${human.what}: ${human.source}` });
+  headline.push({
+    rule: 'human',
+    engine: '—',
+    'test error %': null,
+    'training error %': null,
+    'published test error %': pct(human.testError),
+    source: `${human.what}: ${human.source}`,
+  });
   return headline;
 }
 
@@ -169,27 +223,51 @@ function errorChart(runs: Run[], budget: Budget): VegaLiteSpec {
     ],
     values: runs.flatMap((r) => r.epochs.map((e) => ({ epoch: e.epoch, error: e.testError, rule: r.rule }))),
     x: { field: 'epoch', integer: true },
-    y: { field: 'error', title: 'test error', format: '.0%', domain: [0, Math.max(0.3, ...runs.flatMap((r) => r.epochs.map((e) => e.testError + 0.02)))] },
-    color: ruleColour(runs.map((r) => r.rule), null),
+    y: {
+      field: 'error',
+      title: 'test error',
+      format: '.0%',
+      domain: [0, Math.max(0.3, ...runs.flatMap((r) => r.epochs.map((e) => e.testError + 0.02)))],
+    },
+    color: ruleColour(
+      runs.map((r) => r.rule),
+      null,
+    ),
     mark: 'line+point',
     width: 420,
     height: 260,
   });
   const references: Layer[] = PUBLISHED.flatMap((p) => [
     // Each with one datum of its own, so that it is drawn once, not once per row of the chart.
-    { data: { values: [{}] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#79706e' }, encoding: { y: { datum: p.testError } } },
+    {
+      data: { values: [{}] },
+      mark: { type: 'rule', strokeDash: [4, 3], color: '#79706e' },
+      encoding: { y: { datum: p.testError } },
+    },
     {
       data: { values: [{}] },
       mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, fontSize: 10, color: '#555' },
-      encoding: { x: { value: 0 }, y: { datum: p.testError }, text: { value: `${p.rule === 'human' ? 'people' : p.what}: ${(100 * p.testError).toFixed(1)} %` } },
+      encoding: {
+        x: { value: 0 },
+        y: { datum: p.testError },
+        text: { value: `${p.rule === 'human' ? 'people' : p.what}: ${(100 * p.testError).toFixed(1)} %` },
+      },
     },
   ]);
   return { ...chart, layer: [...(chart as { layer: Layer[] }).layer, ...references] } as VegaLiteSpec;
 }
 
 function claims(raw: unknown): Claim[] {
-  const d = raw as { missing?: string; budget: Budget; trainPatterns: number; runs: Run[]; agents: { maxWeightDifference: number; train: number; test: number }; published: typeof PUBLISHED };
-  if (d.missing !== undefined) return [{ text: `Fashion-MNIST was not found, so nothing was measured: ${d.missing}`, holds: false }];
+  const d = raw as {
+    missing?: string;
+    budget: Budget;
+    trainPatterns: number;
+    runs: Run[];
+    agents: { maxWeightDifference: number; train: number; test: number };
+    published: typeof PUBLISHED;
+  };
+  if (d.missing !== undefined)
+    return [{ text: `Fashion-MNIST was not found, so nothing was measured: ${d.missing}`, holds: false }];
   const final = (rule: string): number => lastEpoch(d.runs.find((r) => r.rule === rule)!).testError;
   const bp = final('backprop');
   const published = d.published.find((p) => p.rule === 'backprop')!.testError;
@@ -216,28 +294,65 @@ const experiment: Experiment<Budget> = {
   description:
     'Real data: Fashion-MNIST (28×28 clothes, 10 classes) with a tanh hidden layer and softmax, trained by per-pattern SGD with every rule in the matrix engine and back-prop in the agents engine; test error beside published figures.',
   budgets: {
-    quick: { train: 5000, test: 2000, hidden: 32, epochs: 3, η: 0.01, rules: ['backprop', 'feedback-alignment', 'direct-feedback-alignment'], agents: { train: 200, test: 500, epochs: 1 } },
-    full: { train: null, test: null, hidden: 256, epochs: 5, η: 0.01, rules: [...RULE_NAMES], agents: { train: 5000, test: 2000, epochs: 1 } },
+    quick: {
+      train: 5000,
+      test: 2000,
+      hidden: 32,
+      epochs: 3,
+      η: 0.01,
+      rules: ['backprop', 'feedback-alignment', 'direct-feedback-alignment'],
+      agents: { train: 200, test: 500, epochs: 1 },
+    },
+    full: {
+      train: null,
+      test: null,
+      hidden: 256,
+      epochs: 5,
+      η: 0.01,
+      rules: [...RULE_NAMES],
+      agents: { train: 5000, test: 2000, epochs: 1 },
+    },
   },
 
   async run({ budget, random, progress, seed }): Promise<ExperimentResult> {
     let trainSet: LabelledDataset;
     let testSet: LabelledDataset;
     try {
-      trainSet = loadIdxDataset('fashion-mnist', 'train', { limit: budget.train ?? undefined, random: random.derive('train-subset') });
-      testSet = loadIdxDataset('fashion-mnist', 'test', { limit: budget.test ?? undefined, random: random.derive('test-subset') });
+      trainSet = loadIdxDataset('fashion-mnist', 'train', {
+        limit: budget.train ?? undefined,
+        random: random.derive('train-subset'),
+      });
+      testSet = loadIdxDataset('fashion-mnist', 'test', {
+        limit: budget.test ?? undefined,
+        random: random.derive('test-subset'),
+      });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       // No data is not a failure of the experiment: say so and carry on with the others.
-      return { data: { missing: e.message }, specs: {}, headline: [], notes: [`Fashion-MNIST data not found, nothing was run. ${e.message}`] };
+      return {
+        data: { missing: e.message },
+        specs: {},
+        headline: [],
+        notes: [`Fashion-MNIST data not found, nothing was run. ${e.message}`],
+      };
     }
 
     const spec = netSpec(budget.hidden);
     const params0 = initParams(spec, random.derive('init'), 'lecun-normal');
     const agentsWork = budget.agents.train * budget.agents.epochs * 2;
     const total = budget.rules.length * budget.epochs * trainSet.inputs.length + agentsWork;
-    const setting: Setting = { spec, η: budget.η, feedbackSeed: `${seed}/fashion-mnist/feedback`, random, progress, total, done: 0 };
-    const runs = budget.rules.map((rule) => trainOne('matrix', rule, params0, trainSet, testSet, budget.epochs, setting).run);
+    const setting: Setting = {
+      spec,
+      η: budget.η,
+      feedbackSeed: `${seed}/fashion-mnist/feedback`,
+      random,
+      progress,
+      total,
+      done: 0,
+    };
+    const runs = budget.rules.map(
+      (rule) => trainOne('matrix', rule, params0, trainSet, testSet, budget.epochs, setting).run,
+    );
     const agents = agentsAgainstMatrix(budget, params0, trainSet, testSet, setting);
     return {
       data: {

@@ -60,12 +60,27 @@ const NETS: { label: string; inputs: 'normal' | 'digits'; json: unknown }[] = [
   {
     label: '5-7-6-3 tanh/logistic, softmax-CE',
     inputs: 'normal',
-    json: { input: [5], layers: [{ type: 'dense', units: 7, activation: 'tanh' }, { type: 'dense', units: 6, activation: 'logistic' }, { type: 'dense', units: 3, activation: 'identity' }], loss: 'softmax-cross-entropy' },
+    json: {
+      input: [5],
+      layers: [
+        { type: 'dense', units: 7, activation: 'tanh' },
+        { type: 'dense', units: 6, activation: 'logistic' },
+        { type: 'dense', units: 3, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    },
   },
   {
     label: 'digits 64-32-10 tanh, softmax-CE',
     inputs: 'digits',
-    json: { input: [64], layers: [{ type: 'dense', units: 32, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } }, { type: 'dense', units: 10, activation: 'identity' }], loss: 'softmax-cross-entropy' },
+    json: {
+      input: [64],
+      layers: [
+        { type: 'dense', units: 32, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } },
+        { type: 'dense', units: 10, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    },
   },
 ];
 
@@ -76,7 +91,14 @@ const MODES = [
 
 /** The raster's net and pattern: small enough to read every neuron; β large enough to see the error share. */
 const RASTER = {
-  json: { input: [3], layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 2, activation: 'logistic' }], loss: 'mse' },
+  json: {
+    input: [3],
+    layers: [
+      { type: 'dense', units: 4, activation: 'tanh' },
+      { type: 'dense', units: 2, activation: 'logistic' },
+    ],
+    loss: 'mse',
+  },
   β: 0.25,
   T: 8,
   hOverτ: 0.2,
@@ -113,7 +135,12 @@ interface BetaRow {
 }
 
 function continuousUpdate(f: Fixture, β: number, symmetric: boolean, T: number, h: number): Params {
-  const engine = new ContinuousEngine(f.spec, f.params, { β, symmetric }, { τ, h: h * τ, T: T * τ, settle: LEAKY_DEFAULTS.settle });
+  const engine = new ContinuousEngine(
+    f.spec,
+    f.params,
+    { β, symmetric },
+    { τ, h: h * τ, T: T * τ, settle: LEAKY_DEFAULTS.settle },
+  );
   return engine.gradient(f.inputs, f.targets).gradients;
 }
 
@@ -125,14 +152,30 @@ function discrete(f: Fixture, β: number, symmetric: boolean): { update: Params;
 /** One pattern's rates, every neuron, from rest to the end of the nudged phase. */
 interface Raster {
   times: { start: number; settled: number; end: number };
-  rows: { time: number; neuron: string; layer: number; index: number; r: number; activation: number; error: number; activationShare: number; errorShare: number; phase: string }[];
+  rows: {
+    time: number;
+    neuron: string;
+    layer: number;
+    index: number;
+    r: number;
+    activation: number;
+    error: number;
+    activationShare: number;
+    errorShare: number;
+    phase: string;
+  }[];
 }
 
 function raster(random: Random): Raster {
   const spec = parseNetSpec(RASTER.json, 'raster net');
   const params = paramsWithBiases(spec, random.derive('raster'), 0.3);
   const { inputs, targets } = randomPatterns(spec, 1, random.derive('raster/pattern'));
-  const engine = new ContinuousEngine(spec, params, { β: RASTER.β, symmetric: false }, { τ, h: RASTER.hOverτ * τ, T: RASTER.T * τ, settle: LEAKY_DEFAULTS.settle });
+  const engine = new ContinuousEngine(
+    spec,
+    params,
+    { β: RASTER.β, symmetric: false },
+    { τ, h: RASTER.hOverτ * τ, T: RASTER.T * τ, settle: LEAKY_DEFAULTS.settle },
+  );
   engine.record();
   engine.learn(inputs[0]!, targets[0]!);
   const records: RateRecord[] = engine.stopRecording();
@@ -144,8 +187,20 @@ function raster(random: Random): Raster {
     const nudged = r.time > t.settled;
     const activation = nudged ? rBar.get(`${r.layer}/${r.neuron}`)! : r.r;
     const error = r.r - activation;
-    const share = Math.abs(activation) + Math.abs(error) > 0 ? Math.abs(error) / (Math.abs(activation) + Math.abs(error)) : 0;
-    return { time: round(r.time - t.start), neuron: neuronLabel(r.layer, r.neuron, spec.layers.length), layer: r.layer, index: r.neuron, r: r.r, activation, error, activationShare: 1 - share, errorShare: share, phase: nudged ? 'nudged' : 'free' };
+    const share =
+      Math.abs(activation) + Math.abs(error) > 0 ? Math.abs(error) / (Math.abs(activation) + Math.abs(error)) : 0;
+    return {
+      time: round(r.time - t.start),
+      neuron: neuronLabel(r.layer, r.neuron, spec.layers.length),
+      layer: r.layer,
+      index: r.neuron,
+      r: r.r,
+      activation,
+      error,
+      activationShare: 1 - share,
+      errorShare: share,
+      phase: nudged ? 'nudged' : 'free',
+    };
   });
   return { times: { start: 0, settled: round(t.settled - t.start), end: round(t.end - t.start) }, rows };
 }
@@ -153,7 +208,13 @@ function raster(random: Random): Raster {
 const round = (v: number): number => Number(v.toFixed(9));
 const neuronLabel = (l: number, j: number, L: number): string => `${l === L - 1 ? 'out' : `h${l + 1}`}.${j + 1}`;
 
-const logAxis = (field: string, title: string): PositionDef => ({ field, type: 'quantitative', title, scale: { type: 'log' }, axis: { format: '.0e' } });
+const logAxis = (field: string, title: string): PositionDef => ({
+  field,
+  type: 'quantitative',
+  title,
+  scale: { type: 'log' },
+  axis: { format: '.0e' },
+});
 
 const PHASE_SERIES = MODES.flatMap((m) => [`${m.label}: against back-prop`, `${m.label}: against discrete merged`]);
 
@@ -165,7 +226,7 @@ function phaseChart(rows: PhaseRow[], budget: Budget): VegaLiteSpec {
   return {
     title: chartTitle('Continuous time: the update against the phase length', [
       `relative error of the update, β = ${BETA_AT_PHASE}, h = ${budget.hOverτ}τ; ${NETS.length} architectures × ${budget.seeds} random nets, ${budget.patterns} patterns each`,
-      'the distance to the discrete merged rule falls like e^(−T/τ); the error against back-prop then levels at the rule\'s own O(β) or O(β²) bias',
+      "the distance to the discrete merged rule falls like e^(−T/τ); the error against back-prop then levels at the rule's own O(β) or O(β²) bias",
     ]),
     data: { values },
     facet: { field: 'net', type: 'nominal', sort: NETS.map((n) => n.label), header: { title: null, labelLimit: 400 } },
@@ -177,7 +238,13 @@ function phaseChart(rows: PhaseRow[], budget: Budget): VegaLiteSpec {
       encoding: {
         x: { field: 'phase', type: 'quantitative', title: 'phase length T/τ' },
         y: logAxis('error', 'relative error'),
-        color: { field: 'series', type: 'nominal', title: null, scale: categoryScale(PHASE_SERIES), legend: { orient: 'bottom', direction: 'vertical', labelLimit: 400 } },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          scale: categoryScale(PHASE_SERIES),
+          legend: { orient: 'bottom', direction: 'vertical', labelLimit: 400 },
+        },
         detail: { field: 'run', type: 'nominal' },
       },
     },
@@ -194,7 +261,10 @@ function betaChart(rows: BetaRow[], fits: { mode: string; slope: number; expecte
     { ...r, series: name(r.mode), engine: 'agents', error: r.discrete, run: `${r.net} #${r.seed} d` },
   ]);
   return {
-    title: chartTitle('Continuous time: the update against the nudge β', `T = ${BETA_SWEEP_PHASE}τ; dotted: leaky neurons, dashed: the discrete merged rule in the agents engine (they overlap)`),
+    title: chartTitle(
+      'Continuous time: the update against the nudge β',
+      `T = ${BETA_SWEEP_PHASE}τ; dotted: leaky neurons, dashed: the discrete merged rule in the agents engine (they overlap)`,
+    ),
     width: 420,
     height: 300,
     data: { values },
@@ -202,7 +272,13 @@ function betaChart(rows: BetaRow[], fits: { mode: string; slope: number; expecte
     encoding: {
       x: logAxis('β', 'nudge β'),
       y: logAxis('error', 'relative error ‖u − ∂E/∂w‖ / ‖∂E/∂w‖'),
-      color: { field: 'series', type: 'nominal', title: null, scale: categoryScale(fits.map((f) => name(f.mode))), legend: { orient: 'bottom', direction: 'vertical', labelLimit: 500 } },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: categoryScale(fits.map((f) => name(f.mode))),
+        legend: { orient: 'bottom', direction: 'vertical', labelLimit: 500 },
+      },
       strokeDash: nominalDef(engineDash(['continuous', 'agents'], null)),
       detail: { field: 'run', type: 'nominal' },
     },
@@ -210,7 +286,11 @@ function betaChart(rows: BetaRow[], fits: { mode: string; slope: number; expecte
 }
 
 function rasterCharts(r: Raster, neurons: string[]): VegaLiteSpec {
-  const rule = { data: { values: [{ time: r.times.settled }] }, mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { x: { field: 'time', type: 'quantitative' } } } as const;
+  const rule = {
+    data: { values: [{ time: r.times.settled }] },
+    mark: { type: 'rule', color: '#333', strokeDash: [4, 3] },
+    encoding: { x: { field: 'time', type: 'quantitative' } },
+  } as const;
   const panel = (field: string, title: string, scale: object): object => ({
     width: 460,
     height: 16 * neurons.length,
@@ -219,7 +299,12 @@ function rasterCharts(r: Raster, neurons: string[]): VegaLiteSpec {
         transform: [{ calculate: `datum.time + ${RASTER.hOverτ * τ}`, as: 'until' }],
         mark: { type: 'rect' },
         encoding: {
-          x: { field: 'time', type: 'quantitative', title: 'time t/τ (from rest; dashed: the nudge)', axis: { tickCount: 8 } },
+          x: {
+            field: 'time',
+            type: 'quantitative',
+            title: 'time t/τ (from rest; dashed: the nudge)',
+            axis: { tickCount: 8 },
+          },
           x2: { field: 'until' },
           y: { field: 'neuron', type: 'ordinal', sort: neurons, title: null },
           color: { field, type: 'quantitative', title, scale },
@@ -229,14 +314,25 @@ function rasterCharts(r: Raster, neurons: string[]): VegaLiteSpec {
     ],
     resolve: { scale: { color: 'independent' } },
   });
-  const values = r.rows.map((q) => ({ time: q.time, neuron: q.neuron, r: Number(q.r.toPrecision(6)), errorShare: Number(q.errorShare.toPrecision(6)) }));
+  const values = r.rows.map((q) => ({
+    time: q.time,
+    neuron: q.neuron,
+    r: Number(q.r.toPrecision(6)),
+    errorShare: Number(q.errorShare.toPrecision(6)),
+  }));
   return {
     data: { values },
-    title: chartTitle('One pattern in continuous time: every neuron\'s one output', [
+    title: chartTitle("One pattern in continuous time: every neuron's one output", [
       `3-4-2 net (tanh, logistic, mse), β = ${RASTER.β}, h = ${RASTER.hOverτ}τ, phase ${RASTER.T}τ; top: r(t); bottom: the share of r(t) that is error, |e| / (|a| + |e|)`,
       'activation a = r̄ (the settled free rate), error e = r(t) − r̄: zero in the free phase, then each neuron drifts toward a + β-scaled error',
     ]),
-    vconcat: [panel('r', 'r(t)', { scheme: 'redblue', reverse: true, domainMid: 0 }), panel('errorShare', 'error share', { scheme: 'oranges', domain: [0, Math.max(...values.map((q) => q.errorShare))] })],
+    vconcat: [
+      panel('r', 'r(t)', { scheme: 'redblue', reverse: true, domainMid: 0 }),
+      panel('errorShare', 'error share', {
+        scheme: 'oranges',
+        domain: [0, Math.max(...values.map((q) => q.errorShare))],
+      }),
+    ],
     resolve: { scale: { color: 'independent' } },
   } as VegaLiteSpec;
 }
@@ -246,9 +342,13 @@ function flow(r: Raster, spec: NetSpec): string {
   const sizes = [spec.input[0]!, ...spec.layers.map((l) => (l.type === 'dense' ? l.units : 0))];
   const L = spec.layers.length;
   const label = (l: number, j: number): string => (l < 0 ? `x${j + 1}` : neuronLabel(l, j, L));
-  const nodes: FlowNode[] = sizes.flatMap((n, l) => Array.from({ length: n }, (_, j) => ({ id: label(l - 1, j), x: l, y: j - (n - 1) / 2, label: label(l - 1, j) })));
+  const nodes: FlowNode[] = sizes.flatMap((n, l) =>
+    Array.from({ length: n }, (_, j) => ({ id: label(l - 1, j), x: l, y: j - (n - 1) / 2, label: label(l - 1, j) })),
+  );
   const edges: FlowEdge[] = [];
-  for (let l = 1; l < sizes.length; l++) for (let j = 0; j < sizes[l]!; j++) for (let i = 0; i < sizes[l - 1]!; i++) edges.push({ from: label(l - 2, i), to: label(l - 1, j) });
+  for (let l = 1; l < sizes.length; l++)
+    for (let j = 0; j < sizes[l]!; j++)
+      for (let i = 0; i < sizes[l - 1]!; i++) edges.push({ from: label(l - 2, i), to: label(l - 1, j) });
   const maxShare = Math.max(...r.rows.map((q) => q.errorShare), 1e-12);
   const maxRate = Math.max(...r.rows.map((q) => Math.abs(q.r)), 1e-12);
   const times = [...new Set(r.rows.map((q) => q.time))];
@@ -325,7 +425,10 @@ const experiment: Experiment<Budget> = {
   name: 'continuous',
   description:
     "Time made real: leaky neurons (τ du/dt = −u + Σ w x + b + top-down) each send one rate r(t); after the teacher's nudge each neuron's output drifts from its activation toward activation plus a β-scaled error — the essay's evolving fraction. The update converges to the discrete merged rule as the phase grows against τ, and keeps its O(β) (one-sided) or O(β²) (symmetric) bias against back-prop.",
-  budgets: { quick: { seeds: 1, patterns: 2, hOverτ: 0.2, perDecade: 2 }, full: { seeds: 3, patterns: 5, hOverτ: 0.1, perDecade: 4 } },
+  budgets: {
+    quick: { seeds: 1, patterns: 2, hOverτ: 0.2, perDecade: 2 },
+    full: { seeds: 3, patterns: 5, hOverτ: 0.1, perDecade: 4 },
+  },
 
   async run({ budget, random, progress }) {
     const digits = loadDigits();
@@ -350,12 +453,26 @@ const experiment: Experiment<Budget> = {
           const d = discrete(f, BETA_AT_PHASE, mode.symmetric);
           for (const T of PHASES) {
             const u = continuousUpdate(f, BETA_AT_PHASE, mode.symmetric, T, budget.hOverτ);
-            phaseRows.push({ net: n.label, seed: s, mode: mode.label, phase: T, vsBackprop: relativeError(u, d.gradient), vsDiscrete: relativeError(u, d.update) });
+            phaseRows.push({
+              net: n.label,
+              seed: s,
+              mode: mode.label,
+              phase: T,
+              vsBackprop: relativeError(u, d.gradient),
+              vsDiscrete: relativeError(u, d.update),
+            });
           }
           for (const β of βs) {
             const db = discrete(f, β, mode.symmetric);
             const u = continuousUpdate(f, β, mode.symmetric, BETA_SWEEP_PHASE, budget.hOverτ);
-            betaRows.push({ net: n.label, seed: s, mode: mode.label, β, continuous: relativeError(u, db.gradient), discrete: relativeError(db.update, db.gradient) });
+            betaRows.push({
+              net: n.label,
+              seed: s,
+              mode: mode.label,
+              β,
+              continuous: relativeError(u, db.gradient),
+              discrete: relativeError(db.update, db.gradient),
+            });
           }
         }
         progress(k * budget.seeds + s + 1, total);
@@ -381,18 +498,50 @@ const experiment: Experiment<Budget> = {
         const row: HeadlineRow = { net: n.label, nudge: m.label };
         for (const T of [2, 5, 10, 30]) row[`to discrete, T = ${T}τ`] = worst(n.label, m.label, T, 'vsDiscrete');
         row[`to back-prop, T = 30τ`] = worst(n.label, m.label, 30, 'vsBackprop');
-        row[`discrete to back-prop`] = Math.max(...betaRows.filter((q) => q.net === n.label && q.mode === m.label && q.β === BETA_AT_PHASE).map((q) => q.discrete));
+        row[`discrete to back-prop`] = Math.max(
+          ...betaRows
+            .filter((q) => q.net === n.label && q.mode === m.label && q.β === BETA_AT_PHASE)
+            .map((q) => q.discrete),
+        );
         return row;
       }),
     );
-    for (const f of fits) headline.push({ net: 'all nets', nudge: f.mode, [`β slope at T = ${BETA_SWEEP_PHASE}τ`]: Number(f.slope.toFixed(3)), expected: f.expected });
+    for (const f of fits)
+      headline.push({
+        net: 'all nets',
+        nudge: f.mode,
+        [`β slope at T = ${BETA_SWEEP_PHASE}τ`]: Number(f.slope.toFixed(3)),
+        expected: f.expected,
+      });
     const peak = r.rows.reduce((a, q) => (q.errorShare > a.errorShare ? q : a), r.rows[0]!);
-    headline.push({ net: 'raster 3-4-2', nudge: `β = ${RASTER.β}`, 'largest error share': Number(peak.errorShare.toFixed(4)), neuron: peak.neuron, 'free phase settled at t/τ': r.times.settled });
+    headline.push({
+      net: 'raster 3-4-2',
+      nudge: `β = ${RASTER.β}`,
+      'largest error share': Number(peak.errorShare.toFixed(4)),
+      neuron: peak.neuron,
+      'free phase settled at t/τ': r.times.settled,
+    });
 
     return {
-      data: { budget, τ, phases: PHASES, betaAtPhase: BETA_AT_PHASE, betaSweepPhase: BETA_SWEEP_PHASE, betas: βs, nets: NETS, phaseRows, betaRows, fits, raster: { net: RASTER, ...r } },
+      data: {
+        budget,
+        τ,
+        phases: PHASES,
+        betaAtPhase: BETA_AT_PHASE,
+        betaSweepPhase: BETA_SWEEP_PHASE,
+        betas: βs,
+        nets: NETS,
+        phaseRows,
+        betaRows,
+        fits,
+        raster: { net: RASTER, ...r },
+      },
       headline,
-      specs: { 'error-vs-phase': phaseChart(phaseRows, budget), 'error-vs-beta': betaChart(betaRows, fits), raster: rasterCharts(r, neurons) },
+      specs: {
+        'error-vs-phase': phaseChart(phaseRows, budget),
+        'error-vs-beta': betaChart(betaRows, fits),
+        raster: rasterCharts(r, neurons),
+      },
       html: flow(r, rasterSpec),
     };
   },

@@ -18,15 +18,35 @@ export { DivergenceError, InputError } from './core/errors.ts';
 
 // Net specs, params, activations and losses.
 export {
-  parseNetSpec, netSpecToJSON, resolveLayers, LOSS_NAMES,
-  type NetSpec, type LayerSpec, type DenseSpec, type ConvSpec, type LossName, type ResolvedLayer,
+  parseNetSpec,
+  netSpecToJSON,
+  resolveLayers,
+  LOSS_NAMES,
+  type NetSpec,
+  type LayerSpec,
+  type DenseSpec,
+  type ConvSpec,
+  type LossName,
+  type ResolvedLayer,
 } from './nn/spec.ts';
 export {
-  initParams, defaultInit, zerosLike, cloneParams, paramsToJSON, paramsFromJSON, INIT_NAMES,
-  type Params, type LayerParams, type InitName,
+  initParams,
+  defaultInit,
+  zerosLike,
+  cloneParams,
+  paramsToJSON,
+  paramsFromJSON,
+  INIT_NAMES,
+  type Params,
+  type LayerParams,
+  type InitName,
 } from './nn/params.ts';
 export {
-  ACTIVATION_NAMES, makeActivation, type ActivationSpec, type ActivationName, type Activation,
+  ACTIVATION_NAMES,
+  makeActivation,
+  type ActivationSpec,
+  type ActivationName,
+  type Activation,
 } from './nn/activation.ts';
 export { makeLoss, type Loss } from './nn/loss.ts';
 export { Network, type NetworkOptions, type GradientResult } from './nn/network.ts';
@@ -39,8 +59,15 @@ export { TraceRecorder, type TraceRecord } from './agents/trace.ts';
 
 // The rule registry (one table: each rule's matrix form and agent behaviour) and the alignment metrics.
 export {
-  RULES, RULE_NAMES, ruleNamed, createMatrixRule, createBehaviour,
-  type Rule, type RuleName, type RuleOptions, type MatrixRule,
+  RULES,
+  RULE_NAMES,
+  ruleNamed,
+  createMatrixRule,
+  createBehaviour,
+  type Rule,
+  type RuleName,
+  type RuleOptions,
+  type MatrixRule,
 } from './rules/index.ts';
 export { angleBetween, layerAngles, relativeError, updateAlignment, updateAndGradient } from './rules/alignment.ts';
 
@@ -49,12 +76,25 @@ export { train, measure, type Dataset, type TrainOptions, type EpochReport, type
 
 // Data sets.
 export {
-  loadDataset, loadDigits, loadIris, splitDataset, seededSubset, oneHot, parseBatch, readBatchFile, DATASET_NAMES,
-  type DatasetName, type LabelledDataset,
+  loadDataset,
+  loadDigits,
+  loadIris,
+  splitDataset,
+  seededSubset,
+  oneHot,
+  parseBatch,
+  readBatchFile,
+  DATASET_NAMES,
+  type DatasetName,
+  type LabelledDataset,
 } from './data/datasets.ts';
 export { readDataFile } from './data/data-file.ts';
 export {
-  loadIdxDataset, IDX_DATASET_NAMES, type IdxDatasetName, type IdxDatasetOptions, type IdxPart,
+  loadIdxDataset,
+  IDX_DATASET_NAMES,
+  type IdxDatasetName,
+  type IdxDatasetOptions,
+  type IdxPart,
 } from './data/mnist.ts';
 
 // The gradient check.
@@ -65,7 +105,12 @@ export { type GradcheckOptions, type GradcheckResult, type LossAt } from './grad
 // The experiment contract and the runner.
 export {
   BUDGET_NAMES,
-  type Experiment, type ExperimentContext, type ExperimentResult, type BudgetName, type HeadlineRow, type Json,
+  type Experiment,
+  type ExperimentContext,
+  type ExperimentResult,
+  type BudgetName,
+  type HeadlineRow,
+  type Json,
   type VegaLiteSpec,
 } from './report/experiment.ts';
 export { runExperiments, writeReport, type RunOptions } from './report/runner.ts';
@@ -73,7 +118,14 @@ export { runStandalone } from './report/standalone.ts';
 
 // Chart builders, rendering and statistics.
 export {
-  seriesChart, barChart, decades, ruleColour, engineDash, type SeriesChartOptions, type BarChartOptions, type Channel,
+  seriesChart,
+  barChart,
+  decades,
+  ruleColour,
+  engineDash,
+  type SeriesChartOptions,
+  type BarChartOptions,
+  type Channel,
 } from './report/charts.ts';
 export { type Row, chartTitle, vconcatCharts } from './report/chart-spec.ts';
 export { rasterChart, type RasterChartOptions } from './report/raster-chart.ts';

@@ -27,7 +27,9 @@ export function paramsWithBiases(spec: NetSpec, random: Random, biasScale: numbe
 export function randomPatterns(spec: NetSpec, count: number, random: Random): Patterns {
   const layers = resolveLayers(spec);
   const m = sizeOf(layers[layers.length - 1]!.outShape);
-  const inputs = Array.from({ length: count }, () => Float64Array.from({ length: sizeOf(spec.input) }, () => random.normal()));
+  const inputs = Array.from({ length: count }, () =>
+    Float64Array.from({ length: sizeOf(spec.input) }, () => random.normal()),
+  );
   const targets = inputs.map(() => {
     if (spec.loss === 'mse') return Float64Array.from({ length: m }, () => random.uniform());
     const t = new Float64Array(m);

@@ -53,7 +53,13 @@ function patterns(n: number, random: Random): { inputs: Float64Array[]; targets:
 }
 
 /** One engine on one net, as a timed case: per-pattern SGD, cycling over the patterns. */
-function engineCase(engine: EngineName, n: number, activation: ActivationSpec['name'], random: Random, η: number): { timed: TimedCase; buildMilliseconds: number } {
+function engineCase(
+  engine: EngineName,
+  n: number,
+  activation: ActivationSpec['name'],
+  random: Random,
+  η: number,
+): { timed: TimedCase; buildMilliseconds: number } {
   const spec = squareNet(n, activation);
   const params = initParams(spec, random.derive(`init/${n}`));
   const { inputs, targets } = patterns(n, random.derive(`patterns/${n}`));
@@ -101,15 +107,31 @@ export interface SweepOptions {
  * turns repetition by repetition.
  */
 export async function timeSweep(o: SweepOptions): Promise<SweepPoint[]> {
-  for (const engine of SWEEP_ENGINES) await engineCase(engine, o.widths[0]!, o.activation, o.random.derive('warm-up'), o.η).timed.warmUp({ ...o.budget, warmupSeconds: 4 * o.budget.warmupSeconds });
+  for (const engine of SWEEP_ENGINES)
+    await engineCase(engine, o.widths[0]!, o.activation, o.random.derive('warm-up'), o.η).timed.warmUp({
+      ...o.budget,
+      warmupSeconds: 4 * o.budget.warmupSeconds,
+    });
   const points: SweepPoint[] = [];
   for (const [k, n] of o.widths.entries()) {
     const cases = SWEEP_ENGINES.map((engine) => ({ engine, ...engineCase(engine, n, o.activation, o.random, o.η) }));
     for (const c of cases) await c.timed.warmUp(o.budget);
-    await takeTurns(cases.map((c) => c.timed), o.budget.reps);
+    await takeTurns(
+      cases.map((c) => c.timed),
+      o.budget.reps,
+    );
     const own = cases.map(({ engine, timed, buildMilliseconds }) => {
       const repetitions = timed.wall.map((seconds) => (seconds * 1e6) / timed.patterns);
-      return { engine, width: n, net: `${n}-${n}-${OUTPUTS}`, synapses: synapsesOf(n), microsecondsPerPattern: median(repetitions), repetitions, patterns: timed.patterns, buildMilliseconds };
+      return {
+        engine,
+        width: n,
+        net: `${n}-${n}-${OUTPUTS}`,
+        synapses: synapsesOf(n),
+        microsecondsPerPattern: median(repetitions),
+        repetitions,
+        patterns: timed.patterns,
+        buildMilliseconds,
+      };
     });
     points.push(...own);
     o.onNet?.(own, k);

@@ -118,7 +118,11 @@ export class TimedCase {
 }
 
 /** R repetitions of every case, taking turns. */
-export async function takeTurns(cases: readonly TimedCase[], reps: number, onRepetition?: (r: number) => void): Promise<void> {
+export async function takeTurns(
+  cases: readonly TimedCase[],
+  reps: number,
+  onRepetition?: (r: number) => void,
+): Promise<void> {
   for (let r = 0; r < reps; r++) {
     onRepetition?.(r);
     for (const c of cases) await c.repetition();

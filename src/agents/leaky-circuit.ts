@@ -35,15 +35,26 @@ export interface LeakyCircuit {
 
 export function wireLeaky(spec: NetSpec, params: Params, o: LeakyCircuitOptions): LeakyCircuit {
   const conv = spec.layers.findIndex((l) => l.type !== 'dense');
-  if (conv >= 0) throw new InputError(`--dynamics leaky supports dense layers only; layer ${conv + 1} is ${spec.layers[conv]!.type}`);
-  if (spec.input.length !== 1) throw new InputError(`--dynamics leaky needs a flat input [n], not ${JSON.stringify(spec.input)}`);
+  if (conv >= 0)
+    throw new InputError(
+      `--dynamics leaky supports dense layers only; layer ${conv + 1} is ${spec.layers[conv]!.type}`,
+    );
+  if (spec.input.length !== 1)
+    throw new InputError(`--dynamics leaky needs a flat input [n], not ${JSON.stringify(spec.input)}`);
   const fault = new ClockFault();
   const input = new Subject<Float64Array>();
   const batch = new Subject<{ η: number; B: number }>();
   const axons = spec.layers.map(() => new Subject<Rate>());
   const sizes = spec.layers.map((l) => (l.type === 'dense' ? l.units : 0));
   const L = spec.layers.length;
-  const teacher = new LeakyTeacher(sizes[L - 1]!, axons[L - 1]!, makeLoss(spec.loss), o.clock, { ...o, depth: L }, fault);
+  const teacher = new LeakyTeacher(
+    sizes[L - 1]!,
+    axons[L - 1]!,
+    makeLoss(spec.loss),
+    o.clock,
+    { ...o, depth: L },
+    fault,
+  );
   let fanIn = spec.input[0]!;
   const layers = spec.layers.map((layer, l) => {
     if (layer.type !== 'dense') throw new InputError('unreachable: conv checked above');

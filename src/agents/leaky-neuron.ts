@@ -131,7 +131,13 @@ export class LeakyNeuron {
     this.h = o.h;
     this.clock = o.clock;
     this.axon = o.axon;
-    this.out = { time: 0, layer: o.layer, neuron: o.index, r: 0, pushed: o.pushes ? new Float64Array(o.weights.length) : null };
+    this.out = {
+      time: 0,
+      layer: o.layer,
+      neuron: o.index,
+      r: 0,
+      pushed: o.pushes ? new Float64Array(o.weights.length) : null,
+    };
     const fault = (this.fault = o.fault);
     const guard = <T>(f: (m: T) => void): ((m: T) => void) => fault.guard(f);
     this.subscriptions.push(
@@ -142,7 +148,10 @@ export class LeakyNeuron {
         }),
       ),
     );
-    if (o.above$ !== null) this.subscriptions.push(o.above$.subscribe(guard((m: Rate) => (this.fromAbove[m.neuron] = m.pushed![this.index]!))));
+    if (o.above$ !== null)
+      this.subscriptions.push(
+        o.above$.subscribe(guard((m: Rate) => (this.fromAbove[m.neuron] = m.pushed![this.index]!))),
+      );
     this.subscriptions.push(o.phases$.subscribe(guard((s: PhaseSignal) => this.onPhase(s))));
     this.subscriptions.push(o.batch$.subscribe(guard(({ η, B }: { η: number; B: number }) => this.apply(η, B))));
   }

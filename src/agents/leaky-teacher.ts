@@ -36,7 +36,15 @@ export class LeakyTeacher {
     output$: Observable<Rate>,
     private readonly loss: Loss,
     private readonly clock: SchedulerLike,
-    private readonly o: { τ: number; h: number; T: number; settle: number; symmetric: boolean; maxFreeSteps: number; depth: number },
+    private readonly o: {
+      τ: number;
+      h: number;
+      T: number;
+      settle: number;
+      symmetric: boolean;
+      maxFreeSteps: number;
+      depth: number;
+    },
     private readonly fault: ClockFault,
   ) {
     this.prediction = new Float64Array(size);
@@ -72,7 +80,8 @@ export class LeakyTeacher {
     this.looks++;
     // A non-finite output cannot settle: the pattern ends, and its E says so.
     if (!settled && finite) {
-      if (this.looks > this.o.maxFreeSteps) throw new Error(`leaky teacher: the free phase did not settle within ${this.o.maxFreeSteps} steps`);
+      if (this.looks > this.o.maxFreeSteps)
+        throw new Error(`leaky teacher: the free phase did not settle within ${this.o.maxFreeSteps} steps`);
       this.clock.schedule(() => this.look(), this.o.h);
       return;
     }

@@ -45,8 +45,15 @@ export class PoolUnit extends Neuron {
   constructor(init: PoolUnitInit) {
     const k = init.window.length;
     const routing = new Float64Array(k).fill(init.mode === 'max' ? 0 : 1 / k);
-    super({ ...init, weights: routing, bias: 0, pre: init.window, backWeights: null, behaviour: poolBehaviour,
-      batch$: null });
+    super({
+      ...init,
+      weights: routing,
+      bias: 0,
+      pre: init.window,
+      backWeights: null,
+      behaviour: poolBehaviour,
+      batch$: null,
+    });
     this.mode = init.mode;
     this.scale = 1 / k;
   }

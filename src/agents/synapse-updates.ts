@@ -7,7 +7,8 @@ import type { SynapseUpdate, WeightUpdate } from './messages.ts';
 
 export function synapseUpdates(e: WeightUpdate): SynapseUpdate[] {
   const out: SynapseUpdate[] = [];
-  for (let t = 0; t < e.xΔz.length; t++) out.push({ tick: e.tick, layer: e.layer, pre: e.pre === null ? t : e.pre[t]!, post: e.neuron, xΔz: e.xΔz[t]! });
+  for (let t = 0; t < e.xΔz.length; t++)
+    out.push({ tick: e.tick, layer: e.layer, pre: e.pre === null ? t : e.pre[t]!, post: e.neuron, xΔz: e.xΔz[t]! });
   out.push({ tick: e.tick, layer: e.layer, pre: -1, post: e.neuron, xΔz: e.Δz });
   return out;
 }

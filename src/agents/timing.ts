@@ -77,7 +77,11 @@ export function scheduleCircuit(circuit: Circuit, clock: Clock, timing: Timing &
     axon.deliverOn(clock, delays);
     all.push(...delays);
   }
-  for (const axon of bundles) axon.deliverOn(clock, axon.connectionDelays.map(() => 0));
+  for (const axon of bundles)
+    axon.deliverOn(
+      clock,
+      axon.connectionDelays.map(() => 0),
+    );
   const sum = all.reduce((s, d) => s + d, 0);
   const setting = timing.jitter === undefined ? `${timing.delay}` : `${a}..${b}`;
   const mean = all.length > 0 ? sum / all.length : 0;

@@ -67,7 +67,8 @@ export class TraceRecorder {
         sub.add(n.errors.listen(signal, NAME));
         sub.add(
           n.updates.listen((e) => {
-            for (const u of synapseUpdates(e)) add({ tick: u.tick, layer: u.layer, neuron: u.post, kind: 'weight-update', value: u.xΔz, pre: u.pre });
+            for (const u of synapseUpdates(e))
+              add({ tick: u.tick, layer: u.layer, neuron: u.post, kind: 'weight-update', value: u.xΔz, pre: u.pre });
           }, NAME),
         );
       }

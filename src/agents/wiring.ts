@@ -99,11 +99,14 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
   const errorTracts = resolved.map((_, l) => (l === 0 || direct ? null : new ErrorTract(inSize(l), outSize(l))));
   // DFA: hidden layer l takes its slice at offset Σ_{l' < l} n_l' of each output neuron's broadcast.
   const offsets = resolved.map((_, l) => resolved.slice(0, l).reduce((a, __, k) => a + outSize(k), 0));
-  const directTracts = resolved.map((_, l) => (direct && l < L - 1 ? new DirectTract(outSize(l), outSize(L - 1), offsets[l]!) : null));
+  const directTracts = resolved.map((_, l) =>
+    direct && l < L - 1 ? new DirectTract(outSize(l), outSize(L - 1), offsets[l]!) : null,
+  );
   /** DFA: output unit k's broadcast weights, row k of every hidden layer's B. */
   const broadcastWeights = (k: number): Float64Array => {
     const rows = new Float64Array(offsets[L - 1]!);
-    for (let l = 0; l < L - 1; l++) rows.set(fixed!.matrices[l]!.subarray(k * outSize(l), (k + 1) * outSize(l)), offsets[l]!);
+    for (let l = 0; l < L - 1; l++)
+      rows.set(fixed!.matrices[l]!.subarray(k * outSize(l), (k + 1) * outSize(l)), offsets[l]!);
     return rows;
   };
   const teacher = new Teacher(outSize(L - 1), tracts[L - 1]!.volleys, behaviour.nudges ?? 1);
@@ -135,7 +138,8 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
       forward$: l === 0 ? input : tracts[l - 1]!.volleys,
       errorsFromAbove$: l === L - 1 ? null : direct ? directTracts[l]!.volleys : errorTracts[l + 1]!.volleys,
     };
-    const backWeights = (j: number, row: () => Float64Array): Float64Array | null => (B !== null ? row() : direct && pushes ? broadcastWeights(j) : null);
+    const backWeights = (j: number, row: () => Float64Array): Float64Array | null =>
+      B !== null ? row() : direct && pushes ? broadcastWeights(j) : null;
     const role = (j: number): OutputRole | null => (l === L - 1 ? roles[j]! : null);
     const neurons: Neuron[] = [];
     const kernels: KernelAgent[] = [];
@@ -143,7 +147,18 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
       const n = inSize(l);
       for (let j = 0; j < layer.units; j++) {
         const b = backWeights(j, () => B!.subarray(j * n, (j + 1) * n));
-        neurons.push(new Neuron({ ...shared, index: j, weights: weights.subarray(j * n, (j + 1) * n), bias: bias[j]!, pre: null, backWeights: b, role: role(j), batch$: batch }));
+        neurons.push(
+          new Neuron({
+            ...shared,
+            index: j,
+            weights: weights.subarray(j * n, (j + 1) * n),
+            bias: bias[j]!,
+            pre: null,
+            backWeights: b,
+            role: role(j),
+            batch$: batch,
+          }),
+        );
       }
     } else if (layer.type === 'pool') {
       const [C, OH, OW] = layer.outShape as [number, number, number];
@@ -166,14 +181,33 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
             const tied = Float64Array.from(tap, (k) => kernel.weights[k]!);
             const index = (f * OH + oy) * OW + ox;
             const b = backWeights(index, () => Float64Array.from(tap, (k) => B![f * size + k]!));
-            positions.push(new PositionNeuron({ ...shared, index, weights: tied, bias: kernel.bias, pre, tap, backWeights: b, role: role(index), kernel$: kernel.broadcast }));
+            positions.push(
+              new PositionNeuron({
+                ...shared,
+                index,
+                weights: tied,
+                bias: kernel.bias,
+                pre,
+                tap,
+                backWeights: b,
+                role: role(index),
+                kernel$: kernel.broadcast,
+              }),
+            );
           }
         kernel.connect(positions.map((p) => p.updates));
         kernels.push(kernel);
         neurons.push(...positions);
       }
     }
-    return { spec: layer, neurons, kernels, tract: tracts[l]!, errorTract: errorTracts[l]!, directTract: directTracts[l]! };
+    return {
+      spec: layer,
+      neurons,
+      kernels,
+      tract: tracts[l]!,
+      errorTract: errorTracts[l]!,
+      directTract: directTracts[l]!,
+    };
   });
 
   for (const layer of layers) {

@@ -10,7 +10,11 @@ export function registerInit(program: Command): void {
     .description('initialise params for a net from a seed; prints params JSON to stdout (or writes --out)')
     .requiredOption('--net <file>', 'net spec (*.net.json)')
     .option('--seed <seed>', 'random seed', '1')
-    .option('--init <name>', `initialiser: ${INIT_NAMES.join(', ')} (default: he-normal if the net has relu, else lecun-normal)`, oneOf<InitName>(INIT_NAMES))
+    .option(
+      '--init <name>',
+      `initialiser: ${INIT_NAMES.join(', ')} (default: he-normal if the net has relu, else lecun-normal)`,
+      oneOf<InitName>(INIT_NAMES),
+    )
     .option('--out <file>', 'write the params here instead of stdout ("-" is stdout)')
     .action((opts: { net: string; seed: string; init?: InitName; out?: string }) => {
       const out = opts.out === undefined ? STDOUT : checkOutFile(opts.out, { files: [opts.net] });

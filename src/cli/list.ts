@@ -16,8 +16,10 @@ export function firstSentence(text: string): string {
 export function registerList(program: Command): void {
   program
     .command('list')
-    .description('list the experiments, one line each: name and a one-sentence summary; with a name (or a path to '
-      + 'your own experiment file), its full description and budgets')
+    .description(
+      'list the experiments, one line each: name and a one-sentence summary; with a name (or a path to ' +
+        'your own experiment file), its full description and budgets',
+    )
     .argument('[experiment]', 'an experiment name, or the path of an experiment file')
     .action(async (name: string | undefined) => {
       if (name !== undefined) {

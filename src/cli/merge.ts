@@ -8,10 +8,10 @@ export function registerMerge(program: Command): void {
   program
     .command('merge')
     .description(
-      'merge the output folders of a study\'s shards into one (study.json, every cell once, summary.json, ' +
+      "merge the output folders of a study's shards into one (study.json, every cell once, summary.json, " +
         'index.html); a duplicate or missing cell is an error',
     )
-    .argument('<dirs...>', 'the shards\' output folders')
+    .argument('<dirs...>', "the shards' output folders")
     .requiredOption('--out <dir>', 'the merged folder (replaced whole)')
     .action(async (dirs: string[], opts: { out: string }) => {
       checkOutFolder(opts.out, { folders: dirs });

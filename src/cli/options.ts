@@ -14,31 +14,36 @@ import type { Dataset } from '../nn/sgd.ts';
 
 export function positiveNumber(value: string): number {
   const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(v) || v <= 0)
+    throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
   return v;
 }
 
 export function nonNegativeNumber(value: string): number {
   const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || v < 0) throw new InvalidArgumentError(`expected a number ≥ 0, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(v) || v < 0)
+    throw new InvalidArgumentError(`expected a number ≥ 0, got "${value}"`);
   return v;
 }
 
 export function positiveInt(value: string): number {
   const v = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v <= 0)
+    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return v;
 }
 
 export function fraction(value: string): number {
   const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || v < 0 || v >= 1) throw new InvalidArgumentError(`expected a number in [0, 1), got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(v) || v < 0 || v >= 1)
+    throw new InvalidArgumentError(`expected a number in [0, 1), got "${value}"`);
   return v;
 }
 
 export function oneOf<T extends string>(names: readonly T[]): (value: string) => T {
   return (value) => {
-    if (!(names as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${names.join(', ')}, got "${value}"`);
+    if (!(names as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${names.join(', ')}, got "${value}"`);
     return value as T;
   };
 }
@@ -57,7 +62,9 @@ export function loadParams(spec: NetSpec, path: string): Params {
 /** --data: a JSON batch, or a labelled CSV (*.csv, *.csv.gz) whose last column is the class. */
 export function loadBatch(spec: NetSpec, path: string): Dataset {
   // Softmax cross-entropy compares the softmax with the target as distributions: the target must be one.
-  return readDataFile(path, netInputSize(spec), netOutputSize(spec), { distribution: spec.loss === 'softmax-cross-entropy' });
+  return readDataFile(path, netInputSize(spec), netOutputSize(spec), {
+    distribution: spec.loss === 'softmax-cross-entropy',
+  });
 }
 
 /** Every name --dataset takes: the shipped ones and the IDX ones read from a data folder. */
@@ -67,10 +74,14 @@ export const ALL_DATASET_NAMES: readonly string[] = [...DATASET_NAMES, ...IDX_DA
 export function checkDatasetFits(spec: NetSpec, name: string, size: number, classes: number): void {
   if (size !== netInputSize(spec)) {
     const input = `[${spec.input.join(', ')}]`;
-    throw new InputError(`dataset ${name} has ${size} inputs per pattern, but the net's input ${input} takes ${netInputSize(spec)}`);
+    throw new InputError(
+      `dataset ${name} has ${size} inputs per pattern, but the net's input ${input} takes ${netInputSize(spec)}`,
+    );
   }
   if (classes !== netOutputSize(spec)) {
-    throw new InputError(`dataset ${name} has ${classes} classes, but the net's last layer has ${netOutputSize(spec)} outputs`);
+    throw new InputError(
+      `dataset ${name} has ${classes} classes, but the net's last layer has ${netOutputSize(spec)} outputs`,
+    );
   }
 }
 

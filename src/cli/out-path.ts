@@ -27,10 +27,22 @@ const STDOUT_NAMES = ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
 const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
 /** statfs f_type of filesystems that hold no ordinary files (linux/magic.h). */
 const PSEUDO_FS: ReadonlyMap<number, string> = new Map([
-  [0x9fa0, 'proc'], [0x62656572, 'sysfs'], [0x64626720, 'debugfs'], [0x73636673, 'securityfs'],
-  [0x27e0eb, 'cgroup'], [0x63677270, 'cgroup2'], [0x74726163, 'tracefs'], [0xcafe4a11, 'bpf'],
-  [0x6165676c, 'pstore'], [0x62656570, 'configfs'], [0x1cd1, 'devpts'], [0xde5e81e4, 'efivarfs'],
-  [0x65735543, 'fusectl'], [0x42494e4d, 'binfmt_misc'], [0x19800202, 'mqueue'], [0x6e736673, 'nsfs'],
+  [0x9fa0, 'proc'],
+  [0x62656572, 'sysfs'],
+  [0x64626720, 'debugfs'],
+  [0x73636673, 'securityfs'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x74726163, 'tracefs'],
+  [0xcafe4a11, 'bpf'],
+  [0x6165676c, 'pstore'],
+  [0x62656570, 'configfs'],
+  [0x1cd1, 'devpts'],
+  [0xde5e81e4, 'efivarfs'],
+  [0x65735543, 'fusectl'],
+  [0x42494e4d, 'binfmt_misc'],
+  [0x19800202, 'mqueue'],
+  [0x6e736673, 'nsfs'],
 ]);
 
 const stat = (path: string): Stats | null => {
@@ -128,7 +140,9 @@ function checkNotInput(target: string, path: string, flag: string, inputs: Comma
     if (folder === undefined || folder === '') continue;
     const real = realTarget(folder, flag);
     if (isInside(target, real)) {
-      throw new InputError(`${name} lies inside ${describeValue(folder)}, a folder this command reads; write elsewhere`);
+      throw new InputError(
+        `${name} lies inside ${describeValue(folder)}, a folder this command reads; write elsewhere`,
+      );
     }
   }
 }
@@ -190,4 +204,3 @@ export function writeOut(out: OutFile, data: string | Iterable<string>): void {
 
 /** Standard output as an OutFile, for commands that print when no --out is given. */
 export const STDOUT: OutFile = { kind: 'stdout' };
-

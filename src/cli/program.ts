@@ -16,7 +16,9 @@ import { registerTrain } from './train.ts';
 /** The localprop command-line program (DESIGN §3). */
 export function createProgram(): Command {
   const program = new Command('localprop')
-    .description('localprop: back-propagation made local. A matrix back-prop engine, an agents engine (one RxJS agent per neuron), local learning rules, experiments and reports.')
+    .description(
+      'localprop: back-propagation made local. A matrix back-prop engine, an agents engine (one RxJS agent per neuron), local learning rules, experiments and reports.',
+    )
     .version((JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version)
     // One line per error, prefixed like our own errors; set before the commands so they inherit it.
     .configureOutput({ outputError: (message, write) => write(`localprop: ${message.replace(/^error: /, '')}`) });

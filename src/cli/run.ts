@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { describeValue } from '../core/tensor.ts';
 import {
-  isExperimentPath, listExperimentFiles, loadExperiment, userExperimentFile, type ExperimentFile,
+  isExperimentPath,
+  listExperimentFiles,
+  loadExperiment,
+  userExperimentFile,
+  type ExperimentFile,
 } from '../report/discover.ts';
 import { displayPath, EXPERIMENTS_DIR, RESULTS_DIR } from '../report/paths.ts';
 import { createProgress } from '../report/progress.ts';
@@ -28,7 +32,9 @@ export function selectExperiments(args: string[], files: ExperimentFile[] = list
   const valid = files.map((f) => f.name);
   const unknown = names.filter((n) => !valid.includes(n));
   if (unknown.length > 0) {
-    throw new InputError(`unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => describeValue(n)).join(', ')}; expected one of: ${valid.join(', ')}`);
+    throw new InputError(
+      `unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => describeValue(n)).join(', ')}; expected one of: ${valid.join(', ')}`,
+    );
   }
   const selected = [...new Set(args)].map((arg) => userFiles.get(arg) ?? files.find((f) => f.name === arg)!);
   const twice = selected.find((f, i) => selected.findIndex((g) => g.name === f.name) !== i);
@@ -41,7 +47,9 @@ export function selectExperiments(args: string[], files: ExperimentFile[] = list
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run experiments (all by default, in reading order), write results/<experiment>/ (data.json, charts as .vl.json, .svg, .png) and results/index.html, and print the report\'s path. Ctrl-C stops when the running experiment\'s computation ends, without writing it; the folders of the experiments that finished, and earlier results of the rest, stay; exit code 130')
+    .description(
+      "run experiments (all by default, in reading order), write results/<experiment>/ (data.json, charts as .vl.json, .svg, .png) and results/index.html, and print the report's path. Ctrl-C stops when the running experiment's computation ends, without writing it; the folders of the experiments that finished, and earlier results of the rest, stay; exit code 130",
+    )
     .argument('[experiments...]', 'experiment names (see `localprop list`), or paths of your own files (.ts, .js)')
     .option('--quick', 'the quick budget (default)')
     .option('--full', 'the full budget')

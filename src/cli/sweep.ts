@@ -33,15 +33,19 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 export function formatSummary(summary: StudySummary): string {
   const lines = summary.groups.map((g) => {
     const e = g.final.test.error ?? g.final.train.error;
-    const rule = Object.entries(g.config.rule).map(([k, v]) => (k === 'name' ? v : `${k}=${v}`)).join(' ');
+    const rule = Object.entries(g.config.rule)
+      .map(([k, v]) => (k === 'name' ? v : `${k}=${v}`))
+      .join(' ');
     const error = !e ? 'no accuracy' : `${pct(e.mean)}${e.ci95 === null ? ' % (one seed)' : ` ± ${pct(e.ci95)} %`}`;
     const d = g.gapToBackprop?.error;
     const sign = (x: number): string => (x >= 0 ? '+' : '−') + pct(Math.abs(x));
     const gapInterval = d?.ci95 === null || d?.ci95 === undefined ? '' : ` ± ${pct(d.ci95)}`;
     const gap = !d ? '' : `  gap to backprop ${sign(d.mean)}${gapInterval} (paired over ${d.n} seeds)`;
     const n = g.seeds.length - g.diverged;
-    return `${rule}  ${g.config.engine}  η=${g.config.lr}  epochs=${g.config.epochs}  n=${n}` +
-      `${g.diverged ? ` (${g.diverged} diverged)` : ''}  ${g.final.test.error ? 'test' : 'train'} error ${error}${gap}`;
+    return (
+      `${rule}  ${g.config.engine}  η=${g.config.lr}  epochs=${g.config.epochs}  n=${n}` +
+      `${g.diverged ? ` (${g.diverged} diverged)` : ''}  ${g.final.test.error ? 'test' : 'train'} error ${error}${gap}`
+    );
   });
   return `${summary.study}: ${summary.cells} cells, mean ± 95 % interval over seeds\n${lines.join('\n')}\n`;
 }

@@ -1,8 +1,22 @@
 import type { Command } from 'commander';
 import { DivergenceError, InputError } from '../core/errors.ts';
 import { createRandom, type Random } from '../core/random.ts';
-import { DATASET_NAMES, datasetFile, seededSubset, splitDataset, type DatasetName, type LabelledDataset } from '../data/datasets.ts';
-import { DEFAULT_DATA_DIRS, IDX_DATASET_NAMES, isIdxDatasetName, loadIdxDataset, resolveDataDir, type IdxPart } from '../data/mnist.ts';
+import {
+  DATASET_NAMES,
+  datasetFile,
+  seededSubset,
+  splitDataset,
+  type DatasetName,
+  type LabelledDataset,
+} from '../data/datasets.ts';
+import {
+  DEFAULT_DATA_DIRS,
+  IDX_DATASET_NAMES,
+  isIdxDatasetName,
+  loadIdxDataset,
+  resolveDataDir,
+  type IdxPart,
+} from '../data/mnist.ts';
 import { AgentsEngine, createEngine } from '../engines/index.ts';
 import { setThreads } from '../engines/threads/thread-pool.ts';
 import type { EngineName } from '../nn/engine.ts';
@@ -61,16 +75,22 @@ export function formatEpoch(r: EpochReport, epochs: number): string {
  * t10k files). --limit and --test-limit then keep a seeded choice of that many patterns.
  */
 export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): { train: Dataset; test: Dataset } {
-  if ((opts.data === undefined) === (opts.dataset === undefined)) throw new InputError('train needs exactly one of --data FILE or --dataset NAME');
+  if ((opts.data === undefined) === (opts.dataset === undefined))
+    throw new InputError('train needs exactly one of --data FILE or --dataset NAME');
   // An empty folder would be the working directory, read without a word.
-  if (opts.dataDir?.trim() === '') throw new InputError('--data-dir is empty (an unset shell variable?); give a folder');
+  if (opts.dataDir?.trim() === '')
+    throw new InputError('--data-dir is empty (an unset shell variable?); give a folder');
   let train: Dataset;
   let test: Dataset;
   if (opts.dataset !== undefined && isIdxDatasetName(opts.dataset)) {
     const name = opts.dataset;
     // Choosing while loading converts only the chosen images to float64.
     const load = (part: IdxPart, limit: number | undefined): LabelledDataset =>
-      loadIdxDataset(name, part, { dataDir: opts.dataDir, limit, random: random.derive(part === 'train' ? 'limit' : 'test-limit') });
+      loadIdxDataset(name, part, {
+        dataDir: opts.dataDir,
+        limit,
+        random: random.derive(part === 'train' ? 'limit' : 'test-limit'),
+      });
     const trainPart = load('train', opts.limit);
     checkDatasetFits(spec, name, trainPart.inputs[0]!.length, trainPart.classes);
     const testPart = load('test', opts.testLimit);
@@ -79,15 +99,22 @@ export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): 
     train = trainPart;
     test = testPart;
   } else {
-    if (opts.dataDir !== undefined) throw new InputError(`--data-dir applies to --dataset ${IDX_DATASET_NAMES.join(' or ')}, not to ${opts.data ?? opts.dataset}`);
+    if (opts.dataDir !== undefined)
+      throw new InputError(
+        `--data-dir applies to --dataset ${IDX_DATASET_NAMES.join(' or ')}, not to ${opts.data ?? opts.dataset}`,
+      );
     const data = opts.data !== undefined ? loadBatch(spec, opts.data) : loadNamedDataset(spec, opts.dataset!);
     const split = splitDataset(data, random.derive('split'), opts.testFraction, { keepOrder: true });
     train = opts.limit === undefined ? split.train : seededSubset(split.train, opts.limit, random.derive('limit'));
-    test = opts.testLimit === undefined ? split.test : seededSubset(split.test, opts.testLimit, random.derive('test-limit'));
+    test =
+      opts.testLimit === undefined ? split.test : seededSubset(split.test, opts.testLimit, random.derive('test-limit'));
   }
-  if (opts.limit !== undefined && train.inputs.length < opts.limit) throw new InputError(`--limit ${opts.limit} is more than the ${train.inputs.length} training patterns`);
-  if (opts.testLimit !== undefined && test.inputs.length < opts.testLimit) throw new InputError(`--test-limit ${opts.testLimit} is more than the ${test.inputs.length} held-out patterns`);
-  if (train.inputs.length === 0) throw new InputError(`no training patterns left after holding out ${opts.testFraction} of them`);
+  if (opts.limit !== undefined && train.inputs.length < opts.limit)
+    throw new InputError(`--limit ${opts.limit} is more than the ${train.inputs.length} training patterns`);
+  if (opts.testLimit !== undefined && test.inputs.length < opts.testLimit)
+    throw new InputError(`--test-limit ${opts.testLimit} is more than the ${test.inputs.length} held-out patterns`);
+  if (train.inputs.length === 0)
+    throw new InputError(`no training patterns left after holding out ${opts.testFraction} of them`);
   return { train, test };
 }
 
@@ -118,7 +145,8 @@ function blameRuleSetting(
 function trainInputs(opts: TrainFlags): CommandInputs {
   const files = [opts.net, opts.params, opts.data];
   const folders: string[] = [];
-  if (opts.dataset !== undefined && isIdxDatasetName(opts.dataset)) folders.push(resolveDataDir(opts.dataset, opts.dataDir).dir);
+  if (opts.dataset !== undefined && isIdxDatasetName(opts.dataset))
+    folders.push(resolveDataDir(opts.dataset, opts.dataDir).dir);
   else if (opts.dataset !== undefined && (DATASET_NAMES as readonly string[]).includes(opts.dataset)) {
     files.push(datasetFile(opts.dataset as DatasetName));
   }
@@ -129,12 +157,24 @@ export function registerTrain(program: Command): void {
   addRuleOptions(
     program
       .command('train')
-      .description('train a net with SGD; prints each epoch\'s loss and accuracy (train and held-out) to stderr, a JSON summary to stdout, and writes the trained params with --out')
+      .description(
+        "train a net with SGD; prints each epoch's loss and accuracy (train and held-out) to stderr, a JSON summary to stdout, and writes the trained params with --out",
+      )
       .requiredOption('--net <file>', 'net spec (*.net.json)')
       .option('--params <file>', 'initial params (default: initialised from --seed)')
-      .option('--data <file>', 'training data: a batch file { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz) with the inputs then the class label 0..K−1 on each line; a seeded --test-fraction (default 0.2) of the patterns is held out, the rest keep the file\'s order')
-      .option('--dataset <name>', `a data set: digits (8×8, 10 classes) or iris (4 features, 3 classes), shipped; fashion-mnist or mnist (28×28, 10 classes, pixels/255) from IDX files in --data-dir`, oneOf(ALL_DATASET_NAMES))
-      .option('--data-dir <dir>', `folder of the fashion-mnist or mnist IDX files (default: $LOCALPROP_DATA, else ${DEFAULT_DATA_DIRS['fashion-mnist']} or ${DEFAULT_DATA_DIRS.mnist})`)
+      .option(
+        '--data <file>',
+        'training data: a batch file { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz) with the inputs then the class label 0..K−1 on each line; a seeded --test-fraction (default 0.2) of the patterns is held out, the rest keep the file\'s order',
+      )
+      .option(
+        '--dataset <name>',
+        `a data set: digits (8×8, 10 classes) or iris (4 features, 3 classes), shipped; fashion-mnist or mnist (28×28, 10 classes, pixels/255) from IDX files in --data-dir`,
+        oneOf(ALL_DATASET_NAMES),
+      )
+      .option(
+        '--data-dir <dir>',
+        `folder of the fashion-mnist or mnist IDX files (default: $LOCALPROP_DATA, else ${DEFAULT_DATA_DIRS['fashion-mnist']} or ${DEFAULT_DATA_DIRS.mnist})`,
+      )
       .option('--limit <n>', 'train on a seeded choice of n of the training patterns', positiveInt)
       .option('--test-limit <n>', 'measure on a seeded choice of n of the held-out patterns', positiveInt)
       .option('--epochs <n>', 'epochs', positiveInt, 10)
@@ -142,18 +182,34 @@ export function registerTrain(program: Command): void {
       .option('--batch <B>', 'minibatch size B: w ← w − η·(1/B)·Σ ∂E/∂w', positiveInt, 1)
       .option('--seed <seed>', 'seed for init, split, subsets, shuffling and feedback weights', '1')
       .option('--no-shuffle', 'present the patterns in file order every epoch')
-      .option('--test-fraction <f>', 'fraction of the patterns held out for testing (seeded split; fashion-mnist and mnist use their official test set instead)', fraction, 0.2)
-      .option('--out <file>', 'write the trained params here (atomically; nothing is written if training fails or diverges)')
-      .option('--threads <n>', 'threads a minibatch of 16 or more is split over (the numbers do not change; default: the cores)', positiveInt),
+      .option(
+        '--test-fraction <f>',
+        'fraction of the patterns held out for testing (seeded split; fashion-mnist and mnist use their official test set instead)',
+        fraction,
+        0.2,
+      )
+      .option(
+        '--out <file>',
+        'write the trained params here (atomically; nothing is written if training fails or diverges)',
+      )
+      .option(
+        '--threads <n>',
+        'threads a minibatch of 16 or more is split over (the numbers do not change; default: the cores)',
+        positiveInt,
+      ),
   ).action((opts: TrainFlags) => {
     const out = opts.out === undefined ? null : checkOutFile(opts.out, trainInputs(opts));
     if (out?.kind === 'stdout') {
-      throw new InputError(`--out ${opts.out}: train prints its JSON summary on standard output; give a file name for the params`);
+      throw new InputError(
+        `--out ${opts.out}: train prints its JSON summary on standard output; give a file name for the params`,
+      );
     }
     if (opts.threads !== undefined) setThreads(opts.threads);
     const spec = loadNet(opts.net);
     const random = createRandom(opts.seed);
-    const params = opts.params ? loadParams(spec, opts.params) : initParams(spec, random.derive('init'), defaultInit(spec));
+    const params = opts.params
+      ? loadParams(spec, opts.params)
+      : initParams(spec, random.derive('init'), defaultInit(spec));
     const { train: trainSet, test } = loadTrainTest(spec, opts, random);
     const rule = ruleOptions(opts);
     const timing = timingOf(opts, opts.engine, random.derive('delays'));

@@ -42,7 +42,9 @@ export function didYouMean(name: string, candidates: readonly string[]): string 
 export function rejectUnknownKeys(obj: object, known: readonly string[], where: string): void {
   for (const key of Object.keys(obj)) {
     if (!known.includes(key)) {
-      throw new InputError(`${where}: unknown key ${describeValue(key)}${didYouMean(key, known)} (known keys: ${known.join(', ')})`);
+      throw new InputError(
+        `${where}: unknown key ${describeValue(key)}${didYouMean(key, known)} (known keys: ${known.join(', ')})`,
+      );
     }
   }
 }

@@ -36,7 +36,10 @@ export function quote(text: string): string {
 export function readTextFile(path: string): string {
   const text = maybeGunzip(readInputBytes(path, MAX_INPUT_BYTES), path);
   // V8 strings stop at 2^29 − 24 characters (about 512 MB): a larger file cannot be read as text at all.
-  if (text.length >= MAX_TEXT_BYTES) throw new InputError(`${path}: ${text.length} bytes, more than localprop can read as one text (${MAX_TEXT_BYTES} bytes)`);
+  if (text.length >= MAX_TEXT_BYTES)
+    throw new InputError(
+      `${path}: ${text.length} bytes, more than localprop can read as one text (${MAX_TEXT_BYTES} bytes)`,
+    );
   return Buffer.from(text).toString('utf8');
 }
 
@@ -49,11 +52,15 @@ export function parseCsvRows(text: string, source: string, options: CsvOptions =
     if (line === '') continue;
     const cells = line.split(',');
     const width = options.columns ?? rows[0]?.length ?? cells.length;
-    if (cells.length !== width) throw new InputError(`${source}:${n + 1}: expected ${width} columns${options.columnsHint ? ` (${options.columnsHint})` : ''}, found ${cells.length}`);
+    if (cells.length !== width)
+      throw new InputError(
+        `${source}:${n + 1}: expected ${width} columns${options.columnsHint ? ` (${options.columnsHint})` : ''}, found ${cells.length}`,
+      );
     const row = cells.map((cell, k) => {
       const c = cell.trim();
       const v = NUMBER.test(c) ? Number(c) : NaN;
-      if (!Number.isFinite(v)) throw new InputError(`${source}:${n + 1}: column ${k + 1} is ${quote(c)}, not a finite number`);
+      if (!Number.isFinite(v))
+        throw new InputError(`${source}:${n + 1}: column ${k + 1} is ${quote(c)}, not a finite number`);
       return v;
     });
     rows.push(row);

@@ -13,5 +13,7 @@ export function isCsvPath(path: string): boolean {
 
 /** A labelled CSV's one-hot targets are distributions already; a JSON batch's are checked when `distribution` is set. */
 export function readDataFile(path: string, inputSize: number, outputSize: number, options: BatchOptions = {}): Dataset {
-  return isCsvPath(path) ? readLabelledCsv(path, inputSize, outputSize) : readBatchFile(path, inputSize, outputSize, options);
+  return isCsvPath(path)
+    ? readLabelledCsv(path, inputSize, outputSize)
+    : readBatchFile(path, inputSize, outputSize, options);
 }

@@ -35,10 +35,17 @@ export function oneHot(label: number, classes: number): Float64Array {
   return t;
 }
 
-function fromRows(rows: number[][], source: string, classes: number, scale: (features: number[][]) => number[][], shape: number[]): LabelledDataset {
+function fromRows(
+  rows: number[][],
+  source: string,
+  classes: number,
+  scale: (features: number[][]) => number[][],
+  shape: number[],
+): LabelledDataset {
   const labels = rows.map((r, k) => {
     const label = r[r.length - 1]!;
-    if (!Number.isInteger(label) || label < 0 || label >= classes) throw new InputError(`${source}: row ${k + 1}: label ${label} is not a class 0..${classes - 1}`);
+    if (!Number.isInteger(label) || label < 0 || label >= classes)
+      throw new InputError(`${source}: row ${k + 1}: label ${label} is not a class 0..${classes - 1}`);
     return label;
   });
   const features = scale(rows.map((r) => r.slice(0, -1)));
@@ -98,17 +105,22 @@ export function splitDataset<T extends Dataset>(
   const order = random.shuffle(data.inputs.map((_, p) => p));
   const nTest = Math.round(order.length * testFraction);
   const inOrder = (idx: number[]): number[] => (options.keepOrder ? idx.sort((a, b) => a - b) : idx);
-  const pick = (idx: number[]): Dataset => ({ inputs: idx.map((p) => data.inputs[p]!), targets: idx.map((p) => data.targets[p]!) });
+  const pick = (idx: number[]): Dataset => ({
+    inputs: idx.map((p) => data.inputs[p]!),
+    targets: idx.map((p) => data.targets[p]!),
+  });
   return { test: pick(inOrder(order.slice(0, nTest))), train: pick(inOrder(order.slice(nTest))) };
 }
 
 /** A seeded choice of n of the patterns, kept in their order (--limit). */
 export function seededSubset<T extends Dataset>(data: T, n: number, random: Random): Dataset {
   if (n >= data.inputs.length) return { inputs: data.inputs, targets: data.targets };
-  const chosen = random.shuffle(data.inputs.map((_, p) => p)).slice(0, n).sort((a, b) => a - b);
+  const chosen = random
+    .shuffle(data.inputs.map((_, p) => p))
+    .slice(0, n)
+    .sort((a, b) => a - b);
   return { inputs: chosen.map((p) => data.inputs[p]!), targets: chosen.map((p) => data.targets[p]!) };
 }
-
 
 export interface BatchOptions {
   /**
@@ -125,20 +137,34 @@ export const BATCH_KEYS: readonly string[] = ['inputs', 'targets'];
 export const DISTRIBUTION_TOLERANCE = 1e-6;
 
 /** Read a batch file { "inputs": [[...]], "targets": [[...]] } and check it against the net's sizes. */
-export function readBatchFile(path: string, inputSize: number, outputSize: number, options: BatchOptions = {}): Dataset {
+export function readBatchFile(
+  path: string,
+  inputSize: number,
+  outputSize: number,
+  options: BatchOptions = {},
+): Dataset {
   if (path.trim() !== '' && !existsSync(path)) throw new InputError(`${path}: no such file`);
   const json = parseJsonText(readTextFile(path), path);
   return parseBatch(json, path, inputSize, outputSize, options);
 }
 
-export function parseBatch(json: unknown, source: string, inputSize: number, outputSize: number, options: BatchOptions = {}): Dataset {
+export function parseBatch(
+  json: unknown,
+  source: string,
+  inputSize: number,
+  outputSize: number,
+  options: BatchOptions = {},
+): Dataset {
   const obj = json as { inputs?: unknown; targets?: unknown } | null;
   const isObject = obj !== null && typeof obj === 'object' && !Array.isArray(obj);
   if (!isObject || !Array.isArray(obj.inputs) || !Array.isArray(obj.targets)) {
-    throw new InputError(`${source}: expected { "inputs": [[...], ...], "targets": [[...], ...] }, got ${describeValue(json)}`);
+    throw new InputError(
+      `${source}: expected { "inputs": [[...], ...], "targets": [[...], ...] }, got ${describeValue(json)}`,
+    );
   }
   rejectUnknownKeys(obj, BATCH_KEYS, source);
-  if (obj.inputs.length !== obj.targets.length) throw new InputError(`${source}: ${obj.inputs.length} inputs but ${obj.targets.length} targets`);
+  if (obj.inputs.length !== obj.targets.length)
+    throw new InputError(`${source}: ${obj.inputs.length} inputs but ${obj.targets.length} targets`);
   if (obj.inputs.length === 0) throw new InputError(`${source}: no patterns`);
   const rows = (list: unknown[], size: number, what: string): Float64Array[] =>
     list.map((row, p) => {
@@ -147,7 +173,8 @@ export function parseBatch(json: unknown, source: string, inputSize: number, out
         throw new InputError(`${source}: ${what}[${p}] ${got}, but the net needs ${size} numbers`);
       }
       const k = row.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-      if (k >= 0) throw new InputError(`${source}: ${what}[${p}][${k}] is ${describeValue(row[k])}, not a finite number`);
+      if (k >= 0)
+        throw new InputError(`${source}: ${what}[${p}][${k}] is ${describeValue(row[k])}, not a finite number`);
       return Float64Array.from(row as number[]);
     });
   const inputs = rows(obj.inputs, inputSize, 'inputs');

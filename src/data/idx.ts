@@ -40,11 +40,13 @@ export function parseIdx(raw: Uint8Array, source: string): IdxArray {
   if (bytes.length < 4) fail(`${bytes.length} bytes, shorter than the 4-byte magic number`);
   const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
   const kind = TYPES[bytes[2]!];
-  if (bytes[0] !== 0 || bytes[1] !== 0 || kind === undefined) fail(`magic number ${magic}, expected 00 00 then a type byte 08/09/0b/0c/0d/0e`);
+  if (bytes[0] !== 0 || bytes[1] !== 0 || kind === undefined)
+    fail(`magic number ${magic}, expected 00 00 then a type byte 08/09/0b/0c/0d/0e`);
   const d = bytes[3]!;
   if (d === 0) fail(`magic number ${magic} gives 0 dimensions`);
   const headerLength = 4 + 4 * d;
-  if (bytes.length < headerLength) fail(`header declares ${d} dimensions but the file ends after ${bytes.length} bytes`);
+  if (bytes.length < headerLength)
+    fail(`header declares ${d} dimensions but the file ends after ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims = Array.from({ length: d }, (_, k) => view.getUint32(4 + 4 * k, false));
   if (dims.some((n) => n === 0)) fail(`a dimension is 0 (sizes ${dims.join('×')})`);

@@ -11,13 +11,18 @@ import { parseCsvRows, readTextFile } from './csv.ts';
 import { oneHot } from './datasets.ts';
 
 export function parseLabelledCsv(text: string, source: string, inputSize: number, classes: number): Dataset {
-  const { rows, lines } = parseCsvRows(text, source, { columns: inputSize + 1, columnsHint: `${inputSize} inputs for the net, then the label` });
+  const { rows, lines } = parseCsvRows(text, source, {
+    columns: inputSize + 1,
+    columnsHint: `${inputSize} inputs for the net, then the label`,
+  });
   const inputs: Float64Array[] = [];
   const targets: Float64Array[] = [];
   rows.forEach((row, p) => {
     const label = row[inputSize]!;
     if (!Number.isInteger(label) || label < 0 || label >= classes) {
-      throw new InputError(`${source}:${lines[p]}: label ${label} (last column) is not a class 0..${classes - 1} for a net with ${classes} outputs`);
+      throw new InputError(
+        `${source}:${lines[p]}: label ${label} (last column) is not a class 0..${classes - 1} for a net with ${classes} outputs`,
+      );
     }
     inputs.push(Float64Array.from(row.slice(0, inputSize)));
     targets.push(oneHot(label, classes));

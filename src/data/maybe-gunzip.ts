@@ -13,7 +13,8 @@ export function maybeGunzip(bytes: Uint8Array, source: string, limit = MAX_INPUT
     // A gzip bomb stops at the same limit as a file read whole.
     return gunzipSync(bytes, { maxOutputLength: limit });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new InputError(`${source}: gunzips to more than localprop reads from one file (${limit} bytes)`);
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new InputError(`${source}: gunzips to more than localprop reads from one file (${limit} bytes)`);
     throw new InputError(`${source}: corrupt or truncated gzip data (${(e as Error).message})`);
   }
 }

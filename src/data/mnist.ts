@@ -32,8 +32,10 @@ export const DEFAULT_DATA_DIRS: Readonly<Record<IdxDatasetName, string>> = {
 const CLASSES = 10;
 
 const INSTALL: Record<IdxDatasetName, string> = {
-  'fashion-mnist': 'install it with "apt-get install dataset-fashion-mnist", or pass --data-dir DIR holding its four IDX files',
-  mnist: 'download its four IDX files (train-images-idx3-ubyte.gz etc.) into a folder and pass --data-dir DIR or set LOCALPROP_DATA',
+  'fashion-mnist':
+    'install it with "apt-get install dataset-fashion-mnist", or pass --data-dir DIR holding its four IDX files',
+  mnist:
+    'download its four IDX files (train-images-idx3-ubyte.gz etc.) into a folder and pass --data-dir DIR or set LOCALPROP_DATA',
 };
 
 export interface DataDirChoice {
@@ -47,7 +49,11 @@ export function isIdxDatasetName(name: string): name is IdxDatasetName {
 }
 
 /** --data-dir, else $LOCALPROP_DATA, else the Debian default. */
-export function resolveDataDir(name: IdxDatasetName, dataDir?: string, env: NodeJS.ProcessEnv = process.env): DataDirChoice {
+export function resolveDataDir(
+  name: IdxDatasetName,
+  dataDir?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): DataDirChoice {
   if (dataDir !== undefined) return { dir: dataDir, from: '--data-dir' };
   const fromEnv = env['LOCALPROP_DATA'];
   if (fromEnv !== undefined && fromEnv !== '') return { dir: fromEnv, from: 'LOCALPROP_DATA' };
@@ -76,7 +82,12 @@ function isDirectory(path: string): boolean {
 }
 
 /** The two file paths, or an InputError saying where localprop looked and how to get the data. */
-export function locateIdxFiles(name: IdxDatasetName, part: IdxPart, choice: DataDirChoice, env: NodeJS.ProcessEnv = process.env): { images: string; labels: string } {
+export function locateIdxFiles(
+  name: IdxDatasetName,
+  part: IdxPart,
+  choice: DataDirChoice,
+  env: NodeJS.ProcessEnv = process.env,
+): { images: string; labels: string } {
   const images = findFile(choice.dir, part, 'images');
   const labels = findFile(choice.dir, part, 'labels');
   if (images && labels) return { images, labels };
@@ -113,16 +124,22 @@ export function loadIdxDataset(name: IdxDatasetName, part: IdxPart, options: Idx
 export function loadIdxPair(imagesPath: string, labelsPath: string, limit?: number, random?: Random): LabelledDataset {
   const images = readIdx(imagesPath);
   const labels = readIdx(labelsPath);
-  if (images.dims.length < 2) throw new InputError(`${imagesPath}: expected images of shape [N, rows, cols], got [${images.dims.join(', ')}]`);
-  if (labels.dims.length !== 1) throw new InputError(`${labelsPath}: expected labels of shape [N], got [${labels.dims.join(', ')}]`);
+  if (images.dims.length < 2)
+    throw new InputError(`${imagesPath}: expected images of shape [N, rows, cols], got [${images.dims.join(', ')}]`);
+  if (labels.dims.length !== 1)
+    throw new InputError(`${labelsPath}: expected labels of shape [N], got [${labels.dims.join(', ')}]`);
   const n = images.dims[0]!;
-  if (labels.dims[0] !== n) throw new InputError(`${labelsPath}: ${labels.dims[0]} labels, but ${imagesPath} has ${n} images`);
+  if (labels.dims[0] !== n)
+    throw new InputError(`${labelsPath}: ${labels.dims[0]} labels, but ${imagesPath} has ${n} images`);
   const size = images.data.length / n;
   const shape = images.dims.length === 3 ? [1, images.dims[1]!, images.dims[2]!] : images.dims.slice(1);
   let chosen = Array.from({ length: n }, (_, p) => p);
   if (limit !== undefined && limit < n) {
     if (!random) throw new Error('loadIdxPair: a limit needs a Random');
-    chosen = random.shuffle(chosen).slice(0, limit).sort((a, b) => a - b);
+    chosen = random
+      .shuffle(chosen)
+      .slice(0, limit)
+      .sort((a, b) => a - b);
   }
   // x = p/255 for uint8 pixels (a division, not a multiplication by 1/255, so the numbers are exactly p/255).
   const divisor = images.type === 'uint8' ? 255 : 1;
@@ -131,7 +148,8 @@ export function loadIdxPair(imagesPath: string, labelsPath: string, limit?: numb
   const labelList: number[] = [];
   for (const p of chosen) {
     const label = labels.data[p]!;
-    if (!Number.isInteger(label) || label < 0 || label >= CLASSES) throw new InputError(`${labelsPath}: label ${p} is ${label}, not a class 0..${CLASSES - 1}`);
+    if (!Number.isInteger(label) || label < 0 || label >= CLASSES)
+      throw new InputError(`${labelsPath}: label ${p} is ${label}, not a class 0..${CLASSES - 1}`);
     const x = new Float64Array(size);
     const offset = p * size;
     for (let i = 0; i < size; i++) x[i] = images.data[offset + i]! / divisor;

@@ -22,7 +22,9 @@ export function readInputBytes(path: string, limit = MAX_INPUT_BYTES): Uint8Arra
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new InputError(`${path}: cannot read (EISDIR)`);
     if (stat.isCharacterDevice() || stat.isBlockDevice() || stat.isSocket()) {
-      throw new InputError(`${path}: is a ${stat.isSocket() ? 'socket' : 'device'}, not a file; give a file (or a pipe)`);
+      throw new InputError(
+        `${path}: is a ${stat.isSocket() ? 'socket' : 'device'}, not a file; give a file (or a pipe)`,
+      );
     }
     const pieces: Buffer[] = [];
     let total = 0;

@@ -27,7 +27,9 @@ export function createEngine(
   const leaky = leakySettings(dynamics, rule.rule, engine);
   if (leaky !== null) {
     if (timing?.mode === 'scheduled') {
-      throw new InputError('--timing scheduled does not apply to --dynamics leaky, whose neurons step on a clock of their own');
+      throw new InputError(
+        '--timing scheduled does not apply to --dynamics leaky, whose neurons step on a clock of their own',
+      );
     }
     return new ContinuousEngine(spec, params, mergedSettings(rule), leaky);
   }

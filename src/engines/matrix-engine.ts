@@ -25,7 +25,12 @@
 import { allFinite } from '../core/tensor.ts';
 import type { Engine } from '../nn/engine.ts';
 import {
-  addBatchBias, addBatchGradient, batchAffine, batchBiasStep, batchGradientStep, batchTransposedProduct,
+  addBatchBias,
+  addBatchGradient,
+  batchAffine,
+  batchBiasStep,
+  batchGradientStep,
+  batchTransposedProduct,
 } from '../nn/kernels.ts';
 import type { Layer } from '../nn/layer.ts';
 import { Network, sgdStepAndClear, type GradientResult, type NetworkOptions } from '../nn/network.ts';
@@ -49,7 +54,12 @@ export class MatrixEngine implements Engine {
   private folded = false;
 
   /** `params` is copied: the engine owns its weights. */
-  constructor(spec: NetSpec, params: Params, readonly createRule: (net: Network) => MatrixRule, options: NetworkOptions = {}) {
+  constructor(
+    spec: NetSpec,
+    params: Params,
+    readonly createRule: (net: Network) => MatrixRule,
+    options: NetworkOptions = {},
+  ) {
     const shared = threadCount() > 1;
     this.net = new Network(spec, shared ? sharedCopy(params, true) : cloneParams(params), options);
     this.rule = createRule(this.net);
@@ -84,7 +94,7 @@ export class MatrixEngine implements Engine {
       for (let p = 0; p < inputs.length; p++) E[p] = this.learn(inputs[p]!, targets[p]!);
       return E;
     }
-    for (let from = 0; from < inputs.length;) {
+    for (let from = 0; from < inputs.length; ) {
       if (this.kept.count === KEPT_PATTERNS) {
         this.kept.foldInto(this.pending);
         this.folded = true;
@@ -145,7 +155,8 @@ const THREADED_PATTERNS = 16;
 function sharedCopy(params: Params, values: boolean): Params {
   return {
     layers: params.layers.map(({ weights, bias }) => {
-      const w = sharedFloat64(weights.length), b = sharedFloat64(bias.length);
+      const w = sharedFloat64(weights.length),
+        b = sharedFloat64(bias.length);
       if (values) {
         w.set(weights);
         b.set(bias);
@@ -173,7 +184,10 @@ class KeptPatterns {
   private readonly id = newEngineId();
 
   /** `pending` (on SharedArrayBuffers) when the engine may use threads, else null. */
-  constructor(private readonly layers: readonly Layer[], pending: Params | null) {
+  constructor(
+    private readonly layers: readonly Layer[],
+    pending: Params | null,
+  ) {
     this.own = layers.map((l) => ({ weights: l.w, bias: l.b }));
     const make = pending === null ? (length: number) => new Float64Array(length) : sharedFloat64;
     if (pending !== null) this.capacity = KEPT_PATTERNS;
@@ -185,8 +199,15 @@ class KeptPatterns {
     this.Δy = make(pending === null ? 0 : rows * Math.max(...layers.map((l) => Math.max(l.inSize, l.outSize))));
     if (pending !== null) {
       this.shared = layers.map((l, k) => ({
-        m: l.outSize, n: l.inSize, w: l.w, b: l.b, g: pending.layers[k]!.weights,
-        x: this.x[k]!, Δz: this.Δz[k]!, z: this.z[k]!, Δy: this.Δy,
+        m: l.outSize,
+        n: l.inSize,
+        w: l.w,
+        b: l.b,
+        g: pending.layers[k]!.weights,
+        x: this.x[k]!,
+        Δz: this.Δz[k]!,
+        z: this.z[k]!,
+        Δy: this.Δy,
       }));
     }
   }
@@ -217,17 +238,26 @@ class KeptPatterns {
    * the loss per pattern, Δz = g'(Z) ⊙ Δy, and Δy of the layer below = Δz W. E[p] gets each E.
    */
   backpropErrors(
-    net: Network, inputs: readonly Float64Array[], targets: readonly ArrayLike<number>[], from: number, to: number,
+    net: Network,
+    inputs: readonly Float64Array[],
+    targets: readonly ArrayLike<number>[],
+    from: number,
+    to: number,
     E: Float64Array,
   ): void {
-    const first = this.count, B = to - from, L = this.layers.length;
+    const first = this.count,
+      B = to - from,
+      L = this.layers.length;
     while (this.capacity < first + B) this.grow();
     if (this.yOut.length < this.capacity * this.layers[L - 1]!.outSize) {
       this.z = this.layers.map((layer) => new Float64Array(KEPT_PATTERNS * layer.outSize));
       this.yOut = new Float64Array(KEPT_PATTERNS * this.layers[L - 1]!.outSize);
-      this.Δy = new Float64Array(KEPT_PATTERNS * Math.max(...this.layers.map((layer) => Math.max(layer.inSize, layer.outSize))));
+      this.Δy = new Float64Array(
+        KEPT_PATTERNS * Math.max(...this.layers.map((layer) => Math.max(layer.inSize, layer.outSize))),
+      );
     }
-    const n0 = this.layers[0]!.inSize, pool = this.pool(B);
+    const n0 = this.layers[0]!.inSize,
+      pool = this.pool(B);
     for (let p = 0; p < B; p++) this.x[0]!.set(inputs[from + p]!, (first + p) * n0);
     for (let l = 0; l < L; l++) {
       const { inSize: n, outSize: m, w, b, activation } = this.layers[l]!;
@@ -245,8 +275,10 @@ class KeptPatterns {
     for (let l = L - 1; l >= 0; l--) {
       const { inSize: n, outSize: m, w, activation } = this.layers[l]!;
       const rows = (a: Float64Array, size: number) => a.subarray(first * size, (first + B) * size);
-      const Z = rows(this.z[l]!, m), Y = l + 1 < L ? rows(this.x[l + 1]!, m) : rows(this.yOut, m);
-      const Δy = rows(this.Δy, m), D = rows(this.Δz[l]!, m);
+      const Z = rows(this.z[l]!, m),
+        Y = l + 1 < L ? rows(this.x[l + 1]!, m) : rows(this.yOut, m);
+      const Δy = rows(this.Δy, m),
+        D = rows(this.Δz[l]!, m);
       for (let k = 0; k < D.length; k++) D[k] = activation.dg(Z[k]!, Y[k]!) * Δy[k]!;
       if (l > 0 && pool !== null) pool.run(this.id, this.shared!, Op.error, l, B, first, 0);
       else if (l > 0) batchTransposedProduct(w, D, rows(this.Δy, n), B, m, n);
@@ -260,7 +292,8 @@ class KeptPatterns {
     this.layers.forEach((layer, l) => {
       const into = sum.layers[l]!;
       addBatchBias(into.bias, this.Δz[l]!, this.count, layer.outSize);
-      if (pool !== null && into.weights === this.shared![l]!.g) pool.run(this.id, this.shared!, Op.fold, l, this.count, 0, 0);
+      if (pool !== null && into.weights === this.shared![l]!.g)
+        pool.run(this.id, this.shared!, Op.fold, l, this.count, 0, 0);
       else addBatchGradient(into.weights, this.x[l]!, this.Δz[l]!, this.count, layer.outSize, layer.inSize);
     });
     this.count = 0;
@@ -279,7 +312,8 @@ class KeptPatterns {
   /** w ← w − η x⁽ˡ⁾ Δz⁽ˡ⁾ᵀ, b ← b − η Δz⁽ˡ⁾ in every layer (B = 1): the backward pass into W itself. */
   stepOne(η: number): void {
     this.layers.forEach((layer, l) => {
-      const x = this.x[l]!.subarray(0, layer.inSize), Δz = this.Δz[l]!.subarray(0, layer.outSize);
+      const x = this.x[l]!.subarray(0, layer.inSize),
+        Δz = this.Δz[l]!.subarray(0, layer.outSize);
       layer.backward(x, Δz, this.own[l]!, null, layer.w, -η);
     });
   }

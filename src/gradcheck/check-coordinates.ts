@@ -8,9 +8,21 @@
  */
 import type { Params } from '../nn/params.ts';
 import { checkShapes } from './check-shapes.ts';
-import { resolveOptions, WorstTally, type GradcheckOptions, type GradcheckResult, type LossAt, type WorstCoordinate } from './gradcheck-result.ts';
+import {
+  resolveOptions,
+  WorstTally,
+  type GradcheckOptions,
+  type GradcheckResult,
+  type LossAt,
+  type WorstCoordinate,
+} from './gradcheck-result.ts';
 
-export function checkCoordinates(lossAt: LossAt, params: Params, analytic: Params, options: GradcheckOptions = {}): GradcheckResult {
+export function checkCoordinates(
+  lossAt: LossAt,
+  params: Params,
+  analytic: Params,
+  options: GradcheckOptions = {},
+): GradcheckResult {
   checkShapes(params, analytic);
   const resolved = resolveOptions(options);
   const tally = new WorstTally<WorstCoordinate>(resolved.floor);

@@ -11,13 +11,26 @@
 import { createRandom } from '../core/random.ts';
 import type { Params } from '../nn/params.ts';
 import { checkShapes } from './check-shapes.ts';
-import { resolveOptions, WorstTally, type GradcheckOptions, type GradcheckResult, type LossAt, type WorstDirection } from './gradcheck-result.ts';
+import {
+  resolveOptions,
+  WorstTally,
+  type GradcheckOptions,
+  type GradcheckResult,
+  type LossAt,
+  type WorstDirection,
+} from './gradcheck-result.ts';
 
-export function checkDirections(lossAt: LossAt, params: Params, analytic: Params, options: GradcheckOptions & { directions: number }): GradcheckResult {
+export function checkDirections(
+  lossAt: LossAt,
+  params: Params,
+  analytic: Params,
+  options: GradcheckOptions & { directions: number },
+): GradcheckResult {
   checkShapes(params, analytic);
   const resolved = resolveOptions(options);
   const K = options.directions;
-  if (!Number.isInteger(K) || K <= 0) throw new RangeError(`gradcheck: directions must be a positive integer, got ${K}`);
+  if (!Number.isInteger(K) || K <= 0)
+    throw new RangeError(`gradcheck: directions must be a positive integer, got ${K}`);
   const random = options.random ?? createRandom('gradcheck');
   const tally = new WorstTally<WorstDirection>(resolved.floor);
   let parameters = 0;

@@ -8,7 +8,14 @@ import { checkCoordinates } from './check-coordinates.ts';
 import { checkDirections } from './check-directions.ts';
 import type { GradcheckOptions, GradcheckResult, LossAt } from './gradcheck-result.ts';
 
-export function checkGradient(lossAt: LossAt, params: Params, analytic: Params, options: GradcheckOptions = {}): GradcheckResult {
+export function checkGradient(
+  lossAt: LossAt,
+  params: Params,
+  analytic: Params,
+  options: GradcheckOptions = {},
+): GradcheckResult {
   const K = options.directions ?? 0;
-  return K > 0 ? checkDirections(lossAt, params, analytic, { ...options, directions: K }) : checkCoordinates(lossAt, params, analytic, options);
+  return K > 0
+    ? checkDirections(lossAt, params, analytic, { ...options, directions: K })
+    : checkCoordinates(lossAt, params, analytic, options);
 }

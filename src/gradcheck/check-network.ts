@@ -23,9 +23,17 @@ export interface NetworkCheckResult extends GradcheckResult {
   linearizeRectifiers: boolean;
 }
 
-export function checkNetwork(spec: NetSpec, params: Params, data: Dataset, options: NetworkCheckOptions = {}): NetworkCheckResult {
+export function checkNetwork(
+  spec: NetSpec,
+  params: Params,
+  data: Dataset,
+  options: NetworkCheckOptions = {},
+): NetworkCheckResult {
   // The network reads its weights from these params in place, so perturbing them perturbs the net.
-  const net = new Network(spec, cloneParams(params), { linearizeRectifiers: options.linearizeRectifiers, convBackward: options.convBackward });
+  const net = new Network(spec, cloneParams(params), {
+    linearizeRectifiers: options.linearizeRectifiers,
+    convBackward: options.convBackward,
+  });
   const { loss, gradients } = net.gradient(data.inputs, data.targets);
   const lossAt = (): number => {
     let E = 0;

@@ -84,7 +84,8 @@ export function resolveOptions(options: GradcheckOptions): ResolvedOptions {
   const useRichardson = options.richardson ?? true;
   const kind = useRichardson ? 'richardson' : 'central';
   const h = options.epsilon ?? DEFAULT_EPSILON[kind];
-  if (!(h > 0) || !Number.isFinite(h)) throw new RangeError(`gradcheck: epsilon must be a positive finite number, got ${h}`);
+  if (!(h > 0) || !Number.isFinite(h))
+    throw new RangeError(`gradcheck: epsilon must be a positive finite number, got ${h}`);
   const floor = options.floor ?? DEFAULT_FLOOR[kind];
   if (!(floor >= 0)) throw new RangeError(`gradcheck: floor must be ≥ 0, got ${floor}`);
   return {

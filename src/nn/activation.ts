@@ -66,16 +66,24 @@ export function linearized(spec: ActivationSpec): ActivationSpec {
 /** Parse `"relu"` or `{ "name": "tanh", "a": 1.7159, "b": 0.6667 }`; `where` names the place for the error message. */
 export function parseActivation(value: unknown, where: string): ActivationSpec {
   const obj: Record<string, unknown> =
-    typeof value === 'string' ? { name: value } : value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    typeof value === 'string'
+      ? { name: value }
+      : value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : {};
   const name = obj['name'];
   if (typeof name !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(name)) {
-    throw new InputError(`${where}: unknown activation ${JSON.stringify(name ?? value)}; expected one of ${ACTIVATION_NAMES.join(', ')}`);
+    throw new InputError(
+      `${where}: unknown activation ${JSON.stringify(name ?? value)}; expected one of ${ACTIVATION_NAMES.join(', ')}`,
+    );
   }
   if (name === 'tanh') {
     const a = obj['a'] ?? 1;
     const b = obj['b'] ?? 1;
-    if (typeof a !== 'number' || !Number.isFinite(a) || a === 0) throw new InputError(`${where}: tanh parameter a must be a non-zero finite number, got ${JSON.stringify(a)}`);
-    if (typeof b !== 'number' || !Number.isFinite(b)) throw new InputError(`${where}: tanh parameter b must be a finite number, got ${JSON.stringify(b)}`);
+    if (typeof a !== 'number' || !Number.isFinite(a) || a === 0)
+      throw new InputError(`${where}: tanh parameter a must be a non-zero finite number, got ${JSON.stringify(a)}`);
+    if (typeof b !== 'number' || !Number.isFinite(b))
+      throw new InputError(`${where}: tanh parameter b must be a finite number, got ${JSON.stringify(b)}`);
     return { name, a, b };
   }
   return { name } as ActivationSpec;

@@ -30,9 +30,15 @@ export class Conv implements Layer {
   readonly z: Float64Array;
   readonly y: Float64Array;
   readonly oneTermPerWeight = false;
-  readonly C: number; readonly H: number; readonly W: number;
-  readonly F: number; readonly OH: number; readonly OW: number;
-  readonly K: number; readonly s: number; readonly p: number;
+  readonly C: number;
+  readonly H: number;
+  readonly W: number;
+  readonly F: number;
+  readonly OH: number;
+  readonly OW: number;
+  readonly K: number;
+  readonly s: number;
+  readonly p: number;
 
   constructor(
     readonly spec: ResolvedLayer & ConvSpec,
@@ -92,7 +98,12 @@ export class Conv implements Layer {
    * In the gather form Δx is collected per input instead, by gatherError.
    */
   backward(
-    x: Float64Array, Δz: Float64Array, into: LayerParams | null, Δx: Float64Array | null, via = this.w, scale = 1,
+    x: Float64Array,
+    Δz: Float64Array,
+    into: LayerParams | null,
+    Δx: Float64Array | null,
+    via = this.w,
+    scale = 1,
   ): void {
     const { C, F, OH, OW, K } = this;
     const gather = Δx !== null && this.errorForm === 'gather';

@@ -8,7 +8,14 @@
  * layer's numbers equal the textbook's and the agents engine's (test/nn/textbook.test.ts).
  */
 import { makeActivation, type Activation } from './activation.ts';
-import { addOuterProduct, addScaledOuterProduct, affine, gradientAndError, rowsTouched, transposedProduct } from './kernels.ts';
+import {
+  addOuterProduct,
+  addScaledOuterProduct,
+  affine,
+  gradientAndError,
+  rowsTouched,
+  transposedProduct,
+} from './kernels.ts';
 import { activate, NO_INPUT, type Layer } from './layer.ts';
 import type { LayerParams } from './params.ts';
 import type { DenseSpec, ResolvedLayer } from './spec.ts';
@@ -43,7 +50,12 @@ export class Dense implements Layer {
   }
 
   backward(
-    x: Float64Array, Δz: Float64Array, into: LayerParams | null, Δx: Float64Array | null, via = this.w, scale = 1,
+    x: Float64Array,
+    Δz: Float64Array,
+    into: LayerParams | null,
+    Δx: Float64Array | null,
+    via = this.w,
+    scale = 1,
   ): void {
     const { outSize: m, inSize: n } = this;
     if (into !== null) for (let j = 0; j < m; j++) into.bias[j] += scale * Δz[j]!; // the virtual input x_0 = 1

@@ -39,8 +39,14 @@ import { allFinite } from '../core/tensor.ts';
 export function affine(w: Float64Array, b: Float64Array, x: Float64Array, z: Float64Array, m: number, n: number): void {
   let j = 0;
   for (; j + 4 <= m; j += 4) {
-    const r0 = j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-    let z0 = b[j]!, z1 = b[j + 1]!, z2 = b[j + 2]!, z3 = b[j + 3]!;
+    const r0 = j * n,
+      r1 = r0 + n,
+      r2 = r1 + n,
+      r3 = r2 + n;
+    let z0 = b[j]!,
+      z1 = b[j + 1]!,
+      z2 = b[j + 2]!,
+      z3 = b[j + 3]!;
     for (let i = 0; i < n; i++) {
       const xi = x[i]!;
       z0 += w[r0 + i]! * xi;
@@ -48,7 +54,10 @@ export function affine(w: Float64Array, b: Float64Array, x: Float64Array, z: Flo
       z2 += w[r2 + i]! * xi;
       z3 += w[r3 + i]! * xi;
     }
-    z[j] = z0; z[j + 1] = z1; z[j + 2] = z2; z[j + 3] = z3;
+    z[j] = z0;
+    z[j + 1] = z1;
+    z[j + 2] = z2;
+    z[j + 3] = z3;
   }
   for (; j < m; j++) {
     const row = j * n;
@@ -63,8 +72,14 @@ export function transposedProduct(w: Float64Array, Δz: Float64Array, Δx: Float
   Δx.fill(0);
   let j = 0;
   for (; j + 4 <= m; j += 4) {
-    const r0 = j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-    const Δz0 = Δz[j]!, Δz1 = Δz[j + 1]!, Δz2 = Δz[j + 2]!, Δz3 = Δz[j + 3]!;
+    const r0 = j * n,
+      r1 = r0 + n,
+      r2 = r1 + n,
+      r3 = r2 + n;
+    const Δz0 = Δz[j]!,
+      Δz1 = Δz[j + 1]!,
+      Δz2 = Δz[j + 2]!,
+      Δz3 = Δz[j + 3]!;
     for (let i = 0; i < n; i++) {
       let Δxi = Δx[i]!;
       Δxi += w[r0 + i]! * Δz0;
@@ -99,13 +114,28 @@ export function rowsTouched(Δz: Float64Array, x: Float64Array, rows: Int32Array
  * is the essay's update into W (w + (−η)·v = w − η·v exactly).
  */
 export function addScaledOuterProduct(
-  a: Float64Array, s: number, x: Float64Array, Δz: Float64Array, rows: Int32Array, c: number, n: number,
+  a: Float64Array,
+  s: number,
+  x: Float64Array,
+  Δz: Float64Array,
+  rows: Int32Array,
+  c: number,
+  n: number,
 ): void {
   let k = 0;
   for (; k + 4 <= c; k += 4) {
-    const j0 = rows[k]!, j1 = rows[k + 1]!, j2 = rows[k + 2]!, j3 = rows[k + 3]!;
-    const r0 = j0 * n, r1 = j1 * n, r2 = j2 * n, r3 = j3 * n;
-    const Δz0 = Δz[j0]!, Δz1 = Δz[j1]!, Δz2 = Δz[j2]!, Δz3 = Δz[j3]!;
+    const j0 = rows[k]!,
+      j1 = rows[k + 1]!,
+      j2 = rows[k + 2]!,
+      j3 = rows[k + 3]!;
+    const r0 = j0 * n,
+      r1 = j1 * n,
+      r2 = j2 * n,
+      r3 = j3 * n;
+    const Δz0 = Δz[j0]!,
+      Δz1 = Δz[j1]!,
+      Δz2 = Δz[j2]!,
+      Δz3 = Δz[j3]!;
     for (let i = 0; i < n; i++) {
       const xi = x[i]!;
       a[r0 + i] += s * (xi * Δz0);
@@ -115,7 +145,9 @@ export function addScaledOuterProduct(
     }
   }
   for (; k < c; k++) {
-    const j = rows[k]!, row = j * n, Δzj = Δz[j]!;
+    const j = rows[k]!,
+      row = j * n,
+      Δzj = Δz[j]!;
     for (let i = 0; i < n; i++) a[row + i] += s * (x[i]! * Δzj);
   }
 }
@@ -124,7 +156,14 @@ export function addScaledOuterProduct(
  * a_ij += x_i Δz_j: addScaledOuterProduct with s = 1 (1 · v = v exactly). The 1 is a literal
  * so that V8, inlining the call, drops the multiply: a gradient pass then runs a few per cent faster.
  */
-export function addOuterProduct(a: Float64Array, x: Float64Array, Δz: Float64Array, rows: Int32Array, c: number, n: number): void {
+export function addOuterProduct(
+  a: Float64Array,
+  x: Float64Array,
+  Δz: Float64Array,
+  rows: Int32Array,
+  c: number,
+  n: number,
+): void {
   addScaledOuterProduct(a, 1, x, Δz, rows, c, n);
 }
 
@@ -134,7 +173,13 @@ export function addOuterProduct(a: Float64Array, x: Float64Array, Δz: Float64Ar
  * row) followed by transposedProduct.
  */
 export function gradientAndError(
-  w: Float64Array, x: Float64Array, Δz: Float64Array, gw: Float64Array, Δx: Float64Array, m: number, n: number,
+  w: Float64Array,
+  x: Float64Array,
+  Δz: Float64Array,
+  gw: Float64Array,
+  Δx: Float64Array,
+  m: number,
+  n: number,
 ): void {
   Δx.fill(0);
   for (let j = 0; j < m; j++) {
@@ -171,7 +216,12 @@ export function sparsePotential(b: number, w: Float64Array, x: Float64Array, pre
 
 /** w_i ← w_i − s·(d_i Δz), then b + Σ_i w_i x_i with the new weights (one pass over w for both). */
 export function potentialAfterRankOne(
-  b: number, w: Float64Array, x: Float64Array, s: number, d: Float64Array, Δz: number,
+  b: number,
+  w: Float64Array,
+  x: Float64Array,
+  s: number,
+  d: Float64Array,
+  Δz: number,
 ): number {
   let z = b;
   const n = w.length;
@@ -258,13 +308,28 @@ export function addScaled(g: Float64Array, x: Float64Array, Δz: number): void {
  * Rows from..to−1 only, when given (a thread's share of W): each entry is still one sum over p.
  */
 export function batchGradientStep(
-  w: Float64Array, s: number, X: Float64Array, D: Float64Array, B: number, m: number, n: number, from = 0, to = m,
+  w: Float64Array,
+  s: number,
+  X: Float64Array,
+  D: Float64Array,
+  B: number,
+  m: number,
+  n: number,
+  from = 0,
+  to = m,
 ): void {
   outerProductSums(w, s, true, X, D, B, m, n, from, to);
 }
 
 export function addBatchGradient(
-  g: Float64Array, X: Float64Array, D: Float64Array, B: number, m: number, n: number, from = 0, to = m,
+  g: Float64Array,
+  X: Float64Array,
+  D: Float64Array,
+  B: number,
+  m: number,
+  n: number,
+  from = 0,
+  to = m,
 ): void {
   outerProductSums(g, 1, false, X, D, B, m, n, from, to);
 }
@@ -288,34 +353,78 @@ export function addBatchBias(gb: Float64Array, D: Float64Array, B: number, m: nu
 
 /** The tiled loop nest of the two kernels above: `step` true is a ← a − s·sum with sums from 0, else a ← a + sum. */
 function outerProductSums(
-  a: Float64Array, s: number, step: boolean, X: Float64Array, D: Float64Array, B: number, m: number, n: number,
-  from: number, to: number,
+  a: Float64Array,
+  s: number,
+  step: boolean,
+  X: Float64Array,
+  D: Float64Array,
+  B: number,
+  m: number,
+  n: number,
+  from: number,
+  to: number,
 ): void {
   const last = B * m;
   let j = from;
   for (; j + 4 <= to; j += 4) {
-    const r0 = j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    const r0 = j * n,
+      r1 = r0 + n,
+      r2 = r1 + n,
+      r3 = r2 + n;
     let i = 0;
     for (; i + 2 <= n; i += 2) {
-      let a00 = 0, a01 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a30 = 0, a31 = 0;
+      let a00 = 0,
+        a01 = 0,
+        a10 = 0,
+        a11 = 0,
+        a20 = 0,
+        a21 = 0,
+        a30 = 0,
+        a31 = 0;
       if (!step) {
-        a00 = a[r0 + i]!; a01 = a[r0 + i + 1]!; a10 = a[r1 + i]!; a11 = a[r1 + i + 1]!;
-        a20 = a[r2 + i]!; a21 = a[r2 + i + 1]!; a30 = a[r3 + i]!; a31 = a[r3 + i + 1]!;
+        a00 = a[r0 + i]!;
+        a01 = a[r0 + i + 1]!;
+        a10 = a[r1 + i]!;
+        a11 = a[r1 + i + 1]!;
+        a20 = a[r2 + i]!;
+        a21 = a[r2 + i + 1]!;
+        a30 = a[r3 + i]!;
+        a31 = a[r3 + i + 1]!;
       }
       for (let pm = j, pn = i; pm < last; pm += m, pn += n) {
-        const x0 = X[pn]!, x1 = X[pn + 1]!;
-        const d0 = D[pm]!, d1 = D[pm + 1]!, d2 = D[pm + 2]!, d3 = D[pm + 3]!;
-        a00 += x0 * d0; a01 += x1 * d0;
-        a10 += x0 * d1; a11 += x1 * d1;
-        a20 += x0 * d2; a21 += x1 * d2;
-        a30 += x0 * d3; a31 += x1 * d3;
+        const x0 = X[pn]!,
+          x1 = X[pn + 1]!;
+        const d0 = D[pm]!,
+          d1 = D[pm + 1]!,
+          d2 = D[pm + 2]!,
+          d3 = D[pm + 3]!;
+        a00 += x0 * d0;
+        a01 += x1 * d0;
+        a10 += x0 * d1;
+        a11 += x1 * d1;
+        a20 += x0 * d2;
+        a21 += x1 * d2;
+        a30 += x0 * d3;
+        a31 += x1 * d3;
       }
       if (step) {
-        a[r0 + i] -= s * a00; a[r0 + i + 1] -= s * a01; a[r1 + i] -= s * a10; a[r1 + i + 1] -= s * a11;
-        a[r2 + i] -= s * a20; a[r2 + i + 1] -= s * a21; a[r3 + i] -= s * a30; a[r3 + i + 1] -= s * a31;
+        a[r0 + i] -= s * a00;
+        a[r0 + i + 1] -= s * a01;
+        a[r1 + i] -= s * a10;
+        a[r1 + i + 1] -= s * a11;
+        a[r2 + i] -= s * a20;
+        a[r2 + i + 1] -= s * a21;
+        a[r3 + i] -= s * a30;
+        a[r3 + i + 1] -= s * a31;
       } else {
-        a[r0 + i] = a00; a[r0 + i + 1] = a01; a[r1 + i] = a10; a[r1 + i + 1] = a11;
-        a[r2 + i] = a20; a[r2 + i + 1] = a21; a[r3 + i] = a30; a[r3 + i + 1] = a31;
+        a[r0 + i] = a00;
+        a[r0 + i + 1] = a01;
+        a[r1 + i] = a10;
+        a[r1 + i + 1] = a11;
+        a[r2 + i] = a20;
+        a[r2 + i + 1] = a21;
+        a[r3 + i] = a30;
+        a[r3 + i + 1] = a31;
       }
     }
     for (; i < n; i++) for (let r = 0; r < 4; r++) outerProductSum(a, s, step, X, D, B, m, n, j + r, i);
@@ -325,8 +434,16 @@ function outerProductSums(
 
 /** One entry of outerProductSums, in the same order (the edges of the tiling). */
 function outerProductSum(
-  a: Float64Array, s: number, step: boolean, X: Float64Array, D: Float64Array, B: number, m: number, n: number,
-  j: number, i: number,
+  a: Float64Array,
+  s: number,
+  step: boolean,
+  X: Float64Array,
+  D: Float64Array,
+  B: number,
+  m: number,
+  n: number,
+  j: number,
+  i: number,
 ): void {
   const k = j * n + i;
   let sum = step ? 0 : a[k]!;
@@ -344,7 +461,13 @@ function outerProductSum(
  * (a stored double reloads exactly), so the blocks do not change the order of the additions.
  */
 export function batchAffine(
-  w: Float64Array, b: Float64Array, X: Float64Array, Z: Float64Array, B: number, m: number, n: number,
+  w: Float64Array,
+  b: Float64Array,
+  X: Float64Array,
+  Z: Float64Array,
+  B: number,
+  m: number,
+  n: number,
 ): void {
   for (let p = 0; p < B; p++) Z.set(b.subarray(0, m), p * m);
   for (let i0 = 0; i0 < n; i0 += AFFINE_BLOCK) affineBlock(w, X, Z, B, m, n, i0, Math.min(n, i0 + AFFINE_BLOCK));
@@ -355,37 +478,75 @@ const AFFINE_BLOCK = 64;
 
 /** z_pj += Σ_{i0 ≤ i < i1} w_ij x_pi for every p and j, in increasing i. */
 function affineBlock(
-  w: Float64Array, X: Float64Array, Z: Float64Array, B: number, m: number, n: number, i0: number, i1: number,
+  w: Float64Array,
+  X: Float64Array,
+  Z: Float64Array,
+  B: number,
+  m: number,
+  n: number,
+  i0: number,
+  i1: number,
 ): void {
   let p = 0;
   for (; p + 2 <= B; p += 2) {
-    const x0 = p * n, x1 = x0 + n, z0 = p * m, z1 = z0 + m;
+    const x0 = p * n,
+      x1 = x0 + n,
+      z0 = p * m,
+      z1 = z0 + m;
     let j = 0;
     for (; j + 4 <= m; j += 4) {
-      const r0 = j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-      let a00 = Z[z0 + j]!, a01 = Z[z0 + j + 1]!, a02 = Z[z0 + j + 2]!, a03 = Z[z0 + j + 3]!;
-      let a10 = Z[z1 + j]!, a11 = Z[z1 + j + 1]!, a12 = Z[z1 + j + 2]!, a13 = Z[z1 + j + 3]!;
+      const r0 = j * n,
+        r1 = r0 + n,
+        r2 = r1 + n,
+        r3 = r2 + n;
+      let a00 = Z[z0 + j]!,
+        a01 = Z[z0 + j + 1]!,
+        a02 = Z[z0 + j + 2]!,
+        a03 = Z[z0 + j + 3]!;
+      let a10 = Z[z1 + j]!,
+        a11 = Z[z1 + j + 1]!,
+        a12 = Z[z1 + j + 2]!,
+        a13 = Z[z1 + j + 3]!;
       for (let i = i0; i < i1; i++) {
-        const u = X[x0 + i]!, v = X[x1 + i]!;
-        const w0 = w[r0 + i]!, w1 = w[r1 + i]!, w2 = w[r2 + i]!, w3 = w[r3 + i]!;
-        a00 += w0 * u; a01 += w1 * u; a02 += w2 * u; a03 += w3 * u;
-        a10 += w0 * v; a11 += w1 * v; a12 += w2 * v; a13 += w3 * v;
+        const u = X[x0 + i]!,
+          v = X[x1 + i]!;
+        const w0 = w[r0 + i]!,
+          w1 = w[r1 + i]!,
+          w2 = w[r2 + i]!,
+          w3 = w[r3 + i]!;
+        a00 += w0 * u;
+        a01 += w1 * u;
+        a02 += w2 * u;
+        a03 += w3 * u;
+        a10 += w0 * v;
+        a11 += w1 * v;
+        a12 += w2 * v;
+        a13 += w3 * v;
       }
-      Z[z0 + j] = a00; Z[z0 + j + 1] = a01; Z[z0 + j + 2] = a02; Z[z0 + j + 3] = a03;
-      Z[z1 + j] = a10; Z[z1 + j + 1] = a11; Z[z1 + j + 2] = a12; Z[z1 + j + 3] = a13;
+      Z[z0 + j] = a00;
+      Z[z0 + j + 1] = a01;
+      Z[z0 + j + 2] = a02;
+      Z[z0 + j + 3] = a03;
+      Z[z1 + j] = a10;
+      Z[z1 + j + 1] = a11;
+      Z[z1 + j + 2] = a12;
+      Z[z1 + j + 3] = a13;
     }
     for (; j < m; j++) {
       const r = j * n;
-      let a0 = Z[z0 + j]!, a1 = Z[z1 + j]!;
+      let a0 = Z[z0 + j]!,
+        a1 = Z[z1 + j]!;
       for (let i = i0; i < i1; i++) {
         a0 += w[r + i]! * X[x0 + i]!;
         a1 += w[r + i]! * X[x1 + i]!;
       }
-      Z[z0 + j] = a0; Z[z1 + j] = a1;
+      Z[z0 + j] = a0;
+      Z[z1 + j] = a1;
     }
   }
   for (; p < B; p++) {
-    const x0 = p * n, z0 = p * m;
+    const x0 = p * n,
+      z0 = p * m;
     for (let j = 0; j < m; j++) {
       const r = j * n;
       let a = Z[z0 + j]!;
@@ -401,30 +562,63 @@ function affineBlock(
  * A tile of 2 patterns × 4 inputs keeps its 8 sums in registers over the whole j loop.
  */
 export function batchTransposedProduct(
-  w: Float64Array, D: Float64Array, ΔX: Float64Array, B: number, m: number, n: number,
+  w: Float64Array,
+  D: Float64Array,
+  ΔX: Float64Array,
+  B: number,
+  m: number,
+  n: number,
 ): void {
   let p = 0;
   for (; p + 2 <= B; p += 2) {
-    const d0 = p * m, d1 = d0 + m, x0 = p * n, x1 = x0 + n;
+    const d0 = p * m,
+      d1 = d0 + m,
+      x0 = p * n,
+      x1 = x0 + n;
     let i = 0;
     for (; i + 4 <= n; i += 4) {
-      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+      let a00 = 0,
+        a01 = 0,
+        a02 = 0,
+        a03 = 0,
+        a10 = 0,
+        a11 = 0,
+        a12 = 0,
+        a13 = 0;
       for (let j = 0, r = i; j < m; j++, r += n) {
-        const u = D[d0 + j]!, v = D[d1 + j]!;
-        const w0 = w[r]!, w1 = w[r + 1]!, w2 = w[r + 2]!, w3 = w[r + 3]!;
-        a00 += w0 * u; a01 += w1 * u; a02 += w2 * u; a03 += w3 * u;
-        a10 += w0 * v; a11 += w1 * v; a12 += w2 * v; a13 += w3 * v;
+        const u = D[d0 + j]!,
+          v = D[d1 + j]!;
+        const w0 = w[r]!,
+          w1 = w[r + 1]!,
+          w2 = w[r + 2]!,
+          w3 = w[r + 3]!;
+        a00 += w0 * u;
+        a01 += w1 * u;
+        a02 += w2 * u;
+        a03 += w3 * u;
+        a10 += w0 * v;
+        a11 += w1 * v;
+        a12 += w2 * v;
+        a13 += w3 * v;
       }
-      ΔX[x0 + i] = a00; ΔX[x0 + i + 1] = a01; ΔX[x0 + i + 2] = a02; ΔX[x0 + i + 3] = a03;
-      ΔX[x1 + i] = a10; ΔX[x1 + i + 1] = a11; ΔX[x1 + i + 2] = a12; ΔX[x1 + i + 3] = a13;
+      ΔX[x0 + i] = a00;
+      ΔX[x0 + i + 1] = a01;
+      ΔX[x0 + i + 2] = a02;
+      ΔX[x0 + i + 3] = a03;
+      ΔX[x1 + i] = a10;
+      ΔX[x1 + i + 1] = a11;
+      ΔX[x1 + i + 2] = a12;
+      ΔX[x1 + i + 3] = a13;
     }
     for (; i < n; i++) {
-      let a0 = 0, a1 = 0;
+      let a0 = 0,
+        a1 = 0;
       for (let j = 0; j < m; j++) {
         a0 += w[j * n + i]! * D[d0 + j]!;
         a1 += w[j * n + i]! * D[d1 + j]!;
       }
-      ΔX[x0 + i] = a0; ΔX[x1 + i] = a1;
+      ΔX[x0 + i] = a0;
+      ΔX[x1 + i] = a1;
     }
   }
   for (; p < B; p++) transposedProduct(w, D.subarray(p * m, (p + 1) * m), ΔX.subarray(p * n, (p + 1) * n), m, n);

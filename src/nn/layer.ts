@@ -37,7 +37,12 @@ export interface Layer {
    * scale = 1 accumulates a gradient; into = {W, b} with scale = −η is the essay's step.
    */
   backward(
-    x: Float64Array, Δz: Float64Array, into: LayerParams | null, Δx: Float64Array | null, via?: Float64Array, scale?: number,
+    x: Float64Array,
+    Δz: Float64Array,
+    into: LayerParams | null,
+    Δx: Float64Array | null,
+    via?: Float64Array,
+    scale?: number,
   ): void;
   /** backward for the gradient only: gw += x Δzᵀ and gb += Δz, in the weights' layout. */
   accumulateGradient(x: Float64Array, Δz: Float64Array, gw: Float64Array, gb: Float64Array): void;
@@ -55,7 +60,11 @@ export function activate(layer: Pick<Layer, 'activation' | 'z' | 'y'>): void {
 }
 
 /** Δz = g'(z) ⊙ Δy over a whole layer. */
-export function errorAtPotential(layer: Pick<Layer, 'activation' | 'z' | 'y'>, Δy: Float64Array, Δz: Float64Array): void {
+export function errorAtPotential(
+  layer: Pick<Layer, 'activation' | 'z' | 'y'>,
+  Δy: Float64Array,
+  Δz: Float64Array,
+): void {
   const { activation, z, y } = layer;
   for (let j = 0; j < z.length; j++) Δz[j] = activation.dg(z[j]!, y[j]!) * Δy[j]!;
 }

@@ -18,7 +18,12 @@ import { makeLoss, type Loss } from './loss.ts';
 import { zerosLike, type Params } from './params.ts';
 import { Pool } from './pool.ts';
 import {
-  resolveLayers, type ConvSpec, type DenseSpec, type NetSpec, type PoolSpec, type ResolvedLayer,
+  resolveLayers,
+  type ConvSpec,
+  type DenseSpec,
+  type NetSpec,
+  type PoolSpec,
+  type ResolvedLayer,
 } from './spec.ts';
 
 export interface NetworkOptions {

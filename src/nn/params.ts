@@ -19,8 +19,21 @@ export interface Params {
   layers: LayerParams[];
 }
 
-export type InitName = 'lecun-uniform' | 'lecun-normal' | 'glorot-uniform' | 'glorot-normal' | 'he-uniform' | 'he-normal';
-export const INIT_NAMES: readonly InitName[] = ['lecun-uniform', 'lecun-normal', 'glorot-uniform', 'glorot-normal', 'he-uniform', 'he-normal'];
+export type InitName =
+  | 'lecun-uniform'
+  | 'lecun-normal'
+  | 'glorot-uniform'
+  | 'glorot-normal'
+  | 'he-uniform'
+  | 'he-normal';
+export const INIT_NAMES: readonly InitName[] = [
+  'lecun-uniform',
+  'lecun-normal',
+  'glorot-uniform',
+  'glorot-normal',
+  'he-uniform',
+  'he-normal',
+];
 
 /** fanIn and fanOut of a weight tensor [out][in](...kernel): the receptive field counts in both. */
 function fans(layer: ResolvedLayer): { fanIn: number; fanOut: number } {
@@ -64,18 +77,28 @@ export function initParams(spec: NetSpec, random: Random, init: InitName = defau
 }
 
 export function zerosLike(params: Params): Params {
-  return { layers: params.layers.map((l) => ({ weights: new Float64Array(l.weights.length), bias: new Float64Array(l.bias.length) })) };
+  return {
+    layers: params.layers.map((l) => ({
+      weights: new Float64Array(l.weights.length),
+      bias: new Float64Array(l.bias.length),
+    })),
+  };
 }
 
 export function cloneParams(params: Params): Params {
-  return { layers: params.layers.map((l) => ({ weights: Float64Array.from(l.weights), bias: Float64Array.from(l.bias) })) };
+  return {
+    layers: params.layers.map((l) => ({ weights: Float64Array.from(l.weights), bias: Float64Array.from(l.bias) })),
+  };
 }
 
 /** Params (or gradients) as JSON in the README's layout. */
 export function paramsToJSON(spec: NetSpec, params: Params): { layers: { weights: unknown; bias: number[] }[] } {
   const layers = resolveLayers(spec);
   return {
-    layers: params.layers.map((l, i) => ({ weights: nest(l.weights, layers[i]!.weightShape), bias: Array.from(l.bias) })),
+    layers: params.layers.map((l, i) => ({
+      weights: nest(l.weights, layers[i]!.weightShape),
+      bias: Array.from(l.bias),
+    })),
   };
 }
 

@@ -28,7 +28,10 @@ export function poolWindow(layer: ResolvedLayer & PoolSpec, c: number, oy: numbe
 
 /** The position in the window of its first maximum (NaN entries never win over the first entry). */
 export function firstMaximum(
-  x: ArrayLike<number>, window: ArrayLike<number>, from = 0, length = window.length,
+  x: ArrayLike<number>,
+  window: ArrayLike<number>,
+  from = 0,
+  length = window.length,
 ): number {
   let best = x[window[from]!]!;
   let winner = 0;
@@ -44,7 +47,11 @@ export function firstMaximum(
 
 /** Σ of the window in its order, times 1/size². */
 export function windowAverage(
-  x: ArrayLike<number>, window: ArrayLike<number>, from: number, length: number, scale: number,
+  x: ArrayLike<number>,
+  window: ArrayLike<number>,
+  from: number,
+  length: number,
+  scale: number,
 ): number {
   let sum = 0;
   for (let t = 0; t < length; t++) sum += x[window[from + t]!]!;

@@ -89,12 +89,28 @@ export function locateDivergence(engine: Engine, spec: NetSpec | undefined, x: F
  * Throws DivergenceError naming the epoch, the pattern (its place in the epoch and its index in
  * the training set) and the first layer that went non-finite.
  */
-function diverged(engine: Engine, options: TrainOptions, E: number, epoch: number, k: number, p: number, x: Float64Array | null, n: number): never {
+function diverged(
+  engine: Engine,
+  options: TrainOptions,
+  E: number,
+  epoch: number,
+  k: number,
+  p: number,
+  x: Float64Array | null,
+  n: number,
+): never {
   const where = locateDivergence(engine, options.spec, x, E);
-  throw new DivergenceError(`training diverged at epoch ${epoch}, pattern ${k + 1} of ${n} (training pattern ${p}): ${where}; try a smaller --lr`);
+  throw new DivergenceError(
+    `training diverged at epoch ${epoch}, pattern ${k + 1} of ${n} (training pattern ${p}): ${where}; try a smaller --lr`,
+  );
 }
 
-export function train(engine: Engine, trainSet: Dataset, testSet: Dataset | null, options: TrainOptions): EpochReport[] {
+export function train(
+  engine: Engine,
+  trainSet: Dataset,
+  testSet: Dataset | null,
+  options: TrainOptions,
+): EpochReport[] {
   const reports: EpochReport[] = [];
   const order = trainSet.inputs.map((_, p) => p);
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -102,9 +118,13 @@ export function train(engine: Engine, trainSet: Dataset, testSet: Dataset | null
     for (let start = 0; start < order.length; start += options.batch) {
       const end = Math.min(order.length, start + options.batch);
       // One call per batch where the engine computes a batch together (the same numbers as learn()).
-      const batchE = engine.learnBatch && end - start > 1
-        ? engine.learnBatch(order.slice(start, end).map((p) => trainSet.inputs[p]!), order.slice(start, end).map((p) => trainSet.targets[p]!))
-        : null;
+      const batchE =
+        engine.learnBatch && end - start > 1
+          ? engine.learnBatch(
+              order.slice(start, end).map((p) => trainSet.inputs[p]!),
+              order.slice(start, end).map((p) => trainSet.targets[p]!),
+            )
+          : null;
       for (let k = start; k < end; k++) {
         const p = order[k]!;
         const E = batchE ? batchE[k - start]! : engine.learn(trainSet.inputs[p]!, trainSet.targets[p]!);
@@ -113,7 +133,8 @@ export function train(engine: Engine, trainSet: Dataset, testSet: Dataset | null
       }
       engine.step(options.η);
       // A NaN weight behind a relu that is off may not reach E: scan the weights once per epoch.
-      if (end === order.length && engine.nonFiniteLayer() !== null) diverged(engine, options, 0, epoch, end - 1, order[end - 1]!, null, order.length);
+      if (end === order.length && engine.nonFiniteLayer() !== null)
+        diverged(engine, options, 0, epoch, end - 1, order[end - 1]!, null, order.length);
       options.onStep?.(epoch, end);
     }
     const report: EpochReport = {
@@ -122,8 +143,14 @@ export function train(engine: Engine, trainSet: Dataset, testSet: Dataset | null
       test: testSet ? measure(engine, testSet, options.classify) : null,
     };
     // Finite weights can still overflow on a pattern (a large relu net): that too is divergence, not a result.
-    for (const [what, m] of [['training', report.train], ['held-out', report.test]] as const) {
-      if (m && !Number.isFinite(m.loss)) throw new DivergenceError(`training diverged at the end of epoch ${epoch}: the mean ${what} loss is ${m.loss}; try a smaller --lr`);
+    for (const [what, m] of [
+      ['training', report.train],
+      ['held-out', report.test],
+    ] as const) {
+      if (m && !Number.isFinite(m.loss))
+        throw new DivergenceError(
+          `training diverged at the end of epoch ${epoch}: the mean ${what} loss is ${m.loss}; try a smaller --lr`,
+        );
     }
     reports.push(report);
     options.onEpoch?.(report);

@@ -113,7 +113,8 @@ export function parseNetSpec(json: unknown, source = 'net spec'): NetSpec {
       const kernel = positive('kernel', layer['kernel']);
       const stride = positive('stride', layer['stride'] ?? 1);
       const padding = layer['padding'] ?? 0;
-      if (!isNonNegativeInt(padding)) fail(`${where}.padding must be a non-negative integer, got ${describeValue(padding)}`);
+      if (!isNonNegativeInt(padding))
+        fail(`${where}.padding must be a non-negative integer, got ${describeValue(padding)}`);
       const activation = activationOf(layer, `${source}: ${where}`);
       return { type: 'conv', filters, kernel, stride, padding: padding as number, activation };
     }
@@ -138,7 +139,9 @@ export function parseNetSpec(json: unknown, source = 'net spec'): NetSpec {
   });
   const spec: NetSpec = { input: input as number[], layers, loss: loss as LossName };
   if (spec.loss === 'softmax-cross-entropy' && layers[layers.length - 1]!.activation.name !== 'identity') {
-    fail(`softmax-cross-entropy applies softmax to the last layer's z, so its activation must be "identity", not "${layers[layers.length - 1]!.activation.name}"`);
+    fail(
+      `softmax-cross-entropy applies softmax to the last layer's z, so its activation must be "identity", not "${layers[layers.length - 1]!.activation.name}"`,
+    );
   }
   resolveLayers(spec, source); // throws on impossible shapes and on a net too large for memory
   return spec;
@@ -151,7 +154,9 @@ function activationOf(layer: Record<string, unknown>, where: string): Activation
   if (typeof name !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(name)) {
     const hint = typeof name === 'string' ? didYouMean(name, ACTIVATION_NAMES) : '';
     const names = ACTIVATION_NAMES.join(', ');
-    throw new InputError(`${where}.activation: unknown activation ${describeValue(name ?? value)}${hint}; expected one of ${names}`);
+    throw new InputError(
+      `${where}.activation: unknown activation ${describeValue(name ?? value)}${hint}; expected one of ${names}`,
+    );
   }
   if (isObject(value)) {
     // a and b scale tanh only: on another activation they would be ignored, so they are refused.
@@ -181,7 +186,10 @@ export function netOutputSize(spec: NetSpec): number {
 export function resolveLayers(spec: NetSpec, source = 'net spec'): ResolvedLayer[] {
   let shape: Shape = spec.input;
   const tooLarge = (what: string, dims: Shape): void => {
-    if (sizeOf(dims) > MAX_TENSOR_SIZE) throw new InputError(`${source}: ${what} ${dims.join('×')} holds ${sizeOf(dims)} numbers, more than localprop allows in one tensor (${MAX_TENSOR_SIZE})`);
+    if (sizeOf(dims) > MAX_TENSOR_SIZE)
+      throw new InputError(
+        `${source}: ${what} ${dims.join('×')} holds ${sizeOf(dims)} numbers, more than localprop allows in one tensor (${MAX_TENSOR_SIZE})`,
+      );
   };
   tooLarge('the input', spec.input);
   let total = 0;
@@ -195,7 +203,9 @@ export function resolveLayers(spec: NetSpec, source = 'net spec'): ResolvedLayer
   });
   if (total > MAX_NET_PARAMS) {
     const limit = `${MAX_NET_PARAMS}, 160 MB as float64`;
-    throw new InputError(`${source}: the net has ${total} weights and biases, more than localprop allows in one net (${limit})`);
+    throw new InputError(
+      `${source}: the net has ${total} weights and biases, more than localprop allows in one net (${limit})`,
+    );
   }
   return resolved;
 }
@@ -225,7 +235,12 @@ function resolveLayer(layer: LayerSpec, i: number, inShape: Shape, source: strin
   }
   const oh = convOutputSize(h, layer.kernel, layer.stride, layer.padding);
   const ow = convOutputSize(w, layer.kernel, layer.stride, layer.padding);
-  return { ...layer, inShape, outShape: [layer.filters, oh, ow], weightShape: [layer.filters, c, layer.kernel, layer.kernel] };
+  return {
+    ...layer,
+    inShape,
+    outShape: [layer.filters, oh, ow],
+    weightShape: [layer.filters, c, layer.kernel, layer.kernel],
+  };
 }
 
 export function netSpecToJSON(spec: NetSpec): unknown {

@@ -59,7 +59,16 @@ export const ENGINE_STYLES: readonly { name: string; label: string; dash: number
   { name: 'continuous', label: 'agents engine, continuous time (leaky neurons)', dash: [2, 2] },
 ];
 /** Colours for everything that is not a rule (activations, modes, data sets, layers, kinds). */
-export const OTHER_COLOURS: readonly string[] = ['#4c78a8', '#b07aa1', '#9c755f', '#e0b000', '#79706e', '#76b7e6', '#c9a38a', '#3b4f7a'];
+export const OTHER_COLOURS: readonly string[] = [
+  '#4c78a8',
+  '#b07aa1',
+  '#9c755f',
+  '#e0b000',
+  '#79706e',
+  '#76b7e6',
+  '#c9a38a',
+  '#3b4f7a',
+];
 
 /** A rule's entry, by its name (feedback-alignment) or its label (feedback alignment). */
 export function ruleStyle(nameOrLabel: string): { name: string; label: string; colour: string } {
@@ -86,26 +95,46 @@ export function ruleColour(order: readonly string[] = RULE_STYLES.map((r) => r.n
   return {
     field: 'rule',
     sort: [...order],
-    palette: { domain: [...order], range: order.map((r) => ruleStyle(r).colour), labelExpr: labelExpr(order, ruleLabel) },
+    palette: {
+      domain: [...order],
+      range: order.map((r) => ruleStyle(r).colour),
+      labelExpr: labelExpr(order, ruleLabel),
+    },
     ...(title === undefined ? {} : { title }),
   };
 }
 /** The dash channel for engines: field `engine`, the registry's dash and label for each. */
-export function engineDash(order: readonly string[] = ENGINE_STYLES.map((e) => e.name), title?: string | null): Channel {
+export function engineDash(
+  order: readonly string[] = ENGINE_STYLES.map((e) => e.name),
+  title?: string | null,
+): Channel {
   return {
     field: 'engine',
     sort: [...order],
-    dashes: { domain: [...order], range: order.map((e) => engineStyle(e).dash), labelExpr: labelExpr(order, (e) => engineStyle(e).label) },
+    dashes: {
+      domain: [...order],
+      range: order.map((e) => engineStyle(e).dash),
+      labelExpr: labelExpr(order, (e) => engineStyle(e).label),
+    },
     ...(title === undefined ? {} : { title }),
   };
 }
 /** A colour channel for anything that is not a rule: OTHER_COLOURS in order of `order`. */
 export function categoryColour(field: string, order: readonly string[], title?: string | null): Channel {
-  if (order.length > OTHER_COLOURS.length) throw new Error(`categoryColour: ${order.length} categories, only ${OTHER_COLOURS.length} colours`);
-  return { field, sort: [...order], palette: { domain: [...order], range: OTHER_COLOURS.slice(0, order.length) }, ...(title === undefined ? {} : { title }) };
+  if (order.length > OTHER_COLOURS.length)
+    throw new Error(`categoryColour: ${order.length} categories, only ${OTHER_COLOURS.length} colours`);
+  return {
+    field,
+    sort: [...order],
+    palette: { domain: [...order], range: OTHER_COLOURS.slice(0, order.length) },
+    ...(title === undefined ? {} : { title }),
+  };
 }
 /** The Vega-Lite colour definition of categoryColour, for a chart written layer by layer. */
-export const categoryScale = (order: readonly string[]): { domain: string[]; range: string[] } => ({ domain: [...order], range: OTHER_COLOURS.slice(0, order.length) });
+export const categoryScale = (order: readonly string[]): { domain: string[]; range: string[] } => ({
+  domain: [...order],
+  range: OTHER_COLOURS.slice(0, order.length),
+});
 
 /** What every chart built here has: a title, its rows, x and y, a colour, a reference line and a size. */
 interface ChartOptions {
@@ -153,7 +182,12 @@ interface FieldDef {
   field: string;
   type: 'quantitative' | 'nominal' | 'ordinal';
   title: string | null;
-  scale?: { type?: 'log' | 'symlog'; zero?: boolean; domain?: [number, number] | string[]; range?: string[] | number[][] };
+  scale?: {
+    type?: 'log' | 'symlog';
+    zero?: boolean;
+    domain?: [number, number] | string[];
+    range?: string[] | number[][];
+  };
   sort?: string[];
   legend?: { labelExpr?: string; symbolType?: string; symbolStrokeWidth?: number; symbolOpacity?: number };
   axis?: { format?: string; tickMinStep?: number; values?: number[]; labelAngle?: number };
@@ -187,20 +221,40 @@ export function nominalDef(c: Channel): FieldDef {
 }
 
 /** A Vega expression: is datum[field] one of `values`? */
-const isOneOf = (field: string, values: string[]): string => `indexof(${JSON.stringify(values)}, datum[${JSON.stringify(field)}]) >= 0`;
+const isOneOf = (field: string, values: string[]): string =>
+  `indexof(${JSON.stringify(values)}, datum[${JSON.stringify(field)}]) >= 0`;
 
 const numbers = (rows: Row[], ...fields: (string | undefined)[]): number[] =>
-  rows.flatMap((r) => fields.filter((f): f is string => f !== undefined).map((f) => r[f]).filter((v): v is number => typeof v === 'number'));
+  rows.flatMap((r) =>
+    fields
+      .filter((f): f is string => f !== undefined)
+      .map((f) => r[f])
+      .filter((v): v is number => typeof v === 'number'),
+  );
 
 /** A dashed horizontal reference line at y, with an optional label; its colours differ between the builders. */
-function referenceLine(rule: { y: number; label?: string }, line: string, label: { x: number; align: 'left' | 'right'; dx?: number; color: string }): Layer[] {
+function referenceLine(
+  rule: { y: number; label?: string },
+  line: string,
+  label: { x: number; align: 'left' | 'right'; dx?: number; color: string },
+): Layer[] {
   // One datum of its own: inheriting the chart's rows would draw the line and its label once per row, over each other.
   const one = { data: { values: [{}] } };
-  const layers: Layer[] = [{ ...one, mark: { type: 'rule', strokeDash: [4, 3], color: line }, encoding: { y: { datum: rule.y } } }];
+  const layers: Layer[] = [
+    { ...one, mark: { type: 'rule', strokeDash: [4, 3], color: line }, encoding: { y: { datum: rule.y } } },
+  ];
   if (rule.label) {
     layers.push({
       ...one,
-      mark: { type: 'text', align: label.align, baseline: 'bottom', ...(label.dx ? { dx: label.dx } : {}), dy: -2, color: label.color, fontSize: 10 },
+      mark: {
+        type: 'text',
+        align: label.align,
+        baseline: 'bottom',
+        ...(label.dx ? { dx: label.dx } : {}),
+        dy: -2,
+        color: label.color,
+        fontSize: 10,
+      },
       encoding: { x: { value: label.x }, y: { datum: rule.y }, text: { value: rule.label } },
     });
   }
@@ -219,11 +273,17 @@ export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
   if (categorical) x.axis = { ...x.axis, labelAngle: 0 };
   // Line charts get line legends (with a band, solid ones rather than faded area swatches).
   const colorLegend = { legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 } };
-  const y = encodeChannel(o.y, 'quantitative', [...numbers(o.values, o.y.field, o.band?.lower, o.band?.upper), ...(o.rule ? [o.rule.y] : [])]);
+  const y = encodeChannel(o.y, 'quantitative', [
+    ...numbers(o.values, o.y.field, o.band?.lower, o.band?.upper),
+    ...(o.rule ? [o.rule.y] : []),
+  ]);
   const common: Encoding = { x, y };
   if (o.color) {
     const c = encodeChannel(o.color, 'nominal');
-    common.color = { ...c, ...((o.mark ?? 'line') !== 'point' ? { legend: { ...c.legend, ...colorLegend.legend } } : {}) };
+    common.color = {
+      ...c,
+      ...((o.mark ?? 'line') !== 'point' ? { legend: { ...c.legend, ...colorLegend.legend } } : {}),
+    };
   }
   const lineEncoding: Encoding = { ...common };
   if (o.strokeDash) lineEncoding.strokeDash = encodeChannel(o.strokeDash, 'nominal');
@@ -233,11 +293,33 @@ export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
   const colorField = o.color?.field ?? '';
   const lineFilter = pointsOnly.length > 0 ? `!(${isOneOf(colorField, pointsOnly)})` : null;
   const mark = o.mark ?? 'line';
-  if (mark !== 'point') layers.push(layer({ type: 'line', strokeWidth: 1.8, point: mark === 'line+point' ? { size: 18 } : false }, lineEncoding, lineFilter));
+  if (mark !== 'point')
+    layers.push(
+      layer(
+        { type: 'line', strokeWidth: 1.8, point: mark === 'line+point' ? { size: 18 } : false },
+        lineEncoding,
+        lineFilter,
+      ),
+    );
   if (mark === 'point') {
     // On categories: bigger dots, side by side per colour so that equal values do not hide each other.
-    const side = categorical && o.color ? { xOffset: { field: o.color.field, type: 'nominal' as const, ...(o.color.sort ? { sort: o.color.sort } : {}) } } : {};
-    layers.push(layer({ type: 'point', filled: true, size: categorical ? 70 : 14, opacity: 0.85 }, { ...lineEncoding, ...side }, lineFilter));
+    const side =
+      categorical && o.color
+        ? {
+            xOffset: {
+              field: o.color.field,
+              type: 'nominal' as const,
+              ...(o.color.sort ? { sort: o.color.sort } : {}),
+            },
+          }
+        : {};
+    layers.push(
+      layer(
+        { type: 'point', filled: true, size: categorical ? 70 : 14, opacity: 0.85 },
+        { ...lineEncoding, ...side },
+        lineFilter,
+      ),
+    );
   }
   if (o.band) {
     // After the lines, so the legend takes its symbols from the lines, not from the band.
@@ -245,7 +327,10 @@ export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
     if (o.strokeDash) bandEncoding.detail = { field: o.strokeDash.field, type: 'nominal' };
     layers.push(layer({ type: 'area', opacity: 0.18 }, bandEncoding, lineFilter));
   }
-  if (pointsOnly.length > 0) layers.push(layer({ type: 'point', filled: false, size: 22, strokeWidth: 1.2 }, common, isOneOf(colorField, pointsOnly)));
+  if (pointsOnly.length > 0)
+    layers.push(
+      layer({ type: 'point', filled: false, size: 22, strokeWidth: 1.2 }, common, isOneOf(colorField, pointsOnly)),
+    );
   if (o.rule) layers.push(...referenceLine(o.rule, '#888', { x: 0, align: 'left', dx: 4, color: '#666' }));
 
   const title = chartTitle(o.title, o.subtitle);
@@ -255,7 +340,13 @@ export function seriesChart(o: SeriesChartOptions): VegaLiteSpec & ConcatPart {
     return {
       title,
       data: { values: o.values },
-      facet: { ...encodeChannel(channel, 'nominal'), header: { title: channel.title ?? null, ...(channel.palette?.labelExpr ? { labelExpr: channel.palette.labelExpr } : {}) } },
+      facet: {
+        ...encodeChannel(channel, 'nominal'),
+        header: {
+          title: channel.title ?? null,
+          ...(channel.palette?.labelExpr ? { labelExpr: channel.palette.labelExpr } : {}),
+        },
+      },
       ...(columns ? { columns } : {}),
       spec: { ...size, layer: layers },
       ...(o.independentY ? { resolve: { scale: { y: 'independent' } } } : {}),
@@ -280,5 +371,11 @@ export function barChart(o: BarChartOptions): VegaLiteSpec & ConcatPart {
   }
   const layers: Layer[] = [{ mark: { type: 'bar' }, encoding }];
   if (o.rule) layers.push(...referenceLine(o.rule, '#555', { x: o.width ?? 360, align: 'right', color: '#555' }));
-  return { title: chartTitle(o.title, o.subtitle), data: { values: o.values }, width: o.width ?? 360, height: o.height ?? 220, layer: layers };
+  return {
+    title: chartTitle(o.title, o.subtitle),
+    data: { values: o.values },
+    width: o.width ?? 360,
+    height: o.height ?? 220,
+    layer: layers,
+  };
 }

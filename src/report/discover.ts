@@ -46,12 +46,20 @@ export function listExperimentFiles(dir = EXPERIMENTS_DIR): ExperimentFile[] {
 export function checkExperiment(value: unknown, file: ExperimentFile): Experiment {
   const e = value as Experiment | undefined;
   const where = `${file.file}`;
-  if (e === null || typeof e !== 'object') throw new Error(`${where}: expected \`export default experiment\` (an Experiment object)`);
-  if (e.name !== file.name) throw new Error(`${where}: experiment name ${JSON.stringify(e.name)} does not match the file name (${JSON.stringify(file.name)})`);
-  if (!NAME_PATTERN.test(e.name)) throw new Error(`${where}: experiment name ${JSON.stringify(e.name)} must be lower case words joined by dashes`);
-  if (typeof e.description !== 'string' || e.description.trim() === '') throw new Error(`${where}: experiment needs a one-line description`);
+  if (e === null || typeof e !== 'object')
+    throw new Error(`${where}: expected \`export default experiment\` (an Experiment object)`);
+  if (e.name !== file.name)
+    throw new Error(
+      `${where}: experiment name ${JSON.stringify(e.name)} does not match the file name (${JSON.stringify(file.name)})`,
+    );
+  if (!NAME_PATTERN.test(e.name))
+    throw new Error(`${where}: experiment name ${JSON.stringify(e.name)} must be lower case words joined by dashes`);
+  if (typeof e.description !== 'string' || e.description.trim() === '')
+    throw new Error(`${where}: experiment needs a one-line description`);
   if (typeof e.run !== 'function') throw new Error(`${where}: experiment needs a run(context) function`);
-  for (const b of BUDGET_NAMES) if (e.budgets?.[b] === null || typeof e.budgets?.[b] !== 'object') throw new Error(`${where}: experiment needs a ${b} budget object`);
+  for (const b of BUDGET_NAMES)
+    if (e.budgets?.[b] === null || typeof e.budgets?.[b] !== 'object')
+      throw new Error(`${where}: experiment needs a ${b} budget object`);
   return e;
 }
 

@@ -110,14 +110,23 @@ export function flowPlayer(options: FlowPlayerOptions): string {
   if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`flowPlayer: id must be [a-z0-9-]+, got ${JSON.stringify(id)}`);
   if (frames.length === 0) throw new Error('flowPlayer: no frames');
   const index = new Map(nodes.map((n, k) => [n.id, k]));
-  for (const e of edges) if (!index.has(e.from) || !index.has(e.to)) throw new Error(`flowPlayer: edge ${e.from} → ${e.to} names an unknown node`);
+  for (const e of edges)
+    if (!index.has(e.from) || !index.has(e.to))
+      throw new Error(`flowPlayer: edge ${e.from} → ${e.to} names an unknown node`);
   weightSets.forEach((w, k) => {
-    if (w.edges.length !== edges.length || w.biases.length !== nodes.length) throw new Error(`flowPlayer: weight set ${k} has ${w.edges.length} edges and ${w.biases.length} biases, expected ${edges.length} and ${nodes.length}`);
+    if (w.edges.length !== edges.length || w.biases.length !== nodes.length)
+      throw new Error(
+        `flowPlayer: weight set ${k} has ${w.edges.length} edges and ${w.biases.length} biases, expected ${edges.length} and ${nodes.length}`,
+      );
   });
   frames.forEach((f, k) => {
-    if (f.nodes.length !== nodes.length) throw new Error(`flowPlayer: frame ${k} has ${f.nodes.length} node states, expected ${nodes.length}`);
-    if (!weightSets[f.weights]) throw new Error(`flowPlayer: frame ${k} names weight set ${f.weights}, which does not exist`);
-    for (const p of f.pulses) if (!edges[p.edge]) throw new Error(`flowPlayer: frame ${k} sends a pulse along edge ${p.edge}, which does not exist`);
+    if (f.nodes.length !== nodes.length)
+      throw new Error(`flowPlayer: frame ${k} has ${f.nodes.length} node states, expected ${nodes.length}`);
+    if (!weightSets[f.weights])
+      throw new Error(`flowPlayer: frame ${k} names weight set ${f.weights}, which does not exist`);
+    for (const p of f.pulses)
+      if (!edges[p.edge])
+        throw new Error(`flowPlayer: frame ${k} sends a pulse along edge ${p.edge}, which does not exist`);
   });
 
   const width = options.width ?? 640;
@@ -128,8 +137,10 @@ export function flowPlayer(options: FlowPlayerOptions): string {
   const xs = nodes.map((n) => n.x);
   const ys = nodes.map((n) => n.y);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const px = (x: number): number => +(x1 === x0 ? width / 2 : margin + ((x - x0) / (x1 - x0)) * (width - 2 * margin)).toFixed(2);
-  const py = (y: number): number => +(y1 === y0 ? height / 2 : margin + ((y - y0) / (y1 - y0)) * (height - 2 * margin - 16)).toFixed(2);
+  const px = (x: number): number =>
+    +(x1 === x0 ? width / 2 : margin + ((x - x0) / (x1 - x0)) * (width - 2 * margin)).toFixed(2);
+  const py = (y: number): number =>
+    +(y1 === y0 ? height / 2 : margin + ((y - y0) / (y1 - y0)) * (height - 2 * margin - 16)).toFixed(2);
   const positions = nodes.map((n) => [px(n.x), py(n.y)] as const);
   const wMax = Math.max(1e-12, ...weightSets.flatMap((w) => w.edges.map((v) => Math.abs(v ?? 0))));
   const bMax = Math.max(1e-12, ...weightSets.flatMap((w) => w.biases.map((v) => Math.abs(v ?? 0))));
@@ -139,25 +150,32 @@ export function flowPlayer(options: FlowPlayerOptions): string {
     .map((e, k) => {
       const [ax, ay] = positions[index.get(e.from)!]!;
       const [bx, by] = positions[index.get(e.to)!]!;
-      return `<line data-edge="${k}" x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="${POSITIVE}" stroke-width="1" stroke-linecap="round"/>` +
-        `<line data-change="${k}" x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="${palette['weight-update']}" stroke-width="0" stroke-opacity="0.85" stroke-linecap="round"/>`;
+      return (
+        `<line data-edge="${k}" x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="${POSITIVE}" stroke-width="1" stroke-linecap="round"/>` +
+        `<line data-change="${k}" x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="${palette['weight-update']}" stroke-width="0" stroke-opacity="0.85" stroke-linecap="round"/>`
+      );
     })
     .join('');
   const nodeSvg = nodes
     .map((n, k) => {
       const [cx, cy] = positions[k]!;
       const clip = `${id}-clip-${k}`;
-      const label = n.label ? `<text x="${cx}" y="${+(cy + r + 13).toFixed(2)}" text-anchor="middle" font-size="12" fill="#333">${escapeHtml(n.label)}</text>` : '';
-      return `<g data-node="${k}" data-carries="idle" data-error-fraction="0"><title>${escapeHtml(n.label ?? n.id)}</title>` +
+      const label = n.label
+        ? `<text x="${cx}" y="${+(cy + r + 13).toFixed(2)}" text-anchor="middle" font-size="12" fill="#333">${escapeHtml(n.label)}</text>`
+        : '';
+      return (
+        `<g data-node="${k}" data-carries="idle" data-error-fraction="0"><title>${escapeHtml(n.label ?? n.id)}</title>` +
         `<clipPath id="${clip}"><circle cx="${cx}" cy="${cy}" r="${r}"/></clipPath>` +
         `<circle cx="${cx}" cy="${cy}" r="${r}" fill="#f4f4f4"/>` +
         `<g clip-path="url(#${clip})"><rect data-part="activation" x="${cx - r}" y="${cy - r}" width="${2 * r}" height="0" fill="${palette.activation}"/>` +
         `<rect data-part="error" x="${cx - r}" y="${cy - r}" width="${2 * r}" height="0" fill="${palette.error}"/></g>` +
         `<circle data-ring cx="${cx}" cy="${cy}" r="${r}" fill="none" stroke="#999" stroke-width="1.2"/>` +
-        `<rect data-bias="${k}" x="${cx + r * 0.75}" y="${cy - r * 1.35}" width="0" height="0" fill="${POSITIVE}"/>${label}</g>`;
+        `<rect data-bias="${k}" x="${cx + r * 0.75}" y="${cy - r * 1.35}" width="0" height="0" fill="${POSITIVE}"/>${label}</g>`
+      );
     })
     .join('');
-  const legendItem = (colour: string, text: string): string => `<span style="white-space:nowrap"><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="${colour}"/></svg> ${escapeHtml(text)}</span>`;
+  const legendItem = (colour: string, text: string): string =>
+    `<span style="white-space:nowrap"><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="${colour}"/></svg> ${escapeHtml(text)}</span>`;
   const legend = [
     legendItem(palette.activation!, 'activation (share of the neuron, from below)'),
     legendItem(palette.error!, 'error (share, from above)'),
@@ -179,7 +197,10 @@ export function flowPlayer(options: FlowPlayerOptions): string {
     scale: { w: wMax, b: bMax, d: dMax },
     positions,
     edges: edges.map((e) => [index.get(e.from)!, index.get(e.to)!]),
-    weights: weightSets.map((w) => ({ e: w.edges.map((v) => (v === null ? null : round(v, 5))), b: w.biases.map((v) => (v === null ? null : round(v, 5))) })),
+    weights: weightSets.map((w) => ({
+      e: w.edges.map((v) => (v === null ? null : round(v, 5))),
+      b: w.biases.map((v) => (v === null ? null : round(v, 5))),
+    })),
     frames: frames.map((f) => ({
       tick: f.tick,
       caption: f.caption ?? '',
@@ -276,7 +297,8 @@ export function flowPlayer(options: FlowPlayerOptions): string {
   document.addEventListener('localprop-charts-ready', function () { show(current); });
 })();`;
 
-  const button = (attr: string, text: string, label: string): string => `<button type="button" ${attr} aria-label="${label}">${text}</button>`;
+  const button = (attr: string, text: string, label: string): string =>
+    `<button type="button" ${attr} aria-label="${label}">${text}</button>`;
   return `<div class="flow-player" data-flow-player="${id}" style="max-width:${width}px">
 ${title}<svg class="flow-svg" data-flow-svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(options.title ?? 'network flow')}" style="display:block;height:auto"><rect width="${width}" height="${height}" fill="white"/><g class="edges">${edgeSvg}</g><g class="nodes">${nodeSvg}</g><g class="pulses"></g></svg>
 <div class="flow-controls" style="display:flex;flex-wrap:wrap;gap:0.4rem;align-items:center;margin:0.3rem 0">${button('data-flow-prev', '◀ prev', 'previous tick')}${button('data-flow-play', '▶ play', 'play')}${button('data-flow-next', 'next ▶', 'next tick')}<label style="font-size:0.85rem">speed <select data-flow-speed><option value="0.5">0.5×</option><option value="1" selected>1×</option><option value="2">2×</option><option value="4">4×</option></select></label><input type="range" data-flow-tick min="0" max="${frames.length - 1}" step="1" value="0" aria-label="frame" style="flex:1 1 160px;min-width:120px"></div>

@@ -15,9 +15,11 @@ export interface Progress {
 
 export function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteStream }): Progress {
   const stream = options.stream ?? process.stderr;
-  const line = (name: string, seconds: number, where: string): string => `${name}: done in ${seconds.toFixed(1)} s → ${where}\n`;
+  const line = (name: string, seconds: number, where: string): string =>
+    `${name}: done in ${seconds.toFixed(1)} s → ${where}\n`;
   if (options.quiet) return { start() {}, update() {}, finish() {}, stop() {} };
-  if (!stream.isTTY) return { start() {}, update() {}, finish: (n, s, w) => void stream.write(line(n, s, w)), stop() {} };
+  if (!stream.isTTY)
+    return { start() {}, update() {}, finish: (n, s, w) => void stream.write(line(n, s, w)), stop() {} };
 
   let bar: cliProgress.SingleBar | null = null;
   let name = '';
@@ -30,7 +32,14 @@ export function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteS
       stop();
       name = n;
       bar = new cliProgress.SingleBar(
-        { stream, format: '{name} |{bar}| {percentage}% | {duration_formatted}', clearOnComplete: true, hideCursor: true, barsize: 30, fps: 8 },
+        {
+          stream,
+          format: '{name} |{bar}| {percentage}% | {duration_formatted}',
+          clearOnComplete: true,
+          hideCursor: true,
+          barsize: 30,
+          fps: 8,
+        },
         cliProgress.Presets.shades_classic,
       );
       bar.start(1, 0, { name });

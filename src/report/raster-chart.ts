@@ -36,7 +36,12 @@ export function rasterChart(o: RasterChartOptions): VegaLiteSpec {
       encoding: {
         x: { field: 'col', type: 'ordinal', axis: null },
         y: { field: 'row', type: 'ordinal', axis: null },
-        color: { field: 'value', type: 'quantitative', title: o.legend, scale: { scheme: 'redblue', reverse: true, domain: [-o.extent, o.extent] } },
+        color: {
+          field: 'value',
+          type: 'quantitative',
+          title: o.legend,
+          scale: { scheme: 'redblue', reverse: true, domain: [-o.extent, o.extent] },
+        },
         tooltip: [{ field: 'value', type: 'quantitative', format: '.3f' }],
       },
     },

@@ -11,7 +11,8 @@ import type { VegaLiteSpec } from './experiment.ts';
 // vega takes seconds to load: import it (an ES dynamic import) on the first render, so that
 // `localprop list`, bad input and experiment files that are only imported stay quick.
 let libraries: Promise<[typeof import('vega'), typeof import('vega-lite')]> | null = null;
-const loadLibraries = (): Promise<[typeof import('vega'), typeof import('vega-lite')]> => (libraries ??= Promise.all([import('vega'), import('vega-lite')]));
+const loadLibraries = (): Promise<[typeof import('vega'), typeof import('vega-lite')]> =>
+  (libraries ??= Promise.all([import('vega'), import('vega-lite')]));
 
 /**
  * Vega numbers clip paths and gradients from a process-wide counter, so ids depend on what was
@@ -54,8 +55,18 @@ export function renderPng(svg: string, scale = 2): RasterImage {
   const resvg = new Resvg(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: scale },
-    font: { loadSystemFonts: false, fontFiles: [...FONT_FILES], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+    font: {
+      loadSystemFonts: false,
+      fontFiles: [...FONT_FILES],
+      defaultFontFamily: FONT_FAMILY,
+      sansSerifFamily: FONT_FAMILY,
+    },
   });
   const image = resvg.render();
-  return { width: image.width, height: image.height, pixels: new Uint8Array(image.pixels), png: new Uint8Array(image.asPng()) };
+  return {
+    width: image.width,
+    height: image.height,
+    pixels: new Uint8Array(image.pixels),
+    png: new Uint8Array(image.asPng()),
+  };
 }

@@ -35,15 +35,42 @@ export const READING_ORDER: readonly { name: string; why: string }[] = [
 ];
 
 export const GLOSSARY: readonly [string, string][] = [
-  ['local learning', 'a weight changes only from what its two neurons hold: δw_ij = −η x_i Δz_j, with x_i the presynaptic activation and Δz_j the postsynaptic error.'],
-  ['weight transport', 'back-prop sends the error back through the same weights Wᵀ that carried the activation forward; a synapse would have to know its own weight in both directions.'],
-  ['nudge', 'a small push of the output towards the target, by β times the output error; the merged rule reads the error off the change it causes.'],
-  ['β', 'the size of the nudge; the merged rule’s error tends to back-prop’s as β → 0 (slope 1 one-sided, 2 symmetric).'],
-  ['merged', 'one state variable per neuron carries first the activation and then, after the nudge, the error, as its change.'],
-  ['predictive coding', 'value and error nodes per neuron; the errors settle by local inference steps before the weights change.'],
-  ['Z-IL', 'zero-divergence inference learning: a schedule of predictive coding’s inference steps that makes it equal back-prop exactly.'],
-  ['feedback alignment', 'the error goes back through fixed random matrices B instead of Wᵀ; the forward weights come to align with B.'],
-  ['DFA', 'direct feedback alignment: the output error goes straight to every hidden layer through fixed random matrices.'],
+  [
+    'local learning',
+    'a weight changes only from what its two neurons hold: δw_ij = −η x_i Δz_j, with x_i the presynaptic activation and Δz_j the postsynaptic error.',
+  ],
+  [
+    'weight transport',
+    'back-prop sends the error back through the same weights Wᵀ that carried the activation forward; a synapse would have to know its own weight in both directions.',
+  ],
+  [
+    'nudge',
+    'a small push of the output towards the target, by β times the output error; the merged rule reads the error off the change it causes.',
+  ],
+  [
+    'β',
+    'the size of the nudge; the merged rule’s error tends to back-prop’s as β → 0 (slope 1 one-sided, 2 symmetric).',
+  ],
+  [
+    'merged',
+    'one state variable per neuron carries first the activation and then, after the nudge, the error, as its change.',
+  ],
+  [
+    'predictive coding',
+    'value and error nodes per neuron; the errors settle by local inference steps before the weights change.',
+  ],
+  [
+    'Z-IL',
+    'zero-divergence inference learning: a schedule of predictive coding’s inference steps that makes it equal back-prop exactly.',
+  ],
+  [
+    'feedback alignment',
+    'the error goes back through fixed random matrices B instead of Wᵀ; the forward weights come to align with B.',
+  ],
+  [
+    'DFA',
+    'direct feedback alignment: the output error goes straight to every hidden layer through fixed random matrices.',
+  ],
   ['Δz', 'a neuron’s error at its input sum z: Δz_j = g′(z_j)·Δy_j, with Δy_j = Σ_k w_jk Δz_k from the layer above.'],
   ['η', 'the learning rate, the size of each step.'],
   ['tick', 'one synaptic hop of virtual time in the agents engine: layer l’s activation arrives at tick l.'],
@@ -70,24 +97,36 @@ function headlineTable(rows: ExperimentSummary['headline']): string {
   if (rows.length === 0) return '';
   const columns: string[] = [];
   for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
-  const numeric = (c: string): boolean => rows.every((r) => r[c] === undefined || r[c] === null || typeof r[c] === 'number');
-  const cell = (tag: string, c: string, text: string): string => `<${tag}${numeric(c) ? ' class="num"' : ''}>${escapeHtml(text)}</${tag}>`;
+  const numeric = (c: string): boolean =>
+    rows.every((r) => r[c] === undefined || r[c] === null || typeof r[c] === 'number');
+  const cell = (tag: string, c: string, text: string): string =>
+    `<${tag}${numeric(c) ? ' class="num"' : ''}>${escapeHtml(text)}</${tag}>`;
   const head = columns.map((c) => cell('th', c, c)).join('');
-  const body = rows.map((r) => `<tr>${columns.map((c) => cell('td', c, r[c] === undefined ? '' : formatCell(r[c]!))).join('')}</tr>`).join('\n');
+  const body = rows
+    .map((r) => `<tr>${columns.map((c) => cell('td', c, r[c] === undefined ? '' : formatCell(r[c]!))).join('')}</tr>`)
+    .join('\n');
   return `<table class="headline"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function chartFigure(experiment: string, chart: string, svg: string | undefined): string {
   const key = `${experiment}/${chart}`;
-  const links = ['vl.json', 'svg', 'png'].map((ext) => `<a href="${escapeHtml(`${experiment}/${chart}.${ext}`)}">${ext}</a>`).join(' · ');
-  const body = svg === undefined ? `<p class="missing">chart ${escapeHtml(chart)} is missing: re-run the experiment</p>` : `<div class="chart-body">${svg.replace(/^<\?xml[^>]*>\s*/, '')}</div>`;
+  const links = ['vl.json', 'svg', 'png']
+    .map((ext) => `<a href="${escapeHtml(`${experiment}/${chart}.${ext}`)}">${ext}</a>`)
+    .join(' · ');
+  const body =
+    svg === undefined
+      ? `<p class="missing">chart ${escapeHtml(chart)} is missing: re-run the experiment</p>`
+      : `<div class="chart-body">${svg.replace(/^<\?xml[^>]*>\s*/, '')}</div>`;
   return `<figure class="chart" data-chart="${escapeHtml(key)}">${body}<figcaption>${escapeHtml(chart)} <span class="files">${links}</span></figcaption></figure>`;
 }
 
 /** The claims, each with its numbers; a failing one is marked and red. */
 function claimList(claims: ExperimentSummary['claims']): string {
   if (!claims || claims.length === 0) return '';
-  const items = claims.map((c) => `<li class="claim ${c.holds ? 'holds' : 'fails'}" data-holds="${c.holds}">${c.holds ? '✓' : '✗ does not hold:'} ${escapeHtml(c.text)}</li>`);
+  const items = claims.map(
+    (c) =>
+      `<li class="claim ${c.holds ? 'holds' : 'fails'}" data-holds="${c.holds}">${c.holds ? '✓' : '✗ does not hold:'} ${escapeHtml(c.text)}</li>`,
+  );
   return `<ul class="claims">${items.join('')}</ul>`;
 }
 
@@ -99,10 +138,13 @@ export function shortTitle(description: string): string {
 }
 
 function section({ summary: s, svgs }: ReportSection): string {
-  const notes = s.notes.length === 0 ? '' : `<ul class="notes">${s.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
+  const notes =
+    s.notes.length === 0 ? '' : `<ul class="notes">${s.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
   const charts = s.charts.map((c) => chartFigure(s.name, c, svgs[c])).join('\n');
   const custom = s.html ? `<div class="custom" data-custom="${escapeHtml(s.name)}">\n${s.html}\n</div>` : '';
-  const commands = reproduceCommands(s).map((c) => `<pre><code>${escapeHtml(c)}</code></pre>`).join('');
+  const commands = reproduceCommands(s)
+    .map((c) => `<pre><code>${escapeHtml(c)}</code></pre>`)
+    .join('');
   const number = String(s.order).padStart(2, '0');
   return `<section class="experiment" id="${escapeHtml(s.name)}" data-experiment="${escapeHtml(s.name)}">
 <h2>${number} · ${escapeHtml(s.name)}</h2>
@@ -165,14 +207,21 @@ function keyFindings(sections: ReportSection[]): string {
     .flatMap(({ summary: s }) => (s.claims ?? []).filter((c) => c.key).map((c) => ({ name: s.name, claim: c })))
     .slice(0, 5);
   if (found.length === 0) return '';
-  const items = found.map(({ name, claim }) => `<li class="claim ${claim.holds ? 'holds' : 'fails'}">${claim.holds ? '' : '✗ does not hold: '}${escapeHtml(claim.text)} <a href="#${escapeHtml(name)}">(${escapeHtml(name)})</a></li>`);
+  const items = found.map(
+    ({ name, claim }) =>
+      `<li class="claim ${claim.holds ? 'holds' : 'fails'}">${claim.holds ? '' : '✗ does not hold: '}${escapeHtml(claim.text)} <a href="#${escapeHtml(name)}">(${escapeHtml(name)})</a></li>`,
+  );
   return `<section class="summary" id="summary"><h2 style="border:0;margin-top:0.5rem">Key findings</h2><p>Generated from the results below; each sentence is a claim checked against its data.</p><ol>${items.join('')}</ol></section>`;
 }
 
 function readingOrder(sections: ReportSection[]): string {
   const present = new Set(sections.map((s) => s.summary.name));
-  const items = READING_ORDER.filter((r) => present.has(r.name)).map((r) => `<li><a href="#${escapeHtml(r.name)}">${escapeHtml(r.name)}</a>: ${escapeHtml(r.why)}</li>`);
-  return items.length === 0 ? '' : `<section id="reading-order"><h2>Reading order</h2><ol>${items.join('')}</ol></section>`;
+  const items = READING_ORDER.filter((r) => present.has(r.name)).map(
+    (r) => `<li><a href="#${escapeHtml(r.name)}">${escapeHtml(r.name)}</a>: ${escapeHtml(r.why)}</li>`,
+  );
+  return items.length === 0
+    ? ''
+    : `<section id="reading-order"><h2>Reading order</h2><ol>${items.join('')}</ol></section>`;
 }
 
 function glossary(): string {
@@ -181,13 +230,21 @@ function glossary(): string {
 }
 
 /** The whole page; damaged result folders get a section that says so. */
-export function reportPage(sections: ReportSection[], title = 'localprop: experiments', damaged: DamagedResult[] = []): string {
+export function reportPage(
+  sections: ReportSection[],
+  title = 'localprop: experiments',
+  damaged: DamagedResult[] = [],
+): string {
   const toc = [
-    ...sections.map(({ summary: s }) => `<li><a href="#${escapeHtml(s.name)}">${String(s.order).padStart(2, '0')} ${escapeHtml(s.name)}</a>: ${escapeHtml(shortTitle(s.description))}</li>`),
+    ...sections.map(
+      ({ summary: s }) =>
+        `<li><a href="#${escapeHtml(s.name)}">${String(s.order).padStart(2, '0')} ${escapeHtml(s.name)}</a>: ${escapeHtml(shortTitle(s.description))}</li>`,
+    ),
     ...damaged.map(({ name }) => `<li><a href="#${escapeHtml(name)}">${escapeHtml(name)}</a>: damaged</li>`),
   ].join('\n');
   const specs: Record<string, unknown> = {};
-  for (const { summary: s, specs: own } of sections) for (const [chart, spec] of Object.entries(own ?? {})) specs[`${s.name}/${chart}`] = spec;
+  for (const { summary: s, specs: own } of sections)
+    for (const [chart, spec] of Object.entries(own ?? {})) specs[`${s.name}/${chart}`] = spec;
   return `<!doctype html>
 <html lang="en">
 <head>

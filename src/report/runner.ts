@@ -50,7 +50,11 @@ const json = (value: unknown): string => JSON.stringify(value) + '\n';
  * Run one experiment and write its folder; returns its summary, or null if an interrupt came
  * while it ran (then nothing is written). Does not rebuild index.html.
  */
-export async function runExperiment(experiment: Experiment, file: ExperimentFile, options: RunOptions): Promise<ExperimentSummary | null> {
+export async function runExperiment(
+  experiment: Experiment,
+  file: ExperimentFile,
+  options: RunOptions,
+): Promise<ExperimentSummary | null> {
   const { budget: budgetName, seed, outDir, quiet, progress } = options;
   const started = performance.now();
   progress?.start(experiment.name);
@@ -81,7 +85,8 @@ export async function runExperiment(experiment: Experiment, file: ExperimentFile
 
   const charts = Object.keys(result.specs);
   for (const chart of charts) {
-    if (!NAME_PATTERN.test(chart)) throw new Error(`${file.file}: chart name ${JSON.stringify(chart)} must be lower case words joined by dashes`);
+    if (!NAME_PATTERN.test(chart))
+      throw new Error(`${file.file}: chart name ${JSON.stringify(chart)} must be lower case words joined by dashes`);
     const spec = withChartConfig(result.specs[chart]!);
     write(`${chart}.vl.json`, JSON.stringify(spec, null, 2) + '\n');
     const svg = await renderSvg(spec, `${experiment.name}-${chart}`);
@@ -99,7 +104,9 @@ export async function runExperiment(experiment: Experiment, file: ExperimentFile
     charts,
     headline: result.headline,
     notes: result.notes ?? [],
-    ...(experiment.claims ? { claims: experiment.claims(JSON.parse(json(result.data)), JSON.parse(json(result.timings ?? null))) } : {}),
+    ...(experiment.claims
+      ? { claims: experiment.claims(JSON.parse(json(result.data)), JSON.parse(json(result.timings ?? null))) }
+      : {}),
     ...(result.html ? { html: result.html } : {}),
   };
   write(SUMMARY_FILE, JSON.stringify(summary, null, 2) + '\n');
@@ -117,7 +124,9 @@ export async function runExperiment(experiment: Experiment, file: ExperimentFile
 export function writeReport(outDir: string, warn: (message: string) => void = warnOnStderr): string {
   const { summaries, damaged } = readResults(outDir);
   if (summaries.length === 0 && damaged.length === 0) {
-    throw new InputError(`${displayPath(outDir)}: no experiment results found (no */${SUMMARY_FILE}); run \`localprop run\` first`);
+    throw new InputError(
+      `${displayPath(outDir)}: no experiment results found (no */${SUMMARY_FILE}); run \`localprop run\` first`,
+    );
   }
   for (const d of damaged) {
     const folder = displayPath(join(outDir, d.name));
@@ -150,14 +159,20 @@ export function writeReport(outDir: string, warn: (message: string) => void = wa
 const warnOnStderr = (message: string): void => void process.stderr.write(`localprop: warning: ${message}\n`);
 
 /** Run experiments in the given order, then rebuild index.html; returns the page's path. */
-export async function runExperiments(experiments: { experiment: Experiment; file: ExperimentFile }[], options: RunOptions): Promise<string> {
+export async function runExperiments(
+  experiments: { experiment: Experiment; file: ExperimentFile }[],
+  options: RunOptions,
+): Promise<string> {
   const names = experiments.map((e) => e.experiment.name);
   const interrupt = listenForInterrupt(options.quiet, () => names.filter((n) => !finished.includes(n)));
   const finished: string[] = [];
   try {
     for (const { experiment, file } of experiments) {
       if (interrupt.signal !== null) break;
-      const summary = await runExperiment(experiment, file, { ...options, isInterrupted: () => interrupt.signal !== null });
+      const summary = await runExperiment(experiment, file, {
+        ...options,
+        isInterrupted: () => interrupt.signal !== null,
+      });
       if (summary) finished.push(experiment.name);
     }
   } catch (e) {
@@ -198,7 +213,10 @@ export const REPEAT_WINDOW_MS = 1000;
  * keeping what is on disk. The listeners stay until stop(), so no repeat meets Node's default
  * action, which would end the process before the report is rebuilt.
  */
-function listenForInterrupt(quiet: boolean, unfinished: () => string[]): { signal: NodeJS.Signals | null; stop(): void } {
+function listenForInterrupt(
+  quiet: boolean,
+  unfinished: () => string[],
+): { signal: NodeJS.Signals | null; stop(): void } {
   const state: { signal: NodeJS.Signals | null; stop(): void } = { signal: null, stop: () => {} };
   let first = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -50,7 +50,14 @@ async function standalone(moduleUrl: string, experiment: Experiment, argv: strin
         args: argv,
         strict: true,
         allowPositionals: false,
-        options: { quick: { type: 'boolean' }, full: { type: 'boolean' }, seed: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          quick: { type: 'boolean' },
+          full: { type: 'boolean' },
+          seed: { type: 'string' },
+          out: { type: 'string' },
+          quiet: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
       }));
     } catch (e) {
       throw new InputError(`${e instanceof Error ? e.message : String(e)}; ${USAGE}`);
@@ -78,7 +85,9 @@ async function standalone(moduleUrl: string, experiment: Experiment, argv: strin
       process.stderr.write(`${experiment.name}: ${e.message}\n`);
       return e instanceof InputError ? 2 : 3;
     }
-    process.stderr.write(`${experiment.name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `${experiment.name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     return 1;
   }
 }

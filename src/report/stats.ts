@@ -46,7 +46,10 @@ export function logLogFit(xs: readonly number[], ys: readonly number[]): { slope
 }
 
 /** Student's t quantile t(0.975, df) for df = 1..30 (above, the normal's 1.96 within 2 %). */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 /** The mean and its 95 % confidence interval over seeds, mean ± t(0.975, n − 1)·sd/√n; the mean alone for n = 1. */
 export function confidence95(values: readonly number[]): { mean: number; low: number; high: number } {

@@ -34,8 +34,10 @@ export interface DamagedResult {
   reason: string;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isCell = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number');
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+const isCell = (v: unknown): boolean =>
+  v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number';
 
 /** Why a parsed summary.json is not one the report can show, or null. Chart names are file names: they must match NAME_PATTERN. */
 export function summaryProblem(v: unknown, folder: string): string | null {
@@ -59,8 +61,12 @@ export function summaryProblem(v: unknown, folder: string): string | null {
   if (v['html'] !== undefined && typeof v['html'] !== 'string') return wrong('html', 'a string');
   const claims = v['claims'];
   const isClaim = (c: unknown): boolean =>
-    isPlainObject(c) && typeof c['text'] === 'string' && typeof c['holds'] === 'boolean' && (c['key'] === undefined || typeof c['key'] === 'boolean');
-  if (claims !== undefined && !(Array.isArray(claims) && claims.every(isClaim))) return wrong('claims', 'an array of { text, holds, key? }');
+    isPlainObject(c) &&
+    typeof c['text'] === 'string' &&
+    typeof c['holds'] === 'boolean' &&
+    (c['key'] === undefined || typeof c['key'] === 'boolean');
+  if (claims !== undefined && !(Array.isArray(claims) && claims.every(isClaim)))
+    return wrong('claims', 'an array of { text, holds, key? }');
   return null;
 }
 

@@ -39,7 +39,12 @@ export function layerAngles(a: Params, b: Params): number[] {
 }
 
 /** The rule's update and back-prop's ∂E/∂w, both summed over the patterns at the net's current weights. */
-export function updateAndGradient(net: Network, rule: MatrixRule, inputs: Float64Array[], targets: ArrayLike<number>[]): { update: Params; gradient: Params } {
+export function updateAndGradient(
+  net: Network,
+  rule: MatrixRule,
+  inputs: Float64Array[],
+  targets: ArrayLike<number>[],
+): { update: Params; gradient: Params } {
   const update = zerosLike(net.params);
   const gradient = zerosLike(net.params);
   for (let p = 0; p < inputs.length; p++) {
@@ -50,7 +55,12 @@ export function updateAndGradient(net: Network, rule: MatrixRule, inputs: Float6
 }
 
 /** Per layer, the angle in degrees between the rule's update and the back-prop gradient over the patterns. */
-export function updateAlignment(net: Network, rule: MatrixRule, inputs: Float64Array[], targets: ArrayLike<number>[]): number[] {
+export function updateAlignment(
+  net: Network,
+  rule: MatrixRule,
+  inputs: Float64Array[],
+  targets: ArrayLike<number>[],
+): number[] {
   const { update, gradient } = updateAndGradient(net, rule, inputs, targets);
   return layerAngles(update, gradient);
 }

@@ -49,7 +49,10 @@ export function randomMatrix(random: Random, n: number, fanIn: number): Float64A
  * The fixed feedback matrices, one per layer in W's layout; null for layer 1, whose error is never
  * pushed back. Layer l draws from createRandom(seed).derive(`feedback-alignment/l`), l 0-based.
  */
-export function feedbackAlignmentMatrices(spec: NetSpec, seed: string = DEFAULT_FEEDBACK_SEED): (Float64Array | null)[] {
+export function feedbackAlignmentMatrices(
+  spec: NetSpec,
+  seed: string = DEFAULT_FEEDBACK_SEED,
+): (Float64Array | null)[] {
   const root = createRandom(seed);
   return resolveLayers(spec).map((layer, l) => {
     if (l === 0) return null;

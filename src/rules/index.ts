@@ -51,7 +51,12 @@ export function ruleNamed(name: string): Rule<RuleOptions> {
  * The protocol rules (merged, predictive coding) refuse a net with one.
  */
 export const POOLING_RULES: readonly RuleName[] = [
-  'backprop', 'feedback-alignment', 'direct-feedback-alignment', 'usf', 'brsf', 'frsf',
+  'backprop',
+  'feedback-alignment',
+  'direct-feedback-alignment',
+  'usf',
+  'brsf',
+  'frsf',
 ];
 
 function refusePooling(name: string, spec: NetSpec): void {

@@ -74,14 +74,17 @@ export function leakySettings(o: DynamicsOptions, rule: string, engine: string):
     if (stray !== undefined) throw new InputError(`--${stray} applies to --dynamics leaky only`);
     return null;
   }
-  if (o.dynamics !== 'leaky') throw new InputError(`--dynamics: expected one of ${DYNAMICS_NAMES.join(', ')}, got ${JSON.stringify(o.dynamics)}`);
+  if (o.dynamics !== 'leaky')
+    throw new InputError(`--dynamics: expected one of ${DYNAMICS_NAMES.join(', ')}, got ${JSON.stringify(o.dynamics)}`);
   if (rule !== 'merged') throw new InputError(`--dynamics leaky supports --rule merged only, not ${rule}`);
-  if (engine !== 'agents') throw new InputError(`--dynamics leaky needs --engine agents (the matrix engine has no time), not ${engine}`);
+  if (engine !== 'agents')
+    throw new InputError(`--dynamics leaky needs --engine agents (the matrix engine has no time), not ${engine}`);
   const τ = o.tau ?? LEAKY_DEFAULTS.τ;
   if (!positive(τ)) throw new InputError(`--tau must be a positive number, got ${τ}`);
   const h = o.dt ?? LEAKY_DEFAULTS.hOverτ * τ;
   if (!positive(h)) throw new InputError(`--dt must be a positive number, got ${h}`);
-  if (h >= τ) throw new InputError(`--dt ${h} must be less than --tau ${τ} (Euler steps of h ≥ τ overshoot the fixed point)`);
+  if (h >= τ)
+    throw new InputError(`--dt ${h} must be less than --tau ${τ} (Euler steps of h ≥ τ overshoot the fixed point)`);
   const T = o.phase ?? LEAKY_DEFAULTS.TOverτ * τ;
   if (!positive(T)) throw new InputError(`--phase must be a positive number, got ${T}`);
   if (T < h) throw new InputError(`--phase ${T} is shorter than one step --dt ${h}`);

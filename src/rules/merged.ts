@@ -48,7 +48,8 @@ export const MERGED_DEFAULTS: MergedSettings = { β: 0.01, symmetric: false };
 /** The merged rule's settings from the CLI options, with defaults; InputError for a β that is not a positive finite number. */
 export function mergedSettings(options: MergedOptions): MergedSettings {
   const β = options.beta ?? MERGED_DEFAULTS.β;
-  if (typeof β !== 'number' || !Number.isFinite(β) || β <= 0) throw new InputError(`merged: --beta must be a positive finite number, got ${β}`);
+  if (typeof β !== 'number' || !Number.isFinite(β) || β <= 0)
+    throw new InputError(`merged: --beta must be a positive finite number, got ${β}`);
   return { β, symmetric: options.symmetric ?? MERGED_DEFAULTS.symmetric };
 }
 

@@ -74,11 +74,18 @@ export const PREDICTIVE_CODING_DEFAULTS = { T: 20, γ: 0.1 } as const;
 /** Settings for a net of L layers, with defaults; InputError for bad values or a Z-IL schedule that cannot run. */
 export function predictiveCodingSettings(options: PredictiveCodingOptions, L: number): PredictiveCodingSettings {
   const { steps, gamma } = options;
-  if (steps !== undefined && (!Number.isInteger(steps) || steps < 0)) throw new InputError(`predictive-coding: --steps must be a non-negative integer, got ${steps}`);
-  if (gamma !== undefined && (!Number.isFinite(gamma) || gamma <= 0)) throw new InputError(`predictive-coding: --gamma must be a positive finite number, got ${gamma}`);
-  if (!options.zil) return { T: steps ?? PREDICTIVE_CODING_DEFAULTS.T, γ: gamma ?? PREDICTIVE_CODING_DEFAULTS.γ, zil: false };
-  if (gamma !== undefined && gamma !== 1) throw new InputError(`predictive-coding: --zil runs inference at rate γ = 1, got --gamma ${gamma}`);
-  if (steps !== undefined && steps < L - 1) throw new InputError(`predictive-coding: --zil needs ${L - 1} inference steps to reach the first layer of this ${L}-layer net, got --steps ${steps}`);
+  if (steps !== undefined && (!Number.isInteger(steps) || steps < 0))
+    throw new InputError(`predictive-coding: --steps must be a non-negative integer, got ${steps}`);
+  if (gamma !== undefined && (!Number.isFinite(gamma) || gamma <= 0))
+    throw new InputError(`predictive-coding: --gamma must be a positive finite number, got ${gamma}`);
+  if (!options.zil)
+    return { T: steps ?? PREDICTIVE_CODING_DEFAULTS.T, γ: gamma ?? PREDICTIVE_CODING_DEFAULTS.γ, zil: false };
+  if (gamma !== undefined && gamma !== 1)
+    throw new InputError(`predictive-coding: --zil runs inference at rate γ = 1, got --gamma ${gamma}`);
+  if (steps !== undefined && steps < L - 1)
+    throw new InputError(
+      `predictive-coding: --zil needs ${L - 1} inference steps to reach the first layer of this ${L}-layer net, got --steps ${steps}`,
+    );
   // Steps beyond L − 1 could not change any update: every layer has updated by then.
   return { T: L - 1, γ: 1, zil: true };
 }

@@ -211,7 +211,12 @@ function batchwiseSignBehaviour(spec: NetSpec, seed: string): Behaviour {
 
 /** usf takes no options. */
 export const uniformSignRule: Rule<object> = {
-  matrix: (_options, net) => new SignFeedback('usf', net, net.params.layers.map(() => null)),
+  matrix: (_options, net) =>
+    new SignFeedback(
+      'usf',
+      net,
+      net.params.layers.map(() => null),
+    ),
   behaviour: () => uniformSignBehaviour,
 };
 

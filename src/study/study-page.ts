@@ -27,7 +27,9 @@ function varying(groups: GroupSummary[]): string[] {
 }
 
 function ruleName(g: GroupSummary): string {
-  return Object.entries(g.config.rule).map(([k, v]) => (k === 'name' ? String(v) : `${k}=${String(v)}`)).join(' ');
+  return Object.entries(g.config.rule)
+    .map(([k, v]) => (k === 'name' ? String(v) : `${k}=${String(v)}`))
+    .join(' ');
 }
 
 export function groupLabel(g: GroupSummary, fields: string[]): string {
@@ -43,9 +45,11 @@ export async function studyPage(summary: StudySummary, description: string): Pro
   const rows = summary.groups.map((g) => {
     const n = g.seeds.length - g.diverged;
     const seeds = `${n}${g.diverged ? ` (+${g.diverged} diverged)` : ''}`;
-    return `<tr><td>${escapeHtml(groupLabel(g, fields))}</td><td>${seeds}</td>` +
+    return (
+      `<tr><td>${escapeHtml(groupLabel(g, fields))}</td><td>${seeds}</td>` +
       `<td>${withInterval(g.final[on].error)}</td><td>${withInterval(g.final[on].loss, plain)}</td>` +
-      `<td>${withInterval(g.gapToBackprop?.error, pct, true)}</td></tr>`;
+      `<td>${withInterval(g.gapToBackprop?.error, pct, true)}</td></tr>`
+    );
   });
   const values: Row[] = summary.groups.flatMap((g) =>
     g.curves.flatMap((c) => {
@@ -74,7 +78,8 @@ export async function studyPage(summary: StudySummary, description: string): Pro
     : '';
   const code = (k: string, v: unknown): string => `<code>${escapeHtml(k)}=${escapeHtml(JSON.stringify(v))}</code>`;
   const sharedText = shared.map(([k, v]) => code(k, v)).join(', ');
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(summary.study)}</title>
 <style>body{font-family:'DejaVu Sans',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .7rem;text-align:right}
@@ -90,5 +95,6 @@ ${rows.join('\n')}
 </tbody></table>
 ${chart}
 </body></html>
-`;
+`
+  );
 }

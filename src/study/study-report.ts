@@ -11,6 +11,9 @@ export async function studyReport(
 ): Promise<{ summary: StudySummary; files: Map<string, string> }> {
   const summary = summariseStudy(study, results);
   const page = await studyPage(summary, study.description);
-  const files = new Map([[SUMMARY_FILE, summaryToJSON(summary)], [PAGE_FILE, page]]);
+  const files = new Map([
+    [SUMMARY_FILE, summaryToJSON(summary)],
+    [PAGE_FILE, page],
+  ]);
   return { summary, files };
 }

@@ -40,8 +40,26 @@ describe('localprop with --engine agents', () => {
   writeFileSync(join(dir, 'net.json'), JSON.stringify(netJson));
   writeFileSync(join(dir, 'params.json'), JSON.stringify(paramsToJSON(spec, initParams(spec, random))));
   const inputs = Array.from({ length: 3 }, () => Array.from({ length: 36 }, () => random.uniform()));
-  writeFileSync(join(dir, 'data.json'), JSON.stringify({ inputs, targets: [[1, 0, 0], [0, 0, 1], [0, 1, 0]] }));
-  const grad = ['grad', '--net', join(dir, 'net.json'), '--params', join(dir, 'params.json'), '--data', join(dir, 'data.json')];
+  writeFileSync(
+    join(dir, 'data.json'),
+    JSON.stringify({
+      inputs,
+      targets: [
+        [1, 0, 0],
+        [0, 0, 1],
+        [0, 1, 0],
+      ],
+    }),
+  );
+  const grad = [
+    'grad',
+    '--net',
+    join(dir, 'net.json'),
+    '--params',
+    join(dir, 'params.json'),
+    '--data',
+    join(dir, 'data.json'),
+  ];
 
   const rules: string[][] = [
     ['backprop'],
@@ -64,7 +82,23 @@ describe('localprop with --engine agents', () => {
   }
 
   it('train on digits prints the same epochs and writes params equal to 1e-12', async () => {
-    const args = (engine: string) => ['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits', '--epochs', '2', '--lr', '0.02', '--seed', '3', '--engine', engine, '--out', join(dir, `${engine}.params.json`)];
+    const args = (engine: string) => [
+      'train',
+      '--net',
+      'nets/digits-64-32-10.net.json',
+      '--dataset',
+      'digits',
+      '--epochs',
+      '2',
+      '--lr',
+      '0.02',
+      '--seed',
+      '3',
+      '--engine',
+      engine,
+      '--out',
+      join(dir, `${engine}.params.json`),
+    ];
     const matrix = await runCli(args('matrix'));
     const agents = await runCli(args('agents'));
     expect(agents.code, agents.stderr).toBe(0);
@@ -120,7 +154,16 @@ describe('localprop with --engine agents', () => {
   });
 
   it('a rule option that cannot run is bad input in both engines: exit 2, the same one line', async () => {
-    const args = (engine: string) => [...grad, '--engine', engine, '--rule', 'predictive-coding', '--zil', '--steps', '1'];
+    const args = (engine: string) => [
+      ...grad,
+      '--engine',
+      engine,
+      '--rule',
+      'predictive-coding',
+      '--zil',
+      '--steps',
+      '1',
+    ];
     const matrix = await runCli(args('matrix'));
     const agents = await runCli(args('agents'));
     expect(agents.code).toBe(2);

@@ -14,10 +14,14 @@ describe('the clock', () => {
     const times = Array.from({ length: 200 }, () => random.int(20));
     clock.run(() => {
       times.forEach((t, k) =>
-        clock.at(t, () => {
-          ran.push([clock.now, k]);
-          if (k % 7 === 0) clock.later(() => ran.push([clock.now, 1000 + k]), 'later');
-        }, `task ${k}`),
+        clock.at(
+          t,
+          () => {
+            ran.push([clock.now, k]);
+            if (k % 7 === 0) clock.later(() => ran.push([clock.now, 1000 + k]), 'later');
+          },
+          `task ${k}`,
+        ),
       );
     });
     expect(ran).toHaveLength(200 + times.filter((_, k) => k % 7 === 0).length);
@@ -47,9 +51,13 @@ describe('the clock', () => {
     let ranAfter = false;
     const run = (): void =>
       clock.run(() => {
-        clock.at(6, () => {
-          throw new Error('boom');
-        }, 'neuron (layer 0, neuron 1)');
+        clock.at(
+          6,
+          () => {
+            throw new Error('boom');
+          },
+          'neuron (layer 0, neuron 1)',
+        );
         clock.at(7, () => (ranAfter = true), 'b');
       });
     expect(run).toThrow(new AgentError('neuron (layer 0, neuron 1)', new Error('boom')).message);

@@ -7,7 +7,12 @@ import type { Params } from '../../src/nn/params.ts';
 import type { NetSpec } from '../../src/nn/spec.ts';
 import { createMatrixRule, type RuleOptions } from '../../src/rules/index.ts';
 
-export function bothEngines(spec: NetSpec, params: Params, options: NetworkOptions = {}, rule: RuleOptions = { rule: 'backprop' }): { matrix: MatrixEngine; agents: AgentsEngine } {
+export function bothEngines(
+  spec: NetSpec,
+  params: Params,
+  options: NetworkOptions = {},
+  rule: RuleOptions = { rule: 'backprop' },
+): { matrix: MatrixEngine; agents: AgentsEngine } {
   return {
     matrix: new MatrixEngine(spec, params, (net) => createMatrixRule(rule, net), options),
     agents: new AgentsEngine(spec, params, rule, options),

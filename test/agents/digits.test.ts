@@ -22,7 +22,14 @@ function runBoth(seed: string, epochs: number, batch: number, η: number): void 
   const { train: trainSet, test } = splitDataset(digits, random.derive('split'), 0.2);
   const params = initParams(spec, random.derive('init'), defaultInit(spec));
   const { matrix, agents } = bothEngines(spec, params);
-  const options = (engine: string) => ({ epochs, η, batch, classify: true, shuffle: createRandom(seed).derive('shuffle'), onEpoch: (r: EpochReport) => lines[engine]!.push(r) });
+  const options = (engine: string) => ({
+    epochs,
+    η,
+    batch,
+    classify: true,
+    shuffle: createRandom(seed).derive('shuffle'),
+    onEpoch: (r: EpochReport) => lines[engine]!.push(r),
+  });
   const lines: Record<string, EpochReport[]> = { matrix: [], agents: [] };
   train(matrix, trainSet, test, options('matrix'));
   train(agents, trainSet, test, options('agents'));
@@ -40,7 +47,7 @@ function runBoth(seed: string, epochs: number, batch: number, η: number): void 
 }
 
 describe('digits 64-32-10 with the agents engine', () => {
-  it('per-pattern SGD, 3 epochs: the matrix engine\'s accuracy to the last printed digit, params to 1e-12', () => {
+  it("per-pattern SGD, 3 epochs: the matrix engine's accuracy to the last printed digit, params to 1e-12", () => {
     runBoth('1', 3, 1, 0.02);
   });
 

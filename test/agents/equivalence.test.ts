@@ -13,15 +13,28 @@ import { convNet, denseNet, run, trainSideBySide } from './nets.ts';
 
 describe('agents engine ≡ matrix engine (backprop)', () => {
   it('dense nets: depth 1–4, widths 1–12, every activation, both losses, batch 1–3', () => {
-    fc.assert(fc.property(denseNet, run, (spec, r) => trainSideBySide(spec, r)), { numRuns: 120 });
+    fc.assert(
+      fc.property(denseNet, run, (spec, r) => trainSideBySide(spec, r)),
+      { numRuns: 120 },
+    );
   });
 
   it('conv + dense nets with stride and padding', () => {
-    fc.assert(fc.property(convNet, run, (spec, r) => trainSideBySide(spec, r)), { numRuns: 80 });
+    fc.assert(
+      fc.property(convNet, run, (spec, r) => trainSideBySide(spec, r)),
+      { numRuns: 80 },
+    );
   });
 
   it('a pending minibatch survives gradient() and evaluate() between its patterns', () => {
-    const spec = parseNetSpec({ input: [5], layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 3, activation: 'identity' }], loss: 'softmax-cross-entropy' });
+    const spec = parseNetSpec({
+      input: [5],
+      layers: [
+        { type: 'dense', units: 4, activation: 'tanh' },
+        { type: 'dense', units: 3, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    });
     const random = createRandom('interleaved');
     const { matrix, agents } = bothEngines(spec, initParams(spec, random));
     const x = (): Float64Array => Float64Array.from({ length: 5 }, () => random.normal());
@@ -38,8 +51,14 @@ describe('agents engine ≡ matrix engine (backprop)', () => {
   });
 
   it('softmax group: large logits normalise by the max shift as nn/loss.ts does', () => {
-    const spec = parseNetSpec({ input: [2], layers: [{ type: 'dense', units: 4, activation: 'identity' }], loss: 'softmax-cross-entropy' });
-    const params = { layers: [{ weights: Float64Array.of(800, 0, -800, 0, 0, 750, 0, -750), bias: Float64Array.of(1, -2, 3, 0) }] };
+    const spec = parseNetSpec({
+      input: [2],
+      layers: [{ type: 'dense', units: 4, activation: 'identity' }],
+      loss: 'softmax-cross-entropy',
+    });
+    const params = {
+      layers: [{ weights: Float64Array.of(800, 0, -800, 0, 0, 750, 0, -750), bias: Float64Array.of(1, -2, 3, 0) }],
+    };
     const { matrix, agents } = bothEngines(spec, params);
     for (const x of [Float64Array.of(1, 1), Float64Array.of(-1, 0.5), Float64Array.of(0, 0)]) {
       const t = Float64Array.of(0, 0, 1, 0);

@@ -30,9 +30,21 @@ function reachable(root: object): unknown[] {
 }
 
 describe('locality (leaky neurons)', () => {
-  const spec = parseNetSpec({ input: [3], layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 2, activation: 'identity' }], loss: 'softmax-cross-entropy' });
+  const spec = parseNetSpec({
+    input: [3],
+    layers: [
+      { type: 'dense', units: 4, activation: 'tanh' },
+      { type: 'dense', units: 2, activation: 'identity' },
+    ],
+    loss: 'softmax-cross-entropy',
+  });
   const params = initParams(spec, createRandom('leaky-locality'));
-  const engine = new ContinuousEngine(spec, params, { β: 0.01, symmetric: true }, { τ: 1, h: 0.25, T: 2, settle: 1e-12 });
+  const engine = new ContinuousEngine(
+    spec,
+    params,
+    { β: 0.01, symmetric: true },
+    { τ: 1, h: 0.25, T: 2, settle: 1e-12 },
+  );
   engine.learn(Float64Array.of(0.3, -0.2, 0.9), [0, 1]);
   const neurons = engine.circuit.layers.flat();
 

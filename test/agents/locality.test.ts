@@ -86,22 +86,43 @@ const RULES: RuleOptions[] = [
 describe.each(RULES)('locality ($rule)', (rule) => {
   const params = initParams(spec, createRandom('locality'));
   const engine = new AgentsEngine(spec, params, rule);
-  engine.learn(Float64Array.from({ length: 72 }, (_, k) => Math.sin(k)), [0, 1, 0, 0]);
+  engine.learn(
+    Float64Array.from({ length: 72 }, (_, k) => Math.sin(k)),
+    [0, 1, 0, 0],
+  );
   const neurons = engine.circuit.layers.flatMap((l) => [...l.neurons]);
   const kernels = engine.circuit.layers.flatMap((l) => [...l.kernels]);
-  const feedbackArrays = new Set<ArrayBufferLike>(neurons.flatMap((n) => (n.backWeights === null ? [] : [n.backWeights.buffer])));
-  const weightArrays = new Set<ArrayBufferLike>([...neurons.map((n) => n.w.buffer), ...kernels.map((k) => k.weights.buffer), ...params.layers.map((l) => l.weights.buffer)]);
+  const feedbackArrays = new Set<ArrayBufferLike>(
+    neurons.flatMap((n) => (n.backWeights === null ? [] : [n.backWeights.buffer])),
+  );
+  const weightArrays = new Set<ArrayBufferLike>([
+    ...neurons.map((n) => n.w.buffer),
+    ...kernels.map((k) => k.weights.buffer),
+    ...params.layers.map((l) => l.weights.buffer),
+  ]);
 
   it('a neuron reaches no other agent and no weights but its own, except through streams', () => {
     for (const neuron of neurons) {
       const owned = reachable(neuron);
       for (const v of owned) {
         if (v === neuron) continue;
-        expect(v instanceof Neuron || v instanceof KernelAgent || v instanceof Teacher || v instanceof Tract || v instanceof ErrorTract || v instanceof AgentsEngine, `neuron ${neuron.layer}/${neuron.index} holds a ${(v as object).constructor?.name}`).toBe(false);
+        expect(
+          v instanceof Neuron ||
+            v instanceof KernelAgent ||
+            v instanceof Teacher ||
+            v instanceof Tract ||
+            v instanceof ErrorTract ||
+            v instanceof AgentsEngine,
+          `neuron ${neuron.layer}/${neuron.index} holds a ${(v as object).constructor?.name}`,
+        ).toBe(false);
         if (ArrayBuffer.isView(v)) {
           const buffer = (v as Float64Array).buffer;
-          if (weightArrays.has(buffer)) expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches weights not its own`).toBe(neuron.w.buffer);
-          if (feedbackArrays.has(buffer)) expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches feedback weights not its own`).toBe(neuron.backWeights?.buffer);
+          if (weightArrays.has(buffer))
+            expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches weights not its own`).toBe(neuron.w.buffer);
+          if (feedbackArrays.has(buffer))
+            expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches feedback weights not its own`).toBe(
+              neuron.backWeights?.buffer,
+            );
         }
       }
     }
@@ -118,7 +139,13 @@ describe.each(RULES)('locality ($rule)', (rule) => {
         engine.step(0.05);
       }
       engine.evaluate(pattern(), [1, 0, 0, 0]);
-      engine.gradient([pattern(), pattern()], [[0, 1, 0, 0], [0, 0, 1, 0]]);
+      engine.gradient(
+        [pattern(), pattern()],
+        [
+          [0, 1, 0, 0],
+          [0, 0, 1, 0],
+        ],
+      );
     });
     trace.stop();
     expect(messages).toBeGreaterThan(100);

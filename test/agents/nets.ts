@@ -15,7 +15,9 @@ import { bothEngines, close, expectParamsClose, firstMismatch } from './compare.
 
 export const activation: fc.Arbitrary<ActivationSpec> = fc.oneof(
   fc.constantFrom<ActivationSpec>({ name: 'identity' }, { name: 'relu' }, { name: 'softplus' }, { name: 'logistic' }),
-  fc.record({ a: fc.double({ min: 0.5, max: 2, noNaN: true }), b: fc.double({ min: 0.2, max: 1.5, noNaN: true }) }).map(({ a, b }): ActivationSpec => ({ name: 'tanh', a, b })),
+  fc
+    .record({ a: fc.double({ min: 0.5, max: 2, noNaN: true }), b: fc.double({ min: 0.2, max: 1.5, noNaN: true }) })
+    .map(({ a, b }): ActivationSpec => ({ name: 'tanh', a, b })),
 );
 export const loss = fc.constantFrom('mse' as const, 'softmax-cross-entropy' as const);
 
@@ -31,7 +33,9 @@ export const denseNet = fc
     layers: fc.array(fc.record({ units: fc.integer({ min: 1, max: 12 }), activation }), { minLength: 1, maxLength: 4 }),
     loss,
   })
-  .map(({ input, layers, loss }) => finish({ input: [input], layers: layers.map((l) => ({ type: 'dense' as const, ...l })), loss }));
+  .map(({ input, layers, loss }) =>
+    finish({ input: [input], layers: layers.map((l) => ({ type: 'dense' as const, ...l })), loss }),
+  );
 
 /** 1–2 conv layers (stride 1–2, padding 0–1) that fit their input, then 0–2 dense layers. */
 export const convNet = fc
@@ -40,7 +44,13 @@ export const convNet = fc
     height: fc.integer({ min: 2, max: 7 }),
     width: fc.integer({ min: 2, max: 7 }),
     convs: fc.array(
-      fc.record({ filters: fc.integer({ min: 1, max: 4 }), kernel: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), padding: fc.integer({ min: 0, max: 1 }), activation }),
+      fc.record({
+        filters: fc.integer({ min: 1, max: 4 }),
+        kernel: fc.integer({ min: 1, max: 3 }),
+        stride: fc.integer({ min: 1, max: 2 }),
+        padding: fc.integer({ min: 0, max: 1 }),
+        activation,
+      }),
       { minLength: 1, maxLength: 2 },
     ),
     dense: fc.array(fc.record({ units: fc.integer({ min: 1, max: 8 }), activation }), { minLength: 0, maxLength: 2 }),
@@ -106,8 +116,14 @@ export function trainSideBySide(spec: NetSpec, r: Run, rule: RuleOptions = { rul
   // Held-out evaluation and the gradient of a small batch, weights unchanged by either.
   const batch = [pattern(), pattern()];
   for (const { x, t } of batch) expect(close(matrix.evaluate(x, t), agents.evaluate(x, t))).toBe(true);
-  const gm = matrix.gradient(batch.map((b) => b.x), batch.map((b) => b.t));
-  const ga = agents.gradient(batch.map((b) => b.x), batch.map((b) => b.t));
+  const gm = matrix.gradient(
+    batch.map((b) => b.x),
+    batch.map((b) => b.t),
+  );
+  const ga = agents.gradient(
+    batch.map((b) => b.x),
+    batch.map((b) => b.t),
+  );
   expect(close(gm.loss, ga.loss), `gradient loss ${gm.loss} vs ${ga.loss}`).toBe(true);
   gm.outputs.forEach((o, p) => expect(firstMismatch(o, ga.outputs[p]!), `gradient outputs ${p}`).toBeNull());
   expectParamsClose(gm.gradients, ga.gradients, 'gradients');

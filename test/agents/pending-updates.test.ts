@@ -22,7 +22,14 @@ function plainStep(w0: number[], b0: number, xs: number[][], Δzs: number[], sca
 }
 
 /** The same patterns through PendingUpdates, the weights written (`viaSum`: in the pass of the next forward sum). */
-function pendingStep(w0: number[], b0: number, xs: number[][], Δzs: number[], scale: number, viaSum: boolean): Step & { z: number | null } {
+function pendingStep(
+  w0: number[],
+  b0: number,
+  xs: number[][],
+  Δzs: number[],
+  scale: number,
+  viaSum: boolean,
+): Step & { z: number | null } {
   const w = Float64Array.from(w0);
   const pending = new PendingUpdates(w, null);
   xs.forEach((x, p) => {
@@ -71,7 +78,10 @@ describe('PendingUpdates', () => {
 
   it('sees a difference: dropping the last pattern changes the weights (negative control)', () => {
     const w = [0.5, -0.25, 1];
-    const xs = [[1, 2, 3], [0.5, -1, 2]];
+    const xs = [
+      [1, 2, 3],
+      [0.5, -1, 2],
+    ];
     const Δzs = [0.3, -0.7];
     const full = pendingStep(w, 0, xs, Δzs, 0.1, false);
     const short = plainStep(w, 0, xs.slice(0, 1), Δzs.slice(0, 1), 0.1);

@@ -53,7 +53,10 @@ it('negative control: a matrix pool that sends the error to the wrong inputs is 
 describe('pool units', () => {
   const spec = parseNetSpec({
     input: [1, 4, 4],
-    layers: [{ type: 'pool', mode: 'max', size: 2 }, { type: 'dense', units: 2, activation: 'identity' }],
+    layers: [
+      { type: 'pool', mode: 'max', size: 2 },
+      { type: 'dense', units: 2, activation: 'identity' },
+    ],
     loss: 'mse',
   });
   const params = initParams(spec, createRandom('pool units'));

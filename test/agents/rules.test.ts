@@ -12,7 +12,13 @@ import { createRandom } from '../../src/core/random.ts';
 import { createEngine } from '../../src/engines/index.ts';
 import { initParams } from '../../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../../src/nn/spec.ts';
-import { directFeedbackMatrices, feedbackAlignmentMatrices, RULE_NAMES, type RuleName, type RuleOptions } from '../../src/rules/index.ts';
+import {
+  directFeedbackMatrices,
+  feedbackAlignmentMatrices,
+  RULE_NAMES,
+  type RuleName,
+  type RuleOptions,
+} from '../../src/rules/index.ts';
 import { convNet, denseNet, run, trainSideBySide } from './nets.ts';
 
 const feedbackSeed = fc.option(fc.string({ maxLength: 6 }), { nil: undefined });
@@ -23,18 +29,33 @@ const feedbackSeed = fc.option(fc.string({ maxLength: 6 }), { nil: undefined });
  */
 const ruleOptions: Partial<Record<RuleName, fc.Arbitrary<(spec: NetSpec) => RuleOptions>>> = {
   'feedback-alignment': feedbackSeed.map((seed) => () => ({ rule: 'feedback-alignment', feedbackSeed: seed })),
-  'direct-feedback-alignment': feedbackSeed.map((seed) => () => ({ rule: 'direct-feedback-alignment', feedbackSeed: seed })),
+  'direct-feedback-alignment': feedbackSeed.map((seed) => () => ({
+    rule: 'direct-feedback-alignment',
+    feedbackSeed: seed,
+  })),
   brsf: feedbackSeed.map((seed) => () => ({ rule: 'brsf', feedbackSeed: seed })),
   frsf: feedbackSeed.map((seed) => () => ({ rule: 'frsf', feedbackSeed: seed })),
   merged: fc
-    .record({ beta: fc.option(fc.double({ min: 1e-3, max: 0.5, noNaN: true }), { nil: undefined }), symmetric: fc.boolean() })
+    .record({
+      beta: fc.option(fc.double({ min: 1e-3, max: 0.5, noNaN: true }), { nil: undefined }),
+      symmetric: fc.boolean(),
+    })
     .map((o) => () => ({ rule: 'merged', ...o })),
   'predictive-coding': fc
-    .record({ zil: fc.boolean(), steps: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }), gamma: fc.option(fc.double({ min: 0.05, max: 0.6, noNaN: true }), { nil: undefined }) })
+    .record({
+      zil: fc.boolean(),
+      steps: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+      gamma: fc.option(fc.double({ min: 0.05, max: 0.6, noNaN: true }), { nil: undefined }),
+    })
     .map(({ zil, steps, gamma }) => (spec: NetSpec): RuleOptions => {
       if (!zil) return { rule: 'predictive-coding', steps, gamma };
       const L = spec.layers.length;
-      return { rule: 'predictive-coding', zil, steps: steps === undefined ? undefined : L - 1 + steps, gamma: gamma === undefined ? undefined : 1 };
+      return {
+        rule: 'predictive-coding',
+        zil,
+        steps: steps === undefined ? undefined : L - 1 + steps,
+        gamma: gamma === undefined ? undefined : 1,
+      };
     }),
 };
 
@@ -45,11 +66,17 @@ const rules = RULE_NAMES.filter((rule) => rule !== 'backprop').map(
 
 describe.each(rules)('agents engine ≡ matrix engine (%s)', (_rule, options) => {
   it('dense nets: depth 1–4, widths 1–12, every activation, both losses, batch 1–3, options varied', () => {
-    fc.assert(fc.property(denseNet, run, options, (spec, r, forNet) => trainSideBySide(spec, r, forNet(spec))), { numRuns: 100 });
+    fc.assert(
+      fc.property(denseNet, run, options, (spec, r, forNet) => trainSideBySide(spec, r, forNet(spec))),
+      { numRuns: 100 },
+    );
   });
 
   it('conv + dense nets with stride and padding, options varied', () => {
-    fc.assert(fc.property(convNet, run, options, (spec, r, forNet) => trainSideBySide(spec, r, forNet(spec))), { numRuns: 60 });
+    fc.assert(
+      fc.property(convNet, run, options, (spec, r, forNet) => trainSideBySide(spec, r, forNet(spec))),
+      { numRuns: 60 },
+    );
   });
 });
 
@@ -69,7 +96,7 @@ describe('the rules in the agents engine', () => {
     for (const rule of RULE_NAMES) expect(() => new AgentsEngine(spec, params, { rule })).not.toThrow();
   });
 
-  it('bad rule options are the matrix form\'s InputError, word for word', () => {
+  it("bad rule options are the matrix form's InputError, word for word", () => {
     const bad: RuleOptions[] = [
       { rule: 'merged', beta: 0 },
       { rule: 'merged', beta: Number.NaN },
@@ -92,7 +119,7 @@ describe('the rules in the agents engine', () => {
     }
   });
 
-  it('feedback alignment: each neuron owns its b_ij, the matrix form\'s B (same seed), in its own buffer', () => {
+  it("feedback alignment: each neuron owns its b_ij, the matrix form's B (same seed), in its own buffer", () => {
     const engine = new AgentsEngine(spec, params, { rule: 'feedback-alignment', feedbackSeed: 's' });
     const B = feedbackAlignmentMatrices(spec, 's');
     const [conv, hidden, output] = engine.circuit.layers;
@@ -107,7 +134,7 @@ describe('the rules in the agents engine', () => {
     }
   });
 
-  it('direct feedback alignment: each output neuron owns row k of every hidden layer\'s B; hidden neurons push nothing', () => {
+  it("direct feedback alignment: each output neuron owns row k of every hidden layer's B; hidden neurons push nothing", () => {
     const engine = new AgentsEngine(spec, params, { rule: 'direct-feedback-alignment' });
     const B = directFeedbackMatrices(spec);
     const [conv, hidden, output] = engine.circuit.layers;
@@ -122,8 +149,13 @@ describe('the rules in the agents engine', () => {
     });
     // The hidden layers hear the output directly: both take their error one hop after the output's.
     const trace = engine.trace();
-    engine.learn(Float64Array.from({ length: 25 }, (_, k) => Math.sin(k)), [0, 1, 0]);
-    const errorTick = (l: number): number[] => [...new Set(trace.records.filter((r) => r.kind === 'error' && r.layer === l).map((r) => r.tick))];
+    engine.learn(
+      Float64Array.from({ length: 25 }, (_, k) => Math.sin(k)),
+      [0, 1, 0],
+    );
+    const errorTick = (l: number): number[] => [
+      ...new Set(trace.records.filter((r) => r.kind === 'error' && r.layer === l).map((r) => r.tick)),
+    ];
     expect(errorTick(2)).toEqual([5]);
     expect(errorTick(1)).toEqual([6]);
     expect(errorTick(0)).toEqual([6]);

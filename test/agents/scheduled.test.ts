@@ -73,7 +73,10 @@ function sideBySide(spec: NetSpec, r: RuleOptions, timing: Timing, seed: number,
 }
 
 describe('scheduled mode equals the synchronous mode bit for bit', () => {
-  for (const [name, net] of [['dense', denseNet], ['conv + dense', convNet]] as const) {
+  for (const [name, net] of [
+    ['dense', denseNet],
+    ['conv + dense', convNet],
+  ] as const) {
     it(`${name} nets, every rule, delays D or seeded per connection, batch 1–2`, () => {
       fc.assert(
         fc.property(net, rule, delays, fc.integer(), fc.integer({ min: 1, max: 2 }), (spec, r, d, seed, batch) => {

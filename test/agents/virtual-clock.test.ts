@@ -37,21 +37,37 @@ describe('VirtualClock', () => {
     expect(clock.pending).toBe(0);
   });
 
-  it('drives the continuous engine exactly as RxJS\'s VirtualTimeScheduler does (bit for bit)', () => {
-    const spec = parseNetSpec({ input: [4], layers: [{ type: 'dense', units: 5, activation: 'tanh' }, { type: 'dense', units: 3, activation: 'identity' }], loss: 'softmax-cross-entropy' });
+  it("drives the continuous engine exactly as RxJS's VirtualTimeScheduler does (bit for bit)", () => {
+    const spec = parseNetSpec({
+      input: [4],
+      layers: [
+        { type: 'dense', units: 5, activation: 'tanh' },
+        { type: 'dense', units: 3, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    });
     const random = createRandom('clock-test');
     const params = paramsWithBiases(spec, random.derive('params'), 0.3);
     const { inputs, targets } = randomPatterns(spec, 2, random.derive('patterns'));
     const settings = { τ: 1, h: 0.25, T: 4, settle: 1e-12 };
     const ours = new ContinuousEngine(spec, params, { β: 0.05, symmetric: true }, settings).gradient(inputs, targets);
-    const rxjs = new ContinuousEngine(spec, params, { β: 0.05, symmetric: true }, settings, new VirtualTimeScheduler()).gradient(inputs, targets);
+    const rxjs = new ContinuousEngine(
+      spec,
+      params,
+      { β: 0.05, symmetric: true },
+      settings,
+      new VirtualTimeScheduler(),
+    ).gradient(inputs, targets);
     expect(rxjs.loss).toBe(ours.loss);
     ours.gradients.layers.forEach((l, k) => {
       expect(Array.from(rxjs.gradients.layers[k]!.weights)).toEqual(Array.from(l.weights));
       expect(Array.from(rxjs.gradients.layers[k]!.bias)).toEqual(Array.from(l.bias));
     });
     // A different schedule (another step) gives different bits: the comparison can see a difference.
-    const other = new ContinuousEngine(spec, params, { β: 0.05, symmetric: true }, { ...settings, h: 0.2 }).gradient(inputs, targets);
+    const other = new ContinuousEngine(spec, params, { β: 0.05, symmetric: true }, { ...settings, h: 0.2 }).gradient(
+      inputs,
+      targets,
+    );
     expect(Array.from(other.gradients.layers[0]!.weights)).not.toEqual(Array.from(ours.gradients.layers[0]!.weights));
   });
 });

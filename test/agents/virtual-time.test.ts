@@ -73,8 +73,20 @@ describe('virtual time on a 2-2-1 net', () => {
   });
 
   it('ticks run on across patterns; the softmax group exchanges lateral messages beside the teacher', () => {
-    const spec = parseNetSpec({ input: [2], layers: [{ type: 'dense', units: 2, activation: 'tanh' }, { type: 'dense', units: 3, activation: 'identity' }], loss: 'softmax-cross-entropy' });
-    const params: Params = { layers: [{ weights: Float64Array.of(1, 2, 3, 4), bias: Float64Array.of(0, 0) }, { weights: Float64Array.of(1, -1, 0.5, 0.5, -1, 1), bias: Float64Array.of(0, 0, 0) }] };
+    const spec = parseNetSpec({
+      input: [2],
+      layers: [
+        { type: 'dense', units: 2, activation: 'tanh' },
+        { type: 'dense', units: 3, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    });
+    const params: Params = {
+      layers: [
+        { weights: Float64Array.of(1, 2, 3, 4), bias: Float64Array.of(0, 0) },
+        { weights: Float64Array.of(1, -1, 0.5, 0.5, -1, 1), bias: Float64Array.of(0, 0, 0) },
+      ],
+    };
     const engine = new AgentsEngine(spec, params, { rule: 'backprop' });
     const trace = engine.trace();
     engine.learn(Float64Array.of(0.2, -0.1), [0, 1, 0]);
@@ -90,7 +102,10 @@ describe('virtual time on a 2-2-1 net', () => {
       expect(find(records, 'error', 1, 1).map((r) => r.tick - t0)).toEqual([4]);
     }
     // The second lateral round sums to the softmax denominator: p_j = e_j / Σ e_k.
-    const round2 = second.filter((r) => r.kind === 'lateral').sort((a, b) => b.tick - a.tick).slice(0, 3);
+    const round2 = second
+      .filter((r) => r.kind === 'lateral')
+      .sort((a, b) => b.tick - a.tick)
+      .slice(0, 3);
     const Σ = round2.reduce((s, r) => s + r.value, 0);
     const e1 = round2.find((r) => r.neuron === 1)!.value;
     expect(close(engine.prediction[1]!, e1 / Σ)).toBe(true);
@@ -240,7 +255,12 @@ describe('virtual time of the merged rule on a 2-2-1 net', () => {
   const t = 0.5;
   const β = 0.5;
   const g = Math.tanh; // the hidden layer's activation (a = b = 1)
-  const z = [0, 1].map((j) => params221.layers[0]!.bias[j]! + params221.layers[0]!.weights[2 * j]! * x[0]! + params221.layers[0]!.weights[2 * j + 1]! * x[1]!);
+  const z = [0, 1].map(
+    (j) =>
+      params221.layers[0]!.bias[j]! +
+      params221.layers[0]!.weights[2 * j]! * x[0]! +
+      params221.layers[0]!.weights[2 * j + 1]! * x[1]!,
+  );
   const w = params221.layers[1]!.weights;
 
   /** One learned pattern; the trace's records. */
@@ -253,7 +273,7 @@ describe('virtual time of the merged rule on a 2-2-1 net', () => {
     return records;
   }
 
-  it('one-sided: the nudge at tick 3, the output\'s state change at 4, fed back to the hidden neurons at 5', () => {
+  it("one-sided: the nudge at tick 3, the output's state change at 4, fed back to the hidden neurons at 5", () => {
     const records = learn(false);
     const [y] = find(records, 'activation', 1, 0);
     expect(y!.tick).toBe(2);

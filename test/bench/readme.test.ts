@@ -23,7 +23,9 @@ describe('README from the results', () => {
   });
 
   it('replaces only between its markers, and says so when they are missing', () => {
-    expect(replaceSection('a\n<!-- x:start -->\nold\n<!-- x:end -->\nb', 'x', 'new')).toBe('a\n<!-- x:start -->\nnew\n<!-- x:end -->\nb');
+    expect(replaceSection('a\n<!-- x:start -->\nold\n<!-- x:end -->\nb', 'x', 'new')).toBe(
+      'a\n<!-- x:start -->\nnew\n<!-- x:end -->\nb',
+    );
     expect(() => replaceSection('no markers', 'x', 'new')).toThrow(/x:start/);
   });
 });

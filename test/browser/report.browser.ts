@@ -21,7 +21,16 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 class CheckFailed extends Error {}
 
@@ -35,7 +44,10 @@ async function checkCharts(page: Page): Promise<number> {
       const svg = el.querySelector('svg');
       const box = svg?.getBoundingClientRect();
       const key = el.getAttribute('data-chart') ?? '?';
-      const w = window as unknown as { localpropViews?: Record<string, { tooltip(): unknown }>; localpropTooltip?: unknown };
+      const w = window as unknown as {
+        localpropViews?: Record<string, { tooltip(): unknown }>;
+        localpropTooltip?: unknown;
+      };
       const view = w.localpropViews?.[key];
       return {
         key,
@@ -49,9 +61,11 @@ async function checkCharts(page: Page): Promise<number> {
   );
   if (charts.length === 0) fail('no chart containers ([data-chart]) on the page');
   const broken = charts.filter((c) => !(c.width > 0 && c.height > 0) || c.marks === 0);
-  if (broken.length > 0) fail(`${broken.length} of ${charts.length} charts did not render: ${broken.map((c) => c.key).join(', ')}`);
+  if (broken.length > 0)
+    fail(`${broken.length} of ${charts.length} charts did not render: ${broken.map((c) => c.key).join(', ')}`);
   const still = charts.filter((c) => c.interactive !== 'yes');
-  if (still.length > 0) fail(`${still.length} charts are not interactive: ${still.map((c) => `${c.key} (${c.interactive})`).join(', ')}`);
+  if (still.length > 0)
+    fail(`${still.length} charts are not interactive: ${still.map((c) => `${c.key} (${c.interactive})`).join(', ')}`);
   const noTip = charts.filter((c) => !c.tooltip);
   if (noTip.length > 0) fail(`${noTip.length} charts have no tooltip handler: ${noTip.map((c) => c.key).join(', ')}`);
   const missing = await page.$$eval('.missing', (els) => els.map((el) => el.textContent ?? ''));
@@ -63,7 +77,9 @@ async function checkCharts(page: Page): Promise<number> {
 async function hoverTooltip(page: Page, key: string): Promise<string> {
   const figure = page.locator(`[data-chart="${key}"]`);
   await figure.scrollIntoViewIfNeeded();
-  const marks = figure.locator('.chart-live path[aria-roledescription], .chart-live g.mark-symbol path, .chart-live g.mark-line path');
+  const marks = figure.locator(
+    '.chart-live path[aria-roledescription], .chart-live g.mark-symbol path, .chart-live g.mark-line path',
+  );
   const n = Math.min(await marks.count(), 40);
   for (let k = 0; k < n; k++) {
     const box = await marks.nth(k).boundingBox();
@@ -84,13 +100,21 @@ interface PlayerData {
   frames: { tick: number; n: number[][]; p: number[][] }[];
 }
 
-async function drawnNode(root: Locator, k: number): Promise<{ carries: string; errorShare: number; activationShare: number }> {
+async function drawnNode(
+  root: Locator,
+  k: number,
+): Promise<{ carries: string; errorShare: number; activationShare: number }> {
   // No named functions inside evaluate: tsx would wrap them in a helper the page does not have.
-  return root.locator(`g[data-node="${k}"]`).evaluate((g, r) => ({
-    carries: g.getAttribute('data-carries') ?? '',
-    errorShare: Number(g.querySelector('[data-part="error"]')!.getAttribute('height')) / (2 * r),
-    activationShare: Number(g.querySelector('[data-part="activation"]')!.getAttribute('height')) / (2 * r),
-  }), Number(await root.evaluate((el) => JSON.parse(el.querySelector('script[type="application/json"]')!.textContent!).r)));
+  return root.locator(`g[data-node="${k}"]`).evaluate(
+    (g, r) => ({
+      carries: g.getAttribute('data-carries') ?? '',
+      errorShare: Number(g.querySelector('[data-part="error"]')!.getAttribute('height')) / (2 * r),
+      activationShare: Number(g.querySelector('[data-part="activation"]')!.getAttribute('height')) / (2 * r),
+    }),
+    Number(
+      await root.evaluate((el) => JSON.parse(el.querySelector('script[type="application/json"]')!.textContent!).r),
+    ),
+  );
 }
 
 async function setFrame(root: Locator, k: number): Promise<void> {
@@ -103,7 +127,9 @@ async function setFrame(root: Locator, k: number): Promise<void> {
 async function checkFlowPlayer(page: Page, id: string): Promise<void> {
   const root = page.locator(`[data-flow-player="${id}"]`);
   await root.scrollIntoViewIfNeeded();
-  const data = (await root.evaluate((el) => JSON.parse(el.querySelector('script[type="application/json"]')!.textContent!))) as PlayerData;
+  const data = (await root.evaluate((el) =>
+    JSON.parse(el.querySelector('script[type="application/json"]')!.textContent!),
+  )) as PlayerData;
   const slider = root.locator('input[data-flow-tick]');
   // A hidden neuron: one whose data say it carries activation (1) in one frame and error (2) in a later one.
   const nodes = data.frames[0]!.n.length;
@@ -122,35 +148,65 @@ async function checkFlowPlayer(page: Page, id: string): Promise<void> {
   await setFrame(root, forward);
   const atForward = await drawnNode(root, neuron);
   const expectedForward = data.frames[forward]!.n[neuron]!;
-  if (atForward.carries !== 'activation' || Math.abs(atForward.errorShare - expectedForward[1]!) > 1e-6 || atForward.activationShare < 0.99) {
-    fail(`flow player ${id}: at frame ${forward} (tick ${data.frames[forward]!.tick}) ${label} is drawn ${JSON.stringify(atForward)}, its data say activation, error share ${expectedForward[1]}`);
+  if (
+    atForward.carries !== 'activation' ||
+    Math.abs(atForward.errorShare - expectedForward[1]!) > 1e-6 ||
+    atForward.activationShare < 0.99
+  ) {
+    fail(
+      `flow player ${id}: at frame ${forward} (tick ${data.frames[forward]!.tick}) ${label} is drawn ${JSON.stringify(atForward)}, its data say activation, error share ${expectedForward[1]}`,
+    );
   }
-  const forwardPulses = await root.locator('circle[data-pulse]').evaluateAll((els) => els.map((e) => e.getAttribute('data-direction')));
-  if (forwardPulses.length !== data.frames[forward]!.p.length || forwardPulses.some((d) => d !== 'forward')) fail(`flow player ${id}: at the forward tick the pulses are ${forwardPulses.join(', ') || 'none'}`);
+  const forwardPulses = await root
+    .locator('circle[data-pulse]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-direction')));
+  if (forwardPulses.length !== data.frames[forward]!.p.length || forwardPulses.some((d) => d !== 'forward'))
+    fail(`flow player ${id}: at the forward tick the pulses are ${forwardPulses.join(', ') || 'none'}`);
   const screenshots: Buffer[] = [await root.locator('svg[data-flow-svg]').screenshot()];
 
   await setFrame(root, backward);
   const atError = await drawnNode(root, neuron);
   const expectedError = data.frames[backward]!.n[neuron]!;
-  if (atError.carries !== 'error' || Math.abs(atError.errorShare - expectedError[1]!) > 1e-6 || atError.errorShare < 0.99) {
-    fail(`flow player ${id}: at frame ${backward} (tick ${data.frames[backward]!.tick}) ${label} is drawn ${JSON.stringify(atError)}, its data say error, error share ${expectedError[1]}`);
+  if (
+    atError.carries !== 'error' ||
+    Math.abs(atError.errorShare - expectedError[1]!) > 1e-6 ||
+    atError.errorShare < 0.99
+  ) {
+    fail(
+      `flow player ${id}: at frame ${backward} (tick ${data.frames[backward]!.tick}) ${label} is drawn ${JSON.stringify(atError)}, its data say error, error share ${expectedError[1]}`,
+    );
   }
-  if (JSON.stringify(atError) === JSON.stringify(atForward)) fail(`flow player ${id}: ${label} looks the same at its forward and its error tick`);
+  if (JSON.stringify(atError) === JSON.stringify(atForward))
+    fail(`flow player ${id}: ${label} looks the same at its forward and its error tick`);
   screenshots.push(await root.locator('svg[data-flow-svg]').screenshot());
-  if (screenshots[0]!.equals(screenshots[1]!)) fail(`flow player ${id}: the picture did not change between the two ticks`);
+  if (screenshots[0]!.equals(screenshots[1]!))
+    fail(`flow player ${id}: the picture did not change between the two ticks`);
   // Between the two ticks the neuron keeps its state: every frame in between draws it as activation.
-  for (let k = forward; k < backward; k++) if (data.frames[k]!.n[neuron]![0] !== 1) fail(`flow player ${id}: ${label} loses its state at frame ${k}`);
-  const backPulses = await root.locator('circle[data-pulse]').evaluateAll((els) => els.map((e) => e.getAttribute('data-direction')));
+  for (let k = forward; k < backward; k++)
+    if (data.frames[k]!.n[neuron]![0] !== 1) fail(`flow player ${id}: ${label} loses its state at frame ${k}`);
+  const backPulses = await root
+    .locator('circle[data-pulse]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-direction')));
   if (backPulses.some((d) => d !== 'backward')) fail(`flow player ${id}: at the error tick a pulse runs forwards`);
 
   // The raster's marker follows the slider.
   if (data.raster) {
-    const cursor = await page.evaluate((key) => (window as unknown as { localpropViews: Record<string, { signal(name: string): unknown }> }).localpropViews[key]?.signal('cursor'), data.raster);
-    if (cursor !== data.frames[backward]!.tick) fail(`flow player ${id}: the raster's marker is at ${String(cursor)}, the slider at tick ${data.frames[backward]!.tick}`);
+    const cursor = await page.evaluate(
+      (key) =>
+        (window as unknown as { localpropViews: Record<string, { signal(name: string): unknown }> }).localpropViews[
+          key
+        ]?.signal('cursor'),
+      data.raster,
+    );
+    if (cursor !== data.frames[backward]!.tick)
+      fail(
+        `flow player ${id}: the raster's marker is at ${String(cursor)}, the slider at tick ${data.frames[backward]!.tick}`,
+      );
   }
   // Previous and next step by one frame.
   await root.locator('[data-flow-prev]').click();
-  if (Number(await slider.inputValue()) !== backward - 1) fail(`flow player ${id}: previous did not step back one frame`);
+  if (Number(await slider.inputValue()) !== backward - 1)
+    fail(`flow player ${id}: previous did not step back one frame`);
   await root.locator('[data-flow-next]').click();
   await root.locator('[data-flow-next]').click();
   if (Number(await slider.inputValue()) !== backward + 1) fail(`flow player ${id}: next did not step on one frame`);
@@ -159,7 +215,11 @@ async function checkFlowPlayer(page: Page, id: string): Promise<void> {
   await setFrame(root, 0);
   await root.locator('[data-flow-play]').click();
   await page
-    .waitForFunction((sel) => Number((document.querySelector(sel) as HTMLInputElement).value) > 0, `[data-flow-player="${id}"] input[data-flow-tick]`, { timeout: 5000 })
+    .waitForFunction(
+      (sel) => Number((document.querySelector(sel) as HTMLInputElement).value) > 0,
+      `[data-flow-player="${id}"] input[data-flow-tick]`,
+      { timeout: 5000 },
+    )
     .catch(() => fail(`flow player ${id}: play did not advance the tick within 5 s`));
   await root.locator('[data-flow-play]').click(); // pause
 }
@@ -183,7 +243,12 @@ async function main(argv: string[]): Promise<void> {
   if (!existsSync(html)) fail(`${html} does not exist; run \`npm start\` first`);
   if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} not found; install Debian's chromium (apt-get install -y chromium)`);
   const profile = mkdtempSync(join(tmpdir(), 'localprop-browser-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+  });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const external: string[] = [];
@@ -200,20 +265,27 @@ async function main(argv: string[]): Promise<void> {
     });
 
     await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
-    await page.waitForSelector('body[data-charts-ready]', { timeout: 60000 }).catch(() => fail('the interactive charts were not ready within 60 s'));
+    await page
+      .waitForSelector('body[data-charts-ready]', { timeout: 60000 })
+      .catch(() => fail('the interactive charts were not ready within 60 s'));
     const charts = await checkCharts(page);
     const firstChart = await page.$eval('[data-chart]', (el) => el.getAttribute('data-chart')!);
     const tip = await hoverTooltip(page, firstChart);
-    const players = await page.$$eval('[data-flow-player]', (els) => els.map((el) => el.getAttribute('data-flow-player') ?? ''));
+    const players = await page.$$eval('[data-flow-player]', (els) =>
+      els.map((el) => el.getAttribute('data-flow-player') ?? ''),
+    );
     for (const id of players) await checkFlowPlayer(page, id);
-    if (external.length > 0) fail(`the page requested ${external.length} external resource(s), e.g. ${external[0]}: it must work offline`);
+    if (external.length > 0)
+      fail(`the page requested ${external.length} external resource(s), e.g. ${external[0]}: it must work offline`);
     if (errors.length > 0) fail(`script error on the page: ${errors[0]}`);
 
     const dir = join(dirname(html), 'screenshots');
     // The sections, with the first player at the tick where its hidden neurons carry their errors.
     for (const id of players.slice(0, 1)) {
       const root = page.locator(`[data-flow-player="${id}"]`);
-      const frames = (await root.evaluate((el) => JSON.parse(el.querySelector('script[type="application/json"]')!.textContent!).frames)) as { caption: string }[];
+      const frames = (await root.evaluate(
+        (el) => JSON.parse(el.querySelector('script[type="application/json"]')!.textContent!).frames,
+      )) as { caption: string }[];
       const k = frames.findIndex((f) => /backward, layer 1/.test(f.caption));
       await setFrame(root, Math.max(0, k));
     }
@@ -228,11 +300,16 @@ async function main(argv: string[]): Promise<void> {
       const box = await root.boundingBox();
       const slider = await root.locator('input[data-flow-tick]').boundingBox();
       const svg = await root.locator('svg[data-flow-svg]').boundingBox();
-      if (!box || !slider || !svg || box.x + box.width > 400.5 || slider.x + slider.width > 400.5 || svg.width > 400) fail(`flow player ${players[0]}: at 400 px it is ${box?.width} px wide, its slider ends at ${slider ? slider.x + slider.width : '?'}`);
+      if (!box || !slider || !svg || box.x + box.width > 400.5 || slider.x + slider.width > 400.5 || svg.width > 400)
+        fail(
+          `flow player ${players[0]}: at 400 px it is ${box?.width} px wide, its slider ends at ${slider ? slider.x + slider.width : '?'}`,
+        );
       await root.screenshot({ path: join(dir, 'flow-player-400px.png') });
       shots.push('flow-player.png', 'flow-player-400px.png');
     }
-    process.stdout.write(`report ok: ${charts} charts rendered and interactive (a tooltip: ${JSON.stringify(tip.slice(0, 60))}), ${players.length} flow player(s) checked; ${shots.length} screenshots in ${dir}\n`);
+    process.stdout.write(
+      `report ok: ${charts} charts rendered and interactive (a tooltip: ${JSON.stringify(tip.slice(0, 60))}), ${players.length} flow player(s) checked; ${shots.length} screenshots in ${dir}\n`,
+    );
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
@@ -242,6 +319,8 @@ async function main(argv: string[]): Promise<void> {
 try {
   await main(process.argv.slice(2));
 } catch (e) {
-  process.stderr.write(`report check failed: ${e instanceof CheckFailed ? e.message : e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+  process.stderr.write(
+    `report check failed: ${e instanceof CheckFailed ? e.message : e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`,
+  );
   process.exitCode = 1;
 }

@@ -5,7 +5,16 @@ import { runCli } from '../helpers/run-cli.ts';
 import { expectCleanFailure, fixture, freshOut, idxFolder, idxNet, root, smallNet } from './clean-failure.ts';
 
 const net = fixture('small.net.json', smallNet);
-const batch = fixture('small.data.json', { inputs: [[1, 2, 3, 4], [0, 0, 1, 0]], targets: [[1, 0, 0], [0, 0, 1]] });
+const batch = fixture('small.data.json', {
+  inputs: [
+    [1, 2, 3, 4],
+    [0, 0, 1, 0],
+  ],
+  targets: [
+    [1, 0, 0],
+    [0, 0, 1],
+  ],
+});
 const csv = fixture('small.csv', '1,2,3,4,0\n0,0,1,0,2\n1,1,1,1,1\n0.5,0.5,0.5,0.5,1\n');
 const inet = fixture('idx.net.json', idxNet);
 
@@ -27,7 +36,10 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
   });
 
   it('control: the same fixtures train and write their --out when nothing is wrong', async () => {
-    for (const args of [['--data', batch, '--test-fraction', '0'], ['--data', csv]]) {
+    for (const args of [
+      ['--data', batch, '--test-fraction', '0'],
+      ['--data', csv],
+    ]) {
       const { r, out } = await train(args);
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(readFileSync(out.file, 'utf8')).layers).toHaveLength(2);
@@ -41,7 +53,11 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
       const dir = idxFolder('truncated');
       const file = join(dir, 'train-images-idx3-ubyte.gz');
       writeFileSync(file, readFileSync(file).subarray(0, 30));
-      await expectTrainFails(['--dataset', 'fashion-mnist', '--data-dir', dir], /train-images-idx3-ubyte\.gz: corrupt or truncated gzip data \(unexpected end of file\)/, inet);
+      await expectTrainFails(
+        ['--dataset', 'fashion-mnist', '--data-dir', dir],
+        /train-images-idx3-ubyte\.gz: corrupt or truncated gzip data \(unexpected end of file\)/,
+        inet,
+      );
     });
 
     it('a corrupt gzip file', async () => {
@@ -50,13 +66,21 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
       const bytes = readFileSync(file);
       for (let k = 10; k < bytes.length - 8; k++) bytes[k] = 0xff;
       writeFileSync(file, bytes);
-      await expectTrainFails(['--dataset', 'mnist', '--data-dir', dir], /train-labels-idx1-ubyte\.gz: corrupt or truncated gzip data/, inet);
+      await expectTrainFails(
+        ['--dataset', 'mnist', '--data-dir', dir],
+        /train-labels-idx1-ubyte\.gz: corrupt or truncated gzip data/,
+        inet,
+      );
     });
 
     it('an IDX file with a wrong magic number', async () => {
       const dir = idxFolder('magic');
       writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), 'this is not IDX at all');
-      await expectTrainFails(['--dataset', 'fashion-mnist', '--data-dir', dir], /train-images-idx3-ubyte\.gz: not an IDX file: magic number 74 68 69 73/, inet);
+      await expectTrainFails(
+        ['--dataset', 'fashion-mnist', '--data-dir', dir],
+        /train-images-idx3-ubyte\.gz: not an IDX file: magic number 74 68 69 73/,
+        inet,
+      );
     });
 
     it('an IDX file whose length disagrees with its header', async () => {
@@ -68,14 +92,21 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
       const raw = gunzipSync(readFileSync(file));
       raw[7] = 20;
       writeFileSync(file, gzipSync(raw));
-      await expectTrainFails(['--dataset', 'fashion-mnist', '--data-dir', dir], /t10k-images-idx3-ubyte\.gz: not an IDX file: header says 20×3×2 uint8 \(136 bytes\), but the data is 130 bytes/, inet);
+      await expectTrainFails(
+        ['--dataset', 'fashion-mnist', '--data-dir', dir],
+        /t10k-images-idx3-ubyte\.gz: not an IDX file: header says 20×3×2 uint8 \(136 bytes\), but the data is 130 bytes/,
+        inet,
+      );
     });
   });
 
   describe('CSV files', () => {
     it('a short row names file:line', async () => {
       const f = fixture('short.csv', '1,2,3,4,0\n1,2,3,0\n');
-      await expectTrainFails(['--data', f], new RegExp(`${f}:2: expected 5 columns \\(4 inputs for the net, then the label\\), found 4`));
+      await expectTrainFails(
+        ['--data', f],
+        new RegExp(`${f}:2: expected 5 columns \\(4 inputs for the net, then the label\\), found 4`),
+      );
     });
 
     it('a non-number names file:line and column', async () => {
@@ -95,41 +126,88 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
 
     it('from LOCALPROP_DATA', async () => {
       process.env['LOCALPROP_DATA'] = join(root, 'env-folder');
-      await expectTrainFails(['--dataset', 'fashion-mnist'], /folder \S+env-folder \(from LOCALPROP_DATA\) does not exist; .*\$LOCALPROP_DATA \(\S+env-folder\).*apt-get install dataset-fashion-mnist/, inet);
+      await expectTrainFails(
+        ['--dataset', 'fashion-mnist'],
+        /folder \S+env-folder \(from LOCALPROP_DATA\) does not exist; .*\$LOCALPROP_DATA \(\S+env-folder\).*apt-get install dataset-fashion-mnist/,
+        inet,
+      );
     });
   });
 
   describe('net specs', () => {
     it('a layer with zero units', async () => {
-      const spec = fixture('zero.net.json', { ...smallNet, layers: [{ type: 'dense', units: 0, activation: 'tanh' }, smallNet.layers[1]] });
-      await expectTrainFails(['--data', batch], /zero\.net\.json: layers\[0\]\.units must be a positive integer, got 0/, spec);
+      const spec = fixture('zero.net.json', {
+        ...smallNet,
+        layers: [{ type: 'dense', units: 0, activation: 'tanh' }, smallNet.layers[1]],
+      });
+      await expectTrainFails(
+        ['--data', batch],
+        /zero\.net\.json: layers\[0\]\.units must be a positive integer, got 0/,
+        spec,
+      );
     });
 
     it('a kernel larger than its padded input', async () => {
-      const spec = fixture('kernel.net.json', { input: [1, 4, 4], layers: [{ type: 'conv', filters: 2, kernel: 7, padding: 1 }, { type: 'dense', units: 3 }], loss: 'mse' });
-      await expectTrainFails(['--data', batch], /kernel\.net\.json: layers\[0\]: kernel 7 is larger than its padded input 6×6/, spec);
+      const spec = fixture('kernel.net.json', {
+        input: [1, 4, 4],
+        layers: [
+          { type: 'conv', filters: 2, kernel: 7, padding: 1 },
+          { type: 'dense', units: 3 },
+        ],
+        loss: 'mse',
+      });
+      await expectTrainFails(
+        ['--data', batch],
+        /kernel\.net\.json: layers\[0\]: kernel 7 is larger than its padded input 6×6/,
+        spec,
+      );
     });
 
     it('an unknown activation', async () => {
-      const spec = fixture('act.net.json', { ...smallNet, layers: [{ type: 'dense', units: 5, activation: 'swish' }, smallNet.layers[1]] });
-      await expectTrainFails(['--data', batch], /act\.net\.json: layers\[0\]\.activation: unknown activation "swish"; expected one of identity, relu, softplus, logistic, tanh/, spec);
+      const spec = fixture('act.net.json', {
+        ...smallNet,
+        layers: [{ type: 'dense', units: 5, activation: 'swish' }, smallNet.layers[1]],
+      });
+      await expectTrainFails(
+        ['--data', batch],
+        /act\.net\.json: layers\[0\]\.activation: unknown activation "swish"; expected one of identity, relu, softplus, logistic, tanh/,
+        spec,
+      );
     });
 
     it('softmax-cross-entropy with a last activation that is not identity', async () => {
-      const spec = fixture('softmax.net.json', { ...smallNet, layers: [smallNet.layers[0], { type: 'dense', units: 3, activation: 'logistic' }] });
-      await expectTrainFails(['--data', batch], /softmax\.net\.json: softmax-cross-entropy .* must be "identity", not "logistic"/, spec);
+      const spec = fixture('softmax.net.json', {
+        ...smallNet,
+        layers: [smallNet.layers[0], { type: 'dense', units: 3, activation: 'logistic' }],
+      });
+      await expectTrainFails(
+        ['--data', batch],
+        /softmax\.net\.json: softmax-cross-entropy .* must be "identity", not "logistic"/,
+        spec,
+      );
     });
 
     it('a net too large to allocate', async () => {
-      const spec = fixture('huge.net.json', { ...smallNet, layers: [{ type: 'dense', units: 1e300 }, smallNet.layers[1]] });
-      await expectTrainFails(['--data', batch], /huge\.net\.json: layer 0's weights .* more than localprop allows in one tensor/, spec);
+      const spec = fixture('huge.net.json', {
+        ...smallNet,
+        layers: [{ type: 'dense', units: 1e300 }, smallNet.layers[1]],
+      });
+      await expectTrainFails(
+        ['--data', batch],
+        /huge\.net\.json: layer 0's weights .* more than localprop allows in one tensor/,
+        spec,
+      );
     });
 
     it('malformed JSON names the file', async () => {
       const spec = fixture('broken.net.json', '{ "input": [4],\n  "layers": [ }');
       await expectTrainFails(['--data', batch], /broken\.net\.json: malformed JSON \(Unexpected token '}'\)$/m, spec);
       const spec2 = fixture('broken2.net.json', '{ "input": [4],\n  "layers": [] ');
-      await expectTrainFails(['--data', batch], /broken2\.net\.json: malformed JSON \(Expected ',' or '}' after property value in JSON at line 2, column 16\)$/m, spec2);
+      await expectTrainFails(
+        ['--data', batch],
+        /broken2\.net\.json: malformed JSON \(Expected ',' or '}' after property value in JSON at line 2, column 16\)$/m,
+        spec2,
+      );
     });
   });
 
@@ -147,7 +225,12 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
     ] as const) {
       it(`a weight written as ${what} is "not a finite number", naming layer and index`, async () => {
         const p = fixture(`nan-${text.replace(/\W/g, '')}.params.json`, good(text));
-        await expectTrainFails(['--data', batch, '--params', p], new RegExp(`params\\.json: layers\\[0\\]\\.weights\\[0\\]\\[0\\] is ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, not a finite number`));
+        await expectTrainFails(
+          ['--data', batch, '--params', p],
+          new RegExp(
+            `params\\.json: layers\\[0\\]\\.weights\\[0\\]\\[0\\] is ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, not a finite number`,
+          ),
+        );
       });
     }
 
@@ -157,8 +240,14 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
     });
 
     it('params whose shapes do not match the net', async () => {
-      const p = fixture('shape.params.json', good('0').replace('[[0,0,0,0,0],[0,0,0,0,0],[0,0,0,0,0]]', '[[0,0,0,0,0],[0,0,0,0,0]]'));
-      await expectTrainFails(['--data', batch, '--params', p], /shape\.params\.json: layers\[1\]\.weights: shape \[2\]\[5\], but the net needs \[3\]\[5\] of numbers/);
+      const p = fixture(
+        'shape.params.json',
+        good('0').replace('[[0,0,0,0,0],[0,0,0,0,0],[0,0,0,0,0]]', '[[0,0,0,0,0],[0,0,0,0,0]]'),
+      );
+      await expectTrainFails(
+        ['--data', batch, '--params', p],
+        /shape\.params\.json: layers\[1\]\.weights: shape \[2\]\[5\], but the net needs \[3\]\[5\] of numbers/,
+      );
     });
   });
 
@@ -169,7 +258,10 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
     });
 
     it('an input of the wrong shape (a shipped data set)', async () => {
-      await expectTrainFails(['--dataset', 'digits'], /dataset digits has 64 inputs per pattern, but the net's input \[4\] takes 4/);
+      await expectTrainFails(
+        ['--dataset', 'digits'],
+        /dataset digits has 64 inputs per pattern, but the net's input \[4\] takes 4/,
+      );
     });
 
     it('a non-number in a batch file', async () => {
@@ -179,12 +271,18 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
 
     for (const lr of ['0', '-1', 'NaN', 'abc', 'Infinity']) {
       it(`learning rate ${lr}`, async () => {
-        await expectTrainFails(['--data', batch, '--lr', lr], new RegExp(`--lr <η>' argument '${lr}' is invalid\\. expected a positive number`));
+        await expectTrainFails(
+          ['--data', batch, '--lr', lr],
+          new RegExp(`--lr <η>' argument '${lr}' is invalid\\. expected a positive number`),
+        );
       });
     }
 
     it('an unknown data set lists the known ones', async () => {
-      await expectTrainFails(['--dataset', 'cifar'], /argument 'cifar' is invalid\. expected one of digits, iris, fashion-mnist, mnist/);
+      await expectTrainFails(
+        ['--dataset', 'cifar'],
+        /argument 'cifar' is invalid\. expected one of digits, iris, fashion-mnist, mnist/,
+      );
     });
 
     it('--limit larger than the data', async () => {
@@ -192,7 +290,10 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
     });
 
     it('--data-dir with a data set that does not use it', async () => {
-      await expectTrainFails(['--data', csv, '--data-dir', root], /--data-dir applies to --dataset fashion-mnist or mnist/);
+      await expectTrainFails(
+        ['--data', csv, '--data-dir', root],
+        /--data-dir applies to --dataset fashion-mnist or mnist/,
+      );
     });
 
     it('--out naming a folder', async () => {
@@ -206,11 +307,23 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
     it('init and grad follow the same contract', async () => {
       const out = freshOut();
       const spec = fixture('init-zero.net.json', { ...smallNet, layers: [{ type: 'dense', units: 0 }] });
-      expectCleanFailure(await runCli(['init', '--net', spec, '--out', out.file]), out, /layers\[0\]\.units must be a positive integer, got 0/);
+      expectCleanFailure(
+        await runCli(['init', '--net', spec, '--out', out.file]),
+        out,
+        /layers\[0\]\.units must be a positive integer, got 0/,
+      );
       const p = fixture('grad.params.json', good('"NaN"'));
-      expectCleanFailure(await runCli(['grad', '--net', net, '--params', p, '--data', batch]), freshOut(), /grad\.params\.json: layers\[0\]\.weights\[0\]\[0\] is "NaN"/);
+      expectCleanFailure(
+        await runCli(['grad', '--net', net, '--params', p, '--data', batch]),
+        freshOut(),
+        /grad\.params\.json: layers\[0\]\.weights\[0\]\[0\] is "NaN"/,
+      );
       const c = fixture('grad.csv', '1,2,3,4\n');
-      expectCleanFailure(await runCli(['grad', '--net', net, '--params', fixture('g2.params.json', good('0')), '--data', c]), freshOut(), /grad\.csv:1: expected 5 columns/);
+      expectCleanFailure(
+        await runCli(['grad', '--net', net, '--params', fixture('g2.params.json', good('0')), '--data', c]),
+        freshOut(),
+        /grad\.csv:1: expected 5 columns/,
+      );
     });
   });
 });

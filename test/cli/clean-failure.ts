@@ -46,13 +46,34 @@ export function idxFolder(name: string, n = 20): string {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   for (const part of ['train', 't10k']) {
-    writeFileSync(join(dir, `${part}-images-idx3-ubyte.gz`), encodeIdx([n, 3, 2], Uint8Array.from({ length: n * 6 }, (_, k) => (k * 31) % 256), true));
-    writeFileSync(join(dir, `${part}-labels-idx1-ubyte.gz`), encodeIdx([n], Uint8Array.from({ length: n }, (_, k) => k % 10), true));
+    writeFileSync(
+      join(dir, `${part}-images-idx3-ubyte.gz`),
+      encodeIdx(
+        [n, 3, 2],
+        Uint8Array.from({ length: n * 6 }, (_, k) => (k * 31) % 256),
+        true,
+      ),
+    );
+    writeFileSync(
+      join(dir, `${part}-labels-idx1-ubyte.gz`),
+      encodeIdx(
+        [n],
+        Uint8Array.from({ length: n }, (_, k) => k % 10),
+        true,
+      ),
+    );
   }
   return dir;
 }
 
 /** input [4] → 5 tanh → 3, softmax-CE; the net most cases use. */
-export const smallNet = { input: [4], layers: [{ type: 'dense', units: 5, activation: 'tanh' }, { type: 'dense', units: 3 }], loss: 'softmax-cross-entropy' };
+export const smallNet = {
+  input: [4],
+  layers: [
+    { type: 'dense', units: 5, activation: 'tanh' },
+    { type: 'dense', units: 3 },
+  ],
+  loss: 'softmax-cross-entropy',
+};
 /** input [1, 3, 2] → 10, for the IDX folders above. */
 export const idxNet = { input: [1, 3, 2], layers: [{ type: 'dense', units: 10 }], loss: 'softmax-cross-entropy' };

@@ -16,7 +16,20 @@ describe('train --data FILE.csv', () => {
     writeFileSync(join(root, 'digits.csv.gz'), gzipSync(csv));
     const run = async (args: string[]) => {
       const out = freshOut();
-      const r = await runCli(['train', '--net', digitsNet, '--epochs', '1', '--seed', '3', '--limit', '300', '--out', out.file, ...args]);
+      const r = await runCli([
+        'train',
+        '--net',
+        digitsNet,
+        '--epochs',
+        '1',
+        '--seed',
+        '3',
+        '--limit',
+        '300',
+        '--out',
+        out.file,
+        ...args,
+      ]);
       expect(r.code, r.stderr).toBe(0);
       return readFileSync(out.file, 'utf8');
     };
@@ -27,10 +40,35 @@ describe('train --data FILE.csv', () => {
 });
 
 describe('train --dataset fashion-mnist', () => {
-  const net = fixture('fm.net.json', { input: [1, 28, 28], layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 10 }], loss: 'softmax-cross-entropy' });
+  const net = fixture('fm.net.json', {
+    input: [1, 28, 28],
+    layers: [
+      { type: 'dense', units: 16, activation: 'tanh' },
+      { type: 'dense', units: 10 },
+    ],
+    loss: 'softmax-cross-entropy',
+  });
   const run = async (seed: string) => {
     const out = freshOut();
-    const r = await runCli(['train', '--net', net, '--dataset', 'fashion-mnist', '--limit', '300', '--test-limit', '200', '--epochs', '2', '--lr', '0.05', '--seed', seed, '--out', out.file]);
+    const r = await runCli([
+      'train',
+      '--net',
+      net,
+      '--dataset',
+      'fashion-mnist',
+      '--limit',
+      '300',
+      '--test-limit',
+      '200',
+      '--epochs',
+      '2',
+      '--lr',
+      '0.05',
+      '--seed',
+      seed,
+      '--out',
+      out.file,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     return { summary: JSON.parse(r.stdout), params: readFileSync(out.file, 'utf8') };
   };

@@ -19,8 +19,24 @@ describe('a diverging run: exit 3, one line naming epoch, pattern and layer, not
   ]) {
     it(`iris, relu net, ${args.join(' ')}`, async () => {
       const out = freshOut();
-      const r = await runCli(['train', '--net', reluNet, '--dataset', 'iris', '--epochs', '20', '--out', out.file, ...args]);
-      expectCleanFailure(r, out, /^localprop: training diverged at epoch \d+, pattern \d+ of 120 \(training pattern \d+\): .*layer \d+'s .*; try a smaller --lr$/m, 3);
+      const r = await runCli([
+        'train',
+        '--net',
+        reluNet,
+        '--dataset',
+        'iris',
+        '--epochs',
+        '20',
+        '--out',
+        out.file,
+        ...args,
+      ]);
+      expectCleanFailure(
+        r,
+        out,
+        /^localprop: training diverged at epoch \d+, pattern \d+ of 120 \(training pattern \d+\): .*layer \d+'s .*; try a smaller --lr$/m,
+        3,
+      );
     });
   }
 });

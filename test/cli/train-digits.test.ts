@@ -5,7 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.ts';
 
 const net = 'nets/digits-64-32-10.net.json';
-const trainArgs = (seed: string, out: string) => ['train', '--net', net, '--dataset', 'digits', '--epochs', '10', '--lr', '0.01', '--seed', seed, '--out', out];
+const trainArgs = (seed: string, out: string) => [
+  'train',
+  '--net',
+  net,
+  '--dataset',
+  'digits',
+  '--epochs',
+  '10',
+  '--lr',
+  '0.01',
+  '--seed',
+  seed,
+  '--out',
+  out,
+];
 
 describe('localprop train on digits (64-32-10, tanh, softmax-CE, per-pattern SGD)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'localprop-train-'));

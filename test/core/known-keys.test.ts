@@ -25,6 +25,8 @@ describe('unknown keys', () => {
     expect(inputErrorMessage(() => rejectUnknownKeys({ inputs: 1, target: 2 }, ['inputs', 'targets'], 'b.json'))).toBe(
       'b.json: unknown key "target"; did you mean "targets"? (known keys: inputs, targets)',
     );
-    expect(inputErrorMessage(() => rejectUnknownKeys({ comment: 'x' }, ['inputs', 'targets'], 'b.json'))).toBe('b.json: unknown key "comment" (known keys: inputs, targets)');
+    expect(inputErrorMessage(() => rejectUnknownKeys({ comment: 'x' }, ['inputs', 'targets'], 'b.json'))).toBe(
+      'b.json: unknown key "comment" (known keys: inputs, targets)',
+    );
   });
 });

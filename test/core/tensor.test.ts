@@ -12,9 +12,22 @@ describe('nest and flattenNested', () => {
 
   it('flattenNested returns null on a wrong shape or a non-number, and describeNested names the shape', () => {
     expect(flattenNested([[1, 2], [3]], [2, 2])).toBeNull();
-    expect(flattenNested([[1, 2], [3, '4']], [2, 2])).toBeNull();
+    expect(
+      flattenNested(
+        [
+          [1, 2],
+          [3, '4'],
+        ],
+        [2, 2],
+      ),
+    ).toBeNull();
     expect(flattenNested([1, 2, 3], [2, 2])).toBeNull();
-    expect(describeNested([[1, 2, 3], [4, 5, 6]])).toBe('[2][3]');
+    expect(
+      describeNested([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    ).toBe('[2][3]');
   });
 });
 

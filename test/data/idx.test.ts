@@ -31,7 +31,9 @@ describe('IDX reader', () => {
     const good = encodeIdx([2, 3, 4], data);
     const bad = Uint8Array.from(good);
     bad[0] = 0x50; // "PK", say
-    expect(inputErrorMessage(() => parseIdx(bad, 'a.idx'))).toMatch(/^a\.idx: not an IDX file: magic number 50 00 08 03/);
+    expect(inputErrorMessage(() => parseIdx(bad, 'a.idx'))).toMatch(
+      /^a\.idx: not an IDX file: magic number 50 00 08 03/,
+    );
     const badType = Uint8Array.from(good);
     badType[2] = 0x07;
     expect(inputErrorMessage(() => parseIdx(badType, 'a.idx'))).toMatch(/magic number 00 00 07 03/);
@@ -40,15 +42,23 @@ describe('IDX reader', () => {
 
   it('rejects data shorter or longer than its header says', () => {
     const good = encodeIdx([2, 3, 4], data);
-    expect(inputErrorMessage(() => parseIdx(good.subarray(0, good.length - 1), 'a.idx'))).toMatch(/header says 2×3×4 uint8 \(40 bytes\), but the data is 39 bytes/);
-    expect(inputErrorMessage(() => parseIdx(Uint8Array.from([...good, 0]), 'a.idx'))).toMatch(/but the data is 41 bytes/);
-    expect(inputErrorMessage(() => parseIdx(good.subarray(0, 10), 'a.idx'))).toMatch(/declares 3 dimensions but the file ends after 10 bytes/);
+    expect(inputErrorMessage(() => parseIdx(good.subarray(0, good.length - 1), 'a.idx'))).toMatch(
+      /header says 2×3×4 uint8 \(40 bytes\), but the data is 39 bytes/,
+    );
+    expect(inputErrorMessage(() => parseIdx(Uint8Array.from([...good, 0]), 'a.idx'))).toMatch(
+      /but the data is 41 bytes/,
+    );
+    expect(inputErrorMessage(() => parseIdx(good.subarray(0, 10), 'a.idx'))).toMatch(
+      /declares 3 dimensions but the file ends after 10 bytes/,
+    );
     expect(inputErrorMessage(() => parseIdx(bytes(0, 0, 8, 1, 0, 0, 0, 0), 'a.idx'))).toMatch(/a dimension is 0/);
   });
 
   it('rejects a truncated or corrupt gzip stream', () => {
     const gz = encodeIdx([2, 3, 4], data, true);
-    expect(inputErrorMessage(() => parseIdx(gz.subarray(0, gz.length - 6), 'a.gz'))).toMatch(/^a\.gz: corrupt or truncated gzip data \(/);
+    expect(inputErrorMessage(() => parseIdx(gz.subarray(0, gz.length - 6), 'a.gz'))).toMatch(
+      /^a\.gz: corrupt or truncated gzip data \(/,
+    );
     const corrupt = Uint8Array.from(gz);
     for (let k = 12; k < corrupt.length - 8; k++) corrupt[k] ^= 0x5a;
     expect(inputErrorMessage(() => parseIdx(corrupt, 'a.gz'))).toMatch(/corrupt or truncated gzip data/);

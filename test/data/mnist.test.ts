@@ -21,7 +21,6 @@ function makeFolder(name: string, n: number, gzip: boolean, part: 'train' | 't10
   return dir;
 }
 
-
 describe('MNIST-format loader', () => {
   it('normalises pixels to p/255 exactly, one-hot labels, shape [1, rows, cols]', () => {
     for (const gzip of [false, true]) {
@@ -29,7 +28,7 @@ describe('MNIST-format loader', () => {
       const d = loadIdxDataset('mnist', 'train', { dataDir: dir });
       expect(d.inputs).toHaveLength(12);
       expect(d.shape).toEqual([1, 3, 2]);
-      expect(Array.from(d.inputs[5]!)).toEqual(Array.from({ length: 6 }, (_, i) => ((30 + i) * 53 % 256) / 255));
+      expect(Array.from(d.inputs[5]!)).toEqual(Array.from({ length: 6 }, (_, i) => (((30 + i) * 53) % 256) / 255));
       expect(d.labels[7]).toBe(7);
       expect(Array.from(d.targets[7]!)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
       expect(Math.max(...d.inputs.flatMap((x) => Array.from(x)))).toBeLessThanOrEqual(1);
@@ -38,7 +37,8 @@ describe('MNIST-format loader', () => {
 
   it('--limit keeps a seeded choice in file order: same seed, same patterns; another seed, others', () => {
     const dir = makeFolder('limit', 40, false);
-    const pick = (seed: string) => loadIdxDataset('mnist', 'train', { dataDir: dir, limit: 10, random: createRandom(seed) });
+    const pick = (seed: string) =>
+      loadIdxDataset('mnist', 'train', { dataDir: dir, limit: 10, random: createRandom(seed) });
     const a = pick('1');
     const b = pick('1');
     const c = pick('2');
@@ -52,8 +52,14 @@ describe('MNIST-format loader', () => {
 
   it('takes the folder from --data-dir, else LOCALPROP_DATA, else the Debian default', () => {
     expect(resolveDataDir('fashion-mnist', '/a', { LOCALPROP_DATA: '/b' })).toEqual({ dir: '/a', from: '--data-dir' });
-    expect(resolveDataDir('fashion-mnist', undefined, { LOCALPROP_DATA: '/b' })).toEqual({ dir: '/b', from: 'LOCALPROP_DATA' });
-    expect(resolveDataDir('fashion-mnist', undefined, {})).toEqual({ dir: '/usr/share/datasets/fashion-mnist', from: 'default' });
+    expect(resolveDataDir('fashion-mnist', undefined, { LOCALPROP_DATA: '/b' })).toEqual({
+      dir: '/b',
+      from: 'LOCALPROP_DATA',
+    });
+    expect(resolveDataDir('fashion-mnist', undefined, {})).toEqual({
+      dir: '/usr/share/datasets/fashion-mnist',
+      from: 'default',
+    });
     expect(resolveDataDir('mnist', undefined, { LOCALPROP_DATA: '' }).dir).toBe(DEFAULT_DATA_DIRS.mnist);
   });
 
@@ -67,7 +73,9 @@ describe('MNIST-format loader', () => {
     expect(m).toContain('apt-get install dataset-fashion-mnist');
     // A folder with the training files only: the test files are named.
     const dir = makeFolder('train-only', 5, true);
-    expect(inputErrorMessage(() => loadIdxDataset('fashion-mnist', 'test', { dataDir: dir }))).toContain('has no t10k-images-idx3-ubyte[.gz] or t10k-labels-idx1-ubyte[.gz]');
+    expect(inputErrorMessage(() => loadIdxDataset('fashion-mnist', 'test', { dataDir: dir }))).toContain(
+      'has no t10k-images-idx3-ubyte[.gz] or t10k-labels-idx1-ubyte[.gz]',
+    );
   });
 
   it('rejects labels that disagree with the images in count or range', () => {
@@ -76,9 +84,15 @@ describe('MNIST-format loader', () => {
     writeFileSync(join(dir, 'img'), encodeIdx([4, 2, 2], new Uint8Array(16)));
     writeFileSync(join(dir, 'lab3'), encodeIdx([3], Uint8Array.from([0, 1, 2])));
     writeFileSync(join(dir, 'lab4'), encodeIdx([4], Uint8Array.from([0, 1, 12, 2])));
-    expect(inputErrorMessage(() => loadIdxPair(join(dir, 'img'), join(dir, 'lab3')))).toMatch(/lab3: 3 labels, but .*img has 4 images/);
-    expect(inputErrorMessage(() => loadIdxPair(join(dir, 'img'), join(dir, 'lab4')))).toMatch(/lab4: label 2 is 12, not a class 0\.\.9/);
-    expect(inputErrorMessage(() => loadIdxPair(join(dir, 'lab3'), join(dir, 'lab3')))).toMatch(/expected images of shape \[N, rows, cols\], got \[3\]/);
+    expect(inputErrorMessage(() => loadIdxPair(join(dir, 'img'), join(dir, 'lab3')))).toMatch(
+      /lab3: 3 labels, but .*img has 4 images/,
+    );
+    expect(inputErrorMessage(() => loadIdxPair(join(dir, 'img'), join(dir, 'lab4')))).toMatch(
+      /lab4: label 2 is 12, not a class 0\.\.9/,
+    );
+    expect(inputErrorMessage(() => loadIdxPair(join(dir, 'lab3'), join(dir, 'lab3')))).toMatch(
+      /expected images of shape \[N, rows, cols\], got \[3\]/,
+    );
   });
 });
 
@@ -86,7 +100,10 @@ describe('Fashion-MNIST as Debian installs it (dataset-fashion-mnist)', () => {
   const dir = DEFAULT_DATA_DIRS['fashion-mnist'];
 
   it('is installed: .ci/run installs dataset-fashion-mnist', () => {
-    expect(existsSync(join(dir, 'train-images-idx3-ubyte.gz')), `${dir} is missing: apt-get install dataset-fashion-mnist`).toBe(true);
+    expect(
+      existsSync(join(dir, 'train-images-idx3-ubyte.gz')),
+      `${dir} is missing: apt-get install dataset-fashion-mnist`,
+    ).toBe(true);
   });
 
   it('has 60000 training and 10000 test images of 28×28, and 1000 test images per class', () => {

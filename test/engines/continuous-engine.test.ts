@@ -37,15 +37,18 @@ function discrete(β: number, symmetric: boolean): { update: Params; gradient: P
 }
 
 describe('continuous-time merged rule', () => {
-  it.each([false, true])('converges to the discrete merged rule as the phase grows against τ (symmetric: %s)', (symmetric) => {
-    const β = 0.01;
-    const { update } = discrete(β, symmetric);
-    const errors = [2, 5, 10, 20].map((T) => relativeError(continuousUpdate(β, symmetric, leaky(T)), update));
-    // A short phase leaves most of the transient: far from the discrete update (the comparison can see it).
-    expect(errors[0]).toBeGreaterThan(0.05);
-    for (let k = 1; k < errors.length; k++) expect(errors[k]).toBeLessThan(errors[k - 1]! / 5);
-    expect(errors[3]).toBeLessThan(1e-6);
-  });
+  it.each([false, true])(
+    'converges to the discrete merged rule as the phase grows against τ (symmetric: %s)',
+    (symmetric) => {
+      const β = 0.01;
+      const { update } = discrete(β, symmetric);
+      const errors = [2, 5, 10, 20].map((T) => relativeError(continuousUpdate(β, symmetric, leaky(T)), update));
+      // A short phase leaves most of the transient: far from the discrete update (the comparison can see it).
+      expect(errors[0]).toBeGreaterThan(0.05);
+      for (let k = 1; k < errors.length; k++) expect(errors[k]).toBeLessThan(errors[k - 1]! / 5);
+      expect(errors[3]).toBeLessThan(1e-6);
+    },
+  );
 
   it('settles to a fixed point that does not depend on the Euler step', () => {
     const a = continuousUpdate(0.01, false, leaky(30, 0.1));
@@ -59,7 +62,9 @@ describe('continuous-time merged rule', () => {
     [true, 2],
   ])('its error against back-prop falls as β^k at a long phase (symmetric: %s, k = %i)', (symmetric, k) => {
     const βs = [0.1, 0.03, 0.01];
-    const errors = βs.map((β) => relativeError(continuousUpdate(β, symmetric, leaky(30)), discrete(β, symmetric).gradient));
+    const errors = βs.map((β) =>
+      relativeError(continuousUpdate(β, symmetric, leaky(30)), discrete(β, symmetric).gradient),
+    );
     const slope = Math.log10(errors[0]! / errors[2]!) / Math.log10(βs[0]! / βs[2]!);
     expect(Math.abs(slope - k)).toBeLessThan(0.2);
     for (const e of errors) expect(e).toBeGreaterThan(1e-9);

@@ -30,7 +30,8 @@ const start = initParams(spec, random.derive('init'));
 for (const l of start.layers) for (let k = 0; k < l.bias.length; k++) l.bias[k] = 0.1 * random.normal();
 const patterns = 120;
 const inputs = Array.from({ length: patterns }, () =>
-  Float64Array.from({ length: 11 }, () => (random.uniform() < 0.3 ? 0 : random.normal())));
+  Float64Array.from({ length: 11 }, () => (random.uniform() < 0.3 ? 0 : random.normal())),
+);
 const targets = Array.from({ length: patterns }, () => {
   const t = new Float64Array(4);
   t[random.int(4)] = 1;
@@ -111,22 +112,31 @@ function evaluatingAfterEachLearn(engine: MatrixEngine): Learner {
 
 describe('the matrix engine equals the textbook, number for number, after every step', () => {
   it.each([1, 2, 3, 32])('both roads, batch %i', (B) => {
-    trainSideBySide({
-      'outer-product road': new MatrixEngine(spec, start, () => backprop),
-      'outer-product road, a forward pass after each learn':
-        evaluatingAfterEachLearn(new MatrixEngine(spec, start, () => backprop)),
-      'pending-sum road': new PendingSum(spec, start),
-      'agents engine': new AgentsEngine(spec, start, { rule: 'backprop' }),
-    }, B, 12);
+    trainSideBySide(
+      {
+        'outer-product road': new MatrixEngine(spec, start, () => backprop),
+        'outer-product road, a forward pass after each learn': evaluatingAfterEachLearn(
+          new MatrixEngine(spec, start, () => backprop),
+        ),
+        'pending-sum road': new PendingSum(spec, start),
+        'agents engine': new AgentsEngine(spec, start, { rule: 'backprop' }),
+      },
+      B,
+      12,
+    );
   });
 
   // Past 64 kept patterns the engine folds them into the pending sum: 64, 65 and 130 cross that edge.
   it.each([64, 65, 130])('both roads, batch %i (kept patterns folded into the pending sum)', (B) => {
-    trainSideBySide({
-      'outer-product road': new MatrixEngine(spec, start, () => backprop),
-      'pending-sum road': new PendingSum(spec, start),
-      'agents engine': new AgentsEngine(spec, start, { rule: 'backprop' }),
-    }, B, 3);
+    trainSideBySide(
+      {
+        'outer-product road': new MatrixEngine(spec, start, () => backprop),
+        'pending-sum road': new PendingSum(spec, start),
+        'agents engine': new AgentsEngine(spec, start, { rule: 'backprop' }),
+      },
+      B,
+      3,
+    );
   });
 
   it.each([2, 3, 32, 64, 65, 130])('learnBatch (batched forward and error passes), batch %i', (B) => {
@@ -151,7 +161,8 @@ describe('the matrix engine equals the textbook, number for number, after every 
     const other = new MatrixEngine(spec, start, () => ({ ...backprop }));
     for (const learner of [engine, other]) learner.learn(inputs[0]!, targets[0]!);
     textbook.learn(inputs[0]!, targets[0]!);
-    const xs = inputs.slice(1, 6), ts = targets.slice(1, 6);
+    const xs = inputs.slice(1, 6),
+      ts = targets.slice(1, 6);
     const expected = Float64Array.from(xs, (x, p) => textbook.learn(x, ts[p]!));
     for (const learner of [engine, other]) {
       expectSame(learner.learnBatch(xs, ts), expected, 'E');
@@ -163,8 +174,10 @@ describe('the matrix engine equals the textbook, number for number, after every 
   });
 
   it('negative control: learnBatch with one pattern of the batch changed is told apart', () => {
-    const a = new MatrixEngine(spec, start, () => backprop), b = new MatrixEngine(spec, start, () => backprop);
-    const xs = inputs.slice(0, 8), changed = xs.slice();
+    const a = new MatrixEngine(spec, start, () => backprop),
+      b = new MatrixEngine(spec, start, () => backprop);
+    const xs = inputs.slice(0, 8),
+      changed = xs.slice();
     changed[5] = xs[5]!.map((v, i) => (i === 2 ? v + 1e-9 : v));
     a.learnBatch(xs, targets.slice(0, 8));
     b.learnBatch(changed, targets.slice(0, 8));

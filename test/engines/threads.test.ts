@@ -26,7 +26,8 @@ const random = createRandom('threads');
 const start = initParams(spec, random.derive('init'));
 const patterns = 300;
 const inputs = Array.from({ length: patterns }, () =>
-  Float64Array.from({ length: 41 }, () => (random.uniform() < 0.3 ? 0 : random.normal())));
+  Float64Array.from({ length: 41 }, () => (random.uniform() < 0.3 ? 0 : random.normal())),
+);
 const targets = Array.from({ length: patterns }, () => {
   const t = new Float64Array(5);
   t[random.int(5)] = 1;
@@ -44,7 +45,8 @@ function engineWith(threads: number): MatrixEngine {
 describe('1 thread against 2, every weight bit for bit', () => {
   // 16 is the smallest block split over threads; 64 fills the kept block; 100 folds part of it into the pending sum.
   it.each([16, 17, 32, 64, 100])('batch %i', (B) => {
-    const one = engineWith(1), two = engineWith(2);
+    const one = engineWith(1),
+      two = engineWith(2);
     const textbook = new Textbook(spec, start);
     const jobsBefore = threadJobs();
     for (let s = 0, done = 0; done < 4; done++, s += B) {
@@ -66,15 +68,18 @@ describe('1 thread against 2, every weight bit for bit', () => {
   });
 
   it('negative control: a weight one ulp off after a threaded step is told apart', () => {
-    const one = engineWith(1), two = engineWith(2);
-    const xs = inputs.slice(0, 32), ts = targets.slice(0, 32);
+    const one = engineWith(1),
+      two = engineWith(2);
+    const xs = inputs.slice(0, 32),
+      ts = targets.slice(0, 32);
     setThreads(1);
     one.learnBatch(xs, ts);
     one.step(η);
     setThreads(2);
     two.learnBatch(xs, ts);
     two.step(η);
-    const a = one.snapshot(), b = two.snapshot();
+    const a = one.snapshot(),
+      b = two.snapshot();
     expect(firstParamsDifference(b, a)).toBeNull();
     const w = b.layers[1]!.weights;
     w[7] = w[7]! + Math.abs(w[7]!) * Number.EPSILON;
@@ -85,7 +90,7 @@ describe('1 thread against 2, every weight bit for bit', () => {
     // Σ_p in increasing p against (Σ first half) + (Σ second half): what a per-thread partial sum would do.
     const terms = [1, 1e16, -1e16, 1];
     const inOrder = terms.reduce((a, v) => a + v, 0);
-    const halves = (terms[0]! + terms[1]!) + (terms[2]! + terms[3]!);
+    const halves = terms[0]! + terms[1]! + (terms[2]! + terms[3]!);
     expect(inOrder).toBe(1);
     expect(halves).toBe(0);
   });

@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import type { Claim, Experiment } from '../../src/report/index.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const files = readdirSync(join(ROOT, 'experiments')).filter((f) => /^\d\d-[a-z0-9-]+\.ts$/.test(f)).sort();
+const files = readdirSync(join(ROOT, 'experiments'))
+  .filter((f) => /^\d\d-[a-z0-9-]+\.ts$/.test(f))
+  .sort();
 const readJson = (file: string): unknown => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null);
 
 describe('claims against the committed results', () => {
@@ -34,8 +36,21 @@ describe('claims against the committed results', () => {
 
   it('a failing claim is printed as failing, in red, not dropped', async () => {
     const { reportPage } = await import('../../src/report/index.ts');
-    const summary = { name: 'demo', order: 1, file: 'experiments/01-demo.ts', description: 'Demo: a test.', budget: 'quick' as const, seed: '1', charts: [], headline: [], notes: [] };
-    const claims: Claim[] = [{ text: 'one holds at 1.0', holds: true }, { text: 'one fails at 2.0', holds: false, key: true }];
+    const summary = {
+      name: 'demo',
+      order: 1,
+      file: 'experiments/01-demo.ts',
+      description: 'Demo: a test.',
+      budget: 'quick' as const,
+      seed: '1',
+      charts: [],
+      headline: [],
+      notes: [],
+    };
+    const claims: Claim[] = [
+      { text: 'one holds at 1.0', holds: true },
+      { text: 'one fails at 2.0', holds: false, key: true },
+    ];
     const page = reportPage([{ summary: { ...summary, claims }, svgs: {} }]);
     expect(page).toContain('<li class="claim holds" data-holds="true">✓ one holds at 1.0</li>');
     expect(page).toContain('<li class="claim fails" data-holds="false">✗ does not hold: one fails at 2.0</li>');

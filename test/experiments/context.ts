@@ -3,5 +3,12 @@ import { createRandom } from '../../src/core/random.ts';
 import type { Experiment, ExperimentContext } from '../../src/report/index.ts';
 
 export function context<B extends object>(experiment: Experiment<B>, budget: B, seed = '1'): ExperimentContext<B> {
-  return { budget, budgetName: 'quick', seed, random: createRandom(seed).derive(experiment.name), progress: () => {}, quiet: true };
+  return {
+    budget,
+    budgetName: 'quick',
+    seed,
+    random: createRandom(seed).derive(experiment.name),
+    progress: () => {},
+    quiet: true,
+  };
 }

@@ -8,7 +8,10 @@ const tiny: Budget = { seeds: 1, patterns: 1, hOverτ: 0.5, perDecade: 1 };
 interface Data {
   phaseRows: { net: string; mode: string; phase: number; vsBackprop: number; vsDiscrete: number }[];
   fits: { mode: string; slope: number; expected: number }[];
-  raster: { times: { settled: number; end: number }; rows: { time: number; neuron: string; phase: string; error: number; errorShare: number; activationShare: number }[] };
+  raster: {
+    times: { settled: number; end: number };
+    rows: { time: number; neuron: string; phase: string; error: number; errorShare: number; activationShare: number }[];
+  };
 }
 
 describe('experiment 12 continuous', () => {

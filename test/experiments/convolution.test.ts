@@ -8,7 +8,10 @@ const tiny: Budget = { epochs: 1, η: 0.02, filters: 4, patterns: 3, calls: 1, r
 
 interface Data {
   epochs: { epoch: number; test: { accuracy: number } }[];
-  pushVsGather: { trained: { maxAbsDifference: number; maxAbsInputError: number }; geometries: { geometry: string; maxAbsDifference: number; maxAbsInputError: number; output: number[] }[] };
+  pushVsGather: {
+    trained: { maxAbsDifference: number; maxAbsInputError: number };
+    geometries: { geometry: string; maxAbsDifference: number; maxAbsInputError: number; output: number[] }[];
+  };
   kernels: { initial: number[][][]; learned: number[][][] };
 }
 
@@ -30,7 +33,13 @@ describe('experiment 05 convolution', () => {
     expect(data.kernels.learned).toHaveLength(4);
     expect(data.kernels.learned.flat(2)).toHaveLength(4 * 9);
     expect(data.kernels.learned.flat(2)).not.toEqual(data.kernels.initial.flat(2));
-    expect(Object.keys(result.specs)).toEqual(['kernels', 'input-error', 'training', 'push-vs-gather', 'push-gather-time']);
+    expect(Object.keys(result.specs)).toEqual([
+      'kernels',
+      'input-error',
+      'training',
+      'push-vs-gather',
+      'push-gather-time',
+    ]);
     // Times go to timings, never to data.
     expect(JSON.stringify(result.data)).not.toMatch(/icroseconds/);
     expect(JSON.stringify(result.timings)).toMatch(/pushMicroseconds/);

@@ -8,7 +8,16 @@ const tiny: Budget = { steps: 3, seeds: 1 };
 interface Data {
   rules: { label: string }[];
   histogram: { rule: string; bin: string; count: number }[];
-  runs: { rule: string; net: string; batch: number; steps: number; weights: number; comparisons: number; maxDifference: number; zeros: number }[];
+  runs: {
+    rule: string;
+    net: string;
+    batch: number;
+    steps: number;
+    weights: number;
+    comparisons: number;
+    maxDifference: number;
+    zeros: number;
+  }[];
   perStep: { rule: string; step: number; maxDifference: number }[];
 }
 

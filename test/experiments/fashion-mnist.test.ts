@@ -7,11 +7,26 @@ import experiment from '../../experiments/11-fashion-mnist.ts';
 type Budget = (typeof experiment.budgets)['quick'];
 
 function context(budget: Budget) {
-  return { budget, budgetName: 'quick' as const, seed: '1', random: createRandom('1').derive(experiment.name), progress: () => {}, quiet: true };
+  return {
+    budget,
+    budgetName: 'quick' as const,
+    seed: '1',
+    random: createRandom('1').derive(experiment.name),
+    progress: () => {},
+    quiet: true,
+  };
 }
 
 /** A budget far below quick: the shape of the result, not its accuracy. */
-const tiny: Budget = { train: 300, test: 200, hidden: 8, epochs: 1, η: 0.01, rules: ['backprop', 'direct-feedback-alignment'], agents: { train: 20, test: 20, epochs: 1 } };
+const tiny: Budget = {
+  train: 300,
+  test: 200,
+  hidden: 8,
+  epochs: 1,
+  η: 0.01,
+  rules: ['backprop', 'direct-feedback-alignment'],
+  agents: { train: 20, test: 20, epochs: 1 },
+};
 
 describe('experiment 11 fashion-mnist', () => {
   afterEach(() => {
@@ -23,10 +38,12 @@ describe('experiment 11 fashion-mnist', () => {
     const result = await experiment.run(context(tiny));
     expect(result.headline).toEqual([]);
     expect(result.specs).toEqual({});
-    expect(result.notes!.join(' ')).toMatch(/Fashion-MNIST data not found.*localprop-no-such-data-folder.*apt-get install dataset-fashion-mnist/);
+    expect(result.notes!.join(' ')).toMatch(
+      /Fashion-MNIST data not found.*localprop-no-such-data-folder.*apt-get install dataset-fashion-mnist/,
+    );
   });
 
-  it('reports each rule\'s test error beside the published figures with their sources, and the agents engine matches the matrix engine', async () => {
+  it("reports each rule's test error beside the published figures with their sources, and the agents engine matches the matrix engine", async () => {
     const result = await experiment.run(context(tiny));
     const rows = result.headline;
     const bp = rows.find((r) => r.rule === 'backprop' && r.engine === 'matrix')!;
@@ -37,7 +54,11 @@ describe('experiment 11 fashion-mnist', () => {
     const dfa = rows.find((r) => r.rule === 'direct-feedback-alignment')!;
     expect(dfa['published test error %']).toBeNull();
     expect(rows.find((r) => r.rule === 'human')!['published test error %']).toBe(16.5);
-    const data = result.data as { agents: { maxWeightDifference: number } | null; trainPatterns: number; testPatterns: number };
+    const data = result.data as {
+      agents: { maxWeightDifference: number } | null;
+      trainPatterns: number;
+      testPatterns: number;
+    };
     expect([data.trainPatterns, data.testPatterns]).toEqual([300, 200]);
     expect(data.agents).not.toBeNull();
     expect(data.agents!.maxWeightDifference).toBeLessThanOrEqual(1e-12);

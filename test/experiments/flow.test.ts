@@ -15,7 +15,9 @@ describe('experiment 09 flow', () => {
     const data = result.data as Data;
     expect(data.patterns.map((p) => p.startTick)).toEqual([0, 8]);
     const first = data.records.filter((r) => r.tick < data.patterns[0]!.boundaryTick);
-    const ticksOf = (kind: string, layer: number): number[] => [...new Set(first.filter((r) => r.kind === kind && r.layer === layer).map((r) => r.tick))];
+    const ticksOf = (kind: string, layer: number): number[] => [
+      ...new Set(first.filter((r) => r.kind === kind && r.layer === layer).map((r) => r.tick)),
+    ];
     expect(ticksOf('activation', -1)).toEqual([0]);
     expect(ticksOf('activation', 0)).toEqual([1]);
     expect(ticksOf('activation', 1)).toEqual([2]);
@@ -32,7 +34,8 @@ describe('experiment 09 flow', () => {
   it('the animation has a frame per tick, plus one per weight-update tick; a hidden neuron keeps its state and switches from activation to error', async () => {
     const result = await experiment.run(context(experiment, { patterns: 1 }));
     const json = /<script type="application\/json">(.*?)<\/script>/s.exec(result.html!)![1]!;
-    const frames = (JSON.parse(json) as { frames: { tick: number; n: number[][]; p: number[][]; lit: number[] }[] }).frames;
+    const frames = (JSON.parse(json) as { frames: { tick: number; n: number[][]; p: number[][]; lit: number[] }[] })
+      .frames;
     // Ticks 0..7 (6 for the pattern, 2 for the batch boundary), and the two layers' update frames.
     expect(frames.map((f) => f.tick)).toEqual([0, 1, 2, 3, 4, 4, 5, 5, 6, 7]);
     // Hidden neuron h₁ is node 3 (after x₁..x₃): idle at tick 0, activation from tick 1 through 4, error from tick 5 on.

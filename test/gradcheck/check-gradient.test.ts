@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/core/random.ts';
-import { checkCoordinates, checkDirections, checkGradient, checkNetwork, randomPatterns, relativeError, type WorstCoordinate, type WorstDirection } from '../../src/gradcheck/index.ts';
+import {
+  checkCoordinates,
+  checkDirections,
+  checkGradient,
+  checkNetwork,
+  randomPatterns,
+  relativeError,
+  type WorstCoordinate,
+  type WorstDirection,
+} from '../../src/gradcheck/index.ts';
 import { Network } from '../../src/nn/network.ts';
 import { cloneParams, initParams, type Params } from '../../src/nn/params.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
@@ -19,7 +28,12 @@ describe('relativeError', () => {
 // A function with a known gradient: E(w) = Σ_k c_k·sin(w_k) + (Σ_k w_k)², over two "layers".
 const c = [0.5, -2, 3, 1e-3, 7];
 function makeParams(): Params {
-  return { layers: [{ weights: Float64Array.from([0.3, -1.1, 2.0]), bias: Float64Array.from([0.7]) }, { weights: Float64Array.from([-0.4]), bias: Float64Array.from([]) }] };
+  return {
+    layers: [
+      { weights: Float64Array.from([0.3, -1.1, 2.0]), bias: Float64Array.from([0.7]) },
+      { weights: Float64Array.from([-0.4]), bias: Float64Array.from([]) },
+    ],
+  };
 }
 const flat = (p: Params): number[] => p.layers.flatMap((l) => [...l.weights, ...l.bias]);
 const lossAt = (p: Params): number => {
@@ -44,7 +58,11 @@ describe('checkCoordinates / checkDirections on a function with a known gradient
       expect(r.checked).toBe(5);
       expect(r.richardson).toBe(richardson);
       expect(flat(params)).toEqual(before);
-      const d = checkDirections(lossAt, params, exactGradient(params), { richardson, directions: 4, random: createRandom(1) });
+      const d = checkDirections(lossAt, params, exactGradient(params), {
+        richardson,
+        directions: 4,
+        random: createRandom(1),
+      });
       expect(d.passed).toBe(true);
       expect(d.checked).toBe(8);
       expect(d.parameters).toBe(5);
@@ -120,7 +138,10 @@ describe('checkNetwork', () => {
     const net = new Network(spec, cloneParams(params));
     const hidden = net.layers[0]!;
     const dg = hidden.activation.dg.bind(hidden.activation);
-    (hidden as { activation: unknown }).activation = { ...hidden.activation, dg: (z: number, y: number) => dg(z, y) * (1 + 1e-4) };
+    (hidden as { activation: unknown }).activation = {
+      ...hidden.activation,
+      dg: (z: number, y: number) => dg(z, y) * (1 + 1e-4),
+    };
     const { gradients } = net.gradient(data.inputs, data.targets);
     const honest = new Network(spec, cloneParams(params));
     const lossAt = (): number => data.inputs.reduce((E, x, p) => E + honest.evaluate(x, data.targets[p]!), 0);

@@ -35,7 +35,10 @@ function params(b0: number): Params {
 const data = { inputs: [Float64Array.from([0.5, 0.5])], targets: [Float64Array.from([1])] };
 
 describe("relu at its kink defeats the numerical gradient check (the essay's warning)", () => {
-  for (const [label, b0] of [['z = 0 exactly', 0], ['z = 1e-9', 1e-9]] as const) {
+  for (const [label, b0] of [
+    ['z = 0 exactly', 0],
+    ['z = 1e-9', 1e-9],
+  ] as const) {
     for (const richardson of [true, false]) {
       it(`${label}, ${richardson ? 'Richardson-extrapolated' : 'plain'} central differences: fails as is, passes linearised`, () => {
         const asIs = checkNetwork(spec, params(b0), data, { richardson });

@@ -33,14 +33,18 @@ const ARCHITECTURES: Record<string, (g: ActivationSpec, last: ActivationSpec) =>
     { type: 'dense', units: 3, activation: last },
   ],
 };
-const INPUTS: Record<string, number[]> = { 'dense (2 hidden layers)': [6], 'conv+dense (stride and padding)': [2, 7, 6] };
+const INPUTS: Record<string, number[]> = {
+  'dense (2 hidden layers)': [6],
+  'conv+dense (stride and padding)': [2, 7, 6],
+};
 
 function spec(arch: string, g: ActivationSpec, loss: LossName): NetSpec {
   const last = loss === 'mse' ? g : { name: 'identity' as const };
   return parseNetSpec({ input: INPUTS[arch], layers: ARCHITECTURES[arch]!(g, last), loss });
 }
 
-const count = (s: NetSpec) => initParams(s, createRandom(0)).layers.reduce((n, l) => n + l.weights.length + l.bias.length, 0);
+const count = (s: NetSpec) =>
+  initParams(s, createRandom(0)).layers.reduce((n, l) => n + l.weights.length + l.bias.length, 0);
 
 describe('whole-network gradient check: worst relative error ≤ 1e-6', () => {
   for (const arch of Object.keys(ARCHITECTURES)) {

@@ -40,11 +40,15 @@ function liveMembers(pgid: number): number {
 
 export function interruptThroughNpm(signal: NodeJS.Signals, repeats: number, gapMs: number): Promise<Interrupted> {
   const out = mkdtempSync(join(tmpdir(), 'localprop-npm-signal-'));
-  const child = spawn('npm', ['run', '-s', 'localprop', '--', 'run', 'activations', 'regression', '--quick', '--out', out], {
-    cwd,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'npm',
+    ['run', '-s', 'localprop', '--', 'run', 'activations', 'regression', '--quick', '--out', out],
+    {
+      cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   let sent = false;
   const send = (left: number): void => {
@@ -77,7 +81,9 @@ export function expectGracefulStop(r: Interrupted, signal: NodeJS.Signals): void
   const code = signal === 'SIGINT' ? 130 : 143;
   // npm passes the exit code on, or re-raises the signal on itself.
   expect(r.code === code || r.signal === signal, `${r.code} ${r.signal}\n${r.stderr}`).toBe(true);
-  expect(r.stderr).toMatch(new RegExp(`localprop: interrupted \\(${signal}\\): did not finish regression; finished activations\\.`));
+  expect(r.stderr).toMatch(
+    new RegExp(`localprop: interrupted \\(${signal}\\): did not finish regression; finished activations\\.`),
+  );
   expect(r.stderr).not.toMatch(/stopped at once/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(existsSync(join(r.out, 'activations', 'summary.json'))).toBe(true);

@@ -9,7 +9,8 @@ import type { Params } from '../../src/nn/params.ts';
 export function firstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} vs ${expected.length}`;
   for (let k = 0; k < actual.length; k++) {
-    const a = actual[k]!, e = expected[k]!;
+    const a = actual[k]!,
+      e = expected[k]!;
     if (!(a === e || (Number.isNaN(a) && Number.isNaN(e)))) return `[${k}] ${a} vs ${e}`;
   }
   return null;

@@ -1,12 +1,28 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { richardson } from '../../src/gradcheck/central-difference.ts';
-import { linearized, logistic, makeActivation, parseActivation, softplus, type ActivationSpec } from '../../src/nn/activation.ts';
+import {
+  linearized,
+  logistic,
+  makeActivation,
+  parseActivation,
+  softplus,
+  type ActivationSpec,
+} from '../../src/nn/activation.ts';
 
 const TANH_LECUN: ActivationSpec = { name: 'tanh', a: 1.7159, b: 2 / 3 };
-const SPECS: ActivationSpec[] = [{ name: 'identity' }, { name: 'relu' }, { name: 'softplus' }, { name: 'logistic' }, { name: 'tanh', a: 1, b: 1 }, TANH_LECUN];
+const SPECS: ActivationSpec[] = [
+  { name: 'identity' },
+  { name: 'relu' },
+  { name: 'softplus' },
+  { name: 'logistic' },
+  { name: 'tanh', a: 1, b: 1 },
+  TANH_LECUN,
+];
 
-const GRID = [0, 1e-3, 0.1, 0.5, 1, 2, 5, 10, 20, 35, 50, 100, 300, 700, 1000].flatMap((z) => (z === 0 ? [0] : [z, -z]));
+const GRID = [0, 1e-3, 0.1, 0.5, 1, 2, 5, 10, 20, 35, 50, 100, 300, 700, 1000].flatMap((z) =>
+  z === 0 ? [0] : [z, -z],
+);
 
 /** Numeric g'(z): Richardson-extrapolated central differences with a step relative to |z|; for relu, never across the kink. */
 function numericDerivative(g: (z: number) => number, z: number, kinked = false): number {
@@ -21,7 +37,10 @@ function expectDerivativeMatches(spec: ActivationSpec, z: number): void {
   const numeric = numericDerivative(act.g, z, spec.name === 'relu');
   expect(Number.isFinite(y), `g(${z})`).toBe(true);
   expect(Number.isFinite(analytic), `g'(${z})`).toBe(true);
-  expect(Math.abs(analytic - numeric), `${spec.name} at z = ${z}: analytic ${analytic}, numeric ${numeric}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(analytic)));
+  expect(
+    Math.abs(analytic - numeric),
+    `${spec.name} at z = ${z}: analytic ${analytic}, numeric ${numeric}`,
+  ).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(analytic)));
 }
 
 describe("every activation's g' against central differences", () => {
@@ -86,9 +105,11 @@ describe('softplus and logistic stay finite and exact to rounding for |z| up to 
     // log(1 + e^z) = e^z − e^2z/2 + …, so from z = −40 on e^z is the exact value to rounding.
     for (const z of [-40, -100, -700]) expect(Math.abs(softplus(z) / Math.exp(z) - 1)).toBeLessThanOrEqual(1e-15);
     expect(Math.abs(softplus(-30) / (Math.exp(-30) * (1 - Math.exp(-30) / 2)) - 1)).toBeLessThanOrEqual(1e-15);
-    for (const z of GRID) expect(Math.abs(softplus(z) - softplus(-z) - z)).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(z)));
+    for (const z of GRID)
+      expect(Math.abs(softplus(z) - softplus(-z) - z)).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(z)));
     // Against log(1 + e^z), exact enough where that formula does not overflow.
-    for (const z of [0.5, 1, 5, 20, 35]) expect(Math.abs(softplus(z) / Math.log(1 + Math.exp(z)) - 1)).toBeLessThanOrEqual(1e-15);
+    for (const z of [0.5, 1, 5, 20, 35])
+      expect(Math.abs(softplus(z) / Math.log(1 + Math.exp(z)) - 1)).toBeLessThanOrEqual(1e-15);
   });
 
   it('logistic(−1000) is finite (0), logistic(1000) = 1, logistic(z) = e^z/(1 + e^z) for very negative z, and σ(z) + σ(−z) = 1', () => {
@@ -106,7 +127,8 @@ describe('softplus and logistic stay finite and exact to rounding for |z| up to 
       expect(sp.dg(z, sp.g(z))).toBe(logistic(z));
       expect(Number.isFinite(lg.dg(z, lg.g(z)))).toBe(true);
     }
-    for (const z of GRID) expect(sp.dg(z, sp.g(z))).toBeCloseTo(Math.exp(Math.min(z, 700)) / (1 + Math.exp(Math.min(z, 700))), 15);
+    for (const z of GRID)
+      expect(sp.dg(z, sp.g(z))).toBeCloseTo(Math.exp(Math.min(z, 700)) / (1 + Math.exp(Math.min(z, 700))), 15);
   });
 });
 
@@ -114,8 +136,12 @@ describe('activation parsing and linearisation', () => {
   it('accepts a string or an object, defaults tanh to a = b = 1, and rejects unknown names with the place and the choices', () => {
     expect(parseActivation('relu', 'x')).toEqual({ name: 'relu' });
     expect(parseActivation({ name: 'tanh' }, 'x')).toEqual({ name: 'tanh', a: 1, b: 1 });
-    expect(() => parseActivation('sigmoid', 'net.json: layer 1')).toThrow(/^net\.json: layer 1: unknown activation "sigmoid"; expected one of identity, relu, softplus, logistic, tanh$/);
-    expect(() => parseActivation({ name: 'tanh', a: 0 }, 'x')).toThrow(/tanh parameter a must be a non-zero finite number/);
+    expect(() => parseActivation('sigmoid', 'net.json: layer 1')).toThrow(
+      /^net\.json: layer 1: unknown activation "sigmoid"; expected one of identity, relu, softplus, logistic, tanh$/,
+    );
+    expect(() => parseActivation({ name: 'tanh', a: 0 }, 'x')).toThrow(
+      /tanh parameter a must be a non-zero finite number/,
+    );
   });
   it('linearized turns relu into the identity and leaves the smooth activations alone', () => {
     expect(linearized({ name: 'relu' })).toEqual({ name: 'identity' });

@@ -8,19 +8,37 @@ import { convOutputSize, parseNetSpec, resolveLayers, type ConvSpec, type Resolv
 import { expectSame } from '../helpers/same-numbers.ts';
 
 interface Case {
-  C: number; H: number; W: number; F: number; K: number; s: number; p: number;
+  C: number;
+  H: number;
+  W: number;
+  F: number;
+  K: number;
+  s: number;
+  p: number;
 }
 
 /** A random conv layer: several channels and filters, kernel 1–4, stride 1–3, padding 0–2, non-square input. */
 function randomCase(random: Random): Case {
   for (;;) {
-    const c: Case = { C: 1 + random.int(3), H: 1 + random.int(9), W: 1 + random.int(9), F: 1 + random.int(4), K: 1 + random.int(4), s: 1 + random.int(3), p: random.int(3) };
+    const c: Case = {
+      C: 1 + random.int(3),
+      H: 1 + random.int(9),
+      W: 1 + random.int(9),
+      F: 1 + random.int(4),
+      K: 1 + random.int(4),
+      s: 1 + random.int(3),
+      p: random.int(3),
+    };
     if (c.K <= c.H + 2 * c.p && c.K <= c.W + 2 * c.p) return c;
   }
 }
 
 function makeConv(c: Case, random: Random): Conv {
-  const spec = parseNetSpec({ input: [c.C, c.H, c.W], layers: [{ type: 'conv', filters: c.F, kernel: c.K, stride: c.s, padding: c.p }], loss: 'mse' });
+  const spec = parseNetSpec({
+    input: [c.C, c.H, c.W],
+    layers: [{ type: 'conv', filters: c.F, kernel: c.K, stride: c.s, padding: c.p }],
+    loss: 'mse',
+  });
   const layer = resolveLayers(spec)[0] as ResolvedLayer & ConvSpec;
   const w = Float64Array.from({ length: c.F * c.C * c.K * c.K }, () => random.normal());
   const b = Float64Array.from({ length: c.F }, () => random.normal());
@@ -113,16 +131,19 @@ describe('Conv.backward: one loop nest for the gradient and the pushed error', (
       const noise = (a: Float64Array) => Float64Array.from(a, () => random.normal());
       const start = { weights: noise(conv.w), bias: noise(conv.b) };
       const fresh = () => ({ weights: start.weights.slice(), bias: start.bias.slice() });
-      const both = fresh(), bothΔx = new Float64Array(conv.inSize).fill(NaN);
+      const both = fresh(),
+        bothΔx = new Float64Array(conv.inSize).fill(NaN);
       conv.backward(x, Δz, both, bothΔx);
-      const alone = fresh(), aloneΔx = new Float64Array(conv.inSize).fill(NaN);
+      const alone = fresh(),
+        aloneΔx = new Float64Array(conv.inSize).fill(NaN);
       conv.backward(x, Δz, alone, null);
       conv.backward(x, Δz, null, aloneΔx);
       expectSame(both.weights, alone.weights);
       expectSame(both.bias, alone.bias);
       expectSame(bothΔx, aloneΔx);
       // The plain sums, in the forward's loop order.
-      const expected = fresh(), expectedΔx = new Float64Array(conv.inSize);
+      const expected = fresh(),
+        expectedΔx = new Float64Array(conv.inSize);
       for (let f = 0; f < conv.F; f++)
         for (let oy = 0; oy < conv.OH; oy++)
           for (let ox = 0; ox < conv.OW; ox++) {

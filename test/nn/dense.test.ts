@@ -20,9 +20,16 @@ function dense(m: number, n: number): Dense {
 
 /** gw += s · x Δzᵀ, gb += s · Δz and Δx = Vᵀ Δz by the plain loops. */
 function plainBackward(
-  v: Float64Array, x: Float64Array, Δz: Float64Array, gw: Float64Array, gb: Float64Array, s: number,
+  v: Float64Array,
+  x: Float64Array,
+  Δz: Float64Array,
+  gw: Float64Array,
+  gb: Float64Array,
+  s: number,
 ): Float64Array {
-  const m = Δz.length, n = x.length, Δx = new Float64Array(n);
+  const m = Δz.length,
+    n = x.length,
+    Δx = new Float64Array(n);
   for (let j = 0; j < m; j++) {
     gb[j] += s * Δz[j]!;
     for (let i = 0; i < n; i++) gw[j * n + i] += s * (x[i]! * Δz[j]!);
@@ -31,12 +38,21 @@ function plainBackward(
   return Δx;
 }
 
-const shapes = [{ m: 7, n: 13 }, { m: 4, n: 1 }, { m: 9, n: 23 }, { m: 13, n: 17 }];
-const inputs = [['finite inputs', false], ['a NaN input', true]] as const;
+const shapes = [
+  { m: 7, n: 13 },
+  { m: 4, n: 1 },
+  { m: 9, n: 23 },
+  { m: 13, n: 17 },
+];
+const inputs = [
+  ['finite inputs', false],
+  ['a NaN input', true],
+] as const;
 
 describe('Dense.backward', () => {
   it.each(shapes)('forward is z = W x + b, then y = g(z) (m = $m, n = $n)', ({ m, n }) => {
-    const layer = dense(m, n), x = vector(n);
+    const layer = dense(m, n),
+      x = vector(n);
     layer.forward(x);
     for (let j = 0; j < m; j++) {
       let zj = layer.b[j]!;
@@ -49,7 +65,10 @@ describe('Dense.backward', () => {
   for (const [what, nan] of inputs) {
     const every = `every form equals the plain loops, with relu zeros in Δz and ${what} (m = $m, n = $n)`;
     it.each(shapes)(every, ({ m, n }) => {
-      const layer = dense(m, n), x = vector(n, 0.3), Δz = vector(m, 0.5), B = vector(m * n);
+      const layer = dense(m, n),
+        x = vector(n, 0.3),
+        Δz = vector(m, 0.5),
+        B = vector(m * n);
       if (nan) x[n - 1] = NaN;
       Δz[0] = 0; // at least one unit off
       const start = { weights: vector(m * n), bias: vector(m) };
@@ -57,13 +76,17 @@ describe('Dense.backward', () => {
       const expectedΔx = plainBackward(layer.w, x, Δz, expected.weights, expected.bias, 1);
       const fresh = () => ({ weights: start.weights.slice(), bias: start.bias.slice() });
 
-      const both = fresh(), Δx = vector(n); // Δx starts dirty: backward must clear it
+      const both = fresh(),
+        Δx = vector(n); // Δx starts dirty: backward must clear it
       layer.backward(x, Δz, both, Δx);
       const gradientOnly = fresh();
       layer.backward(x, Δz, gradientOnly, null);
       const errorOnly = vector(n);
       layer.backward(x, Δz, null, errorOnly);
-      for (const [form, got] of [['both', both], ['gradient only', gradientOnly]] as const) {
+      for (const [form, got] of [
+        ['both', both],
+        ['gradient only', gradientOnly],
+      ] as const) {
         expectSame(got.weights, expected.weights, form);
         expectSame(got.bias, expected.bias, form);
       }
@@ -73,7 +96,9 @@ describe('Dense.backward', () => {
       expect(Number.isNaN(gradientOnly.weights[n - 1]!)).toBe(nan);
 
       // Through another matrix (feedback alignment's B), with and without the gradient.
-      const viaB = vector(n), viaBoth = fresh(), viaBothΔx = vector(n);
+      const viaB = vector(n),
+        viaBoth = fresh(),
+        viaBothΔx = vector(n);
       layer.backward(x, Δz, null, viaB, B);
       layer.backward(x, Δz, viaBoth, viaBothΔx, B);
       const expectedViaB = plainBackward(B, x, Δz, fresh().weights, fresh().bias, 1);
@@ -84,11 +109,15 @@ describe('Dense.backward', () => {
 
     const step = `into W with scale −s is the step w −= s · x Δzᵀ, b −= s · Δz, with ${what} (m = $m, n = $n)`;
     it.each(shapes)(step, ({ m, n }) => {
-      const layer = dense(m, n), x = vector(n, 0.3), Δz = vector(m, 0.5), s = 0.05;
+      const layer = dense(m, n),
+        x = vector(n, 0.3),
+        Δz = vector(m, 0.5),
+        s = 0.05;
       if (nan) x[n - 1] = NaN;
       Δz[0] = 0;
       // The reference: the gradient into a zeroed buffer, then w −= s · buffer.
-      const gw = new Float64Array(m * n), gb = new Float64Array(m);
+      const gw = new Float64Array(m * n),
+        gb = new Float64Array(m);
       plainBackward(layer.w, x, Δz, gw, gb, 1);
       const expectedW = Float64Array.from(layer.w, (w, k) => w - s * gw[k]!);
       const expectedB = Float64Array.from(layer.b, (b, j) => b - s * gb[j]!);
@@ -100,20 +129,26 @@ describe('Dense.backward', () => {
   }
 
   it('accumulateGradient and pushError are backward with only the gradient, or only the error', () => {
-    const layer = dense(6, 11), x = vector(11), Δz = vector(6, 0.3);
-    const a = { weights: vector(66), bias: vector(6) }, b = { weights: a.weights.slice(), bias: a.bias.slice() };
+    const layer = dense(6, 11),
+      x = vector(11),
+      Δz = vector(6, 0.3);
+    const a = { weights: vector(66), bias: vector(6) },
+      b = { weights: a.weights.slice(), bias: a.bias.slice() };
     layer.accumulateGradient(x, Δz, a.weights, a.bias);
     layer.backward(x, Δz, b, null);
     expectSame(a.weights, b.weights);
     expectSame(a.bias, b.bias);
-    const Δx = vector(11), expected = vector(11);
+    const Δx = vector(11),
+      expected = vector(11);
     layer.pushError(Δz, Δx);
     layer.backward(x, Δz, null, expected);
     expectSame(Δx, expected);
   });
 
   it('negative control: a gradient off by one ulp in one weight is reported', () => {
-    const layer = dense(5, 8), x = vector(8), Δz = vector(5);
+    const layer = dense(5, 8),
+      x = vector(8),
+      Δz = vector(5);
     const got = { weights: new Float64Array(40), bias: new Float64Array(5) };
     layer.backward(x, Δz, got, null);
     const expected = new Float64Array(40);

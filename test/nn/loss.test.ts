@@ -3,7 +3,11 @@ import { createRandom } from '../../src/core/random.ts';
 import { richardson } from '../../src/gradcheck/central-difference.ts';
 import { logSumExp, mse, softmaxCrossEntropy, type Loss } from '../../src/nn/loss.ts';
 
-function evaluate(loss: Loss, y: ArrayLike<number>, t: ArrayLike<number>): { E: number; prediction: Float64Array; Δy: Float64Array } {
+function evaluate(
+  loss: Loss,
+  y: ArrayLike<number>,
+  t: ArrayLike<number>,
+): { E: number; prediction: Float64Array; Δy: Float64Array } {
   const prediction = new Float64Array(y.length);
   const Δy = new Float64Array(y.length);
   const E = loss.evaluate(Float64Array.from(y), t, prediction, Δy);

@@ -93,13 +93,21 @@ describe('the SGD step convention: minibatch of B → w ← w − η·(1/B)·Σ 
     // Layer 2 (the output): x is layer 1's y, Δz = p − t.
     const x = Float64Array.from(net.layerInput(2));
     const Δz = Float64Array.from(net.Δz[2]!);
-    expect(maxAbsDiff(Δz, Float64Array.from(net.prediction, (p, j) => p - targets[3]![j]!))).toBeLessThanOrEqual(1e-16);
+    expect(
+      maxAbsDiff(
+        Δz,
+        Float64Array.from(net.prediction, (p, j) => p - targets[3]![j]!),
+      ),
+    ).toBeLessThanOrEqual(1e-16);
     sgdStep(net.params, sum, η, 1);
     const fanIn = x.length;
     for (let j = 0; j < Δz.length; j++) {
       expect(net.params.layers[2]!.bias[j]! - start.layers[2]!.bias[j]!).toBeCloseTo(-η * Δz[j]!, 15);
       for (let i = 0; i < fanIn; i++) {
-        expect(net.params.layers[2]!.weights[j * fanIn + i]! - start.layers[2]!.weights[j * fanIn + i]!).toBeCloseTo(-η * x[i]! * Δz[j]!, 15);
+        expect(net.params.layers[2]!.weights[j * fanIn + i]! - start.layers[2]!.weights[j * fanIn + i]!).toBeCloseTo(
+          -η * x[i]! * Δz[j]!,
+          15,
+        );
       }
     }
   });
@@ -115,7 +123,8 @@ describe('Network', () => {
     const expected = Float64Array.from({ length: n }, (_, i) => Δz2.reduce((s, d, j) => s + W[j * n + i]! * d, 0));
     expect(maxAbsDiff(net.Δy[1]!, expected)).toBeLessThanOrEqual(1e-15);
     const hidden = net.layers[1]!;
-    for (let i = 0; i < n; i++) expect(net.Δz[1]![i]).toBe(hidden.activation.dg(hidden.z[i]!, hidden.y[i]!) * net.Δy[1]![i]!);
+    for (let i = 0; i < n; i++)
+      expect(net.Δz[1]![i]).toBe(hidden.activation.dg(hidden.z[i]!, hidden.y[i]!) * net.Δy[1]![i]!);
   });
 
   it('gradient() sums ∂E_p/∂w and E_p over the patterns, and leaves the weights alone', () => {
@@ -132,7 +141,9 @@ describe('Network', () => {
       E += new Network(spec, cloneParams(start)).evaluate(inputs[p]!, targets[p]!);
     });
     expect(loss).toBeCloseTo(E, 12);
-    sum.layers.forEach((layer, l) => expect(maxAbsDiff(layer.weights, gradients.layers[l]!.weights)).toBeLessThanOrEqual(1e-14));
+    sum.layers.forEach((layer, l) =>
+      expect(maxAbsDiff(layer.weights, gradients.layers[l]!.weights)).toBeLessThanOrEqual(1e-14),
+    );
     expectParamsClose(net.params, start, 0);
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
 import { createRandom } from '../../src/core/random.ts';
-import { defaultInit, initParams, initVariance, INIT_NAMES, paramsFromJSON, paramsJsonChunks, paramsToJSON, type Params } from '../../src/nn/params.ts';
+import {
+  defaultInit,
+  initParams,
+  initVariance,
+  INIT_NAMES,
+  paramsFromJSON,
+  paramsJsonChunks,
+  paramsToJSON,
+  type Params,
+} from '../../src/nn/params.ts';
 import { parseNetSpec, resolveLayers } from '../../src/nn/spec.ts';
 
 const convNet = parseNetSpec({
@@ -21,7 +30,8 @@ describe('params JSON', () => {
     const random = createRandom('roundtrip');
     const params = initParams(convNet, random);
     // Values JSON must carry exactly: non-zero biases, tiny and huge magnitudes, many digits.
-    for (const l of params.layers) for (let k = 0; k < l.bias.length; k++) l.bias[k] = random.normal() * 10 ** (random.int(40) - 20);
+    for (const l of params.layers)
+      for (let k = 0; k < l.bias.length; k++) l.bias[k] = random.normal() * 10 ** (random.int(40) - 20);
     params.layers[1]!.weights[0] = 1e-300;
     params.layers[1]!.weights[1] = -123456789.123456789;
     params.layers[1]!.weights[2] = 1 / 3;
@@ -31,7 +41,9 @@ describe('params JSON', () => {
 
   it('writes the DESIGN layouts: conv [filters][inChannels][k][k], dense [units][fanIn]', () => {
     const params = initParams(convNet, createRandom(1));
-    const json = paramsToJSON(convNet, params) as { layers: { weights: number[][][][] | number[][]; bias: number[] }[] };
+    const json = paramsToJSON(convNet, params) as {
+      layers: { weights: number[][][][] | number[][]; bias: number[] }[];
+    };
     const conv = json.layers[0]!.weights as number[][][][];
     expect([conv.length, conv[0]!.length, conv[0]![0]!.length, conv[0]![0]![0]!.length]).toEqual([3, 2, 3, 3]);
     // w[f][c][ky][kx] sits at ((f·C + c)·K + ky)·K + kx in memory.
@@ -42,17 +54,27 @@ describe('params JSON', () => {
   });
 
   it('rejects wrong shapes, a wrong layer count and non-numbers, naming the layer and both shapes', () => {
-    const json = paramsToJSON(convNet, initParams(convNet, createRandom(2))) as { layers: { weights: unknown; bias: unknown }[] };
+    const json = paramsToJSON(convNet, initParams(convNet, createRandom(2))) as {
+      layers: { weights: unknown; bias: unknown }[];
+    };
     const expectRejected = (bad: unknown, pattern: RegExp): void => {
       expect(() => paramsFromJSON(convNet, bad, 'p.json')).toThrow(InputError);
       expect(() => paramsFromJSON(convNet, bad, 'p.json')).toThrow(pattern);
     };
-    const withLayer = (l: number, entry: object) => ({ layers: json.layers.map((e, i) => (i === l ? { ...e, ...entry } : e)) });
+    const withLayer = (l: number, entry: object) => ({
+      layers: json.layers.map((e, i) => (i === l ? { ...e, ...entry } : e)),
+    });
     // Dense weights transposed: [27][4] instead of [4][27].
     const w1 = json.layers[1]!.weights as number[][];
     const transposed = w1[0]!.map((_, i) => w1.map((row) => row[i]!));
-    expectRejected(withLayer(1, { weights: transposed }), /^p\.json: layers\[1\]\.weights\b.*\[27\]\[4\].*needs \[4\]\[27\]/);
-    expectRejected(withLayer(0, { weights: (json.layers[0]!.weights as unknown[]).slice(1) }), /layers\[0\]\.weights\b.*\[2\]\[2\]\[3\]\[3\].*needs \[3\]\[2\]\[3\]\[3\]/);
+    expectRejected(
+      withLayer(1, { weights: transposed }),
+      /^p\.json: layers\[1\]\.weights\b.*\[27\]\[4\].*needs \[4\]\[27\]/,
+    );
+    expectRejected(
+      withLayer(0, { weights: (json.layers[0]!.weights as unknown[]).slice(1) }),
+      /layers\[0\]\.weights\b.*\[2\]\[2\]\[3\]\[3\].*needs \[3\]\[2\]\[3\]\[3\]/,
+    );
     expectRejected(withLayer(2, { bias: [0, 0] }), /layers\[2\]\.bias\b.*\[2\].*needs \[3\]/);
     expectRejected({ layers: json.layers.slice(0, 2) }, /has 2 layers but the net has 3/);
     expectRejected(withLayer(2, { bias: [0, null, 0] }), /layers\[2\]\.bias\b.*(\[1\] is null|needs \[3\] of numbers)/);
@@ -62,7 +84,15 @@ describe('params JSON', () => {
 
 describe('paramsJsonChunks', () => {
   it('writes exactly the text of JSON.stringify(paramsToJSON), in pieces of bounded size', () => {
-    const wide = parseNetSpec({ input: [3, 5, 5], layers: [{ type: 'conv', filters: 7, kernel: 2, activation: 'relu' }, { type: 'dense', units: 400, activation: 'tanh' }, { type: 'dense', units: 2_000 }], loss: 'mse' });
+    const wide = parseNetSpec({
+      input: [3, 5, 5],
+      layers: [
+        { type: 'conv', filters: 7, kernel: 2, activation: 'relu' },
+        { type: 'dense', units: 400, activation: 'tanh' },
+        { type: 'dense', units: 2_000 },
+      ],
+      loss: 'mse',
+    });
     for (const spec of [convNet, wide]) {
       const params = initParams(spec, createRandom('chunks'));
       params.layers[0]!.bias[0] = -0; // JSON writes -0 as 0
@@ -92,7 +122,9 @@ describe('initParams', () => {
 
   it('defaults to He for a net with relu, LeCun otherwise', () => {
     expect(defaultInit(convNet)).toBe('he-normal');
-    expect(defaultInit(parseNetSpec({ input: [3], layers: [{ type: 'dense', units: 2, activation: 'tanh' }], loss: 'mse' }))).toBe('lecun-normal');
+    expect(
+      defaultInit(parseNetSpec({ input: [3], layers: [{ type: 'dense', units: 2, activation: 'tanh' }], loss: 'mse' })),
+    ).toBe('lecun-normal');
   });
 
   it('draws weights with the variance its name promises: LeCun 1/fanIn, Glorot 2/(fanIn+fanOut), He 2/fanIn (loose statistical bounds)', () => {
@@ -105,8 +137,14 @@ describe('initParams', () => {
       ],
       loss: 'mse',
     });
-    const expectedFans = [[45, 360], [640, 100]];
-    expect(resolveLayers(spec).map((l) => l.weightShape)).toEqual([[40, 5, 3, 3], [100, 640]]);
+    const expectedFans = [
+      [45, 360],
+      [640, 100],
+    ];
+    expect(resolveLayers(spec).map((l) => l.weightShape)).toEqual([
+      [40, 5, 3, 3],
+      [100, 640],
+    ]);
     expect(initVariance('lecun-normal', 45, 360)).toBe(1 / 45);
     expect(initVariance('glorot-uniform', 45, 360)).toBe(2 / 405);
     expect(initVariance('he-normal', 45, 360)).toBe(2 / 45);
@@ -114,7 +152,11 @@ describe('initParams', () => {
       const params = initParams(spec, createRandom(`variance ${init}`), init);
       params.layers.forEach((layer, l) => {
         const [fanIn, fanOut] = expectedFans[l]!;
-        const variance = init.startsWith('lecun') ? 1 / fanIn! : init.startsWith('glorot') ? 2 / (fanIn! + fanOut!) : 2 / fanIn!;
+        const variance = init.startsWith('lecun')
+          ? 1 / fanIn!
+          : init.startsWith('glorot')
+            ? 2 / (fanIn! + fanOut!)
+            : 2 / fanIn!;
         const w = layer.weights;
         const n = w.length;
         const mean = w.reduce((s, v) => s + v, 0) / n;

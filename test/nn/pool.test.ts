@@ -9,7 +9,10 @@ import { netSpecToJSON, parseNetSpec, resolveLayers, type PoolSpec, type Resolve
 import { Textbook } from '../../src/nn/textbook.ts';
 
 function poolLayer(mode: 'max' | 'average', input: number[], size: number, stride = size): Pool {
-  const layers = [{ type: 'pool', mode, size, stride }, { type: 'dense', units: 1 }];
+  const layers = [
+    { type: 'pool', mode, size, stride },
+    { type: 'dense', units: 1 },
+  ];
   const spec = parseNetSpec({ input, layers, loss: 'mse' });
   return new Pool(resolveLayers(spec)[0] as ResolvedLayer & PoolSpec);
 }
@@ -17,7 +20,10 @@ function poolLayer(mode: 'max' | 'average', input: number[], size: number, strid
 /** A max pool, then a dense layer. */
 const POOLED = {
   input: [1, 4, 4],
-  layers: [{ type: 'pool', mode: 'max', size: 2 }, { type: 'dense', units: 2 }],
+  layers: [
+    { type: 'pool', mode: 'max', size: 2 },
+    { type: 'dense', units: 2 },
+  ],
   loss: 'mse',
 };
 
@@ -25,7 +31,7 @@ describe('pool layer (matrix)', () => {
   // One channel, 4×4, windows 2×2 stride 2: [[1,5,2,2],[3,4,2,0],[0,-1,7,7],[6,6,7,-2]].
   const x = Float64Array.of(1, 5, 2, 2, 3, 4, 2, 0, 0, -1, 7, 7, 6, 6, 7, -2);
 
-  it('max: each window\'s maximum; a tie goes to the first in row-major order; the error to the winner only', () => {
+  it("max: each window's maximum; a tie goes to the first in row-major order; the error to the winner only", () => {
     const pool = poolLayer('max', [1, 4, 4], 2);
     pool.forward(x);
     expect(Array.from(pool.y)).toEqual([5, 2, 6, 7]);
@@ -41,7 +47,7 @@ describe('pool layer (matrix)', () => {
     expect(Array.from(Δx)).toEqual(Array.from(expected));
   });
 
-  it('average: the window\'s mean; the error spread as Δz/size² over the window; overlapping windows sum', () => {
+  it("average: the window's mean; the error spread as Δz/size² over the window; overlapping windows sum", () => {
     const pool = poolLayer('average', [1, 4, 4], 2);
     pool.forward(x);
     expect(Array.from(pool.y)).toEqual([13 / 4, 6 / 4, 11 / 4, 19 / 4]);
@@ -126,8 +132,11 @@ describe('pool layer (matrix)', () => {
 });
 
 describe('pool layer (spec)', () => {
-  const net = (pool: unknown, input = [2, 6, 6]): unknown =>
-    ({ input, layers: [pool, { type: 'dense', units: 2 }], loss: 'mse' });
+  const net = (pool: unknown, input = [2, 6, 6]): unknown => ({
+    input,
+    layers: [pool, { type: 'dense', units: 2 }],
+    loss: 'mse',
+  });
   const refused = (json: unknown): string => {
     try {
       parseNetSpec(json, 'n.net.json');

@@ -24,7 +24,14 @@ const allFinite = (a: ArrayLike<number>) => Array.from(a).every(Number.isFinite)
 function diverge(η: number) {
   const engine = createEngine('matrix', spec, params, { rule: 'backprop' });
   try {
-    train(engine, data, null, { epochs: 5, η, batch: 1, shuffle: createRandom('div').derive('shuffle'), classify: false, spec });
+    train(engine, data, null, {
+      epochs: 5,
+      η,
+      batch: 1,
+      shuffle: createRandom('div').derive('shuffle'),
+      classify: false,
+      spec,
+    });
   } catch (e) {
     expect(e).toBeInstanceOf(DivergenceError);
     return { engine, message: (e as Error).message };
@@ -40,7 +47,8 @@ function firstNonFinite(η: number): { epoch: number; k: number; p: number } {
   for (let epoch = 1; epoch <= 5; epoch++) {
     shuffle.shuffle(order);
     for (let k = 0; k < order.length; k++) {
-      if (!Number.isFinite(engine.learn(data.inputs[order[k]!]!, data.targets[order[k]!]!))) return { epoch, k, p: order[k]! };
+      if (!Number.isFinite(engine.learn(data.inputs[order[k]!]!, data.targets[order[k]!]!)))
+        return { epoch, k, p: order[k]! };
       engine.step(η);
     }
   }
@@ -51,7 +59,9 @@ describe('divergence', () => {
   for (const η of [1e6, 30, 3]) {
     it(`η = ${η}: stops at the first non-finite E, naming epoch, pattern and the first layer that is not finite`, () => {
       const { engine, message } = diverge(η);
-      const m = message.match(/^training diverged at epoch (\d+), pattern (\d+) of 150 \(training pattern (\d+)\): (.*); try a smaller --lr$/);
+      const m = message.match(
+        /^training diverged at epoch (\d+), pattern (\d+) of 150 \(training pattern (\d+)\): (.*); try a smaller --lr$/,
+      );
       expect(m, message).not.toBeNull();
       const [, epoch, k, p, where] = m!;
       expect({ epoch: Number(epoch), k: Number(k) - 1, p: Number(p) }).toEqual(firstNonFinite(η));
@@ -59,10 +69,17 @@ describe('divergence', () => {
       const snapshot = engine.snapshot();
       const net = new Network(spec, snapshot);
       net.forward(data.inputs[Number(p)]!);
-      const named = where.match(/^layer (\d+)'s (weights|biases|potentials z|outputs y) became (NaN|Infinity)$/) ?? where.match(/^the loss became (?:NaN|-?Infinity) on layer (\d+)'s outputs y/);
+      const named =
+        where.match(/^layer (\d+)'s (weights|biases|potentials z|outputs y) became (NaN|Infinity)$/) ??
+        where.match(/^the loss became (?:NaN|-?Infinity) on layer (\d+)'s outputs y/);
       expect(named, where).not.toBeNull();
       const l = Number(named![1]);
-      const stages = (i: number) => [snapshot.layers[i]!.weights, snapshot.layers[i]!.bias, net.layers[i]!.z, net.layers[i]!.y];
+      const stages = (i: number) => [
+        snapshot.layers[i]!.weights,
+        snapshot.layers[i]!.bias,
+        net.layers[i]!.z,
+        net.layers[i]!.y,
+      ];
       const kinds = ['weights', 'biases', 'potentials z', 'outputs y'];
       const stage = named![2] ? kinds.indexOf(named![2]) : 4;
       for (let i = 0; i < l; i++) expect(stages(i).every(allFinite)).toBe(true);
@@ -76,7 +93,14 @@ describe('divergence', () => {
 
   it('a moderate η does not trip the check', () => {
     const engine = createEngine('matrix', spec, params, { rule: 'backprop' });
-    const reports = train(engine, data, null, { epochs: 2, η: 0.01, batch: 1, shuffle: createRandom(1), classify: false, spec });
+    const reports = train(engine, data, null, {
+      epochs: 2,
+      η: 0.01,
+      batch: 1,
+      shuffle: createRandom(1),
+      classify: false,
+      spec,
+    });
     expect(reports.every((r) => Number.isFinite(r.train.loss))).toBe(true);
   });
 });

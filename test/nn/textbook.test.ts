@@ -63,7 +63,8 @@ describe('the textbook network', () => {
     params.layers.forEach((layer, l) => {
       for (const which of ['weights', 'bias'] as const) {
         for (let k = 0; k < layer[which].length; k++) {
-          const up = cloneParams(params), down = cloneParams(params);
+          const up = cloneParams(params),
+            down = cloneParams(params);
           up.layers[l]![which][k] += h;
           down.layers[l]![which][k] -= h;
           const numeric = (E(up) - E(down)) / (2 * h);

@@ -12,7 +12,11 @@ import { runExperiments } from '../../src/report/runner.ts';
 import { readResults } from '../../src/report/summary.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
-const chart = { data: { values: [{ x: 1, y: 2 }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } } as const;
+const chart = {
+  data: { values: [{ x: 1, y: 2 }] },
+  mark: 'point',
+  encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+} as const;
 
 function fake(name: string, order: number) {
   const experiment: Experiment = {
@@ -21,7 +25,10 @@ function fake(name: string, order: number) {
     budgets: { quick: {}, full: {} },
     run: async () => ({ data: { name }, specs: { points: chart }, headline: [{ name, value: 1 }], notes: ['a note'] }),
   };
-  return { experiment, file: { name, order, file: `experiments/0${order}-${name}.ts`, path: `/nowhere/0${order}-${name}.ts` } };
+  return {
+    experiment,
+    file: { name, order, file: `experiments/0${order}-${name}.ts`, path: `/nowhere/0${order}-${name}.ts` },
+  };
 }
 
 /** A results folder with one good experiment and each kind of damage beside it. */
@@ -65,7 +72,12 @@ describe('damaged results folders', () => {
     expect(html).toContain('fake good');
     for (const name of DAMAGED) {
       expect(html).toContain(`data-damaged="${name}"`);
-      expect(r.stderr).toMatch(new RegExp(`^localprop: warning: \\S*${name} is damaged \\(.+\\); the report shows it as damaged: re-run \`localprop run ${name}\`$`, 'm'));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^localprop: warning: \\S*${name} is damaged \\(.+\\); the report shows it as damaged: re-run \`localprop run ${name}\`$`,
+          'm',
+        ),
+      );
     }
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(DAMAGED.length);
   });
@@ -81,10 +93,15 @@ describe('damaged results folders', () => {
   it('an index.html that is a folder is bad input for run and report, before any experiment runs', async () => {
     const out = mkdtempSync(join(tmpdir(), 'localprop-index-dir-'));
     mkdirSync(join(out, 'index.html'));
-    for (const args of [['report', '--out', out], ['run', 'activations', '--quiet', '--out', out]]) {
+    for (const args of [
+      ['report', '--out', out],
+      ['run', 'activations', '--quiet', '--out', out],
+    ]) {
       const r = await runCli(args);
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(/^localprop: --out "[^"]+": \S+index\.html is not a regular file, so no report can go there\n$/);
+      expect(r.stderr).toMatch(
+        /^localprop: --out "[^"]+": \S+index\.html is not a regular file, so no report can go there\n$/,
+      );
     }
   });
 });

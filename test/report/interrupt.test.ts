@@ -6,7 +6,11 @@ import { InterruptedError } from '../../src/core/errors.ts';
 import type { Experiment } from '../../src/report/experiment.ts';
 import { runExperiments } from '../../src/report/runner.ts';
 
-const chart = { data: { values: [{ x: 1, y: 2 }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } } as const;
+const chart = {
+  data: { values: [{ x: 1, y: 2 }] },
+  mark: 'point',
+  encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+} as const;
 
 function fake(name: string, order: number, onRun: () => void = () => {}) {
   const experiment: Experiment = {
@@ -18,7 +22,10 @@ function fake(name: string, order: number, onRun: () => void = () => {}) {
       return { data: { name, fresh: true }, specs: { points: chart }, headline: [{ name }] };
     },
   };
-  return { experiment, file: { name, order, file: `experiments/0${order}-${name}.ts`, path: `/nowhere/0${order}-${name}.ts` } };
+  return {
+    experiment,
+    file: { name, order, file: `experiments/0${order}-${name}.ts`, path: `/nowhere/0${order}-${name}.ts` },
+  };
 }
 
 describe('an interrupted run (SIGINT)', () => {
@@ -29,7 +36,9 @@ describe('an interrupted run (SIGINT)', () => {
     writeFileSync(join(out, 'third', 'data.json'), '{"earlier":true}\n');
 
     const experiments = [fake('first', 1), fake('second', 2, () => void process.emit('SIGINT')), fake('third', 3)];
-    const error = await runExperiments(experiments, { budget: 'quick', seed: '1', outDir: out, quiet: true }).catch((e: unknown) => e);
+    const error = await runExperiments(experiments, { budget: 'quick', seed: '1', outDir: out, quiet: true }).catch(
+      (e: unknown) => e,
+    );
 
     expect(error).toBeInstanceOf(InterruptedError);
     expect((error as Error).message).toMatch(/did not finish second, third; finished first/);
@@ -46,7 +55,13 @@ describe('an interrupted run (SIGINT)', () => {
     mkdirSync(join(out, 'first'));
     writeFileSync(join(out, 'first', 'renamed-chart.svg'), '<svg/>');
     await runExperiments([fake('first', 1)], { budget: 'quick', seed: '1', outDir: out, quiet: true });
-    expect(readdirSync(join(out, 'first')).sort()).toEqual(['data.json', 'points.png', 'points.svg', 'points.vl.json', 'summary.json']);
+    expect(readdirSync(join(out, 'first')).sort()).toEqual([
+      'data.json',
+      'points.png',
+      'points.svg',
+      'points.vl.json',
+      'summary.json',
+    ]);
   });
 });
 
@@ -54,7 +69,11 @@ describe('Ctrl-C on a real `localprop run`', () => {
   it('exits 130, keeps the finished experiment and names the unfinished one', async () => {
     const out = mkdtempSync(join(tmpdir(), 'localprop-sigint-'));
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', 'activations', 'regression', '--quick', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'run', 'activations', 'regression', '--quick', '--out', out],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     const code = await new Promise<number | null>((resolve) => {
       child.stderr.on('data', (chunk: Buffer) => {

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { decades, escapeHtml, flowPlayer, formatCell, GLOSSARY, READING_ORDER, reportPage, reproduceCommands, shortTitle, type ExperimentSummary, type FlowFrame } from '../../src/report/index.ts';
+import {
+  decades,
+  escapeHtml,
+  flowPlayer,
+  formatCell,
+  GLOSSARY,
+  READING_ORDER,
+  reportPage,
+  reproduceCommands,
+  shortTitle,
+  type ExperimentSummary,
+  type FlowFrame,
+} from '../../src/report/index.ts';
 
 const summary: ExperimentSummary = {
   name: 'demo',
@@ -9,7 +21,10 @@ const summary: ExperimentSummary = {
   budget: 'full',
   seed: 'a b',
   charts: ['one', 'two'],
-  headline: [{ rule: 'backprop', accuracy: 0.96123, tiny: 1.5e-9 }, { rule: 'merged', note: 'x<y' }],
+  headline: [
+    { rule: 'backprop', accuracy: 0.96123, tiny: 1.5e-9 },
+    { rule: 'merged', note: 'x<y' },
+  ],
   notes: ['rule merged is not built yet'],
   html: '<div id="custom-demo">custom</div>',
 };
@@ -20,7 +35,9 @@ describe('the report page', () => {
   it('escapes text, keeps the custom block as HTML, and marks each chart container', () => {
     expect(page).toContain('Shows &lt;b&gt; &amp; &quot;quotes&quot;');
     expect(page).toContain('<div class="custom" data-custom="demo">\n<div id="custom-demo">custom</div>');
-    expect(page).toContain('<figure class="chart" data-chart="demo/one"><div class="chart-body"><svg width="10" height="10"></svg>');
+    expect(page).toContain(
+      '<figure class="chart" data-chart="demo/one"><div class="chart-body"><svg width="10" height="10"></svg>',
+    );
     // A chart listed without its SVG is shown as missing (the browser check fails on it).
     expect(page).toMatch(/data-chart="demo\/two"><p class="missing">/);
     expect(page).toContain('<li>rule merged is not built yet</li>');
@@ -29,11 +46,24 @@ describe('the report page', () => {
   it('opens with key findings, a reading order (flow before equivalence), the glossary and one line per section', () => {
     const names = READING_ORDER.map((r) => r.name);
     expect(names.indexOf('flow')).toBeLessThan(names.indexOf('equivalence'));
-    for (const term of ['local learning', 'weight transport', 'nudge', 'β', 'merged', 'predictive coding', 'Z-IL', 'feedback alignment', 'DFA', 'Δz', 'η', 'tick']) {
+    for (const term of [
+      'local learning',
+      'weight transport',
+      'nudge',
+      'β',
+      'merged',
+      'predictive coding',
+      'Z-IL',
+      'feedback alignment',
+      'DFA',
+      'Δz',
+      'η',
+      'tick',
+    ]) {
       expect(GLOSSARY.map(([t]) => t)).toContain(term);
       expect(page).toContain(`<dt>${escapeHtml(term)}</dt>`);
     }
-    expect(shortTitle('The essay\'s warning, measured: a long text. More.')).toBe("The essay's warning, measured");
+    expect(shortTitle("The essay's warning, measured: a long text. More.")).toBe("The essay's warning, measured");
     const toc = page.slice(page.indexOf('<nav id="contents">'), page.indexOf('</nav>'));
     expect(toc).toContain('<a href="#demo">09 demo</a>: Shows &lt;b&gt; &amp; &quot;quotes&quot;</li>');
     const key = { ...summary, claims: [{ text: 'finding 1.5', holds: true, key: true }] };
@@ -50,15 +80,29 @@ describe('the report page', () => {
   });
 
   it('gives the commands that reproduce the section, quoting the seed for the shell', () => {
-    expect(reproduceCommands(summary)).toEqual(["npm run -s localprop -- run demo --full --seed 'a b'", "npx tsx experiments/09-demo.ts --full --seed 'a b'"]);
-    expect(reproduceCommands({ ...summary, budget: 'quick', seed: '1' })).toEqual(['npm run -s localprop -- run demo --quick --seed 1', 'npx tsx experiments/09-demo.ts']);
+    expect(reproduceCommands(summary)).toEqual([
+      "npm run -s localprop -- run demo --full --seed 'a b'",
+      "npx tsx experiments/09-demo.ts --full --seed 'a b'",
+    ]);
+    expect(reproduceCommands({ ...summary, budget: 'quick', seed: '1' })).toEqual([
+      'npm run -s localprop -- run demo --quick --seed 1',
+      'npx tsx experiments/09-demo.ts',
+    ]);
     // A user's own file runs by its path.
-    expect(reproduceCommands({ ...summary, file: 'my ideas/idea.ts', budget: 'quick', seed: '1' }))
-      .toEqual(["npx localprop run './my ideas/idea.ts' --quick --seed 1", "npx tsx 'my ideas/idea.ts'"]);
+    expect(reproduceCommands({ ...summary, file: 'my ideas/idea.ts', budget: 'quick', seed: '1' })).toEqual([
+      "npx localprop run './my ideas/idea.ts' --quick --seed 1",
+      "npx tsx 'my ideas/idea.ts'",
+    ]);
   });
 
   it('formats cells and escapes', () => {
-    expect([formatCell(3), formatCell(0.123456), formatCell(2e-7), formatCell(null), formatCell('a')]).toEqual(['3', '0.1235', '2.00e-7', '–', 'a']);
+    expect([formatCell(3), formatCell(0.123456), formatCell(2e-7), formatCell(null), formatCell('a')]).toEqual([
+      '3',
+      '0.1235',
+      '2.00e-7',
+      '–',
+      'a',
+    ]);
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 
@@ -78,10 +122,29 @@ describe('the flow player', () => {
   const act = { carries: 'activation' as const, errorFraction: 0, strength: 1, value: 1 };
   const idle = { carries: 'idle' as const, errorFraction: 0, strength: 0, value: 0 };
   const err = { carries: 'error' as const, errorFraction: 1, strength: 0.5, value: -0.5 };
-  const weightSets = [{ edges: [0.5], biases: [null, -0.2] }, { edges: [0.4], biases: [null, -0.25] }];
+  const weightSets = [
+    { edges: [0.5], biases: [null, -0.2] },
+    { edges: [0.4], biases: [null, -0.25] },
+  ];
   const frames: FlowFrame[] = [
-    { tick: 0, caption: 'forward', nodes: [act, idle], pulses: [{ edge: 0, direction: 1, kind: 'activation', strength: 1 }], lit: [], weights: 0, changes: [] },
-    { tick: 1, caption: '</script><b>', nodes: [act, err], pulses: [{ edge: 0, direction: -1, kind: 'error', strength: 0.5 }], lit: [0], weights: 1, changes: [{ edge: 0, delta: -0.1 }] },
+    {
+      tick: 0,
+      caption: 'forward',
+      nodes: [act, idle],
+      pulses: [{ edge: 0, direction: 1, kind: 'activation', strength: 1 }],
+      lit: [],
+      weights: 0,
+      changes: [],
+    },
+    {
+      tick: 1,
+      caption: '</script><b>',
+      nodes: [act, err],
+      pulses: [{ edge: 0, direction: -1, kind: 'error', strength: 0.5 }],
+      lit: [0],
+      weights: 1,
+      changes: [{ edge: 0, delta: -0.1 }],
+    },
   ];
   const html = flowPlayer({ id: 'p1', nodes, edges, weightSets, frames });
 
@@ -91,7 +154,8 @@ describe('the flow player', () => {
     expect(html.match(/<line data-change=/g)).toHaveLength(1);
     expect(html).toContain('data-flow-player="p1"');
     expect(html).toMatch(/<input type="range" data-flow-tick min="0" max="1"/);
-    for (const control of ['data-flow-prev', 'data-flow-play', 'data-flow-next', 'data-flow-speed']) expect(html).toContain(control);
+    for (const control of ['data-flow-prev', 'data-flow-play', 'data-flow-next', 'data-flow-speed'])
+      expect(html).toContain(control);
     // The picture scales to its container (a 400 px page).
     expect(html).toMatch(/<svg class="flow-svg" data-flow-svg viewBox="0 0 640 340" width="100%"/);
   });
@@ -113,9 +177,15 @@ describe('the flow player', () => {
   });
 
   it('rejects frames that do not match the picture', () => {
-    expect(() => flowPlayer({ id: 'p2', nodes, edges, weightSets, frames: [{ ...frames[0]!, nodes: [act] }] })).toThrow(/frame 0/);
-    expect(() => flowPlayer({ id: 'p2', nodes, edges, weightSets, frames: [{ ...frames[0]!, weights: 5 }] })).toThrow(/weight set 5/);
-    expect(() => flowPlayer({ id: 'p3', nodes, edges: [{ from: 'a', to: 'zz' }], weightSets, frames })).toThrow(/unknown node/);
+    expect(() => flowPlayer({ id: 'p2', nodes, edges, weightSets, frames: [{ ...frames[0]!, nodes: [act] }] })).toThrow(
+      /frame 0/,
+    );
+    expect(() => flowPlayer({ id: 'p2', nodes, edges, weightSets, frames: [{ ...frames[0]!, weights: 5 }] })).toThrow(
+      /weight set 5/,
+    );
+    expect(() => flowPlayer({ id: 'p3', nodes, edges: [{ from: 'a', to: 'zz' }], weightSets, frames })).toThrow(
+      /unknown node/,
+    );
     expect(() => flowPlayer({ id: 'Bad Id', nodes, edges, weightSets, frames })).toThrow(/id/);
   });
 });

@@ -30,7 +30,8 @@ function units(spec: Json, inherited: Json = {}): Unit[] {
   const encoding = { ...inherited, ...((spec.encoding as Json) ?? {}) };
   const out: Unit[] = [];
   if (spec.mark !== undefined) out.push({ mark: spec.mark, encoding });
-  for (const key of ['layer', 'vconcat', 'hconcat', 'concat']) for (const child of (spec[key] as Json[]) ?? []) out.push(...units(child, encoding));
+  for (const key of ['layer', 'vconcat', 'hconcat', 'concat'])
+    for (const child of (spec[key] as Json[]) ?? []) out.push(...units(child, encoding));
   if (spec.spec) out.push(...units(spec.spec as Json, encoding));
   return out;
 }
@@ -50,14 +51,20 @@ function problems(unit: Unit, facet: Json | undefined): string[] {
     if (def.field === 'engine') out.push(`${channel} encodes the engine: the engine is the dash`);
     else if (def.field === 'rule') {
       if (!domain || !range) out.push(`${channel} of rule has no fixed domain and range`);
-      else domain.forEach((name, k) => {
-        const style = RULE_STYLES.find((r) => r.name === name || r.label === name);
-        if (!style) out.push(`rule ${name} is not in the registry`);
-        else if (range[k] !== style.colour) out.push(`rule ${name} drawn ${range[k]}, the registry says ${style.colour}`);
-      });
-      if (!(def.legend === null || typeof (def.legend as Json | undefined)?.labelExpr === 'string')) out.push('rule legend without the registry labels');
-    } else if (!range) out.push(`${channel} of ${String(def.field)} has no fixed range (a default scheme may look like a rule)`);
-    else for (const c of range) if (RULE_COLOURS.has(c)) out.push(`${channel} of ${String(def.field)} uses the rule colour ${c}`);
+      else
+        domain.forEach((name, k) => {
+          const style = RULE_STYLES.find((r) => r.name === name || r.label === name);
+          if (!style) out.push(`rule ${name} is not in the registry`);
+          else if (range[k] !== style.colour)
+            out.push(`rule ${name} drawn ${range[k]}, the registry says ${style.colour}`);
+        });
+      if (!(def.legend === null || typeof (def.legend as Json | undefined)?.labelExpr === 'string'))
+        out.push('rule legend without the registry labels');
+    } else if (!range)
+      out.push(`${channel} of ${String(def.field)} has no fixed range (a default scheme may look like a rule)`);
+    else
+      for (const c of range)
+        if (RULE_COLOURS.has(c)) out.push(`${channel} of ${String(def.field)} uses the rule colour ${c}`);
   }
   const dash = unit.encoding.strokeDash as Json | undefined;
   if (dash?.field !== undefined) {
@@ -68,20 +75,32 @@ function problems(unit: Unit, facet: Json | undefined): string[] {
     if (domain.length === 0) out.push('engine dash without a fixed domain');
     domain.forEach((name, k) => {
       const style = ENGINE_STYLES.find((e) => e.name === name);
-      if (!style || JSON.stringify(range[k]) !== JSON.stringify(style.dash)) out.push(`engine ${name} dashed ${JSON.stringify(range[k])}`);
+      if (!style || JSON.stringify(range[k]) !== JSON.stringify(style.dash))
+        out.push(`engine ${name} dashed ${JSON.stringify(range[k])}`);
     });
   }
   if (['bar', 'rect'].includes(markType(unit.mark))) {
     for (const axis of ['x', 'y']) {
       const def = unit.encoding[axis] as Json | undefined;
-      if (markType(unit.mark) === 'bar' && (def?.scale as Json | undefined)?.type === 'log') out.push(`a bar on a log ${axis} axis`);
+      if (markType(unit.mark) === 'bar' && (def?.scale as Json | undefined)?.type === 'log')
+        out.push(`a bar on a log ${axis} axis`);
     }
   }
   for (const axis of ['x', 'y']) {
     const def = unit.encoding[axis] as Json | undefined;
-    if (typeof def?.field === 'string' && /accuracy/i.test(def.field) && !/%/.test(String((def.axis as Json | undefined)?.format ?? ''))) out.push(`${def.field} on ${axis} is not shown as a percentage`);
+    if (
+      typeof def?.field === 'string' &&
+      /accuracy/i.test(def.field) &&
+      !/%/.test(String((def.axis as Json | undefined)?.format ?? ''))
+    )
+      out.push(`${def.field} on ${axis} is not shown as a percentage`);
   }
-  if (facet && ((facet as Json).field === 'rule' || (facet as Json).field === 'engine') && !(unit.encoding.color as Json | undefined)) out.push('a facet by rule without the rule colour');
+  if (
+    facet &&
+    ((facet as Json).field === 'rule' || (facet as Json).field === 'engine') &&
+    !(unit.encoding.color as Json | undefined)
+  )
+    out.push('a facet by rule without the rule colour');
   return out;
 }
 
@@ -99,10 +118,29 @@ describe('one visual language', () => {
   }
 
   it('the check can fail: an ad-hoc rule colour, a default palette and a dash on something else are caught', () => {
-    const bad: Unit = { mark: 'line', encoding: { color: { field: 'rule', type: 'nominal', scale: { domain: ['merged'], range: ['#ff0000'] }, legend: { labelExpr: 'x' } }, strokeDash: { field: 'set', type: 'nominal' } } };
-    expect(problems(bad, undefined)).toEqual(['rule merged drawn #ff0000, the registry says #e7298a', 'the dash encodes set: it is reserved for the engine', 'engine dash without a fixed domain']);
-    expect(problems({ mark: 'point', encoding: { color: { field: 'layer', type: 'nominal' } } }, undefined)).toEqual(['color of layer has no fixed range (a default scheme may look like a rule)']);
-    expect(problems({ mark: 'bar', encoding: { y: { field: 'worst', scale: { type: 'log' } } } }, undefined)).toEqual(['a bar on a log y axis']);
+    const bad: Unit = {
+      mark: 'line',
+      encoding: {
+        color: {
+          field: 'rule',
+          type: 'nominal',
+          scale: { domain: ['merged'], range: ['#ff0000'] },
+          legend: { labelExpr: 'x' },
+        },
+        strokeDash: { field: 'set', type: 'nominal' },
+      },
+    };
+    expect(problems(bad, undefined)).toEqual([
+      'rule merged drawn #ff0000, the registry says #e7298a',
+      'the dash encodes set: it is reserved for the engine',
+      'engine dash without a fixed domain',
+    ]);
+    expect(problems({ mark: 'point', encoding: { color: { field: 'layer', type: 'nominal' } } }, undefined)).toEqual([
+      'color of layer has no fixed range (a default scheme may look like a rule)',
+    ]);
+    expect(problems({ mark: 'bar', encoding: { y: { field: 'worst', scale: { type: 'log' } } } }, undefined)).toEqual([
+      'a bar on a log y axis',
+    ]);
   });
 
   it('the registry gives every rule one colour and one label, every engine one dash, and the other palette no rule colour', () => {
@@ -110,6 +148,10 @@ describe('one visual language', () => {
     expect(new Set(ENGINE_STYLES.map((e) => JSON.stringify(e.dash))).size).toBe(ENGINE_STYLES.length);
     expect(OTHER_COLOURS.filter((c) => RULE_COLOURS.has(c))).toEqual([]);
     expect(ruleColour(['feedback alignment', 'backprop']).palette!.range).toEqual(['#1b9e77', '#222222']);
-    expect(engineDash().dashes!.range).toEqual([[1, 0], [6, 3], [2, 2]]);
+    expect(engineDash().dashes!.range).toEqual([
+      [1, 0],
+      [6, 3],
+      [2, 2],
+    ]);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FONT_FAMILY, renderPng, renderSvg, scopeSvgIds, seriesChart, type VegaLiteSpec } from '../../src/report/index.ts';
+import {
+  FONT_FAMILY,
+  renderPng,
+  renderSvg,
+  scopeSvgIds,
+  seriesChart,
+  type VegaLiteSpec,
+} from '../../src/report/index.ts';
 
 const values = [
   { x: 1, y: 2, s: 'a' },
@@ -11,7 +18,16 @@ const values = [
 ];
 
 const spec = (title: string): VegaLiteSpec =>
-  seriesChart({ title, values, x: { field: 'x', title: 'the x axis' }, y: { field: 'y' }, color: { field: 's' }, mark: 'line+point', width: 300, height: 200 });
+  seriesChart({
+    title,
+    values,
+    x: { field: 'x', title: 'the x axis' },
+    y: { field: 'y' },
+    color: { field: 's' },
+    mark: 'line+point',
+    width: 300,
+    height: 200,
+  });
 
 /** Pixels darker than mid-grey in rows [top, bottom) of an RGBA image on white. */
 function darkPixels(img: { width: number; pixels: Uint8Array }, top: number, bottom: number): number {
@@ -43,7 +59,10 @@ describe('rendering in Node', () => {
     const title = 'A title drawn in DejaVu Sans';
     const drawn = renderPng(await renderSvg(spec(title)), 1);
     // The same layout with the title and axis titles painted white: what the strips hold without the glyphs.
-    const ghost = { ...spec(title), config: { title: { color: 'white', subtitleColor: 'white' }, axis: { titleColor: 'white' } } } as VegaLiteSpec;
+    const ghost = {
+      ...spec(title),
+      config: { title: { color: 'white', subtitleColor: 'white' }, axis: { titleColor: 'white' } },
+    } as VegaLiteSpec;
     const blank = renderPng(await renderSvg(ghost), 1);
     expect(drawn.png.subarray(1, 4)).toEqual(new Uint8Array([0x50, 0x4e, 0x47])); // "PNG"
     expect(drawn.pixels.length).toBe(4 * drawn.width * drawn.height);
@@ -66,9 +85,12 @@ describe('rendering in Node', () => {
   });
 
   it('renames SVG ids by scope, with their references, so pages can inline many charts', () => {
-    const svg = '<svg><defs><clipPath id="clip7"><rect/></clipPath></defs><g clip-path="url(#clip7)"><use href="#clip7"/></g></svg>';
+    const svg =
+      '<svg><defs><clipPath id="clip7"><rect/></clipPath></defs><g clip-path="url(#clip7)"><use href="#clip7"/></g></svg>';
     const scoped = scopeSvgIds(svg, 'exp-chart');
-    expect(scoped).toBe('<svg><defs><clipPath id="exp-chart-1"><rect/></clipPath></defs><g clip-path="url(#exp-chart-1)"><use href="#exp-chart-1"/></g></svg>');
+    expect(scoped).toBe(
+      '<svg><defs><clipPath id="exp-chart-1"><rect/></clipPath></defs><g clip-path="url(#exp-chart-1)"><use href="#exp-chart-1"/></g></svg>',
+    );
   });
 
   it('gives the same SVG for the same spec, whatever was rendered before', async () => {
@@ -76,7 +98,10 @@ describe('rendering in Node', () => {
     const clipped = {
       data: { values },
       mark: { type: 'line', clip: true },
-      encoding: { x: { field: 'x', type: 'quantitative', scale: { domain: [1, 2] } }, y: { field: 'y', type: 'quantitative' } },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', scale: { domain: [1, 2] } },
+        y: { field: 'y', type: 'quantitative' },
+      },
     } as VegaLiteSpec;
     const a = await renderSvg(clipped, 's');
     expect(a).toContain('clip-path="url(#s-1)"');

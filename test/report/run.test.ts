@@ -28,15 +28,26 @@ describe('localprop run / list / report', () => {
     const files = readdirSync(join(out, 'activations')).sort();
     const summary = JSON.parse(readFileSync(join(out, 'activations', 'summary.json'), 'utf8'));
     expect(summary.charts.length).toBeGreaterThan(0);
-    expect(files).toEqual(['data.json', 'summary.json', ...summary.charts.flatMap((c: string) => [`${c}.png`, `${c}.svg`, `${c}.vl.json`])].sort());
+    expect(files).toEqual(
+      [
+        'data.json',
+        'summary.json',
+        ...summary.charts.flatMap((c: string) => [`${c}.png`, `${c}.svg`, `${c}.vl.json`]),
+      ].sort(),
+    );
     for (const chart of summary.charts as string[]) {
       const spec = JSON.parse(readFileSync(join(out, 'activations', `${chart}.vl.json`), 'utf8'));
       expect(spec.config.font).toBe('DejaVu Sans');
-      expect(readFileSync(join(out, 'activations', `${chart}.png`)).subarray(1, 4).toString()).toBe('PNG');
+      expect(
+        readFileSync(join(out, 'activations', `${chart}.png`))
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
     }
 
     const html = readFileSync(join(out, 'index.html'), 'utf8');
-    for (const chart of summary.charts as string[]) expect(html).toMatch(new RegExp(`data-chart="activations/${chart}"><div class="chart-body"><svg`));
+    for (const chart of summary.charts as string[])
+      expect(html).toMatch(new RegExp(`data-chart="activations/${chart}"><div class="chart-body"><svg`));
     expect(html).toContain('npm run -s localprop -- run activations --quick --seed 7');
     expect(html).toContain('npx tsx experiments/01-activations.ts --seed 7');
     // Offline: nothing is loaded from elsewhere (SVG namespaces are names, not requests).

@@ -8,7 +8,11 @@ import { PACKAGE_ROOT } from '../../src/report/index.ts';
 const out = mkdtempSync(join(tmpdir(), 'localprop-standalone-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-const tsx = (args: string[]) => spawnSync(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), ...args], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+const tsx = (args: string[]) =>
+  spawnSync(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), ...args], {
+    cwd: PACKAGE_ROOT,
+    encoding: 'utf8',
+  });
 
 describe('an experiment file runs on its own', () => {
   it('npx tsx experiments/01-activations.ts writes its folder and the report, and prints the path', () => {

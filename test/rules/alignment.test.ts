@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Network } from '../../src/nn/network.ts';
-import { angleBetween, backprop, feedbackAngles, layerAngles, relativeError, updateAlignment, updateAndGradient } from '../../src/rules/index.ts';
+import {
+  angleBetween,
+  backprop,
+  feedbackAngles,
+  layerAngles,
+  relativeError,
+  updateAlignment,
+  updateAndGradient,
+} from '../../src/rules/index.ts';
 import { Merged } from '../../src/rules/merged.ts';
 import { backpropGradient, fixture, NETS } from './helpers.ts';
 
@@ -28,17 +36,24 @@ describe('alignment metrics', () => {
     for (const a of merged) expect(a).toBeLessThan(0.01);
   });
 
-  it('updateAndGradient gives back-prop\'s gradient beside the rule\'s update', () => {
+  it("updateAndGradient gives back-prop's gradient beside the rule's update", () => {
     const f = fixture(NETS.mse2, 1);
     const net = new Network(f.spec, f.params);
-    const { update, gradient } = updateAndGradient(net, new Merged(net, { β: 0.1, symmetric: false }), f.inputs, f.targets);
+    const { update, gradient } = updateAndGradient(
+      net,
+      new Merged(net, { β: 0.1, symmetric: false }),
+      f.inputs,
+      f.targets,
+    );
     expect(relativeError(gradient, backpropGradient(f))).toBe(0);
     expect(relativeError(update, gradient)).toBeGreaterThan(0);
   });
 
   it('feedbackAngles compares W with B per layer, null where there is no B', () => {
     const f = fixture(NETS.softmax3, 1);
-    const B = f.params.layers.map((p, l) => (l === 0 ? null : l === 1 ? Float64Array.from(p.weights, (w) => 3 * w) : Float64Array.from(p.weights, (w) => -w)));
+    const B = f.params.layers.map((p, l) =>
+      l === 0 ? null : l === 1 ? Float64Array.from(p.weights, (w) => 3 * w) : Float64Array.from(p.weights, (w) => -w),
+    );
     const angles = feedbackAngles(f.params, B);
     expect(angles[0]).toBeNull();
     expect(angles[1]).toBeCloseTo(0, 6);

@@ -13,19 +13,34 @@ import { initParams } from '../../src/nn/params.ts';
 import { train } from '../../src/nn/sgd.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 
-const spec = parseNetSpec(JSON.parse(readFileSync(join(import.meta.dirname, '../../nets/digits-64-32-10.net.json'), 'utf8')));
+const spec = parseNetSpec(
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../nets/digits-64-32-10.net.json'), 'utf8')),
+);
 
 describe('digits with --dynamics leaky', () => {
-  it('reaches the discrete merged rule\'s held-out accuracy within 2 points', () => {
+  it("reaches the discrete merged rule's held-out accuracy within 2 points", () => {
     const random = createRandom('digits-continuous');
     const split = splitDataset(loadDigits(), random.derive('split'));
     const trainSet = seededSubset(split.train, 200, random.derive('limit'));
     const params = initParams(spec, random.derive('init'));
     const accuracy = (leaky: boolean): number => {
       const engine = leaky
-        ? createEngine('agents', spec, params, { rule: 'merged', beta: 0.01 }, {}, { dynamics: 'leaky', tau: 1, dt: 0.5, phase: 10 })
+        ? createEngine(
+            'agents',
+            spec,
+            params,
+            { rule: 'merged', beta: 0.01 },
+            {},
+            { dynamics: 'leaky', tau: 1, dt: 0.5, phase: 10 },
+          )
         : createEngine('matrix', spec, params, { rule: 'merged', beta: 0.01 });
-      const reports = train(engine, trainSet, split.test, { epochs: 3, η: 0.02, batch: 1, shuffle: random.derive('shuffle'), classify: true });
+      const reports = train(engine, trainSet, split.test, {
+        epochs: 3,
+        η: 0.02,
+        batch: 1,
+        shuffle: random.derive('shuffle'),
+        classify: true,
+      });
       return reports[reports.length - 1]!.test!.accuracy!;
     };
     const discrete = accuracy(false);

@@ -14,7 +14,9 @@ import { train } from '../../src/nn/sgd.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 import { feedbackAngles, FeedbackAlignment, updateAlignment } from '../../src/rules/index.ts';
 
-const spec = parseNetSpec(JSON.parse(readFileSync(join(import.meta.dirname, '../../nets/digits-64-32-10.net.json'), 'utf8')));
+const spec = parseNetSpec(
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../nets/digits-64-32-10.net.json'), 'utf8')),
+);
 const digits = loadDigits();
 const { train: trainSet, test: testSet } = splitDataset(digits, createRandom('digits-test').derive('split'));
 const probe = { inputs: trainSet.inputs.slice(0, 200), targets: trainSet.targets.slice(0, 200) };

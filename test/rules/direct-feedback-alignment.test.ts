@@ -41,7 +41,9 @@ describe('direct feedback alignment', () => {
         const gw = new Float64Array(layer.w.length);
         const gb = new Float64Array(layer.b.length);
         layer.accumulateGradient(ref.layerInput(l), Δz, gw, gb);
-        expect(maxParamDiff({ layers: [u.layers[l]!] }, { layers: [{ weights: gw, bias: gb }] })).toBeLessThanOrEqual(1e-14);
+        expect(maxParamDiff({ layers: [u.layers[l]!] }, { layers: [{ weights: gw, bias: gb }] })).toBeLessThanOrEqual(
+          1e-14,
+        );
       }
     });
   }
@@ -52,7 +54,10 @@ describe('direct feedback alignment', () => {
     const c = directFeedbackMatrices(f.spec, 's2');
     expect(a.map((b) => b?.length ?? null)).toEqual([4 * 3 * 3 * 3, 4 * 2 * 2 * 2, null]);
     expect(Array.from(a[0]!)).not.toEqual(Array.from(c[0]!));
-    const engine = createEngine('matrix', f.spec, f.params, { rule: 'direct-feedback-alignment', feedbackSeed: 's1' }) as MatrixEngine;
+    const engine = createEngine('matrix', f.spec, f.params, {
+      rule: 'direct-feedback-alignment',
+      feedbackSeed: 's1',
+    }) as MatrixEngine;
     expect(Array.from((engine.rule as DirectFeedbackAlignment).B[0]!)).toEqual(Array.from(a[0]!));
     expect(maxParamDiff(engine.gradient(f.inputs, f.targets).gradients, dfaUpdate(f, a))).toBe(0);
   });

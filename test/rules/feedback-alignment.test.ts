@@ -17,7 +17,10 @@ describe('feedback alignment', () => {
     it(`${name}: with B = W it is back-prop; with random B only the output layer is`, () => {
       const f = fixture(net, 3);
       const g = backpropGradient(f);
-      const withW = faUpdate(f, f.params.layers.map((p, l) => (l === 0 ? null : Float64Array.from(p.weights))));
+      const withW = faUpdate(
+        f,
+        f.params.layers.map((p, l) => (l === 0 ? null : Float64Array.from(p.weights))),
+      );
       expect(maxParamDiff(withW, g)).toBeLessThanOrEqual(1e-15);
       const u = faUpdate(f, feedbackAlignmentMatrices(f.spec, 'seed-a'));
       const L = f.params.layers.length;
@@ -26,7 +29,7 @@ describe('feedback alignment', () => {
     });
   }
 
-  it('draws B from the feedback seed: same seed, same B; another seed, another B; W\'s shape and scale', () => {
+  it("draws B from the feedback seed: same seed, same B; another seed, another B; W's shape and scale", () => {
     const f = fixture(NETS.conv, 1);
     const a = feedbackAlignmentMatrices(f.spec, 's1');
     const b = feedbackAlignmentMatrices(f.spec, 's1');
@@ -35,10 +38,18 @@ describe('feedback alignment', () => {
     for (let l = 1; l < a.length; l++) {
       expect(a[l]!.length).toBe(f.params.layers[l]!.weights.length);
       expect(Array.from(a[l]!)).toEqual(Array.from(b[l]!));
-      expect(maxParamDiff({ layers: [{ weights: a[l]!, bias: new Float64Array(0) }] }, { layers: [{ weights: c[l]!, bias: new Float64Array(0) }] })).toBeGreaterThan(0);
+      expect(
+        maxParamDiff(
+          { layers: [{ weights: a[l]!, bias: new Float64Array(0) }] },
+          { layers: [{ weights: c[l]!, bias: new Float64Array(0) }] },
+        ),
+      ).toBeGreaterThan(0);
     }
     // The engine's rule uses exactly these matrices, and never W.
-    const engine = createEngine('matrix', f.spec, f.params, { rule: 'feedback-alignment', feedbackSeed: 's1' }) as MatrixEngine;
+    const engine = createEngine('matrix', f.spec, f.params, {
+      rule: 'feedback-alignment',
+      feedbackSeed: 's1',
+    }) as MatrixEngine;
     const rule = engine.rule as FeedbackAlignment;
     expect(Array.from(rule.B[1]!)).toEqual(Array.from(a[1]!));
     expect(maxParamDiff(engine.gradient(f.inputs, f.targets).gradients, faUpdate(f, a))).toBe(0);

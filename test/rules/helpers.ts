@@ -41,7 +41,8 @@ export function maxParamDiff(a: Params, b: Params): number {
   let m = 0;
   a.layers.forEach((la, l) => {
     const lb = b.layers[l]!;
-    for (const key of ['weights', 'bias'] as const) for (let k = 0; k < la[key].length; k++) m = Math.max(m, Math.abs(la[key][k]! - lb[key][k]!));
+    for (const key of ['weights', 'bias'] as const)
+      for (let k = 0; k < la[key].length; k++) m = Math.max(m, Math.abs(la[key][k]! - lb[key][k]!));
   });
   return m;
 }

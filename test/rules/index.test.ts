@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
 import { Network } from '../../src/nn/network.ts';
-import { createBehaviour, createMatrixRule, MERGED_DEFAULTS, PREDICTIVE_CODING_DEFAULTS, RULE_NAMES, type Merged, type PredictiveCoding, type RuleName } from '../../src/rules/index.ts';
+import {
+  createBehaviour,
+  createMatrixRule,
+  MERGED_DEFAULTS,
+  PREDICTIVE_CODING_DEFAULTS,
+  RULE_NAMES,
+  type Merged,
+  type PredictiveCoding,
+  type RuleName,
+} from '../../src/rules/index.ts';
 import { fixture, NETS } from './helpers.ts';
 
 describe('createMatrixRule', () => {
@@ -31,7 +40,13 @@ describe('the rules table', () => {
   const net = new Network(f.spec, f.params);
 
   it('lists the rules once, in the order the experiments and the report use (a new rule comes after these)', () => {
-    expect(RULE_NAMES.slice(0, 5)).toEqual(['backprop', 'merged', 'predictive-coding', 'feedback-alignment', 'direct-feedback-alignment']);
+    expect(RULE_NAMES.slice(0, 5)).toEqual([
+      'backprop',
+      'merged',
+      'predictive-coding',
+      'feedback-alignment',
+      'direct-feedback-alignment',
+    ]);
   });
 
   it('both forms refuse a name that is not in the table with the same one-line InputError', () => {

@@ -30,6 +30,10 @@ describe('layering of the rule axis', () => {
   ])('src/%s imports nothing from %j', (folder, forbidden) => {
     const files = importsOf(folder);
     expect(files.length).toBeGreaterThan(0);
-    for (const { file, folders } of files) expect(folders.filter((f) => forbidden.includes(f)), file).toEqual([]);
+    for (const { file, folders } of files)
+      expect(
+        folders.filter((f) => forbidden.includes(f)),
+        file,
+      ).toEqual([]);
   });
 });

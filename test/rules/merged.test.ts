@@ -34,10 +34,19 @@ describe('merged rule → back-prop as β → 0', () => {
   });
 
   it('is exact at any β when every activation is the identity (the bias comes only from curvature)', () => {
-    const linear = { input: [4], layers: [{ type: 'dense', units: 5 }, { type: 'dense', units: 3 }, { type: 'dense', units: 2 }], loss: 'mse' };
+    const linear = {
+      input: [4],
+      layers: [
+        { type: 'dense', units: 5 },
+        { type: 'dense', units: 3 },
+        { type: 'dense', units: 2 },
+      ],
+      loss: 'mse',
+    };
     const f = fixture(linear, 4);
     const g = backpropGradient(f);
-    for (const β of [0.5, 2]) expect(maxParamDiff(mergedUpdate(f, β, false).gradients, g)).toBeLessThanOrEqual(1e-12 * Math.max(1, norm(g)));
+    for (const β of [0.5, 2])
+      expect(maxParamDiff(mergedUpdate(f, β, false).gradients, g)).toBeLessThanOrEqual(1e-12 * Math.max(1, norm(g)));
   });
 
   it('returns the free-phase loss and prediction, and leaves the weights alone', () => {

@@ -39,8 +39,14 @@ describe('predictive coding with the Z-IL schedule equals back-prop', () => {
       for (let step = 0; step < 6; step++) {
         const batch = order.slice((step % 4) * 3, (step % 4) * 3 + 3);
         // Compare the update itself first, at the same weights.
-        const u = pc.gradient(batch.map((p) => f.inputs[p]!), batch.map((p) => f.targets[p]!));
-        const g = bp.gradient(batch.map((p) => f.inputs[p]!), batch.map((p) => f.targets[p]!));
+        const u = pc.gradient(
+          batch.map((p) => f.inputs[p]!),
+          batch.map((p) => f.targets[p]!),
+        );
+        const g = bp.gradient(
+          batch.map((p) => f.inputs[p]!),
+          batch.map((p) => f.targets[p]!),
+        );
         expect(maxParamDiff(u.gradients, g.gradients)).toBeLessThanOrEqual(1e-12);
         // Weights equal to rounding give losses equal to rounding.
         expect(Math.abs(u.loss - g.loss)).toBeLessThanOrEqual(1e-12 * Math.max(1, g.loss));
@@ -74,7 +80,15 @@ describe('predictive coding, plain schedule (T steps at rate γ, then every laye
   // The fixed point is back-prop only approximately (Whittington & Bogacz's regime: a weak output coupling,
   // here mse through a logistic output, g' ≤ 1/4); with a strong coupling the fixed point keeps a bias.
   const weak = {
-    dense: { input: [6], layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 7, activation: 'softplus' }, { type: 'dense', units: 4, activation: 'logistic' }], loss: 'mse' },
+    dense: {
+      input: [6],
+      layers: [
+        { type: 'dense', units: 8, activation: 'tanh' },
+        { type: 'dense', units: 7, activation: 'softplus' },
+        { type: 'dense', units: 4, activation: 'logistic' },
+      ],
+      loss: 'mse',
+    },
     conv: NETS.conv,
   };
   for (const [name, net] of Object.entries(weak)) {

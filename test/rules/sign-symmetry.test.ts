@@ -27,7 +27,7 @@ function feedbackAfterOnePattern(f: Fixture, rule: SignRule): { V: (Float64Array
 }
 
 describe.each(SIGN_RULES)('sign-concordant feedback (%s)', (name) => {
-  it('the matrix form\'s feedback has exactly the sign of W in every layer it pushes through', () => {
+  it("the matrix form's feedback has exactly the sign of W in every layer it pushes through", () => {
     for (const net of [NETS.softmax3, NETS.conv]) {
       const f = fixture(net, 1);
       const { V } = feedbackAfterOnePattern(f, name);

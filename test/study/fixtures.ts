@@ -32,5 +32,9 @@ export const tinyGrid = {
 
 /** Every file of a folder, name → bytes. */
 export function folderFiles(dir: string): Map<string, string> {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
 }

@@ -59,13 +59,19 @@ describe('sweep', () => {
     expect(existsSync(join(out, 'summary.json'))).toBe(false);
     const rest = await runSweep(study, { out, workers: 1, progress: quiet });
     expect(rest).toMatchObject({ ran: 4 - kept.length, reused: kept.length });
-    expect(rest.summary?.groups.map((g) => g.seeds)).toEqual([[1, 2], [1, 2]]);
+    expect(rest.summary?.groups.map((g) => g.seeds)).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
   });
 
   it('a diverged cell is a result: kept with its message, counted and left out of the statistics', async () => {
     const { writeFileSync } = await import('node:fs');
     const linear = join(freshFolder(), 'linear.net.json');
-    const layers = [{ type: 'dense', units: 32, activation: 'identity' }, { type: 'dense', units: 10 }];
+    const layers = [
+      { type: 'dense', units: 32, activation: 'identity' },
+      { type: 'dense', units: 10 },
+    ];
     writeFileSync(linear, JSON.stringify({ input: [64], layers, loss: 'mse' }));
     const wild = loadStudy(writeStudy('wild', { ...tinyGrid, net: linear, rule: 'backprop', lr: [0.02, 1e6] }));
     const out = freshFolder();
@@ -76,7 +82,10 @@ describe('sweep', () => {
     expect(read(2)).toMatchObject({ status: 'diverged', final: null, epochs: [] });
     expect(read(2).message).toMatch(/^training diverged at epoch 1, pattern \d+ of 120/);
     const groups = summary!.groups.map((g) => [g.config.lr, g.diverged, g.final.test.loss?.n ?? 0]);
-    expect(groups).toEqual([[0.02, 0, 2], [1e6, 2, 0]]);
+    expect(groups).toEqual([
+      [0.02, 0, 2],
+      [1e6, 2, 0],
+    ]);
   });
 
   it('a cell equals `localprop train` with the same flags', async () => {
@@ -87,9 +96,25 @@ describe('sweep', () => {
     const cell = study.cells[1]!;
     const result = JSON.parse(readFileSync(join(out, cellFileName(cell.id)), 'utf8'));
     const c = cell.config;
-    const r = await runCli(['train', '--net', c.net, '--dataset', c.dataset, '--rule', c.rule.name,
-      '--lr', String(c.lr), '--epochs', String(c.epochs),
-      '--limit', String(c.limit), '--test-limit', String(c.testLimit), '--seed', String(c.seed)]);
+    const r = await runCli([
+      'train',
+      '--net',
+      c.net,
+      '--dataset',
+      c.dataset,
+      '--rule',
+      c.rule.name,
+      '--lr',
+      String(c.lr),
+      '--epochs',
+      String(c.epochs),
+      '--limit',
+      String(c.limit),
+      '--test-limit',
+      String(c.testLimit),
+      '--seed',
+      String(c.seed),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).epochs).toEqual(result.epochs);
   });

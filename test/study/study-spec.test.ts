@@ -45,9 +45,18 @@ describe('study files', () => {
 
   it('the id of a fixed config is fixed (finished cells survive new versions)', () => {
     const config: CellConfig = {
-      net: 'n.net.json', dataset: 'digits', rule: { name: 'backprop' }, engine: 'matrix', lr: 0.01, epochs: 10,
+      net: 'n.net.json',
+      dataset: 'digits',
+      rule: { name: 'backprop' },
+      engine: 'matrix',
+      lr: 0.01,
+      epochs: 10,
       batch: 1,
-      shuffle: true, limit: null, testLimit: null, testFraction: 0.2, seed: 1,
+      shuffle: true,
+      limit: null,
+      testLimit: null,
+      testFraction: 0.2,
+      seed: 1,
     };
     // The first 12 hex digits of
     //   printf '%s' '{"net":"n.net.json","dataset":"digits","rule":{"name":"backprop"},"seed":1}' | sha256sum
@@ -55,7 +64,12 @@ describe('study files', () => {
   });
 
   const bad: [string, Record<string, unknown>, Record<string, unknown>, RegExp][] = [
-    ['an unknown top-level field', { rule: 'backprop', seed: 1 }, { budget: 3 }, /x\.study\.json: unknown field "budget"/],
+    [
+      'an unknown top-level field',
+      { rule: 'backprop', seed: 1 },
+      { budget: 3 },
+      /x\.study\.json: unknown field "budget"/,
+    ],
     ['an unknown axis', { rule: 'backprop', seed: 1, momentum: 0.9 }, {}, /x\.study\.json: grid\.momentum: unknown/],
     ['an unknown rule', { rule: ['backprop', 'hebb'], seed: 1 }, {}, /grid\.rule\[1\]\.name: expected one of .*"hebb"/],
     [
@@ -65,8 +79,12 @@ describe('study files', () => {
       /grid\.rule\.beta: unknown option for rule backprop/,
     ],
     ['a missing required axis', { rule: 'backprop' }, {}, /grid\.seed: missing/],
-    ['a bad value', { rule: 'backprop', seed: 1, lr: [0.1, -1] }, {},
-      /grid\.lr\[1\]: expected a positive number, got -1/],
+    [
+      'a bad value',
+      { rule: 'backprop', seed: 1, lr: [0.1, -1] },
+      {},
+      /grid\.lr\[1\]: expected a positive number, got -1/,
+    ],
     ['an empty list', { rule: [], seed: 1 }, {}, /grid\.rule: an empty list/],
     ['a missing net file', { rule: 'backprop', seed: 1, net: 'nope.net.json' }, {}, /nope\.net\.json: no such file/],
   ];

@@ -9,7 +9,12 @@ describe('Student t', () => {
   it('matches the printed table of t_{0.975, ν}', () => {
     // Two-sided 95 % critical values (e.g. Fisher & Yates' table; R: qt(0.975, ν)).
     const table: [number, number][] = [
-      [1, 12.706204736], [2, 4.302652730], [3, 3.182446305], [4, 2.776445105], [9, 2.262157163], [30, 2.042272456],
+      [1, 12.706204736],
+      [2, 4.30265273],
+      [3, 3.182446305],
+      [4, 2.776445105],
+      [9, 2.262157163],
+      [30, 2.042272456],
     ];
     for (const [ν, t] of table) expect(Math.abs(studentTQuantile(0.975, ν) - t)).toBeLessThan(1e-8);
   });
@@ -44,8 +49,18 @@ describe('interval', () => {
 
 describe('summariseStudy', () => {
   const config = (rule: 'backprop' | 'feedback-alignment' | 'direct-feedback-alignment', seed: number): CellConfig => ({
-    net: 'n.net.json', dataset: 'digits', rule: { name: rule }, engine: 'matrix', lr: 0.01, epochs: 2, batch: 1,
-    shuffle: true, limit: null, testLimit: null, testFraction: 0.2, seed,
+    net: 'n.net.json',
+    dataset: 'digits',
+    rule: { name: rule },
+    engine: 'matrix',
+    lr: 0.01,
+    epochs: 2,
+    batch: 1,
+    shuffle: true,
+    limit: null,
+    testLimit: null,
+    testFraction: 0.2,
+    seed,
   });
   const result = (c: CellConfig, accuracies: number[], diverged = false): CellResult => {
     const epochs = accuracies.map((a, k) => ({
@@ -59,23 +74,29 @@ describe('summariseStudy', () => {
     return { id: cellId(c), config: c, status, trainPatterns: 10, testPatterns: 5, final, epochs };
   };
   const configs = [
-    config('backprop', 1), config('backprop', 2), config('backprop', 3),
-    config('feedback-alignment', 1), config('feedback-alignment', 2),
-    config('direct-feedback-alignment', 1), config('direct-feedback-alignment', 2),
+    config('backprop', 1),
+    config('backprop', 2),
+    config('backprop', 3),
+    config('feedback-alignment', 1),
+    config('feedback-alignment', 2),
+    config('direct-feedback-alignment', 1),
+    config('direct-feedback-alignment', 2),
     config('direct-feedback-alignment', 3),
   ];
   const cells = configs.map((c) => ({ id: cellId(c), config: c }));
   const study: Study = { name: 's', description: '', path: 's.study.json', cells };
-  const results = new Map([
-    result(configs[0]!, [0.5, 0.8]),
-    result(configs[1]!, [0.6, 0.9]),
-    result(configs[2]!, [0.7, 1.0]),
-    result(configs[3]!, [0.4, 0.6]),
-    result(configs[4]!, [0.3, 0.2], true),
-    result(configs[5]!, [0.5, 0.7]),
-    result(configs[6]!, [0.5, 0.7]),
-    result(configs[7]!, [0.5, 1.0]),
-  ].map((r) => [r.id, r]));
+  const results = new Map(
+    [
+      result(configs[0]!, [0.5, 0.8]),
+      result(configs[1]!, [0.6, 0.9]),
+      result(configs[2]!, [0.7, 1.0]),
+      result(configs[3]!, [0.4, 0.6]),
+      result(configs[4]!, [0.3, 0.2], true),
+      result(configs[5]!, [0.5, 0.7]),
+      result(configs[6]!, [0.5, 0.7]),
+      result(configs[7]!, [0.5, 1.0]),
+    ].map((r) => [r.id, r]),
+  );
 
   it('groups the seeds of each config and leaves diverged cells out of the statistics', () => {
     const s = summariseStudy(study, results);
@@ -118,8 +139,8 @@ describe('summariseStudy', () => {
     const cells = '<td>[^<]+</td><td>[^<]+</td>';
     const dfa = `<tr><td>direct-feedback-alignment</td><td>3</td>${cells}`;
     expect(html).toMatch(new RegExp(`${dfa}<td>\\+10\\.00 ± 24\\.84</td></tr>`));
-    const fa = '<tr><td>feedback-alignment</td><td>1 \\(\\+1 diverged\\)</td>' +
-      '<td>50\\.00 \\(n = 1\\)</td><td>[^<]+</td>';
+    const fa =
+      '<tr><td>feedback-alignment</td><td>1 \\(\\+1 diverged\\)</td>' + '<td>50\\.00 \\(n = 1\\)</td><td>[^<]+</td>';
     expect(html).toMatch(new RegExp(`${fa}<td>\\+20\\.00 \\(n = 1\\)</td></tr>`));
     expect(html).toContain('<svg');
   });

@@ -64,7 +64,8 @@ describe('localprop sweep, inputs checked before anything is written', () => {
     const out = join(freshFolder(), 'never');
     const r = await runCli(['sweep', study, '--out', out, '--quiet']);
     expect(r.code).toBe(2);
-    const message = /^localprop: \S+misfit\.study\.json: dataset iris has 4 inputs and 3 classes, but net \S+ takes 64 /;
+    const message =
+      /^localprop: \S+misfit\.study\.json: dataset iris has 4 inputs and 3 classes, but net \S+ takes 64 /;
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toMatch(/ outputs\n$/);
     expect(existsSync(out)).toBe(false);
@@ -72,7 +73,10 @@ describe('localprop sweep, inputs checked before anything is written', () => {
 });
 
 describe('localprop sweep, Ctrl-C and SIGTERM', () => {
-  const cases: [NodeJS.Signals, number][] = [['SIGINT', 130], ['SIGTERM', 143]];
+  const cases: [NodeJS.Signals, number][] = [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ];
   for (const [signal, exitCode] of cases) {
     it(`${signal} after the first cell: exit ${exitCode}, the finished cells kept, the message says how to resume`, async () => {
       const { spawn } = await import('node:child_process');
@@ -92,7 +96,8 @@ describe('localprop sweep, Ctrl-C and SIGTERM', () => {
       const kept = readdirSync(out).filter((f) => f.endsWith('.cell.json'));
       expect(kept.length).toBeGreaterThanOrEqual(1);
       expect(kept.length).toBeLessThan(4);
-      const message = `localprop: interrupted \\(${signal}\\): ${kept.length} of 4 cells finished and kept in \\S+; ` +
+      const message =
+        `localprop: interrupted \\(${signal}\\): ${kept.length} of 4 cells finished and kept in \\S+; ` +
         `the same command runs the other ${4 - kept.length}\\n$`;
       expect(stderr).toMatch(new RegExp(message));
     }, 60_000);

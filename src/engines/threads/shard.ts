@@ -38,7 +38,8 @@ export function runShard(op: Op, layer: SharedLayer, B: number, first: number, s
   const { m, n, w, b } = layer;
   if (op === Op.forward || op === Op.error) {
     const [p0, p1] = shardOf(k, T, B);
-    const from = first + p0, count = p1 - p0;
+    const from = first + p0,
+      count = p1 - p0;
     if (count === 0) return;
     if (op === Op.forward) batchAffine(w, b, rows(layer.x, n, from, count), rows(layer.z, m, from, count), count, m, n);
     else batchTransposedProduct(w, rows(layer.Δz, m, from, count), rows(layer.Δy, n, from, count), count, m, n);

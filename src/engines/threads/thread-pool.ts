@@ -20,7 +20,8 @@ let requestedThreads = availableParallelism();
 
 /** The number of threads minibatches are split over from now on (1: no workers). */
 export function setThreads(threads: number): void {
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`threads must be a positive integer, got ${threads}`);
   requestedThreads = threads;
 }
 
@@ -50,7 +51,9 @@ class ThreadPool {
     for (let k = 1; k < threads; k++) {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(entry.file, {
-        eval: entry.eval, execArgv: [], workerData: { control: this.control.buffer, scale: this.scale.buffer, port: port2, k },
+        eval: entry.eval,
+        execArgv: [],
+        workerData: { control: this.control.buffer, scale: this.scale.buffer, port: port2, k },
         transferList: [port2],
       });
       worker.unref();
@@ -59,8 +62,13 @@ class ThreadPool {
     }
     // The workers start while this thread waits (their 'error' events could not reach it: a time limit instead).
     const deadline = Date.now() + 60_000;
-    for (let ready = Atomics.load(this.control, Control.ready); ready < threads - 1; ready = Atomics.load(this.control, Control.ready)) {
-      if (Date.now() > deadline) throw new Error(`thread pool: ${threads - 1 - ready} worker(s) did not start within 60 s`);
+    for (
+      let ready = Atomics.load(this.control, Control.ready);
+      ready < threads - 1;
+      ready = Atomics.load(this.control, Control.ready)
+    ) {
+      if (Date.now() > deadline)
+        throw new Error(`thread pool: ${threads - 1 - ready} worker(s) did not start within 60 s`);
       Atomics.wait(this.control, Control.ready, ready, 100);
     }
   }
@@ -77,8 +85,12 @@ class ThreadPool {
       if (w.engine !== engine) w.port.postMessage({ engine, layers });
       w.engine = engine;
     }
-    c[Control.op] = op; c[Control.layer] = l; c[Control.patterns] = B; c[Control.first] = first;
-    c[Control.threads] = this.threads; c[Control.engine] = engine;
+    c[Control.op] = op;
+    c[Control.layer] = l;
+    c[Control.patterns] = B;
+    c[Control.first] = first;
+    c[Control.threads] = this.threads;
+    c[Control.engine] = engine;
     this.scale[0] = s;
     Atomics.store(c, Control.done, 0);
     Atomics.add(c, Control.generation, 1);
@@ -100,9 +112,16 @@ class ThreadPool {
 function workerEntry(): { file: string | URL; eval: boolean } {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return { file: new URL('./worker.js', here), eval: false };
-  const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsx = pathToFileURL(
+    createRequire(here)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const worker = new URL('./worker.ts', here).href;
-  return { file: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`, eval: true };
+  return {
+    file: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`,
+    eval: true,
+  };
 }
 
 let pool: ThreadPool | null = null;

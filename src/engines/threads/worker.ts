@@ -7,8 +7,16 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import { Op, runShard, type SharedLayer } from './shard.ts';
 import { Control } from './control.ts';
 
-const { control: controlBuffer, scale: scaleBuffer, port, k } = workerData as {
-  control: SharedArrayBuffer; scale: SharedArrayBuffer; port: MessagePort; k: number;
+const {
+  control: controlBuffer,
+  scale: scaleBuffer,
+  port,
+  k,
+} = workerData as {
+  control: SharedArrayBuffer;
+  scale: SharedArrayBuffer;
+  port: MessagePort;
+  k: number;
 };
 const control = new Int32Array(controlBuffer);
 const scale = new Float64Array(scaleBuffer);
@@ -24,18 +32,30 @@ for (;;) {
   const op = control[Control.op]! as Op;
   if (op === Op.exit) break;
   const wanted = control[Control.engine]!;
-  for (let message = receiveMessageOnPort(port); engine !== wanted && message !== undefined; message = receiveMessageOnPort(port)) {
+  for (
+    let message = receiveMessageOnPort(port);
+    engine !== wanted && message !== undefined;
+    message = receiveMessageOnPort(port)
+  ) {
     ({ engine, layers } = message.message as { engine: number; layers: SharedLayer[] });
   }
   try {
     if (engine !== wanted) throw new Error(`thread pool: no arrays for engine ${wanted}`);
-    runShard(op, layers[control[Control.layer]!]!, control[Control.patterns]!, control[Control.first]!, scale[0]!, k,
-      control[Control.threads]!);
+    runShard(
+      op,
+      layers[control[Control.layer]!]!,
+      control[Control.patterns]!,
+      control[Control.first]!,
+      scale[0]!,
+      k,
+      control[Control.threads]!,
+    );
   } catch (e) {
     // The main thread is blocked waiting, so an 'error' event would not reach it: raise the flag it checks.
     Atomics.store(control, Control.failed, 1);
     console.error(e);
   }
-  if (Atomics.add(control, Control.done, 1) + 1 === control[Control.threads]! - 1) Atomics.notify(control, Control.done);
+  if (Atomics.add(control, Control.done, 1) + 1 === control[Control.threads]! - 1)
+    Atomics.notify(control, Control.done);
 }
 port.close();

@@ -5,7 +5,8 @@ import { takeTurns, TimedCase } from '../../../experiments/shared/timing.ts';
 describe('timing harness', () => {
   it('runs every case once per repetition, in turn, continuing where each left off', async () => {
     const log: string[] = [];
-    const work = (name: string): TimedCase => new TimedCase({ run: (start, count) => void log.push(`${name}:${start}+${count}`) });
+    const work = (name: string): TimedCase =>
+      new TimedCase({ run: (start, count) => void log.push(`${name}:${start}+${count}`) });
     const [a, b] = [work('a'), work('b')];
     await a.warmUpFixed(3);
     await b.warmUpFixed(5);
