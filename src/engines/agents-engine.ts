@@ -23,7 +23,7 @@ import { InputError } from '../core/errors.ts';
 import { allFinite, sizeOf } from '../core/tensor.ts';
 import type { Engine } from '../nn/engine.ts';
 import type { GradientResult, NetworkOptions } from '../nn/network.ts';
-import { zerosLike, type Params } from '../nn/params.ts';
+import type { Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { createBehaviour, type RuleOptions } from '../rules/index.ts';
 import { AgentError } from '../agents/agent-error.ts';
@@ -33,6 +33,7 @@ import { synapseUpdates } from '../agents/synapse-updates.ts';
 import { TraceRecorder } from '../agents/trace.ts';
 import { scheduleCircuit, SYNCHRONOUS, type DelaySummary, type Timing } from '../agents/timing.ts';
 import { wire, type Circuit } from '../agents/wiring.ts';
+import { gradientFromSums } from './gradient-from-sums.ts';
 
 export class AgentsEngine implements Engine {
   readonly name = 'agents' as const;
@@ -132,17 +133,16 @@ export class AgentsEngine implements Engine {
   }
 
   gradient(inputs: Float64Array[], targets: ArrayLike<number>[]): GradientResult {
-    const pending = this.readSums();
-    this.writeSums(zerosLike(pending));
-    let loss = 0;
-    const outputs: Float64Array[] = [];
-    for (let p = 0; p < inputs.length; p++) {
-      loss += this.present(inputs[p]!, targets[p]!, true);
-      outputs.push(Float64Array.from(this.prediction));
-    }
-    const gradients = this.readSums();
-    this.writeSums(pending);
-    return { loss, outputs, gradients };
+    return gradientFromSums(
+      {
+        read: () => this.readSums(),
+        write: (sums) => this.writeSums(sums),
+        present: (x, t) => this.present(x, t, true),
+        prediction: () => this.prediction,
+      },
+      inputs,
+      targets,
+    );
   }
 
   /** The params (README, Formats), read from the neurons' own synapses (conv: from the kernel agents). */

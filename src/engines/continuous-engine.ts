@@ -13,7 +13,7 @@ import { InputError } from '../core/errors.ts';
 import { allFinite } from '../core/tensor.ts';
 import type { Engine } from '../nn/engine.ts';
 import type { GradientResult } from '../nn/network.ts';
-import { zerosLike, type Params } from '../nn/params.ts';
+import type { Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { VirtualClock } from '../agents/virtual-clock.ts';
 import { wireLeaky, type LeakyCircuit } from '../agents/leaky-circuit.ts';
@@ -21,6 +21,7 @@ import type { Rate } from '../agents/leaky-neuron.ts';
 import type { PhaseTimes } from '../agents/leaky-teacher.ts';
 import { MAX_FREE_STEPS, MergedLeaky, type LeakySettings } from '../rules/merged-continuous.ts';
 import type { MergedSettings } from '../rules/merged.ts';
+import { gradientFromSums } from './gradient-from-sums.ts';
 
 /** A clock in virtual time that runs everything scheduled on it (VirtualClock, or RxJS's VirtualTimeScheduler). */
 export type FlushableClock = SchedulerLike & { flush(): void };
@@ -120,17 +121,16 @@ export class ContinuousEngine implements Engine {
   }
 
   gradient(inputs: Float64Array[], targets: ArrayLike<number>[]): GradientResult {
-    const pending = this.readSums();
-    this.writeSums(zerosLike(pending));
-    let loss = 0;
-    const outputs: Float64Array[] = [];
-    for (let p = 0; p < inputs.length; p++) {
-      loss += this.present(inputs[p]!, targets[p]!, true);
-      outputs.push(Float64Array.from(this.prediction));
-    }
-    const gradients = this.readSums();
-    this.writeSums(pending);
-    return { loss, outputs, gradients };
+    return gradientFromSums(
+      {
+        read: () => this.readSums(),
+        write: (sums) => this.writeSums(sums),
+        present: (x, t) => this.present(x, t, true),
+        prediction: () => this.prediction,
+      },
+      inputs,
+      targets,
+    );
   }
 
   snapshot(): Params {

@@ -61,6 +61,29 @@ export function feedbackAlignmentMatrices(
   });
 }
 
+/**
+ * One pattern's update direction when the error goes back through feedback weights V⁽ˡ⁾ in place of W⁽ˡ⁾:
+ *   Δz⁽ˡ⁾ = g'(z⁽ˡ⁾) ⊙ Δy⁽ˡ⁾,   u⁽ˡ⁾ += Δz⁽ˡ⁾ x⁽ˡ⁻¹⁾ᵀ,   Δy⁽ˡ⁻¹⁾ = V⁽ˡ⁾ᵀ Δz⁽ˡ⁾
+ * (feedback alignment: V fixed and random; the sign-symmetry family: V from sign(W)). Returns E.
+ */
+export function accumulateThrough(
+  net: Network,
+  x: Float64Array,
+  t: ArrayLike<number>,
+  sum: Params,
+  feedbackOf: (l: number) => Float64Array,
+): number {
+  const E = net.evaluate(x, t);
+  for (let l = net.layers.length - 1; l >= 0; l--) {
+    const layer = net.layers[l]!;
+    errorAtPotential(layer, net.Δy[l]!, net.Δz[l]!);
+    const g = sum.layers[l]!;
+    layer.accumulateGradient(net.layerInput(l), net.Δz[l]!, g.weights, g.bias);
+    if (l > 0) layer.pushError(net.Δz[l]!, net.Δy[l - 1]!, feedbackOf(l));
+  }
+  return E;
+}
+
 export class FeedbackAlignment implements MatrixRule {
   readonly name = 'feedback-alignment' as const;
 
@@ -68,15 +91,7 @@ export class FeedbackAlignment implements MatrixRule {
   constructor(readonly B: (Float64Array | null)[]) {}
 
   accumulate(net: Network, x: Float64Array, t: ArrayLike<number>, sum: Params): number {
-    const E = net.evaluate(x, t);
-    for (let l = net.layers.length - 1; l >= 0; l--) {
-      const layer = net.layers[l]!;
-      errorAtPotential(layer, net.Δy[l]!, net.Δz[l]!);
-      const g = sum.layers[l]!;
-      layer.accumulateGradient(net.layerInput(l), net.Δz[l]!, g.weights, g.bias);
-      if (l > 0) layer.pushError(net.Δz[l]!, net.Δy[l - 1]!, this.B[l]!);
-    }
-    return E;
+    return accumulateThrough(net, x, t, sum, (l) => this.B[l]!);
   }
 }
 

@@ -29,11 +29,15 @@
 import type { Behaviour, Cell } from '../agents/behaviour.ts';
 import { createRandom, type Random } from '../core/random.ts';
 import { sizeOf } from '../core/tensor.ts';
-import { errorAtPotential } from '../nn/layer.ts';
 import type { Network } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import { resolveLayers, type NetSpec, type ResolvedLayer } from '../nn/spec.ts';
-import { DEFAULT_FEEDBACK_SEED, fixedBackWeightsBehaviour, type FeedbackOptions } from './feedback-alignment.ts';
+import {
+  accumulateThrough,
+  DEFAULT_FEEDBACK_SEED,
+  fixedBackWeightsBehaviour,
+  type FeedbackOptions,
+} from './feedback-alignment.ts';
 import type { MatrixRule, Rule } from './rule.ts';
 
 export type SignFeedbackName = 'usf' | 'frsf' | 'brsf';
@@ -117,15 +121,7 @@ export class SignFeedback implements MatrixRule {
   }
 
   accumulate(net: Network, x: Float64Array, t: ArrayLike<number>, sum: Params): number {
-    const E = net.evaluate(x, t);
-    for (let l = net.layers.length - 1; l >= 0; l--) {
-      const layer = net.layers[l]!;
-      errorAtPotential(layer, net.Δy[l]!, net.Δz[l]!);
-      const g = sum.layers[l]!;
-      layer.accumulateGradient(net.layerInput(l), net.Δz[l]!, g.weights, g.bias);
-      if (l > 0) layer.pushError(net.Δz[l]!, net.Δy[l - 1]!, this.feedback(net, l));
-    }
-    return E;
+    return accumulateThrough(net, x, t, sum, (l) => this.feedback(net, l));
   }
 
   batchBoundary(): void {
