@@ -13,7 +13,7 @@ import { registerRun } from './run.ts';
 import { registerSweep } from './sweep.ts';
 import { registerTrain } from './train.ts';
 
-/** The localprop command-line program (DESIGN §3). */
+/** The localprop command-line program (README, The command line). */
 export function createProgram(): Command {
   const program = new Command('localprop')
     .description(

@@ -25,7 +25,7 @@ export function freshOut(): { dir: string; file: string } {
 }
 
 /**
- * The contract for bad input (DESIGN §3): the exit code, exactly one line on stderr naming the
+ * The contract for bad input (README, exit codes): the exit code, exactly one line on stderr naming the
  * problem, no stack trace, nothing on stdout, and nothing written: neither the --out file nor a
  * temp file beside it.
  */

@@ -39,7 +39,7 @@ describe('params JSON', () => {
     expect(flat(back)).toEqual(flat(params));
   });
 
-  it('writes the DESIGN layouts: conv [filters][inChannels][k][k], dense [units][fanIn]', () => {
+  it('writes the README layouts (Formats): conv [filters][inChannels][k][k], dense [units][fanIn]', () => {
     const params = initParams(convNet, createRandom(1));
     const json = paramsToJSON(convNet, params) as {
       layers: { weights: number[][][][] | number[][]; bias: number[] }[];
