@@ -389,6 +389,100 @@ function flow(r: Raster, spec: NetSpec): string {
   });
 }
 
+/** One net of NETS with seed s: its params and its patterns (random, or drawn from the digits). */
+function fixtureFor(n: (typeof NETS)[number], s: number, budget: Budget, random: Random, digits: Patterns): Fixture {
+  const spec = parseNetSpec(n.json, n.label);
+  const r = random.derive(`${n.label}/${s}`);
+  const params = paramsWithBiases(spec, r, 0.3);
+  const rp = r.derive('patterns');
+  if (n.inputs === 'normal') return { spec, params, ...randomPatterns(spec, budget.patterns, rp) };
+  const picks = Array.from({ length: budget.patterns }, () => rp.int(digits.inputs.length));
+  return { spec, params, inputs: picks.map((p) => digits.inputs[p]!), targets: picks.map((p) => digits.targets[p]!) };
+}
+
+/** The update against the phase length (at BETA_AT_PHASE) and against β (at BETA_SWEEP_PHASE), per net, seed and nudge. */
+function measure(budget: Budget, random: Random, progress: (done: number, total: number) => void) {
+  const digits = loadDigits();
+  const βs = betas(budget.perDecade);
+  const phaseRows: PhaseRow[] = [];
+  const betaRows: BetaRow[] = [];
+  const total = NETS.length * budget.seeds;
+  for (const [k, n] of NETS.entries()) {
+    for (let s = 0; s < budget.seeds; s++) {
+      const f = fixtureFor(n, s, budget, random, digits);
+      const row = { net: n.label, seed: s };
+      for (const mode of MODES) {
+        const d = discrete(f, BETA_AT_PHASE, mode.symmetric);
+        for (const T of PHASES) {
+          const u = continuousUpdate(f, BETA_AT_PHASE, mode.symmetric, T, budget.hOverτ);
+          const [vsBackprop, vsDiscrete] = [relativeError(u, d.gradient), relativeError(u, d.update)];
+          phaseRows.push({ ...row, mode: mode.label, phase: T, vsBackprop, vsDiscrete });
+        }
+        for (const β of βs) {
+          const db = discrete(f, β, mode.symmetric);
+          const u = continuousUpdate(f, β, mode.symmetric, BETA_SWEEP_PHASE, budget.hOverτ);
+          const [continuous, discreteError] = [relativeError(u, db.gradient), relativeError(db.update, db.gradient)];
+          betaRows.push({ ...row, mode: mode.label, β, continuous, discrete: discreteError });
+        }
+      }
+      progress(k * budget.seeds + s + 1, total);
+    }
+  }
+  return { phaseRows, betaRows };
+}
+
+/** The log-log slope of the continuous update's error against β, per nudge, pooled over nets and seeds. */
+function fitSlopes(betaRows: BetaRow[]) {
+  return MODES.map((m) => {
+    const rows = betaRows.filter((r) => r.mode === m.label);
+    const fit = logLogFit(
+      rows.map((r) => r.β),
+      rows.map((r) => r.continuous),
+    );
+    return { mode: m.label, expected: m.expected, slope: fit.slope, intercept: fit.intercept };
+  });
+}
+
+function headline(
+  phaseRows: PhaseRow[],
+  betaRows: BetaRow[],
+  fits: ReturnType<typeof fitSlopes>,
+  r: Raster,
+): HeadlineRow[] {
+  const worst = (net: string, mode: string, T: number, key: 'vsBackprop' | 'vsDiscrete'): number =>
+    Math.max(...phaseRows.filter((q) => q.net === net && q.mode === mode && q.phase === T).map((q) => q[key]));
+  const rows: HeadlineRow[] = NETS.flatMap((n) =>
+    MODES.map((m) => {
+      const row: HeadlineRow = { net: n.label, nudge: m.label };
+      for (const T of [2, 5, 10, 30]) row[`to discrete, T = ${T}τ`] = worst(n.label, m.label, T, 'vsDiscrete');
+      row[`to back-prop, T = 30τ`] = worst(n.label, m.label, 30, 'vsBackprop');
+      row[`discrete to back-prop`] = Math.max(
+        ...betaRows
+          .filter((q) => q.net === n.label && q.mode === m.label && q.β === BETA_AT_PHASE)
+          .map((q) => q.discrete),
+      );
+      return row;
+    }),
+  );
+  for (const f of fits) {
+    rows.push({
+      net: 'all nets',
+      nudge: f.mode,
+      [`β slope at T = ${BETA_SWEEP_PHASE}τ`]: Number(f.slope.toFixed(3)),
+      expected: f.expected,
+    });
+  }
+  const peak = r.rows.reduce((a, q) => (q.errorShare > a.errorShare ? q : a), r.rows[0]!);
+  rows.push({
+    net: 'raster 3-4-2',
+    nudge: `β = ${RASTER.β}`,
+    'largest error share': Number(peak.errorShare.toFixed(4)),
+    neuron: peak.neuron,
+    'free phase settled at t/τ': r.times.settled,
+  });
+  return rows;
+}
+
 /** The experiment's claims, as functions of its data.json. */
 function claims(raw: unknown): Claim[] {
   const d = raw as {
@@ -431,97 +525,10 @@ const experiment: Experiment<Budget> = {
   },
 
   async run({ budget, random, progress }) {
-    const digits = loadDigits();
-    const βs = betas(budget.perDecade);
-    const phaseRows: PhaseRow[] = [];
-    const betaRows: BetaRow[] = [];
-    const total = NETS.length * budget.seeds;
-    for (const [k, n] of NETS.entries()) {
-      const spec = parseNetSpec(n.json, n.label);
-      for (let s = 0; s < budget.seeds; s++) {
-        const r = random.derive(`${n.label}/${s}`);
-        const params = paramsWithBiases(spec, r, 0.3);
-        const rp = r.derive('patterns');
-        let patterns: Patterns;
-        if (n.inputs === 'normal') patterns = randomPatterns(spec, budget.patterns, rp);
-        else {
-          const picks = Array.from({ length: budget.patterns }, () => rp.int(digits.inputs.length));
-          patterns = { inputs: picks.map((p) => digits.inputs[p]!), targets: picks.map((p) => digits.targets[p]!) };
-        }
-        const f: Fixture = { spec, params, ...patterns };
-        for (const mode of MODES) {
-          const d = discrete(f, BETA_AT_PHASE, mode.symmetric);
-          for (const T of PHASES) {
-            const u = continuousUpdate(f, BETA_AT_PHASE, mode.symmetric, T, budget.hOverτ);
-            phaseRows.push({
-              net: n.label,
-              seed: s,
-              mode: mode.label,
-              phase: T,
-              vsBackprop: relativeError(u, d.gradient),
-              vsDiscrete: relativeError(u, d.update),
-            });
-          }
-          for (const β of βs) {
-            const db = discrete(f, β, mode.symmetric);
-            const u = continuousUpdate(f, β, mode.symmetric, BETA_SWEEP_PHASE, budget.hOverτ);
-            betaRows.push({
-              net: n.label,
-              seed: s,
-              mode: mode.label,
-              β,
-              continuous: relativeError(u, db.gradient),
-              discrete: relativeError(db.update, db.gradient),
-            });
-          }
-        }
-        progress(k * budget.seeds + s + 1, total);
-      }
-    }
-    const fits = MODES.map((m) => {
-      const rows = betaRows.filter((r) => r.mode === m.label);
-      const fit = logLogFit(
-        rows.map((r) => r.β),
-        rows.map((r) => r.continuous),
-      );
-      return { mode: m.label, expected: m.expected, slope: fit.slope, intercept: fit.intercept };
-    });
-
+    const { phaseRows, betaRows } = measure(budget, random, progress);
+    const fits = fitSlopes(betaRows);
     const r = raster(random);
-    const rasterSpec = parseNetSpec(RASTER.json, 'raster net');
     const neurons = [...new Set(r.rows.map((q) => q.neuron))];
-
-    const worst = (net: string, mode: string, T: number, key: 'vsBackprop' | 'vsDiscrete'): number =>
-      Math.max(...phaseRows.filter((q) => q.net === net && q.mode === mode && q.phase === T).map((q) => q[key]));
-    const headline: HeadlineRow[] = NETS.flatMap((n) =>
-      MODES.map((m) => {
-        const row: HeadlineRow = { net: n.label, nudge: m.label };
-        for (const T of [2, 5, 10, 30]) row[`to discrete, T = ${T}τ`] = worst(n.label, m.label, T, 'vsDiscrete');
-        row[`to back-prop, T = 30τ`] = worst(n.label, m.label, 30, 'vsBackprop');
-        row[`discrete to back-prop`] = Math.max(
-          ...betaRows
-            .filter((q) => q.net === n.label && q.mode === m.label && q.β === BETA_AT_PHASE)
-            .map((q) => q.discrete),
-        );
-        return row;
-      }),
-    );
-    for (const f of fits)
-      headline.push({
-        net: 'all nets',
-        nudge: f.mode,
-        [`β slope at T = ${BETA_SWEEP_PHASE}τ`]: Number(f.slope.toFixed(3)),
-        expected: f.expected,
-      });
-    const peak = r.rows.reduce((a, q) => (q.errorShare > a.errorShare ? q : a), r.rows[0]!);
-    headline.push({
-      net: 'raster 3-4-2',
-      nudge: `β = ${RASTER.β}`,
-      'largest error share': Number(peak.errorShare.toFixed(4)),
-      neuron: peak.neuron,
-      'free phase settled at t/τ': r.times.settled,
-    });
-
     return {
       data: {
         budget,
@@ -529,20 +536,20 @@ const experiment: Experiment<Budget> = {
         phases: PHASES,
         betaAtPhase: BETA_AT_PHASE,
         betaSweepPhase: BETA_SWEEP_PHASE,
-        betas: βs,
+        betas: betas(budget.perDecade),
         nets: NETS,
         phaseRows,
         betaRows,
         fits,
         raster: { net: RASTER, ...r },
       },
-      headline,
+      headline: headline(phaseRows, betaRows, fits, r),
       specs: {
         'error-vs-phase': phaseChart(phaseRows, budget),
         'error-vs-beta': betaChart(betaRows, fits),
         raster: rasterCharts(r, neurons),
       },
-      html: flow(r, rasterSpec),
+      html: flow(r, parseNetSpec(RASTER.json, 'raster net')),
     };
   },
   claims,
