@@ -5,7 +5,7 @@
  * The merged rule: the teacher's nudge, the output's state change, and that change fed back.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { Neuron, SoftmaxMember, type Timing, type TraceRecord } from '../../src/agents/index.ts';
+import { Neuron, type SoftmaxMember, type Timing, type TraceRecord } from '../../src/agents/index.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { initParams } from '../../src/nn/params.ts';
 import type { RuleOptions } from '../../src/rules/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, MatrixEngine } from '../../src/engines/index.ts';
+import { createEngine, type MatrixEngine } from '../../src/engines/index.ts';
 import { errorAtPotential } from '../../src/nn/layer.ts';
 import { Network } from '../../src/nn/network.ts';
 import { DirectFeedbackAlignment, directFeedbackMatrices } from '../../src/rules/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, MatrixEngine } from '../../src/engines/index.ts';
+import { createEngine, type MatrixEngine } from '../../src/engines/index.ts';
 import { Network } from '../../src/nn/network.ts';
 import { FeedbackAlignment, feedbackAlignmentMatrices, layerAngles } from '../../src/rules/index.ts';
 import { backpropGradient, fixture, maxParamDiff, NETS, zerosLike, type Fixture } from './helpers.ts';
