@@ -160,15 +160,15 @@ function measureSeed(
     const every = Math.max(1, Math.floor(trainSet.inputs.length / budget.perEpoch));
     const measure = (epoch: number): void => {
       if (options.rule === 'backprop') return;
-      updateAlignment(engine.net, engine.rule, probe.inputs, probe.targets).forEach((angle, l) =>
+      updateAlignment(engine.net, engine.rule, probe.inputs, probe.targets).forEach((angle, l) => {
         out.angles.push({
           rule: c.rule,
           seed: s,
           epoch: round(epoch),
           layer: LAYERS[l]!,
           angle: Number.isFinite(angle) ? angle : null,
-        }),
-      );
+        });
+      });
       if (options.rule === 'feedback-alignment') {
         feedbackAngles(engine.net.params, (engine.rule as FeedbackAlignment).B).forEach((angle, l) => {
           if (angle !== null) out.feedback.push({ seed: s, epoch: round(epoch), layer: LAYERS[l]!, angle });

@@ -179,7 +179,10 @@ export function parseBatch(
     });
   const inputs = rows(obj.inputs, inputSize, 'inputs');
   const targets = rows(obj.targets, outputSize, 'targets');
-  if (options.distribution) targets.forEach((t, p) => checkDistribution(t, `${source}: targets[${p}]`));
+  if (options.distribution)
+    targets.forEach((t, p) => {
+      checkDistribution(t, `${source}: targets[${p}]`);
+    });
   return { inputs, targets };
 }
 

@@ -78,7 +78,9 @@ export function encodeIdx(dims: number[], data: Uint8Array, gzip = false): Uint8
   const view = new DataView(header.buffer);
   header[2] = 0x08;
   header[3] = dims.length;
-  dims.forEach((n, k) => view.setUint32(4 + 4 * k, n, false));
+  dims.forEach((n, k) => {
+    view.setUint32(4 + 4 * k, n, false);
+  });
   const bytes = new Uint8Array(header.length + data.length);
   bytes.set(header);
   bytes.set(data, header.length);

@@ -191,8 +191,12 @@ describe('virtual time on a 2-2-1 net', () => {
     subscription.unsubscribe();
     const g = matrix.gradient([x], [t]).gradients;
     for (const l of [0, 1]) {
-      g.layers[l]!.weights.forEach((v, k) => expect(close(v, sums[l]![k]!), `layer ${l} weight ${k}`).toBe(true));
-      g.layers[l]!.bias.forEach((v, k) => expect(close(v, biases[l]![k]!), `layer ${l} bias ${k}`).toBe(true));
+      g.layers[l]!.weights.forEach((v, k) => {
+        expect(close(v, sums[l]![k]!), `layer ${l} weight ${k}`).toBe(true);
+      });
+      g.layers[l]!.bias.forEach((v, k) => {
+        expect(close(v, biases[l]![k]!), `layer ${l} bias ${k}`).toBe(true);
+      });
     }
   });
 });

@@ -278,7 +278,9 @@ function setUp(c: Case): { argv: string[]; dir: string; out: string | null } {
         't10k-images-idx3-ubyte',
         't10k-labels-idx1-ubyte.gz',
       ];
-      names.forEach((n, k) => file(n, c.files[k]!));
+      names.forEach((n, k) => {
+        file(n, c.files[k]!);
+      });
       return {
         argv: [
           'train',

@@ -9,7 +9,9 @@ function dfaUpdate(f: Fixture, B: (Float64Array | null)[]) {
   const net = new Network(f.spec, f.params);
   const rule = new DirectFeedbackAlignment(B);
   const u = zerosLike(f.params);
-  f.inputs.forEach((x, p) => rule.accumulate(net, x, f.targets[p]!, u));
+  f.inputs.forEach((x, p) => {
+    rule.accumulate(net, x, f.targets[p]!, u);
+  });
   return u;
 }
 

@@ -8,7 +8,9 @@ function faUpdate(f: Fixture, B: (Float64Array | null)[]) {
   const net = new Network(f.spec, f.params);
   const rule = new FeedbackAlignment(B);
   const u = zerosLike(f.params);
-  f.inputs.forEach((x, p) => rule.accumulate(net, x, f.targets[p]!, u));
+  f.inputs.forEach((x, p) => {
+    rule.accumulate(net, x, f.targets[p]!, u);
+  });
   return u;
 }
 
