@@ -239,12 +239,11 @@ function headlineOf({ angles, feedback, epochs }: Measured, budget: Budget): Hea
   const headline: HeadlineRow[] = CASES.map((c) => {
     const row: HeadlineRow = {
       rule: c.label,
-      [accuracyColumn]:
-        formatCi(
-          epochs.filter((x) => x.rule === c.rule && x.epoch === budget.epochs).map((x) => x.testAccuracy),
-          1,
-          100,
-        ) + '%',
+      [accuracyColumn]: `${formatCi(
+        epochs.filter((x) => x.rule === c.rule && x.epoch === budget.epochs).map((x) => x.testAccuracy),
+        1,
+        100,
+      )}%`,
     };
     LAYERS.forEach((layer, l) => {
       row[`layer ${l + 1} angle, start → end (°)`] =

@@ -215,7 +215,7 @@ export function* paramsJsonChunks(spec: NetSpec, params: Params): Generator<stri
     }
     text += ']}';
   }
-  yield text + ']}';
+  yield `${text}]}`;
 }
 
 /** The text of a params file: paramsJsonChunks, then a newline. */
