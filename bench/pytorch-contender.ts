@@ -73,8 +73,12 @@ export function runPyTorch(
   try {
     const { inputs, targets } = setup.data;
     const data = new Float64Array(inputs.length * 785);
-    inputs.forEach((x, p) => data.set(x, p * 784));
-    targets.forEach((t, p) => (data[inputs.length * 784 + p] = t.indexOf(1)));
+    inputs.forEach((x, p) => {
+      data.set(x, p * 784);
+    });
+    targets.forEach((t, p) => {
+      data[inputs.length * 784 + p] = t.indexOf(1);
+    });
     writeFileSync(join(dir, 'data.f64'), data);
     const params = setup.params.layers.flatMap((l) => [l.weights, l.bias]);
     writeFileSync(

@@ -88,7 +88,10 @@ function trainRule(
 ): Run | DivergenceError {
   const engine = createEngine('matrix', s.spec, s.params0, { rule, feedbackSeed: `${rule}/feedback` });
   const fitNow = (): number[] =>
-    s.grid.inputs.map((u, k) => (engine.evaluate(u, s.grid.targets[k]!), engine.prediction[0]!));
+    s.grid.inputs.map((u, k) => {
+      engine.evaluate(u, s.grid.targets[k]!);
+      return engine.prediction[0]!;
+    });
   const fits = [{ epoch: 0, y: fitNow() }];
   const losses: Run['losses'] = [];
   const shuffle = random.derive('shuffle');

@@ -194,14 +194,13 @@ function claims(raw: unknown): Claim[] {
   let gap = 0;
   for (const a of d.runs.filter((r) => r.engine === 'agents')) {
     const m = d.runs.find((r) => r.engine === 'matrix' && r.rule === a.rule && r.seed === a.seed)!;
-    a.curve.forEach(
-      (p, k) =>
-        (gap = Math.max(
-          gap,
-          Math.abs(p.testAccuracy - m.curve[k]!.testAccuracy),
-          Math.abs(p.testLoss - m.curve[k]!.testLoss),
-        )),
-    );
+    a.curve.forEach((p, k) => {
+      gap = Math.max(
+        gap,
+        Math.abs(p.testAccuracy - m.curve[k]!.testAccuracy),
+        Math.abs(p.testLoss - m.curve[k]!.testLoss),
+      );
+    });
   }
   return [
     {

@@ -15,9 +15,8 @@
  */
 import type { Random } from '../src/core/random.ts';
 import { createEngine } from '../src/engines/index.ts';
-import type { Engine } from '../src/nn/engine.ts';
 import type { RuleOptions } from '../src/rules/index.ts';
-import { initParams, type Params } from '../src/nn/params.ts';
+import type { Params } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
 import { runStandalone, type Claim, type Experiment, type HeadlineRow } from '../src/report/index.ts';
 import { paramsWithBiases, randomPatterns, type Patterns } from './shared/random-nets.ts';

@@ -160,15 +160,15 @@ function measureSeed(
     const every = Math.max(1, Math.floor(trainSet.inputs.length / budget.perEpoch));
     const measure = (epoch: number): void => {
       if (options.rule === 'backprop') return;
-      updateAlignment(engine.net, engine.rule, probe.inputs, probe.targets).forEach((angle, l) =>
+      updateAlignment(engine.net, engine.rule, probe.inputs, probe.targets).forEach((angle, l) => {
         out.angles.push({
           rule: c.rule,
           seed: s,
           epoch: round(epoch),
           layer: LAYERS[l]!,
           angle: Number.isFinite(angle) ? angle : null,
-        }),
-      );
+        });
+      });
       if (options.rule === 'feedback-alignment') {
         feedbackAngles(engine.net.params, (engine.rule as FeedbackAlignment).B).forEach((angle, l) => {
           if (angle !== null) out.feedback.push({ seed: s, epoch: round(epoch), layer: LAYERS[l]!, angle });
@@ -239,12 +239,11 @@ function headlineOf({ angles, feedback, epochs }: Measured, budget: Budget): Hea
   const headline: HeadlineRow[] = CASES.map((c) => {
     const row: HeadlineRow = {
       rule: c.label,
-      [accuracyColumn]:
-        formatCi(
-          epochs.filter((x) => x.rule === c.rule && x.epoch === budget.epochs).map((x) => x.testAccuracy),
-          1,
-          100,
-        ) + '%',
+      [accuracyColumn]: `${formatCi(
+        epochs.filter((x) => x.rule === c.rule && x.epoch === budget.epochs).map((x) => x.testAccuracy),
+        1,
+        100,
+      )}%`,
     };
     LAYERS.forEach((layer, l) => {
       row[`layer ${l + 1} angle, start → end (°)`] =

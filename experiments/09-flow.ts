@@ -129,7 +129,9 @@ function record(patterns: number, random: Random): Recording {
   const m = matrix.snapshot();
   a.layers.forEach((la, l) => {
     for (const key of ['weights', 'bias'] as const)
-      la[key].forEach((v, k) => (maxDifference = Math.max(maxDifference, Math.abs(v - m.layers[l]![key][k]!))));
+      la[key].forEach((v, k) => {
+        maxDifference = Math.max(maxDifference, Math.abs(v - m.layers[l]![key][k]!));
+      });
   });
   return { params, inputs, targets, spans, records: recorder.records, maxDifference, final: a };
 }

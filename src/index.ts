@@ -100,7 +100,7 @@ export {
 // The gradient check.
 export { checkNetwork, type NetworkCheckOptions, type NetworkCheckResult } from './gradcheck/check-network.ts';
 export { checkGradient } from './gradcheck/check-gradient.ts';
-export { type GradcheckOptions, type GradcheckResult, type LossAt } from './gradcheck/gradcheck-result.ts';
+export type { GradcheckOptions, GradcheckResult, LossAt } from './gradcheck/gradcheck-result.ts';
 
 // The experiment contract and the runner.
 export {

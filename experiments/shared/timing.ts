@@ -13,6 +13,7 @@ export interface Workload {
   /** Make this case current before it is timed (tfjs keeps one global backend). */
   activate?(): Promise<void>;
   /** Do `count` units of work, starting at unit `start` (wrapping around its data); returns Σ E, or nothing. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a workload with no loss to report is a plain () => void
   run(start: number, count: number): number | void;
 }
 

@@ -21,7 +21,8 @@ export class Collector<T> {
   /** Sender k's next message. */
   add(k: number, message: T): void {
     const r = this.ahead[k]!++;
-    const round = (this.rounds[r] ??= { messages: new Array<T>(this.senders), arrived: 0 });
+    this.rounds[r] ??= { messages: new Array<T>(this.senders), arrived: 0 };
+    const round = this.rounds[r];
     round.messages[k] = message;
     round.arrived++;
     while (this.rounds.length > 0 && this.rounds[0]!.arrived === this.senders) {

@@ -27,7 +27,9 @@ export class ErrorTract {
   connect(errorAxons: readonly Source<ErrorSignal>[]): void {
     if (errorAxons.length !== this.senders)
       throw new Error(`${this.constructor.name} of ${this.senders} senders connected to ${errorAxons.length}`);
-    errorAxons.forEach((axon, j) => axon.listen((s) => this.collector.add(j, s), this.constructor.name));
+    errorAxons.forEach((axon, j) => {
+      axon.listen((s) => this.collector.add(j, s), this.constructor.name);
+    });
   }
 
   private send(signals: readonly ErrorSignal[]): void {

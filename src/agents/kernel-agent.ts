@@ -37,7 +37,9 @@ export class KernelAgent {
     const collector = new Collector<WeightUpdate>(positions.length, (events) => {
       for (const e of events) this.sum(e);
     });
-    positions.forEach((p, k) => p.listen((e) => collector.add(k, e), this.name));
+    positions.forEach((p, k) => {
+      p.listen((e) => collector.add(k, e), this.name);
+    });
   }
 
   get name(): string {

@@ -138,7 +138,8 @@ export class LeakyNeuron {
       r: 0,
       pushed: o.pushes ? new Float64Array(o.weights.length) : null,
     };
-    const fault = (this.fault = o.fault);
+    this.fault = o.fault;
+    const fault = o.fault;
     const guard = <T>(f: (m: T) => void): ((m: T) => void) => fault.guard(f);
     this.subscriptions.push(
       (o.below$ as Observable<Rate | Float64Array>).subscribe(

@@ -87,7 +87,10 @@ export class LeakyTeacher {
     }
     this.E = this.loss.evaluate(outputs, this.target, this.prediction, this.Δy);
     this.times.settled = this.clock.now();
-    if (!this.learn) return this.broadcast('end');
+    if (!this.learn) {
+      this.broadcast('end');
+      return;
+    }
     this.broadcast('plus');
     const T = Math.max(1, Math.round(this.o.T / this.o.h)) * this.o.h;
     if (this.o.symmetric) {

@@ -32,7 +32,9 @@ export class Teacher {
     const collector = new Collector<Readout>(readouts.length, (reports) => {
       for (const r of reports) this.read(r);
     });
-    readouts.forEach((r, j) => r.listen((report) => collector.add(j, report), 'the teacher'));
+    readouts.forEach((r, j) => {
+      r.listen((report) => collector.add(j, report), 'the teacher');
+    });
   }
 
   /** The target for the next pattern. */

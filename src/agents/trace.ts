@@ -58,7 +58,9 @@ export class TraceRecorder {
       add({ tick: s.tick, layer: s.layer, neuron: s.neuron, kind: s.kind, value: s.value });
     };
     const input = (v: Volley): void => {
-      v.values.forEach((value, i) => add({ tick: v.tick, layer: -1, neuron: i, kind: 'activation', value }));
+      v.values.forEach((value, i) => {
+        add({ tick: v.tick, layer: -1, neuron: i, kind: 'activation', value });
+      });
     };
     sub.add(circuit.input.listen(input, NAME));
     for (const layer of circuit.layers)
@@ -74,7 +76,9 @@ export class TraceRecorder {
       }
     const outputLayer = circuit.layers.length - 1;
     const nudge = (n: Volley): void => {
-      n.values.forEach((value, j) => add({ tick: n.tick, layer: outputLayer, neuron: j, kind: 'nudge', value }));
+      n.values.forEach((value, j) => {
+        add({ tick: n.tick, layer: outputLayer, neuron: j, kind: 'nudge', value });
+      });
     };
     sub.add(circuit.teacher.nudges.listen(nudge, NAME));
     for (const role of circuit.roles) {

@@ -23,7 +23,9 @@ export class Tract {
   /** Long-lived subscriptions to the senders' axons (sender i: values[i]), made once when the circuit is wired. */
   connect(axons: readonly Source<Signal>[]): void {
     if (axons.length !== this.size) throw new Error(`tract of ${this.size} connected to ${axons.length} axons`);
-    axons.forEach((axon, i) => axon.listen((s) => this.collector.add(i, s), 'a tract'));
+    axons.forEach((axon, i) => {
+      axon.listen((s) => this.collector.add(i, s), 'a tract');
+    });
   }
 
   private send(signals: readonly Signal[]): void {

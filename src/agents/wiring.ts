@@ -94,7 +94,7 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
   const later = (task: () => void, agent: string): void => clock.later(task, agent);
   const batch = new Axon<BatchBoundary>();
   const fixed = behaviour.fixedBackWeights ?? null;
-  const direct = fixed !== null && fixed.direct;
+  const direct = fixed?.direct === true;
   const tracts = resolved.map((_, l) => new Tract(outSize(l)));
   const errorTracts = resolved.map((_, l) => (l === 0 || direct ? null : new ErrorTract(inSize(l), outSize(l))));
   // DFA: hidden layer l takes its slice at offset Σ_{l' < l} n_l' of each output neuron's broadcast.

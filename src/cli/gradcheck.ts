@@ -111,7 +111,7 @@ export function registerGradcheck(program: Command): void {
         );
       }
       const { worstRelativeError, worst, checked, passed, threshold, ...rest } = result;
-      process.stdout.write(JSON.stringify({ worstRelativeError, worst, checked, passed, threshold, ...rest }) + '\n');
+      process.stdout.write(`${JSON.stringify({ worstRelativeError, worst, checked, passed, threshold, ...rest })}\n`);
       if (!passed) {
         const hint =
           !flags.linearizeRectifiers && spec.layers.some((l) => l.activation.name === 'relu')

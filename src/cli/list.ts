@@ -27,7 +27,7 @@ export function registerList(program: Command): void {
         const experiment = await loadExperiment(file!);
         const budgets = Object.entries(experiment.budgets).map(([b, v]) => `${b} budget: ${JSON.stringify(v)}`);
         const lines = [`${experiment.name} (${file!.file})`, '', experiment.description, '', ...budgets];
-        process.stdout.write(lines.join('\n') + '\n');
+        process.stdout.write(`${lines.join('\n')}\n`);
         return;
       }
       const files = listExperimentFiles();

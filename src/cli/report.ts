@@ -12,6 +12,6 @@ export function registerReport(program: Command): void {
     .option('--out <dir>', 'results folder (default: ./results)')
     .action((opts: { out?: string }) => {
       const report = writeReport(checkOutFolder(opts.out ?? RESULTS_DIR));
-      process.stdout.write(displayPath(report) + '\n');
+      process.stdout.write(`${displayPath(report)}\n`);
     });
 }

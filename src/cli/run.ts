@@ -72,6 +72,6 @@ export function registerRun(program: Command): void {
         quiet,
         progress: createProgress({ quiet }),
       });
-      process.stdout.write(displayPath(report) + '\n');
+      process.stdout.write(`${displayPath(report)}\n`);
     });
 }

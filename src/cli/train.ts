@@ -224,7 +224,7 @@ export function registerTrain(program: Command): void {
         shuffle: opts.shuffle ? random.derive('shuffle') : null,
         classify,
         spec,
-        onEpoch: (r) => process.stderr.write(formatEpoch(r, opts.epochs) + '\n'),
+        onEpoch: (r) => process.stderr.write(`${formatEpoch(r, opts.epochs)}\n`),
       });
     } catch (e) {
       throw e instanceof DivergenceError ? blameRuleSetting(e, spec, params, rule, opts.engine, trainSet) : e;
@@ -241,6 +241,6 @@ export function registerTrain(program: Command): void {
       testPatterns: test.inputs.length,
       epochs: reports,
     };
-    process.stdout.write(JSON.stringify(summary) + '\n');
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
   });
 }

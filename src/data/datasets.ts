@@ -179,7 +179,10 @@ export function parseBatch(
     });
   const inputs = rows(obj.inputs, inputSize, 'inputs');
   const targets = rows(obj.targets, outputSize, 'targets');
-  if (options.distribution) targets.forEach((t, p) => checkDistribution(t, `${source}: targets[${p}]`));
+  if (options.distribution)
+    targets.forEach((t, p) => {
+      checkDistribution(t, `${source}: targets[${p}]`);
+    });
   return { inputs, targets };
 }
 
@@ -207,6 +210,7 @@ export function parseJsonText(text: string, source: string): unknown {
         const before = text.slice(0, Number(k)).split('\n');
         return `at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
       })
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what gets escaped
       .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     throw new InputError(`${source}: malformed JSON (${message})`);
   }

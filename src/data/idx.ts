@@ -17,12 +17,12 @@ import { readInputBytes } from './read-input.ts';
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
 const TYPES: Record<number, { type: IdxType; bytes: number }> = {
-  0x08: { type: 'uint8', bytes: 1 },
-  0x09: { type: 'int8', bytes: 1 },
-  0x0b: { type: 'int16', bytes: 2 },
-  0x0c: { type: 'int32', bytes: 4 },
-  0x0d: { type: 'float32', bytes: 4 },
-  0x0e: { type: 'float64', bytes: 8 },
+  [0x08]: { type: 'uint8', bytes: 1 },
+  [0x09]: { type: 'int8', bytes: 1 },
+  [0x0b]: { type: 'int16', bytes: 2 },
+  [0x0c]: { type: 'int32', bytes: 4 },
+  [0x0d]: { type: 'float32', bytes: 4 },
+  [0x0e]: { type: 'float64', bytes: 8 },
 };
 
 export interface IdxArray {
@@ -78,7 +78,9 @@ export function encodeIdx(dims: number[], data: Uint8Array, gzip = false): Uint8
   const view = new DataView(header.buffer);
   header[2] = 0x08;
   header[3] = dims.length;
-  dims.forEach((n, k) => view.setUint32(4 + 4 * k, n, false));
+  dims.forEach((n, k) => {
+    view.setUint32(4 + 4 * k, n, false);
+  });
   const bytes = new Uint8Array(header.length + data.length);
   bytes.set(header);
   bytes.set(data, header.length);

@@ -158,7 +158,9 @@ export class ContinuousEngine implements Engine {
   private writeSums(sums: Params): void {
     this.circuit.layers.forEach((layer, l) => {
       const { weights, bias } = sums.layers[l]!;
-      layer.forEach((n, j) => n.setPendingSums(weights.subarray(j * n.w.length, (j + 1) * n.w.length), bias[j]!));
+      layer.forEach((n, j) => {
+        n.setPendingSums(weights.subarray(j * n.w.length, (j + 1) * n.w.length), bias[j]!);
+      });
     });
   }
 }

@@ -45,6 +45,7 @@ export function makeActivation(spec: ActivationSpec): Activation {
     case 'identity':
       return { spec, g: (z) => z, dg: () => 1 };
     case 'relu':
+      // biome-ignore lint/complexity/useMathMinMax: the ternary maps NaN to 0, Math.max would keep NaN
       return { spec, g: (z) => (z > 0 ? z : 0), dg: (z) => (z > 0 ? 1 : 0) };
     case 'softplus':
       // e^z/(1+e^z) is the logistic function.

@@ -166,7 +166,9 @@ function readTensor(value: unknown, shape: Shape, source: string, path: string):
   let k = 0;
   const walk = (v: unknown, index: string): void => {
     if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(item, `${index}[${i}]`));
+      v.forEach((item, i) => {
+        walk(item, `${index}[${i}]`);
+      });
       return;
     }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -213,7 +215,7 @@ export function* paramsJsonChunks(spec: NetSpec, params: Params): Generator<stri
     }
     text += ']}';
   }
-  yield text + ']}';
+  yield `${text}]}`;
 }
 
 /** The text of a params file: paramsJsonChunks, then a newline. */

@@ -44,7 +44,7 @@ export interface RunOptions {
   isInterrupted?: () => boolean;
 }
 
-const json = (value: unknown): string => JSON.stringify(value) + '\n';
+const json = (value: unknown): string => `${JSON.stringify(value)}\n`;
 
 /**
  * Run one experiment and write its folder; returns its summary, or null if an interrupt came
@@ -88,7 +88,7 @@ export async function runExperiment(
     if (!NAME_PATTERN.test(chart))
       throw new Error(`${file.file}: chart name ${JSON.stringify(chart)} must be lower case words joined by dashes`);
     const spec = withChartConfig(result.specs[chart]!);
-    write(`${chart}.vl.json`, JSON.stringify(spec, null, 2) + '\n');
+    write(`${chart}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
     const svg = await renderSvg(spec, `${experiment.name}-${chart}`);
     write(`${chart}.svg`, svg);
     write(`${chart}.png`, renderPng(svg).png);
@@ -109,7 +109,7 @@ export async function runExperiment(
       : {}),
     ...(result.html ? { html: result.html } : {}),
   };
-  write(SUMMARY_FILE, JSON.stringify(summary, null, 2) + '\n');
+  write(SUMMARY_FILE, `${JSON.stringify(summary, null, 2)}\n`);
 
   writeFolderAtomic(dir, files);
   progress?.finish(experiment.name, (performance.now() - started) / 1000, displayPath(dir));

@@ -78,7 +78,7 @@ async function standalone(moduleUrl: string, experiment: Experiment, argv: strin
       quiet,
       progress: createProgress({ quiet }),
     });
-    process.stdout.write(displayPath(report) + '\n');
+    process.stdout.write(`${displayPath(report)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof InputError || e instanceof DivergenceError) {

@@ -264,7 +264,8 @@ export class PredictiveState implements Protocol {
       return;
     }
     const s = ++this.s;
-    const ε = (this.ε = n.activation.dg(this.μ, this.gμ) * Δy);
+    const ε = n.activation.dg(this.μ, this.gμ) * Δy;
+    this.ε = ε;
     n.later(() => this.reached(tick, s, ε));
   }
 
@@ -307,7 +308,8 @@ export class PredictiveState implements Protocol {
     if (!this.vAhead || !this.μAhead) return;
     this.vAhead = this.μAhead = false;
     const s = ++this.s;
-    const ε = (this.ε = this.μ - this.v);
+    const ε = this.μ - this.v;
+    this.ε = ε;
     const tick = Math.max(this.vTick, this.μTick);
     this.neuron.later(() => this.reached(tick, s, ε));
     if (this.fbAhead) {

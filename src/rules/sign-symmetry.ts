@@ -90,7 +90,9 @@ class BatchwiseMagnitudes {
       if (streams === null) return;
       const fanIn = this.fanIns[l]!;
       const current = this.current[l]!;
-      streams.forEach((random, j) => drawMagnitudes(random, current.subarray(j * fanIn, (j + 1) * fanIn), fanIn));
+      streams.forEach((random, j) => {
+        drawMagnitudes(random, current.subarray(j * fanIn, (j + 1) * fanIn), fanIn);
+      });
     });
   }
 }

@@ -146,5 +146,5 @@ export function runCell(cell: Cell, studyFolder: string): CellResult {
 
 /** A cell's result file: the same bytes wherever and whenever the cell ran. */
 export function cellResultToJSON(result: CellResult): string {
-  return JSON.stringify(result, null, 2) + '\n';
+  return `${JSON.stringify(result, null, 2)}\n`;
 }

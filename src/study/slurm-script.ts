@@ -27,7 +27,7 @@ export function slurmScript(o: SlurmScriptOptions): string {
     `# localprop sweep of study ${o.name} as a Slurm array job: task i of ${o.tasks} runs every ${o.tasks}-th cell`,
     `# (from cell i) into ${o.out}/shard-i. Submit with: sbatch ${o.out}/${o.name}.sbatch`,
     `# then make the study whole:`,
-    `#   ${quote(o.node)} ${cli} merge ${quote(o.out)}/shard-* --out ${quote(o.out + '/merged')}`,
+    `#   ${quote(o.node)} ${cli} merge ${quote(o.out)}/shard-* --out ${quote(`${o.out}/merged`)}`,
     `#SBATCH --job-name=localprop-${o.name}`,
     `#SBATCH --array=0-${o.tasks - 1}`,
     '#SBATCH --ntasks=1',

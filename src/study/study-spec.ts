@@ -288,5 +288,5 @@ export function loadStudy(path: string): Study {
 
 /** What a sweep folder's study.json holds: the study's cells, without where its file lay. */
 export function studyToJSON(study: Study): string {
-  return JSON.stringify({ name: study.name, description: study.description, cells: study.cells }, null, 2) + '\n';
+  return `${JSON.stringify({ name: study.name, description: study.description, cells: study.cells }, null, 2)}\n`;
 }

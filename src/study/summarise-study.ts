@@ -146,5 +146,5 @@ export function summariseStudy(study: Study, results: ReadonlyMap<string, CellRe
 }
 
 export function summaryToJSON(summary: StudySummary): string {
-  return JSON.stringify(summary, null, 2) + '\n';
+  return `${JSON.stringify(summary, null, 2)}\n`;
 }

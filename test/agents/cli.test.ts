@@ -18,7 +18,9 @@ function expectJsonClose(a: unknown, b: unknown, path = ''): void {
     expect(close(a, b as number), `${path}: ${a} vs ${b}`).toBe(true);
   } else if (Array.isArray(a)) {
     expect(Array.isArray(b) && b.length === a.length, path).toBe(true);
-    a.forEach((v, k) => expectJsonClose(v, (b as unknown[])[k], `${path}[${k}]`));
+    a.forEach((v, k) => {
+      expectJsonClose(v, (b as unknown[])[k], `${path}[${k}]`);
+    });
   } else if (a !== null && typeof a === 'object') {
     expect(Object.keys(b as object).sort(), path).toEqual(Object.keys(a).sort());
     for (const [k, v] of Object.entries(a)) expectJsonClose(v, (b as Record<string, unknown>)[k], `${path}.${k}`);

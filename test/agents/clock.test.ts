@@ -13,7 +13,7 @@ describe('the clock', () => {
     const ran: [number, number][] = [];
     const times = Array.from({ length: 200 }, () => random.int(20));
     clock.run(() => {
-      times.forEach((t, k) =>
+      times.forEach((t, k) => {
         clock.at(
           t,
           () => {
@@ -21,8 +21,8 @@ describe('the clock', () => {
             if (k % 7 === 0) clock.later(() => ran.push([clock.now, 1000 + k]), 'later');
           },
           `task ${k}`,
-        ),
-      );
+        );
+      });
     });
     expect(ran).toHaveLength(200 + times.filter((_, k) => k % 7 === 0).length);
     // The raw order: time never decreases; within one time, first in first out.
@@ -31,7 +31,11 @@ describe('the clock', () => {
       expect(t1).toBeGreaterThanOrEqual(t0);
       if (t1 === t0 && k0 < 1000 && k1 < 1000) expect(k1).toBeGreaterThan(k0);
     }
-    ran.filter(([, k]) => k < 1000).forEach(([t, k]) => expect(t).toBe(times[k]));
+    ran
+      .filter(([, k]) => k < 1000)
+      .forEach(([t, k]) => {
+        expect(t).toBe(times[k]);
+      });
     // A task added with later() runs after every task handed over before it for that time.
     const position = new Map(ran.map(([, k], i) => [k, i]));
     for (const [k, i] of position) {

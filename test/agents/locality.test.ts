@@ -177,7 +177,9 @@ describe.each(RULES)('locality ($rule)', (rule) => {
     const before = engine.snapshot();
     for (const l of params.layers) l.weights.fill(42);
     const after = engine.snapshot();
-    after.layers.forEach((l, i) => expect(Array.from(l.weights)).toEqual(Array.from(before.layers[i]!.weights)));
+    after.layers.forEach((l, i) => {
+      expect(Array.from(l.weights)).toEqual(Array.from(before.layers[i]!.weights));
+    });
   });
 
   it('conv positions hold their own copies of the tied kernel, kept equal by the kernel agent after a step', () => {
@@ -187,7 +189,9 @@ describe.each(RULES)('locality ($rule)', (rule) => {
       const tap = (n as unknown as { tap: Int32Array }).tap;
       const kernel = conv.kernels[Math.floor(n.index / 9)]!;
       expect(n.w.buffer).not.toBe(kernel.weights.buffer);
-      n.w.forEach((w, t) => expect(w).toBe(kernel.weights[tap[t]!]));
+      n.w.forEach((w, t) => {
+        expect(w).toBe(kernel.weights[tap[t]!]);
+      });
       expect(n.b).toBe(kernel.bias);
     }
   });

@@ -125,7 +125,9 @@ export function trainSideBySide(spec: NetSpec, r: Run, rule: RuleOptions = { rul
     batch.map((b) => b.t),
   );
   expect(close(gm.loss, ga.loss), `gradient loss ${gm.loss} vs ${ga.loss}`).toBe(true);
-  gm.outputs.forEach((o, p) => expect(firstMismatch(o, ga.outputs[p]!), `gradient outputs ${p}`).toBeNull());
+  gm.outputs.forEach((o, p) => {
+    expect(firstMismatch(o, ga.outputs[p]!), `gradient outputs ${p}`).toBeNull();
+  });
   expectParamsClose(gm.gradients, ga.gradients, 'gradients');
   expectParamsClose(matrix.snapshot(), agents.snapshot(), 'after gradient()');
 }

@@ -68,7 +68,9 @@ describe('PendingUpdates', () => {
         expect(got.b).toBe(want.b);
         if (got.z !== null) {
           let z = got.b;
-          got.w.forEach((wi, i) => (z += wi * Math.cos(i)));
+          got.w.forEach((wi, i) => {
+            z += wi * Math.cos(i);
+          });
           expect(got.z).toBe(z);
         }
       }),

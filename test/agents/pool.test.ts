@@ -98,7 +98,10 @@ describe('pool units', () => {
     matrix.learn(x, [1, -1]);
     const convErrors = agents.circuit.layers[0]!.neurons.map((n) => n.Δz);
     const winners = new Set([1, 2, 12, 10]);
-    convErrors.forEach((Δz, i) => (winners.has(i) ? expect(Δz).not.toBe(0) : expect(Δz).toBe(0)));
+    convErrors.forEach((Δz, i) => {
+      if (winners.has(i)) expect(Δz).not.toBe(0);
+      else expect(Δz).toBe(0);
+    });
     expect(convErrors).toEqual(Array.from(matrix.net.Δz[0]!));
     expect(Array.from(pushed).map((v) => v !== 0)).toEqual([true, false, false, false]); // the tie went to the first
   });

@@ -5,7 +5,7 @@
  * The merged rule: the teacher's nudge, the output's state change, and that change fed back.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { Neuron, SoftmaxMember, type Timing, type TraceRecord } from '../../src/agents/index.ts';
+import { Neuron, type SoftmaxMember, type Timing, type TraceRecord } from '../../src/agents/index.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { initParams } from '../../src/nn/params.ts';
 import type { RuleOptions } from '../../src/rules/index.ts';
@@ -191,8 +191,12 @@ describe('virtual time on a 2-2-1 net', () => {
     subscription.unsubscribe();
     const g = matrix.gradient([x], [t]).gradients;
     for (const l of [0, 1]) {
-      g.layers[l]!.weights.forEach((v, k) => expect(close(v, sums[l]![k]!), `layer ${l} weight ${k}`).toBe(true));
-      g.layers[l]!.bias.forEach((v, k) => expect(close(v, biases[l]![k]!), `layer ${l} bias ${k}`).toBe(true));
+      g.layers[l]!.weights.forEach((v, k) => {
+        expect(close(v, sums[l]![k]!), `layer ${l} weight ${k}`).toBe(true);
+      });
+      g.layers[l]!.bias.forEach((v, k) => {
+        expect(close(v, biases[l]![k]!), `layer ${l} bias ${k}`).toBe(true);
+      });
     }
   });
 });

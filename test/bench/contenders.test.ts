@@ -53,11 +53,11 @@ describe('bench contenders train the same net on the same data', () => {
       const reference = await losses(matrixContender, B, 6);
       for (const contender of [tfjsCpuContender, tfjsWasmContender]) {
         const got = await losses(contender, B, 6);
-        got.forEach((E, k) =>
+        got.forEach((E, k) => {
           expect(Math.abs(E - reference[k]!), `${contender.id} step ${k}`).toBeLessThan(
             1e-5 * Math.max(1, reference[k]!),
-          ),
-        );
+          );
+        });
       }
       expect(reference[5]).not.toBe(reference[0]); // the steps did change the weights
     });

@@ -11,7 +11,7 @@ const digitsNet = 'nets/digits-64-32-10.net.json';
 describe('train --data FILE.csv', () => {
   it('a CSV of the digits trains to the same bytes as --dataset digits (same patterns, same seed)', async () => {
     const digits = loadDigits();
-    const csv = digits.inputs.map((x, p) => [...x, digits.labels[p]].join(',')).join('\n') + '\n';
+    const csv = `${digits.inputs.map((x, p) => [...x, digits.labels[p]].join(',')).join('\n')}\n`;
     const plain = fixture('digits.csv', csv);
     writeFileSync(join(root, 'digits.csv.gz'), gzipSync(csv));
     const run = async (args: string[]) => {

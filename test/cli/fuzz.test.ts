@@ -217,7 +217,7 @@ let runs = 0;
  * A fixed seed keeps CI reproducible. LOCALPROP_FUZZ_SEED (else LOCALPROP_FC_SEED, the seed of
  * every property test) explores elsewhere; LOCALPROP_FUZZ_RUNS runs each property longer.
  */
-export function fuzzRuns(runs: number): { numRuns: number; seed: number; endOnFailure: true } {
+function fuzzRuns(runs: number): { numRuns: number; seed: number; endOnFailure: true } {
   const env = process.env;
   return {
     numRuns: Number(env['LOCALPROP_FUZZ_RUNS'] ?? runs),
@@ -278,7 +278,9 @@ function setUp(c: Case): { argv: string[]; dir: string; out: string | null } {
         't10k-images-idx3-ubyte',
         't10k-labels-idx1-ubyte.gz',
       ];
-      names.forEach((n, k) => file(n, c.files[k]!));
+      names.forEach((n, k) => {
+        file(n, c.files[k]!);
+      });
       return {
         argv: [
           'train',
@@ -382,15 +384,27 @@ describe('fuzzing each class of problem', () => {
           const made: Record<string, () => string> = {
             net: () => net,
             data: () => data,
-            link: () => (symlinkSync(realFile, join(dir, 'link')), join(dir, 'link')),
-            dangling: () => (symlinkSync(join(dir, 'nowhere', 'x'), join(dir, 'dangling')), join(dir, 'dangling')),
-            linkdir: () => (
-              mkdirSync(join(dir, 'target-dir')),
-              symlinkSync(join(dir, 'target-dir'), join(dir, 'linkdir')),
-              join(dir, 'linkdir')
-            ),
-            fifo: () => (execFileSync('mkfifo', [join(dir, 'fifo')]), join(dir, 'fifo')),
-            dir: () => (mkdirSync(join(dir, 'sub')), join(dir, 'sub')),
+            link: () => {
+              symlinkSync(realFile, join(dir, 'link'));
+              return join(dir, 'link');
+            },
+            dangling: () => {
+              symlinkSync(join(dir, 'nowhere', 'x'), join(dir, 'dangling'));
+              return join(dir, 'dangling');
+            },
+            linkdir: () => {
+              mkdirSync(join(dir, 'target-dir'));
+              symlinkSync(join(dir, 'target-dir'), join(dir, 'linkdir'));
+              return join(dir, 'linkdir');
+            },
+            fifo: () => {
+              execFileSync('mkfifo', [join(dir, 'fifo')]);
+              return join(dir, 'fifo');
+            },
+            dir: () => {
+              mkdirSync(join(dir, 'sub'));
+              return join(dir, 'sub');
+            },
             'under-file': () => join(realFile, 'x'),
             new: () => join(dir, 'new'),
             deep: () => join(dir, 'a', 'b', 'c'),
@@ -508,19 +522,41 @@ describe('fuzzing each class of problem', () => {
       known: string[];
       insert: (obj: Record<string, unknown>, key: string) => void;
     }[] = [
-      { file: 'net', known: ['input', 'layers', 'loss'], insert: (o, k) => void (o[k] = 1) },
+      {
+        file: 'net',
+        known: ['input', 'layers', 'loss'],
+        insert: (o, k) => {
+          o[k] = 1;
+        },
+      },
       {
         file: 'net',
         known: ['type', 'units', 'activation'],
-        insert: (o, k) => void ((o['layers'] as Record<string, unknown>[])[0]![k] = 1),
+        insert: (o, k) => {
+          (o['layers'] as Record<string, unknown>[])[0]![k] = 1;
+        },
       },
-      { file: 'params', known: ['layers'], insert: (o, k) => void (o[k] = 1) },
+      {
+        file: 'params',
+        known: ['layers'],
+        insert: (o, k) => {
+          o[k] = 1;
+        },
+      },
       {
         file: 'params',
         known: ['weights', 'bias'],
-        insert: (o, k) => void ((o['layers'] as Record<string, unknown>[])[1]![k] = 1),
+        insert: (o, k) => {
+          (o['layers'] as Record<string, unknown>[])[1]![k] = 1;
+        },
       },
-      { file: 'data', known: ['inputs', 'targets'], insert: (o, k) => void (o[k] = 1) },
+      {
+        file: 'data',
+        known: ['inputs', 'targets'],
+        insert: (o, k) => {
+          o[k] = 1;
+        },
+      },
     ];
     const edit = fc.oneof(
       fc.tuple(fc.nat(), fc.constant('drop')),

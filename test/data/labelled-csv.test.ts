@@ -70,6 +70,7 @@ describe('malformed JSON', () => {
     const n = inputErrorMessage(() => parseJsonText('[1,\n2,\nfoo]', 'b.json'));
     expect(n).toMatch(/^b\.json: malformed JSON \(Unexpected token/);
     expect(n).not.toContain('\n');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the message must carry no control character
     expect(inputErrorMessage(() => parseJsonText('\u0000\n', 'c.json'))).not.toMatch(/[\u0000-\u001f]/);
   });
 });

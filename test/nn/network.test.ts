@@ -141,9 +141,9 @@ describe('Network', () => {
       E += new Network(spec, cloneParams(start)).evaluate(inputs[p]!, targets[p]!);
     });
     expect(loss).toBeCloseTo(E, 12);
-    sum.layers.forEach((layer, l) =>
-      expect(maxAbsDiff(layer.weights, gradients.layers[l]!.weights)).toBeLessThanOrEqual(1e-14),
-    );
+    sum.layers.forEach((layer, l) => {
+      expect(maxAbsDiff(layer.weights, gradients.layers[l]!.weights)).toBeLessThanOrEqual(1e-14);
+    });
     expectParamsClose(net.params, start, 0);
   });
 });

@@ -96,7 +96,9 @@ describe('Network equals the textbook, number for number', () => {
       const E = textbook.learn(x, targets[p]!);
       expect(net.gradient([x], [targets[p]!]).loss).toBe(E);
       expectSame(net.prediction, textbook.prediction);
-      net.layers.forEach((_, l) => expectSame(net.Δz[l]!, textbook.Δz[l + 1]!, `Δz of layer ${l + 1}, pattern ${p}`));
+      net.layers.forEach((_, l) => {
+        expectSame(net.Δz[l]!, textbook.Δz[l + 1]!, `Δz of layer ${l + 1}, pattern ${p}`);
+      });
     });
     const sum = net.gradient(inputs, targets);
     expectSameParams(sum.gradients, textbook.gradient);
@@ -106,7 +108,9 @@ describe('Network equals the textbook, number for number', () => {
     const spec = nets['relu, tanh, softmax-CE']!;
     const { params, inputs, targets } = data(spec, 3);
     const textbook = new Textbook(spec, params);
-    inputs.forEach((x, p) => textbook.learn(x, targets[p]!));
+    inputs.forEach((x, p) => {
+      textbook.learn(x, targets[p]!);
+    });
     const { gradients } = new Network(spec, cloneParams(params)).gradient(inputs, targets);
     expect(firstParamsDifference(gradients, textbook.gradient)).toBeNull();
     const b = gradients.layers[2]!.bias;

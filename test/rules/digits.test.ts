@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/core/random.ts';
 import { loadDigits, splitDataset } from '../../src/data/index.ts';
-import { createEngine, MatrixEngine } from '../../src/engines/index.ts';
+import { createEngine, type MatrixEngine } from '../../src/engines/index.ts';
 import type { RuleName } from '../../src/rules/index.ts';
 import { initParams } from '../../src/nn/params.ts';
 import { train } from '../../src/nn/sgd.ts';

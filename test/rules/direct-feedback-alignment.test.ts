@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, MatrixEngine } from '../../src/engines/index.ts';
+import { createEngine, type MatrixEngine } from '../../src/engines/index.ts';
 import { errorAtPotential } from '../../src/nn/layer.ts';
 import { Network } from '../../src/nn/network.ts';
 import { DirectFeedbackAlignment, directFeedbackMatrices } from '../../src/rules/index.ts';
@@ -9,7 +9,9 @@ function dfaUpdate(f: Fixture, B: (Float64Array | null)[]) {
   const net = new Network(f.spec, f.params);
   const rule = new DirectFeedbackAlignment(B);
   const u = zerosLike(f.params);
-  f.inputs.forEach((x, p) => rule.accumulate(net, x, f.targets[p]!, u));
+  f.inputs.forEach((x, p) => {
+    rule.accumulate(net, x, f.targets[p]!, u);
+  });
   return u;
 }
 

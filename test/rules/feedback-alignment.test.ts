@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, MatrixEngine } from '../../src/engines/index.ts';
+import { createEngine, type MatrixEngine } from '../../src/engines/index.ts';
 import { Network } from '../../src/nn/network.ts';
 import { FeedbackAlignment, feedbackAlignmentMatrices, layerAngles } from '../../src/rules/index.ts';
 import { backpropGradient, fixture, maxParamDiff, NETS, zerosLike, type Fixture } from './helpers.ts';
@@ -8,7 +8,9 @@ function faUpdate(f: Fixture, B: (Float64Array | null)[]) {
   const net = new Network(f.spec, f.params);
   const rule = new FeedbackAlignment(B);
   const u = zerosLike(f.params);
-  f.inputs.forEach((x, p) => rule.accumulate(net, x, f.targets[p]!, u));
+  f.inputs.forEach((x, p) => {
+    rule.accumulate(net, x, f.targets[p]!, u);
+  });
   return u;
 }
 

@@ -56,7 +56,9 @@ describe('merged rule → back-prop as β → 0', () => {
     const merged = engine.gradient(f.inputs, f.targets);
     const reference = createEngine('matrix', f.spec, f.params, { rule: 'backprop' }).gradient(f.inputs, f.targets);
     expect(merged.loss).toBe(reference.loss);
-    merged.outputs.forEach((o, p) => expect(Array.from(o)).toEqual(Array.from(reference.outputs[p]!)));
+    merged.outputs.forEach((o, p) => {
+      expect(Array.from(o)).toEqual(Array.from(reference.outputs[p]!));
+    });
     expect(maxParamDiff(engine.snapshot(), before)).toBe(0);
   });
 

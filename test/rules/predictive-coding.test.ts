@@ -11,7 +11,9 @@ function pcUpdate(f: Fixture, T: number, γ: number) {
   const net = new Network(f.spec, f.params);
   const rule = new PredictiveCoding(net, { T, γ, zil: false });
   const u = zerosLike(f.params);
-  f.inputs.forEach((x, p) => rule.accumulate(net, x, f.targets[p]!, u));
+  f.inputs.forEach((x, p) => {
+    rule.accumulate(net, x, f.targets[p]!, u);
+  });
   return u;
 }
 

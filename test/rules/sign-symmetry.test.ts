@@ -7,7 +7,7 @@ import {
   createMatrixRule,
   feedbackAngles,
   fixedSignMagnitudes,
-  SignFeedback,
+  type SignFeedback,
   updateAlignment,
   type MatrixRule,
 } from '../../src/rules/index.ts';
