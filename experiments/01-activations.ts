@@ -92,7 +92,9 @@ function charts(results: { label: string; rows: Rows }[], h: number): Record<str
     }),
     'derivative-error': seriesChart({
       title: "|analytic g' − central difference|",
-      subtitle: `h = ${h.toExponential(0)}; errors below ${ERROR_FLOOR} drawn at ${ERROR_FLOOR}; relu's spike is its kink at z = 0`,
+      subtitle:
+        `h = ${h.toExponential(0)}; errors below ${ERROR_FLOOR} drawn at ${ERROR_FLOOR}; ` +
+        `relu's spike is its kink at z = 0`,
       values: errors,
       x: { field: 'z' },
       y: { field: 'error', title: '|error|', scale: 'log', format: '.0e' },
@@ -114,11 +116,17 @@ function claims(raw: unknown): Claim[] {
   const relu = d.activations.find((a) => a.activation === 'relu')!.rows.find((r) => r.z === 0)!;
   return [
     {
-      text: `Away from z = 0 every analytic g' agrees with the central difference (h = ${d.h.toExponential(0)}): worst ${away.map((a) => `${a.activation} ${a.worst.toExponential(1)}`).join(', ')} (claim: below 1e-8).`,
+      text:
+        `Away from z = 0 every analytic g' agrees with the central difference ` +
+        `(h = ${d.h.toExponential(0)}): ` +
+        `worst ${away.map((a) => `${a.activation} ${a.worst.toExponential(1)}`).join(', ')} ` +
+        `(claim: below 1e-8).`,
       holds: away.every((a) => a.worst < 1e-8),
     },
     {
-      text: `At relu's kink the numeric slope is ${relu.numeric} and the analytic one ${relu.analytic}: the derivative is undefined there and the difference measures the average of both sides.`,
+      text:
+        `At relu's kink the numeric slope is ${relu.numeric} and the analytic one ${relu.analytic}: ` +
+        `the derivative is undefined there and the difference measures the average of both sides.`,
       holds: Math.abs(relu.numeric - 0.5) < 1e-9 && (relu.analytic === 0 || relu.analytic === 1),
     },
   ];
@@ -127,7 +135,8 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'activations',
   description:
-    "The essay's four activations (relu, softplus, logistic, a·tanh(bz)) and their derivatives g', as the network computes them, checked against central differences, away from and at relu's kink.",
+    "The essay's four activations (relu, softplus, logistic, a·tanh(bz)) and their derivatives g', " +
+    "as the network computes them, checked against central differences, away from and at relu's kink.",
   budgets: { quick: { points: 161, zmax: 4, h: 1e-5 }, full: { points: 1601, zmax: 6, h: 1e-5 } },
 
   async run({ budget, progress }) {

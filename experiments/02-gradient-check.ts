@@ -177,7 +177,8 @@ function charts(
   return {
     'error-vs-step': seriesChart({
       title: 'Gradient check: worst relative error against the step h',
-      subtitle: `${method}; worst over ${budget.nets} random nets × every weight; dashed: the pass mark ${e(threshold)}`,
+      subtitle:
+        `${method}; worst over ${budget.nets} random nets × every weight; dashed: ` + `the pass mark ${e(threshold)}`,
       values: plot(curves),
       x: { field: 'h', title: 'step h', scale: 'log', format: '.0e' },
       y: { field: 'worst', title: 'worst relative error', scale: 'log', format: '.0e' },
@@ -211,7 +212,10 @@ function claims(raw: unknown): Claim[] {
   const smooth = d.atDefault.filter((c) => c.mode === 'as is' && c.activation !== 'relu');
   const out: Claim[] = [
     {
-      text: `At the default step h = ${e(d.settings.epsilon)} every smooth activation passes on all ${nets} nets: worst ${smooth.map((c) => `${c.activation} ${worst(c)}`).join(', ')} (pass mark ${e(d.settings.threshold)}).`,
+      text:
+        `At the default step h = ${e(d.settings.epsilon)} every smooth activation passes on all ${nets} ` +
+        `nets: worst ${smooth.map((c) => `${c.activation} ${worst(c)}`).join(', ')} ` +
+        `(pass mark ${e(d.settings.threshold)}).`,
       holds: smooth.length > 0 && smooth.every(pass),
     },
   ];
@@ -224,7 +228,9 @@ function claims(raw: unknown): Claim[] {
   const largest = asIs[asIs.length - 1]!;
   const linearAtLargest = linear[linear.length - 1]!;
   out.push({
-    text: `At the largest step h = ${e(largest.h as number)} relu as it is fails (worst ${worst(largest)}: z crosses the kink), and with rectifiers linearised it passes (worst ${worst(linearAtLargest)}).`,
+    text:
+      `At the largest step h = ${e(largest.h as number)} relu as it is fails (worst ${worst(largest)}: ` +
+      `z crosses the kink), and with rectifiers linearised it passes (worst ${worst(linearAtLargest)}).`,
     holds: !pass(largest) && pass(linearAtLargest),
   });
   const failing = linear.filter((c) => !pass(c));
@@ -232,8 +238,11 @@ function claims(raw: unknown): Claim[] {
   const below = failing.every((c) => passing.every((p) => (c.h as number) < (p.h as number)));
   out.push({
     text:
-      `With rectifiers linearised relu passes at every h from ${passing.length ? e(passing[0]!.h as number) : '–'} to ${passing.length ? e(passing[passing.length - 1]!.h as number) : '–'}; ` +
-      `it fails only at smaller steps, where rounding dominates: ${failing.map((c) => `h = ${e(c.h as number)}: ${worst(c)}`).join(', ') || 'none'}.`,
+      `With rectifiers linearised relu passes at every h ` +
+      `from ${passing.length ? e(passing[0]!.h as number) : '–'} ` +
+      `to ${passing.length ? e(passing[passing.length - 1]!.h as number) : '–'}; ` +
+      `it fails only at smaller steps, where rounding ` +
+      `dominates: ${failing.map((c) => `h = ${e(c.h as number)}: ${worst(c)}`).join(', ') || 'none'}.`,
     holds: passing.length > 0 && below,
   });
   return out;
@@ -244,7 +253,11 @@ const e1 = (v: number): string => v.toExponential(1);
 const experiment: Experiment<Budget> = {
   name: 'gradient-check',
   description:
-    "The essay's warning, measured: back-prop's gradient against numeric differences over a sweep of the step h. Smooth activations pass (worst relative error ≤ 1e-6) over a wide range of h; relu fails once h is large enough for some unit's z to cross the kink, where the difference measures a step, not a slope; with rectifiers linearised relu passes wherever rounding allows; at the smallest steps rounding makes every activation fail.",
+    "The essay's warning, measured: back-prop's gradient against numeric differences over a sweep of the " +
+    'step h. Smooth activations pass (worst relative error ≤ 1e-6) over a wide range of h; ' +
+    "relu fails once h is large enough for some unit's z to cross the kink, " +
+    'where the difference measures a step, not a slope; with rectifiers linearised relu passes wherever ' +
+    'rounding allows; at the smallest steps rounding makes every activation fail.',
   budgets: {
     quick: { nets: 3, patterns: 10, hExponents: [-8, -1, 1], hidden: 10 },
     full: { nets: 10, patterns: 20, hExponents: [-9, -0.5, 0.5], hidden: 16 },
@@ -264,7 +277,8 @@ const experiment: Experiment<Budget> = {
       data: { budget, settings, steps: hs, checks, curves, atDefault },
       headline: headlineOf(atDefault, curves, settings, budget.nets),
       notes: [
-        `The check: ${method}, relative error |a − n| / max(|a|, |n|, ${e(settings.floor)}), pass mark ${e(settings.threshold)}; its default step is h = ${e(settings.epsilon)}.`,
+        `The check: ${method}, relative error |a − n| / max(|a|, |n|, ${e(settings.floor)}), ` +
+          `pass mark ${e(settings.threshold)}; its default step is h = ${e(settings.epsilon)}.`,
       ],
       specs: charts(curves, atDefault, settings, method, budget),
     };

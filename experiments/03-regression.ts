@@ -151,7 +151,9 @@ function charts(
   return {
     fit: seriesChart({
       title: "Back-prop fits sin x: the net's output over epochs",
-      subtitle: `1 → ${budget.hidden} tanh → 1, ${budget.patterns} training points, per-pattern SGD, η from ${η0} down to ${η1}`,
+      subtitle:
+        `1 → ${budget.hidden} tanh → 1, ${budget.patterns} training points, per-pattern SGD, ` +
+        `η from ${η0} down to ${η1}`,
       values: [...points, ...target, ...fitRows],
       x: { field: 'x' },
       y: { field: 'y', title: 'y' },
@@ -216,16 +218,21 @@ function claims(raw: unknown): Claim[] {
   const fits = d.runs.map((r) => ({ rule: r.rule, rms: rms(r), worst: maxResidual(r) }));
   out.push({
     text:
-      `Every rule fits sin x on [−π, π]: the root-mean-square of y − sin x over the grid is ${fits.map((r) => `${ruleLabel(r.rule)} ${r.rms.toFixed(3)}`).join(', ')} ` +
-      `(claim: all below 0.1, against 0.71 for y = 0); the largest |y − sin x| is ${Math.max(...fits.map((r) => r.worst)).toFixed(2)}.`,
+      `Every rule fits sin x on [−π, π]: the root-mean-square of y − sin x over the grid ` +
+      `is ${fits.map((r) => `${ruleLabel(r.rule)} ${r.rms.toFixed(3)}`).join(', ')} ` +
+      `(claim: all below 0.1, against 0.71 for y = 0); the largest |y − sin x| ` +
+      `is ${Math.max(...fits.map((r) => r.worst)).toFixed(2)}.`,
     holds: fits.length === RULE_NAMES.length && fits.every((r) => r.rms < 0.1),
   });
   const rise = worstRise(bp.losses);
   const last = bp.losses[bp.losses.length - 1]!.train;
   out.push({
     text:
-      `The spike in back-prop's training loss is per-pattern SGD at a large step: at epoch ${rise.epoch} (η = ${ηAt(rise.epoch).toFixed(3)}) the loss rises ×${rise.factor.toFixed(1)} ` +
-      `over the epoch before, falls back below ${rise.before.toExponential(1)} by epoch ${rise.back ?? 'never'}, and ends at ${last.toExponential(1)} as η decays.`,
+      `The spike in back-prop's training loss is per-pattern SGD at a large step: ` +
+      `at epoch ${rise.epoch} (η = ${ηAt(rise.epoch).toFixed(3)}) ` +
+      `the loss rises ×${rise.factor.toFixed(1)} ` +
+      `over the epoch before, falls back below ${rise.before.toExponential(1)} by ` +
+      `epoch ${rise.back ?? 'never'}, and ends at ${last.toExponential(1)} as η decays.`,
     holds: rise.back !== null && rise.back - rise.epoch <= 5 && last < rise.before,
   });
   return out;
@@ -234,7 +241,9 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'regression',
   description:
-    "The essay's first diagram: a two-layer net (1 → tanh hidden layer → 1, squared error) fits sin x on [−π, π] by per-pattern SGD (δw_ij = −η x_i Δz_j); the fit over epochs and the loss curves, for back-prop and for each local rule in matrix form.",
+    "The essay's first diagram: a two-layer net (1 → tanh hidden layer → 1, squared error) " +
+    'fits sin x on [−π, π] by per-pattern SGD (δw_ij = −η x_i Δz_j); ' +
+    'the fit over epochs and the loss curves, for back-prop and for each local rule in matrix form.',
   budgets: {
     quick: { patterns: 100, hidden: 16, epochs: 300, η: [0.2, 0.01], grid: 201 },
     full: { patterns: 200, hidden: 16, epochs: 2000, η: [0.2, 0.002], grid: 401 },

@@ -204,12 +204,18 @@ function claims(raw: unknown): Claim[] {
   }
   return [
     {
-      text: `Every rule learns digits: after ${d.budget.epochs} epochs held-out accuracy is ${accuracy.map((a) => `${ruleLabel(a.rule)} ${(100 * a.mean).toFixed(1)} %`).join(', ')} (mean of ${d.budget.seeds} seeds; chance is 10 %; claim: all above 85 %).`,
+      text:
+        `Every rule learns digits: after ${d.budget.epochs} epochs held-out accuracy ` +
+        `is ${accuracy.map((a) => `${ruleLabel(a.rule)} ${(100 * a.mean).toFixed(1)} %`).join(', ')} ` +
+        `(mean of ${d.budget.seeds} seeds; chance is 10 %; claim: all above 85 %).`,
       holds: accuracy.every((a) => a.mean > 0.85),
       key: true,
     },
     {
-      text: `The agents engine's curves lie on the matrix engine's: the largest difference in held-out accuracy or loss, over every rule, seed and epoch, is ${gap.toExponential(1)}.`,
+      text:
+        `The agents engine's curves lie on the matrix engine's: ` +
+        `the largest difference in held-out accuracy or loss, over every rule, seed and epoch, ` +
+        `is ${gap.toExponential(1)}.`,
       holds: gap < 1e-9,
     },
   ];
@@ -218,7 +224,9 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'classification',
   description:
-    "The essay's second diagram: digits with a softmax output and cross-entropy, whose output error is y − t as in regression. Held-out loss and accuracy over epochs for every rule on every engine, mean ± sd over seeds.",
+    "The essay's second diagram: digits with a softmax output and cross-entropy, " +
+    'whose output error is y − t as in regression. Held-out loss and accuracy over epochs for every rule ' +
+    'on every engine, mean ± sd over seeds.',
   budgets: {
     quick: { seeds: 3, epochs: 4, η: 0.02, trainPatterns: 500, testFraction: 0.2 },
     full: { seeds: 5, epochs: 20, η: 0.02, trainPatterns: null, testFraction: 0.2 },

@@ -55,7 +55,10 @@ interface Geometry {
   padding: number;
 }
 
-/** Conv geometries for push against gather: the trained net's first, then strides, paddings and channels that exercise the index bookkeeping. */
+/**
+ * Conv geometries for push against gather: the trained net's first, then strides, paddings and channels that exercise
+ * the index bookkeeping.
+ */
 const GEOMETRIES: Geometry[] = [
   { label: '1→4, 3×3, s1 p1', input: [1, 8, 8], filters: 4, kernel: 3, stride: 1, padding: 1 },
   { label: '4→8, 3×3, s2 p1', input: [4, 8, 8], filters: 8, kernel: 3, stride: 2, padding: 1 },
@@ -295,7 +298,8 @@ function imageCharts(
   return {
     kernels: rasterChart({
       title: `The ${F} conv kernels (3×3), before and after learning`,
-      subtitle: `weights w[f,0,ky,kx]; red positive, blue negative; ${budget.epochs} epochs of per-pattern SGD on digits`,
+      subtitle:
+        `weights w[f,0,ky,kx]; red positive, blue negative; ${budget.epochs} epochs of per-pattern SGD ` + `on digits`,
       values: kernelRows,
       panels,
       columns: F,
@@ -307,7 +311,8 @@ function imageCharts(
     'input-error': rasterChart({
       title: 'A held-out digit and the error pushed back to its pixels',
       subtitle:
-        'Δx = Σ w·Δz scattered through the learned kernels (push; gather gives the same to rounding), scaled to max |Δx| = 1',
+        'Δx = Σ w·Δz scattered through the learned kernels (push; gather gives the same to rounding), ' +
+        'scaled to max |Δx| = 1',
       values: pixelRows,
       panels: [inputPanel, 'Δx pushed back'],
       columns: 2,
@@ -349,7 +354,8 @@ function pushVsGatherCharts(
     'push-vs-gather': logBarChart({
       title: 'Push against gather: largest |Δx difference| per geometry',
       subtitle: [
-        `over ${budget.patterns} random error patterns each (first row: the trained net's own errors on ${trained.patterns} held-out digits)`,
+        `over ${budget.patterns} random error patterns each (first row: ` +
+          `the trained net's own errors on ${trained.patterns} held-out digits)`,
         `exact zeros drawn at ${FLOOR}; dashed: one rounding unit of the largest |Δx| (2⁻⁵²·max|Δx|)`,
         GEOMETRY_KEY,
       ],
@@ -436,11 +442,16 @@ function claims(raw: unknown): Claim[] {
   );
   return [
     {
-      text: `The conv net learns digits: held-out accuracy ${(100 * last.test.accuracy).toFixed(1)} % after ${last.epoch} epochs (claim: above 90 %).`,
+      text:
+        `The conv net learns digits: held-out accuracy ${(100 * last.test.accuracy).toFixed(1)} % ` +
+        `after ${last.epoch} epochs (claim: above 90 %).`,
       holds: last.test.accuracy > 0.9,
     },
     {
-      text: `Pushing the error back through the kernel (the essay) and gathering it (the transposed correlation) agree to rounding: at most ${relative.toExponential(1)} of max |Δx|, on the trained net and on ${geometries.length} strided, padded geometries (claim: below 1e-13).`,
+      text:
+        `Pushing the error back through the kernel (the essay) and gathering it (the transposed ` +
+        `correlation) agree to rounding: at most ${relative.toExponential(1)} of max |Δx|, ` +
+        `on the trained net and on ${geometries.length} strided, padded geometries (claim: below 1e-13).`,
       holds: relative < 1e-13,
     },
   ];
@@ -449,7 +460,11 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'convolution',
   description:
-    "The essay's convolution: shared kernels whose gradient sums every input/output pair, and errors pushed back through the same kernel (loop over output errors, scatter into input errors). A 4-filter conv net learns digits; push and gather (the transposed correlation) give the same input errors to rounding, on the trained net and on strided, padded geometries; the learned 3×3 kernels are drawn as images.",
+    "The essay's convolution: shared kernels whose gradient sums every input/output pair, " +
+    'and errors pushed back through the same kernel (loop over output errors, scatter into input errors). ' +
+    'A 4-filter conv net learns digits; push and gather (the transposed correlation) ' +
+    'give the same input errors to rounding, on the trained net and on strided, padded geometries; ' +
+    'the learned 3×3 kernels are drawn as images.',
   budgets: {
     quick: { epochs: 8, η: 0.02, filters: 4, patterns: 20, calls: 300, reps: 5 },
     full: { epochs: 30, η: 0.02, filters: 4, patterns: 200, calls: 3000, reps: 9 },

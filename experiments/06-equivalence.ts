@@ -6,7 +6,8 @@
  *   agents   each neuron: z_j = Σ w_ij x_i + b_j, y_j = g(z_j); on its error Δz_j = g'(z_j)·Δy_j,
  *            pushes w_ij·Δz_j to each presynaptic neuron and keeps x_i·Δz_j on its own synapses
  *   both     w ← w − η·(1/B)·Σ_p x_i Δz_j   at each batch boundary
- *   compare  |w_matrix − w_agents| per weight and bias, after every step      (≤ 1e-12, README "Two axes: engine × rule")
+ *   compare  |w_matrix − w_agents| per weight and bias, after every step
+ *            (≤ 1e-12, README "Two axes: engine × rule")
  * Nets: dense and conv, every activation, both losses, B = 1 and B > 1. Rules other than back-prop
  * run in both engines too.
  * Negative control: the same comparison between two matrix engines that differ only in the order in
@@ -328,12 +329,17 @@ function claims(raw: unknown): Claim[] {
   const ran = new Set(d.runs.map((r) => r.rule));
   const out: Claim[] = [
     {
-      text: `${thousands(zeros)} of ${thousands(comparisons)} weight comparisons are bit-identical between the agents and the matrix engine (every weight after every step of ${d.runs.length} runs, ${ran.size} rules, dense and conv nets, B = 1 and 4).`,
+      text:
+        `${thousands(zeros)} of ${thousands(comparisons)} weight comparisons are bit-identical between the ` +
+        `agents and the matrix engine (every weight after every step of ${d.runs.length} runs, ${ran.size} ` +
+        `rules, dense and conv nets, B = 1 and 4).`,
       holds: zeros === comparisons && ran.size === d.rules.length,
       key: true,
     },
     {
-      text: `The largest |w_agents − w_matrix| is ${worst.toExponential(1)}, within the promised ${d.tolerance.toExponential(0)}.`,
+      text:
+        `The largest |w_agents − w_matrix| is ${worst.toExponential(1)}, ` +
+        `within the promised ${d.tolerance.toExponential(0)}.`,
       holds: worst <= d.tolerance,
     },
   ];
@@ -343,8 +349,11 @@ function claims(raw: unknown): Claim[] {
   const largest = Math.max(...d.control.map((c) => c.maxDifference));
   out.push({
     text:
-      `Negative control: the same comparison between two matrix engines that sum each batch of ${Math.max(...BATCHES)} in opposite orders finds ${thousands(cc - cz)} of ${thousands(cc)} weights different, ` +
-      `by ${smallest.toExponential(1)} to ${largest.toExponential(1)}: it sees differences of rounding size, so the zeros above are real.`,
+      `Negative control: the same comparison between two matrix engines that sum each batch ` +
+      `of ${Math.max(...BATCHES)} in opposite orders finds ${thousands(cc - cz)} of ${thousands(cc)} ` +
+      `weights different, ` +
+      `by ${smallest.toExponential(1)} to ${largest.toExponential(1)}: ` +
+      `it sees differences of rounding size, so the zeros above are real.`,
     holds: cc - cz > 0 && smallest <= 1e-15,
   });
   return out;
@@ -353,7 +362,12 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'equivalence',
   description:
-    'The local scheme equals back-prop: one RxJS agent per neuron, each updating its own synapses from its presynaptic trace and its own error, against the matrix engine, on random dense and conv nets (every activation, both losses, B = 1 and B = 4). After every step every weight is compared; the promise is ≤ 1e-12. A negative control (a batch summed in the opposite order) shows that the comparison sees a difference of 1e-16.',
+    'The local scheme equals back-prop: one RxJS agent per neuron, ' +
+    'each updating its own synapses from its presynaptic trace and its own error, ' +
+    'against the matrix engine, on random dense and conv nets (every activation, both losses, ' +
+    'B = 1 and B = 4). After every step every weight is compared; the promise is ≤ 1e-12. ' +
+    'A negative control (a batch summed in the opposite order) ' +
+    'shows that the comparison sees a difference of 1e-16.',
   budgets: { quick: { steps: 25, seeds: 2 }, full: { steps: 200, seeds: 5 } },
 
   async run({ budget, random, progress }) {
@@ -379,7 +393,8 @@ const experiment: Experiment<Budget> = {
       },
       headline: headlineOf(runs, rules),
       notes: [
-        'No chart: every comparison is an exact zero, so a histogram or a curve would only draw empty bins and a floor. The claims above state the counts.',
+        'No chart: every comparison is an exact zero, so a histogram or a curve would only draw empty ' +
+          'bins and a floor. The claims above state the counts.',
       ],
       specs: {},
     };

@@ -236,8 +236,10 @@ function pooledChart(
   };
   return {
     title: chartTitle('Merged rule: bias of the update against the nudge β', [
-      `thin lines: ${NETS.length} architectures × ${budget.seeds} random nets, ${budget.patterns} patterns each; dashed: least-squares fit over all of them for β ≥ ${FIT_MIN}`,
-      'one-sided bias O(β), symmetric O(β²): slopes 1 and 2; grey dotted: rounding ε/β, where the symmetric error bottoms out',
+      `thin lines: ${NETS.length} architectures × ${budget.seeds} random nets, ${budget.patterns} ` +
+        `patterns each; dashed: least-squares fit over all of them for β ≥ ${FIT_MIN}`,
+      'one-sided bias O(β), symmetric O(β²): slopes 1 and 2; grey dotted: rounding ε/β, ' +
+        'where the symmetric error bottoms out',
     ]),
     width: 420,
     height: 300,
@@ -309,12 +311,17 @@ function claims(raw: unknown): Claim[] {
   const spread = Math.max(...d.fits.map((f) => Math.abs(f.slope - f.expected)));
   return [
     {
-      text: `The merged rule's error falls as β when nudging one way and as β² when nudging both ways: fitted slopes ${one.slope.toFixed(2)} and ${two.slope.toFixed(2)} on log-log axes (expected 1 and 2).`,
+      text:
+        `The merged rule's error falls as β when nudging one way and as β² when nudging both ways: ` +
+        `fitted slopes ${one.slope.toFixed(2)} and ${two.slope.toFixed(2)} on log-log axes (expected 1 ` +
+        `and 2).`,
       holds: Math.abs(one.slope - 1) < 0.05 && Math.abs(two.slope - 2) < 0.05,
       key: true,
     },
     {
-      text: `Every architecture on its own agrees: its fitted slope is within ${spread.toFixed(3)} of the expected one (claim: within 0.1).`,
+      text:
+        `Every architecture on its own agrees: its fitted slope is within ${spread.toFixed(3)} of the ` +
+        `expected one (claim: within 0.1).`,
       holds: spread < 0.1,
     },
   ];
@@ -323,7 +330,10 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'merged-bias',
   description:
-    "The essay's closing idea, measured: with forward and error variables merged in the same neurons, the error is the change of each neuron's state after the teacher nudges the outputs by β. The update's relative error against the back-prop gradient, against β, nudging one way and both ways; nothing is linearised, so the bias at finite β is real.",
+    "The essay's closing idea, measured: with forward and error variables merged in the same neurons, " +
+    "the error is the change of each neuron's state after the teacher nudges the outputs by β. " +
+    "The update's relative error against the back-prop gradient, against β, nudging one way and both ways; " +
+    'nothing is linearised, so the bias at finite β is real.',
   budgets: { quick: { seeds: 3, patterns: 3, perDecade: 3 }, full: { seeds: 10, patterns: 5, perDecade: 8 } },
 
   async run({ budget, random, progress }) {

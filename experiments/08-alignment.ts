@@ -293,7 +293,8 @@ function updateAngleChart(summary: Row[], rules: string[], ci: string, budget: B
   };
   return {
     title: chartTitle("Angle between each rule's update and back-prop's gradient, per layer", [
-      `64-32-32-10 tanh on digits, η = ${budget.η}, B = 1; probe batch of ${budget.probe} training patterns; dashed: 90°, below which an update still goes downhill`,
+      `64-32-32-10 tanh on digits, η = ${budget.η}, B = 1; probe batch of ${budget.probe} training ` +
+        `patterns; dashed: 90°, below which an update still goes downhill`,
       `${ci}; merged β = ${MERGED_BETA} one-sided, predictive coding T = ${PC.steps}, γ = ${PC.gamma}`,
     ]),
     data: { values: rows },
@@ -401,14 +402,20 @@ function claims(raw: unknown): Claim[] {
     const start = [0, 1].map((l) => mean(angle(rule, l, 0)));
     const end = [0, 1].map((l) => confidence95(angle(rule, l, last)));
     out.push({
-      text: `${ruleLabel(rule).replace(/^./, (c) => c.toUpperCase())} starts near 90° in the hidden layers (${start.map((a) => `${a.toFixed(1)}°`).join(', ')}) and aligns as it learns: after ${last} epochs ${end.map((c) => `${c.mean.toFixed(1)}° (95 % CI up to ${c.high.toFixed(1)}°)`).join(' and ')}.`,
+      text:
+        `${ruleLabel(rule).replace(/^./, (c) => c.toUpperCase())} starts near 90° in the hidden layers ` +
+        `(${start.map((a) => `${a.toFixed(1)}°`).join(', ')}) and aligns as it learns: ` +
+        `after ${last} epochs ` +
+        `${end.map((c) => `${c.mean.toFixed(1)}° (95 % CI up to ${c.high.toFixed(1)}°)`).join(' and ')}.`,
       holds: start.every((a) => a > 80 && a < 100) && end.every((c) => c.high < 90),
       key: rule === 'feedback-alignment',
     });
   }
   const merged = d.angles.filter((a) => a.rule === 'merged' && a.angle !== null).map((a) => a.angle!);
   out.push({
-    text: `The merged rule (β = ${MERGED_BETA}) stays within ${Math.max(...merged).toFixed(2)}° of the gradient in every layer at every measurement (claim: within 1°).`,
+    text:
+      `The merged rule (β = ${MERGED_BETA}) stays within ${Math.max(...merged).toFixed(2)}° of the gradient ` +
+      `in every layer at every measurement (claim: within 1°).`,
     holds: Math.max(...merged) < 1,
   });
   const accuracy = (rule: string): number[] =>
@@ -416,12 +423,19 @@ function claims(raw: unknown): Claim[] {
   const bp = confidence95(accuracy('backprop'));
   const mg = confidence95(accuracy('merged'));
   out.push({
-    text: `With the same pattern order, merged ends where back-prop ends: held-out accuracy ${(100 * mg.mean).toFixed(1)} % against ${(100 * bp.mean).toFixed(1)} % after ${last} epochs, a difference of ${(100 * Math.abs(mg.mean - bp.mean)).toFixed(2)} points (claim: under 1).`,
+    text:
+      `With the same pattern order, merged ends where back-prop ends: ` +
+      `held-out accuracy ${(100 * mg.mean).toFixed(1)} % against ${(100 * bp.mean).toFixed(1)} % ` +
+      `after ${last} epochs, a difference of ${(100 * Math.abs(mg.mean - bp.mean)).toFixed(2)} points ` +
+      `(claim: under 1).`,
     holds: Math.abs(mg.mean - bp.mean) < 0.01,
   });
   const pc = [0, 1, 2].map((l) => mean(angle('predictive-coding', l, last)));
   out.push({
-    text: `Predictive coding (T = ${PC.steps}, γ = ${PC.gamma}) sits between: after ${last} epochs ${pc.map((a) => `${a.toFixed(1)}°`).join(', ')} from the input to the output layer, growing toward the output.`,
+    text:
+      `Predictive coding (T = ${PC.steps}, γ = ${PC.gamma}) sits between: ` +
+      `after ${last} epochs ${pc.map((a) => `${a.toFixed(1)}°`).join(', ')} from the input to the output ` +
+      `layer, growing toward the output.`,
     holds: pc[0]! < pc[1]! && pc[1]! < pc[2]! && pc[2]! < 90,
   });
   return out;
@@ -430,7 +444,13 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'alignment',
   description:
-    "What the local rules cost, as an angle: per layer, the angle between each rule's update and back-prop's gradient at the same weights, while each rule trains a 64-32-32-10 tanh net on digits. Feedback alignment and direct feedback alignment start near 90° in the hidden layers and fall well below it as the forward weights align with the fixed feedback (W against Bᵀ shown too); the merged rule at small β stays within a fraction of a degree of back-prop, and predictive coding sits between. Every rule sees the same patterns in the same order; bands are 95 % confidence intervals over seeds.",
+    "What the local rules cost, as an angle: per layer, the angle between each rule's update and " +
+    "back-prop's gradient at the same weights, while each rule trains a 64-32-32-10 tanh net on digits. " +
+    'Feedback alignment and direct feedback alignment start near 90° in the hidden layers and fall well ' +
+    'below it as the forward weights align with the fixed feedback (W against Bᵀ shown too); ' +
+    'the merged rule at small β stays within a fraction of a degree of back-prop, ' +
+    'and predictive coding sits between. Every rule sees the same patterns in the same order; ' +
+    'bands are 95 % confidence intervals over seeds.',
   budgets: {
     quick: { epochs: 3, η: 0.02, seeds: 5, probe: 100, perEpoch: 3 },
     full: { epochs: 10, η: 0.02, seeds: 5, probe: 300, perEpoch: 4 },

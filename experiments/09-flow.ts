@@ -81,7 +81,9 @@ interface PatternSpan {
   E: number;
 }
 
-/** The role of a tick within a pattern (offset from its start), for captions; short, so the player's controls stay put. */
+/**
+ * The role of a tick within a pattern (offset from its start), for captions; short, so the player's controls stay put.
+ */
 function phase(offset: number): string {
   if (offset === 0) return 'input x';
   if (offset <= L) return `forward, layer ${offset}: y = g(Wx + b)`;
@@ -179,7 +181,10 @@ function updateEvents(records: TraceRecord[]): Row[] {
   }));
 }
 
-/** A raster of neurons × ticks, coloured by what each neuron carries, with the weight updates and batch boundaries on top. */
+/**
+ * A raster of neurons × ticks, coloured by what each neuron carries, with the weight updates and batch boundaries on
+ * top.
+ */
 function spaceTimeChart({ records, spans }: Recording, rel: (kind: string, v: number) => number): VegaLiteSpec {
   const rowOrder = SIZES.flatMap((n, l) => Array.from({ length: n }, (_, j) => nodeLabel(l - 1, j)));
   const cells = records
@@ -204,8 +209,10 @@ function spaceTimeChart({ records, spans }: Recording, rel: (kind: string, v: nu
   };
   return {
     title: chartTitle('Space-time: what each neuron carries at each tick', [
-      `3-4-2 net (tanh hidden, identity output, mse), agents engine, back-prop, B = 1, η = ${ETA}; rows x input, h hidden, y output`,
-      'colour: what the neuron carries; shade: |value| relative to the largest of its kind; green diamonds: weight-update events on its synapses;',
+      `3-4-2 net (tanh hidden, identity output, mse), agents engine, back-prop, B = 1, η = ${ETA}; ` +
+        `rows x input, h hidden, y output`,
+      'colour: what the neuron carries; shade: |value| relative to the largest of its kind; ' +
+        'green diamonds: weight-update events on its synapses;',
       'dotted green: the batch boundary, where every synapse applies w ← w − η·x·Δz',
     ]),
     width,
@@ -293,8 +300,10 @@ function messagesChart({ records, spans }: Recording): VegaLiteSpec {
   const { x, width } = tickAxis(spans[spans.length - 1]!.end);
   return {
     title: chartTitle('Messages per tick, by kind, as the trace records them', [
-      'weight-update: one event per synapse (bias included); the input volley is counted as activations; ticks with none: the batch boundary;',
-      "the first layer's errors (in each pattern's last backward tick) exist only because the trace is attached: nothing reads them",
+      'weight-update: one event per synapse (bias included); the input volley is counted as activations; ' +
+        'ticks with none: the batch boundary;',
+      "the first layer's errors (in each pattern's last backward tick) " +
+        'exist only because the trace is attached: nothing reads them',
     ]),
     data: { values: [...perTick.values()] },
     width,
@@ -417,7 +426,13 @@ function flowFrames(
         }
       }
       const inPlace = tick <= span.boundary ? p : p + 1;
-      const caption = `pattern ${span.pattern}, ${tick < span.boundary ? phase(tick - span.start) : tick === span.boundary ? 'step: w ← w − η·x·Δz' : 'new weights in place'}`;
+      const caption = `pattern ${span.pattern}, ${
+        tick < span.boundary
+          ? phase(tick - span.start)
+          : tick === span.boundary
+            ? 'step: w ← w − η·x·Δz'
+            : 'new weights in place'
+      }`;
       // The step: every synapse changes by −η·x·Δz (B = 1), from this pattern's events.
       const changes =
         tick === span.boundary
@@ -430,12 +445,15 @@ function flowFrames(
       frames.push({ tick, caption, nodes: states.map((s) => ({ ...s })), pulses, lit: [], weights: inPlace, changes });
       const updatesAt = recs.filter((r) => r.kind === 'weight-update' && r.pre! >= 0);
       if (updatesAt.length > 0) {
-        // A second frame at the same tick: each synapse's local update, from its presynaptic x_i (ringed) and its neuron's Δz.
+        // A second frame at the same tick: each synapse's local update, from its presynaptic x_i (ringed) and its
+        // neuron's Δz.
         const layer = updatesAt[0]!.layer;
         const lit = [...new Set(updatesAt.map((r) => nodeIndex.get(nodeLabel(layer - 1, r.pre!))!))];
         frames.push({
           tick,
-          caption: `pattern ${span.pattern}, layer ${layer + 1}: local updates x_i·Δz_j from the ringed presynaptic neurons`,
+          caption:
+            `pattern ${span.pattern}, layer ${layer + 1}: local updates x_i·Δz_j from the ringed ` +
+            `presynaptic neurons`,
           nodes: states.map((s) => ({ ...s })),
           pulses: [],
           lit,
@@ -453,7 +471,9 @@ function flowAnimation(recording: Recording, rel: (kind: string, v: number) => n
   return flowPlayer({
     id: 'flow',
     title:
-      'The agents engine, tick by tick: each neuron holds what it carries — activation (blue, from below) until its error arrives, then error (red, from above). Pulses run along the synapses the way the message travels.',
+      'The agents engine, tick by tick: each neuron holds what it carries — activation (blue, from below) ' +
+      'until its error arrives, then error (red, from above). Pulses run along the synapses the way the ' +
+      'message travels.',
     nodes: layout.nodes,
     edges: layout.edges,
     weightSets: [...recording.spans.map((s) => weightSet(s.weights, layout)), weightSet(recording.final, layout)],
@@ -526,7 +546,9 @@ function claims(raw: unknown): Claim[] {
   );
   return [
     {
-      text: `Every hidden neuron switches role: each of the ${hidden} carries its activation at tick ${switches[0]!.forward} and its error at tick ${switches[0]!.error} of the same pattern.`,
+      text:
+        `Every hidden neuron switches role: each of the ${hidden} carries its activation at ` +
+        `tick ${switches[0]!.forward} and its error at tick ${switches[0]!.error} of the same pattern.`,
       holds: switches.every(
         (s) =>
           s.forward !== undefined &&
@@ -538,11 +560,16 @@ function claims(raw: unknown): Claim[] {
       key: false,
     },
     {
-      text: `Per pattern the engine sends ${engine} neuron messages (activations, nudges, errors pushed back); the trace shows ${traceOnly} more, the first layer's errors, which reach no one; and ${count('weight-update')} weight-update events, one per synapse (${synapses} with the biases).`,
+      text:
+        `Per pattern the engine sends ${engine} neuron messages (activations, nudges, errors pushed back); ` +
+        `the trace shows ${traceOnly} more, the first layer's errors, which reach no one; ` +
+        `and ${count('weight-update')} weight-update events, one per synapse (${synapses} with the biases).`,
       holds: count('weight-update') === synapses && traceOnly === hidden,
     },
     {
-      text: `The traced agents engine ends with the matrix engine's weights: max |w_agents − w_matrix| = ${d.maxDifferenceToMatrix.toExponential(1)}.`,
+      text:
+        `The traced agents engine ends with the matrix engine's weights: ` +
+        `max |w_agents − w_matrix| = ${d.maxDifferenceToMatrix.toExponential(1)}.`,
       holds: d.maxDifferenceToMatrix <= 1e-12,
     },
   ];
@@ -551,7 +578,11 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'flow',
   description:
-    "The forward and backward flow through a 3-4-2 net in the agents engine, tick by tick, read from its trace: each neuron first carries its activation, the teacher nudges the outputs, then each neuron switches to carrying its error and every synapse updates from its presynaptic trace and its own error (the essay's closing idea: merged variables make learning local). An animated network where each neuron keeps its state, with the space-time picture below it.",
+    'The forward and backward flow through a 3-4-2 net in the agents engine, tick by tick, ' +
+    'read from its trace: each neuron first carries its activation, the teacher nudges the outputs, ' +
+    'then each neuron switches to carrying its error and every synapse updates from its presynaptic trace ' +
+    "and its own error (the essay's closing idea: merged variables make learning local). " +
+    'An animated network where each neuron keeps its state, with the space-time picture below it.',
   budgets: { quick: { patterns: 3 }, full: { patterns: 6 } },
 
   async run({ budget, random }): Promise<ExperimentResult> {

@@ -52,7 +52,10 @@ function sweepWidths(budget: Budget): number[] {
 
 type Fit = { engine: string; slope: number; intercept: number };
 
-/** µs per pattern against S on log-log axes: dots joined per engine, the engine as the dash; the fitted slopes in the subtitle. */
+/**
+ * µs per pattern against S on log-log axes: dots joined per engine, the engine as the dash; the fitted slopes in the
+ * subtitle.
+ */
 function timeChart(points: SweepPoint[], fits: Fit[], x: PositionDef, budget: Budget): VegaLiteSpec {
   const rows = points.map(({ width, patterns, repetitions, ...t }) => t);
   const y: PositionDef = {
@@ -66,7 +69,8 @@ function timeChart(points: SweepPoint[], fits: Fit[], x: PositionDef, budget: Bu
   const slopes = fits.map((f) => `${f.engine} ${f.slope.toFixed(2)}`).join(', ');
   return {
     title: chartTitle('Time per pattern against the number of synapses', [
-      `dense nets n-n-${OUTPUTS} (tanh, softmax-CE), back-prop, per-pattern SGD; median of ${budget.reps} alternating repetitions`,
+      `dense nets n-n-${OUTPUTS} (tanh, softmax-CE), back-prop, per-pattern SGD; ` +
+        `median of ${budget.reps} alternating repetitions`,
       `drawn from timings.json: wall-clock, varies by machine and run; fitted slopes on log-log axes: ${slopes}`,
     ]),
     data: { values: rows },
@@ -136,11 +140,18 @@ function claims(_data: unknown, raw: unknown): Claim[] {
   const s = (n: number): string => n.toLocaleString('en-GB').replace(/,/g, ' ');
   return [
     {
-      text: `Time per pattern grows no faster than the number of synapses: fitted log-log slopes ${SWEEP_ENGINES.map((e) => `${e} ${slope(e).toFixed(2)}`).join(', ')} (claim: both at most 1.05); below 1 because fixed costs per pattern and per neuron weigh most in small nets.`,
+      text:
+        `Time per pattern grows no faster than the number of synapses: ` +
+        `fitted log-log slopes ${SWEEP_ENGINES.map((e) => `${e} ${slope(e).toFixed(2)}`).join(', ')} ` +
+        `(claim: both at most 1.05); below 1 because fixed costs per pattern and per neuron weigh most in ` +
+        `small nets.`,
       holds: SWEEP_ENGINES.every((e) => slope(e) <= 1.05),
     },
     {
-      text: `Locality has a price at every size: the agents engine takes ${lo.ratio.toFixed(2)}× (${s(lo.synapses)} synapses) to ${hi.ratio.toFixed(2)}× (${s(hi.synapses)} synapses) the matrix engine's time per pattern in this sweep.`,
+      text:
+        `Locality has a price at every size: the agents engine takes ${lo.ratio.toFixed(2)}× ` +
+        `(${s(lo.synapses)} synapses) to ${hi.ratio.toFixed(2)}× (${s(hi.synapses)} synapses) ` +
+        `the matrix engine's time per pattern in this sweep.`,
       holds: lo.ratio > 1,
       key: true,
     },
@@ -150,7 +161,11 @@ function claims(_data: unknown, raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'scaling',
   description:
-    'What locality costs in time: time per pattern (learn + step) against the number of synapses for the matrix engine and the agents engine (one RxJS agent per neuron), on dense n-n-10 nets of growing width. Both do the same arithmetic per synapse; the agents engine adds a cost per message. Times are wall-clock (timings.json) and vary by machine; the claims are checked against the committed timings.',
+    'What locality costs in time: time per pattern (learn + step) ' +
+    'against the number of synapses for the matrix engine and the agents engine (one RxJS agent per ' +
+    'neuron), on dense n-n-10 nets of growing width. Both do the same arithmetic per synapse; ' +
+    'the agents engine adds a cost per message. Times are wall-clock (timings.json) and vary by machine; ' +
+    'the claims are checked against the committed timings.',
   budgets: {
     quick: { exponents: [3, 5], perDecade: 2, millis: 300, reps: 3 },
     full: { exponents: [3, 6], perDecade: 4, millis: 2000, reps: 5 },

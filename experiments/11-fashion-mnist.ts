@@ -59,7 +59,8 @@ const PUBLISHED: { rule: RuleName | 'human'; what: string; testError: number; so
     what: 'MLP 256-128-64, back-prop, no preprocessing',
     testError: 0.1,
     source:
-      'Fashion-MNIST README, table of submitted benchmarks (accuracy 0.900, submitted by @lianghong; the maintainers note they have not tested these results)',
+      'Fashion-MNIST README, table of submitted benchmarks (accuracy 0.900, submitted by @lianghong; ' +
+      'the maintainers note they have not tested these results)',
   },
   {
     rule: 'human',
@@ -181,7 +182,9 @@ function agentsAgainstMatrix(
       'test error %': pct(last.testError),
       'training error %': pct(last.trainError),
       'published test error %': null,
-      source: `matrix engine on the same subset: test error ${pct(lastEpoch(matrix.run).testError)}%; max |w_agents − w_matrix| = ${Δw.toExponential(2)}`,
+      source:
+        `matrix engine on the same subset: test error ${pct(lastEpoch(matrix.run).testError)}%; ` +
+        `max |w_agents − w_matrix| = ${Δw.toExponential(2)}`,
     },
   };
 }
@@ -218,7 +221,8 @@ function errorChart(runs: Run[], budget: Budget): VegaLiteSpec {
   const chart = seriesChart({
     title: 'Fashion-MNIST: test error over epochs, by rule, beside published figures',
     subtitle: [
-      `784-${budget.hidden}-10 tanh, softmax-CE, per-pattern SGD η = ${budget.η}, official test set (training errors: the table)`,
+      `784-${budget.hidden}-10 tanh, softmax-CE, per-pattern SGD η = ${budget.η}, ` +
+        `official test set (training errors: the table)`,
       'dashed grey: published figures from other set-ups, which place the numbers but are not like for like',
     ],
     values: runs.flatMap((r) => r.epochs.map((e) => ({ epoch: e.epoch, error: e.testError, rule: r.rule }))),
@@ -275,15 +279,25 @@ function claims(raw: unknown): Claim[] {
   const others = d.runs.filter((r) => r.rule !== 'backprop').map((r) => ({ rule: r.rule, error: final(r.rule) }));
   return [
     {
-      text: `On ${d.trainPatterns} training images for ${d.budget.epochs} epochs back-prop's test error is ${(100 * bp).toFixed(1)} %: above the published ${(100 * published).toFixed(0)} % of a larger MLP trained on all 60 000 images, ${bp < human ? 'below' : 'above'} the ${(100 * human).toFixed(1)} % of people.`,
+      text:
+        `On ${d.trainPatterns} training images for ${d.budget.epochs} epochs back-prop's test error ` +
+        `is ${(100 * bp).toFixed(1)} %: above the published ${(100 * published).toFixed(0)} % of a larger ` +
+        `MLP trained on all 60 000 images, ${bp < human ? 'below' : 'above'} the ${(100 * human).toFixed(1)} ` +
+        `% of people.`,
       holds: bp > published,
     },
     {
-      text: `The local rules come within ${Math.max(...others.map((o) => 100 * (o.error - bp))).toFixed(1)} points of back-prop: ${others.map((o) => `${ruleLabel(o.rule)} ${(100 * o.error).toFixed(1)} %`).join(', ')} (claim: within 3 points).`,
+      text:
+        `The local rules come within ${Math.max(...others.map((o) => 100 * (o.error - bp))).toFixed(1)} ` +
+        `points of back-prop: ` +
+        `${others.map((o) => `${ruleLabel(o.rule)} ${(100 * o.error).toFixed(1)} %`).join(', ')} ` +
+        `(claim: within 3 points).`,
       holds: others.length > 0 && others.every((o) => o.error - bp < 0.03),
     },
     {
-      text: `The agents engine trains the same weights on a subset (${d.agents.train} training images): max |w_agents − w_matrix| = ${d.agents.maxWeightDifference.toExponential(1)}.`,
+      text:
+        `The agents engine trains the same weights on a subset (${d.agents.train} training images): ` +
+        `max |w_agents − w_matrix| = ${d.agents.maxWeightDifference.toExponential(1)}.`,
       holds: d.agents.maxWeightDifference <= 1e-12,
     },
   ];
@@ -292,7 +306,9 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'fashion-mnist',
   description:
-    'Real data: Fashion-MNIST (28×28 clothes, 10 classes) with a tanh hidden layer and softmax, trained by per-pattern SGD with every rule in the matrix engine and back-prop in the agents engine; test error beside published figures.',
+    'Real data: Fashion-MNIST (28×28 clothes, 10 classes) with a tanh hidden layer and softmax, ' +
+    'trained by per-pattern SGD with every rule in the matrix engine and back-prop in the agents engine; ' +
+    'test error beside published figures.',
   budgets: {
     quick: {
       train: 5000,
@@ -366,9 +382,14 @@ const experiment: Experiment<Budget> = {
       },
       headline: headlineOf(runs, agents.row),
       notes: [
-        `784-${budget.hidden}-10, tanh hidden layer, softmax cross-entropy; per-pattern SGD, η = ${budget.η}, ${budget.epochs} epoch(s); ${trainSet.inputs.length} training patterns, ${testSet.inputs.length} test patterns from the official test set; inputs x = pixel/255.`,
-        'The published figures come from other architectures and training set-ups: they place the numbers, they are not a like-for-like comparison.',
-        'No published Fashion-MNIST test error for feedback alignment or direct feedback alignment is quoted: none could be checked.',
+        `784-${budget.hidden}-10, tanh hidden layer, softmax cross-entropy; per-pattern SGD, ` +
+          `η = ${budget.η}, ${budget.epochs} epoch(s); ${trainSet.inputs.length} training ` +
+          `patterns, ${testSet.inputs.length} test patterns from the official test set; ` +
+          `inputs x = pixel/255.`,
+        'The published figures come from other architectures and training set-ups: ' +
+          'they place the numbers, they are not a like-for-like comparison.',
+        'No published Fashion-MNIST test error for feedback alignment or direct feedback alignment is ' +
+          'quoted: none could be checked.',
       ],
       specs: { error: errorChart(runs, budget) },
     };

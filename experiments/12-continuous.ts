@@ -225,8 +225,10 @@ function phaseChart(rows: PhaseRow[], budget: Budget): VegaLiteSpec {
   ]);
   return {
     title: chartTitle('Continuous time: the update against the phase length', [
-      `relative error of the update, β = ${BETA_AT_PHASE}, h = ${budget.hOverτ}τ; ${NETS.length} architectures × ${budget.seeds} random nets, ${budget.patterns} patterns each`,
-      "the distance to the discrete merged rule falls like e^(−T/τ); the error against back-prop then levels at the rule's own O(β) or O(β²) bias",
+      `relative error of the update, β = ${BETA_AT_PHASE}, h = ${budget.hOverτ}τ; ${NETS.length} ` +
+        `architectures × ${budget.seeds} random nets, ${budget.patterns} patterns each`,
+      'the distance to the discrete merged rule falls like e^(−T/τ); ' +
+        "the error against back-prop then levels at the rule's own O(β) or O(β²) bias",
     ]),
     data: { values },
     facet: { field: 'net', type: 'nominal', sort: NETS.map((n) => n.label), header: { title: null, labelLimit: 400 } },
@@ -263,7 +265,8 @@ function betaChart(rows: BetaRow[], fits: { mode: string; slope: number; expecte
   return {
     title: chartTitle(
       'Continuous time: the update against the nudge β',
-      `T = ${BETA_SWEEP_PHASE}τ; dotted: leaky neurons, dashed: the discrete merged rule in the agents engine (they overlap)`,
+      `T = ${BETA_SWEEP_PHASE}τ; dotted: leaky neurons, dashed: ` +
+        `the discrete merged rule in the agents engine (they overlap)`,
     ),
     width: 420,
     height: 300,
@@ -323,8 +326,10 @@ function rasterCharts(r: Raster, neurons: string[]): VegaLiteSpec {
   return {
     data: { values },
     title: chartTitle("One pattern in continuous time: every neuron's one output", [
-      `3-4-2 net (tanh, logistic, mse), β = ${RASTER.β}, h = ${RASTER.hOverτ}τ, phase ${RASTER.T}τ; top: r(t); bottom: the share of r(t) that is error, |e| / (|a| + |e|)`,
-      'activation a = r̄ (the settled free rate), error e = r(t) − r̄: zero in the free phase, then each neuron drifts toward a + β-scaled error',
+      `3-4-2 net (tanh, logistic, mse), β = ${RASTER.β}, h = ${RASTER.hOverτ}τ, phase ${RASTER.T}τ; top: ` +
+        `r(t); bottom: the share of r(t) that is error, |e| / (|a| + |e|)`,
+      'activation a = r̄ (the settled free rate), error e = r(t) − r̄: zero in the free phase, ' +
+        'then each neuron drifts toward a + β-scaled error',
     ]),
     vconcat: [
       panel('r', 'r(t)', { scheme: 'redblue', reverse: true, domainMid: 0 }),
@@ -337,7 +342,10 @@ function rasterCharts(r: Raster, neurons: string[]): VegaLiteSpec {
   } as VegaLiteSpec;
 }
 
-/** The flow player: the 3-4-2 net, one frame per sampled instant, each neuron coloured from activation (blue) to error (red) by its error share. */
+/**
+ * The flow player: the 3-4-2 net, one frame per sampled instant, each neuron coloured from activation (blue) to error
+ * (red) by its error share.
+ */
 function flow(r: Raster, spec: NetSpec): string {
   const sizes = [spec.input[0]!, ...spec.layers.map((l) => (l.type === 'dense' ? l.units : 0))];
   const L = spec.layers.length;
@@ -370,7 +378,9 @@ function flow(r: Raster, spec: NetSpec): string {
     }
     frames.push({
       tick: time,
-      caption: `t = ${time.toFixed(1)}τ, ${time > r.times.settled ? 'nudged' : 'free'}; mean error share ${((100 * share) / at.length).toFixed(2)}%`,
+      caption:
+        `t = ${time.toFixed(1)}τ, ${time > r.times.settled ? 'nudged' : 'free'}; ` +
+        `mean error share ${((100 * share) / at.length).toFixed(2)}%`,
       nodes: states,
       pulses: [],
       lit: [],
@@ -380,7 +390,9 @@ function flow(r: Raster, spec: NetSpec): string {
   });
   return flowPlayer({
     id: 'continuous-flow',
-    title: `Each neuron's one output, from activation (blue) to activation + β·error (red at the largest error share, ${(100 * maxShare).toFixed(1)}%); β = ${RASTER.β}`,
+    title:
+      `Each neuron's one output, from activation (blue) to activation + β·error (red at the largest error ` +
+      `share, ${(100 * maxShare).toFixed(1)}%); β = ${RASTER.β}`,
     nodes,
     edges,
     weightSets: [{ edges: edges.map(() => null), biases: nodes.map(() => null) }],
@@ -500,7 +512,10 @@ function claims(raw: unknown): Claim[] {
   const nudged = Math.max(0, ...d.raster.rows.filter((q) => q.time > d.raster.times.settled).map((q) => q.errorShare));
   return [
     {
-      text: `As the phase grows from ${shortest}τ to ${longest}τ, the leaky neurons' update converges to the discrete merged rule: the largest relative distance falls from ${early.toExponential(1)} to ${late.toExponential(1)} (claim: below 1e-6).`,
+      text:
+        `As the phase grows from ${shortest}τ to ${longest}τ, the leaky neurons' update converges to the ` +
+        `discrete merged rule: the largest relative distance falls from ${early.toExponential(1)} ` +
+        `to ${late.toExponential(1)} (claim: below 1e-6).`,
       holds: late < 1e-6 && late < early,
       key: true,
     },
@@ -509,7 +524,10 @@ function claims(raw: unknown): Claim[] {
       holds: d.fits.every((f) => Math.abs(f.slope - f.expected) < 0.1),
     },
     {
-      text: `One output per neuron carries both signals: no error in the free phase (largest error share ${(100 * free).toFixed(2)} %), then up to ${(100 * nudged).toFixed(1)} % of a neuron's output is error after the nudge.`,
+      text:
+        `One output per neuron carries both signals: no error in the free phase (largest error ` +
+        `share ${(100 * free).toFixed(2)} %), then up to ${(100 * nudged).toFixed(1)} % of a neuron's output ` +
+        `is error after the nudge.`,
       holds: free === 0 && nudged > 0,
     },
   ];
@@ -518,7 +536,11 @@ function claims(raw: unknown): Claim[] {
 const experiment: Experiment<Budget> = {
   name: 'continuous',
   description:
-    "Time made real: leaky neurons (τ du/dt = −u + Σ w x + b + top-down) each send one rate r(t); after the teacher's nudge each neuron's output drifts from its activation toward activation plus a β-scaled error — the essay's evolving fraction. The update converges to the discrete merged rule as the phase grows against τ, and keeps its O(β) (one-sided) or O(β²) (symmetric) bias against back-prop.",
+    'Time made real: leaky neurons (τ du/dt = −u + Σ w x + b + top-down) each send one rate r(t); ' +
+    "after the teacher's nudge each neuron's output drifts from its activation toward activation plus a " +
+    "β-scaled error — the essay's evolving fraction. The update converges to the discrete merged rule as " +
+    'the phase grows against τ, and keeps its O(β) (one-sided) or O(β²) (symmetric) ' +
+    'bias against back-prop.',
   budgets: {
     quick: { seeds: 1, patterns: 2, hOverτ: 0.2, perDecade: 2 },
     full: { seeds: 3, patterns: 5, hOverτ: 0.1, perDecade: 4 },

@@ -25,7 +25,10 @@ export interface Signal {
   value: number;
 }
 
-/** An error message: Δz_j, and w_ij·Δz_j for each incoming synapse, addressed to presynaptic neurons `pre` (null: synapse i comes from neuron i). */
+/**
+ * An error message: Δz_j, and w_ij·Δz_j for each incoming synapse, addressed to presynaptic neurons `pre` (null:
+ * synapse i comes from neuron i).
+ */
 export interface ErrorSignal extends Signal {
   kind: 'error';
   /** null in the first layer: the inputs do not learn, so nothing is pushed back to them. */

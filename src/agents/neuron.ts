@@ -3,7 +3,8 @@
  * updates) and its own state, and talks only through streams. It holds no reference to another
  * neuron and no weight matrix: its constructor takes streams and its own weights, which it copies.
  *
- *   forward (volley x, tick t)   z_j = b_j + Σ_i w_ij x_i   (in increasing i; x stays as the synapses' trace, z_j as working point)
+ *   forward (volley x, tick t)   z_j = b_j + Σ_i w_ij x_i   (in increasing i; x stays as the synapses' trace,
+ *                                                          z_j as working point)
  *                                y_j = g(z_j)               → axon: activation at t + 1
  *   error   (Δy_j, tick t)       the rule's switch (its Behaviour): Δz_j, and w_ij·Δz_j pushed back → errors, at t
  *                                local update: each synapse's eligibility x_i·Δz_j   → updates (if observed), at t
@@ -35,14 +36,19 @@ export interface NeuronInit {
   index: number;
   activation: Activation;
   behaviour: Behaviour;
-  /** Its incoming synapses' weights (copied: the neuron's own) and its bias, the weight from a virtual input fixed at 1. */
+  /**
+   * Its incoming synapses' weights (copied: the neuron's own) and its bias, the weight from a virtual input fixed at 1.
+   */
   weights: Float64Array;
   bias: number;
   /** Presynaptic neuron of each synapse; null when synapse i comes from neuron i of the layer below. */
   pre: Int32Array | null;
   /** Whether errors go back (not in the first layer: inputs do not learn). */
   pushes: boolean;
-  /** Fixed back weights to push through instead of w (FA: b_ij per synapse; DFA, output: b_ki per hidden unit); null: w. Copied. */
+  /**
+   * Fixed back weights to push through instead of w (FA: b_ij per synapse; DFA, output: b_ki per hidden unit); null: w.
+   * Copied.
+   */
   backWeights: Float64Array | null;
   /** The presynaptic layer's activation volleys. */
   forward$: Source<Volley>;
@@ -65,7 +71,10 @@ export class Neuron implements Cell {
   readonly behaviour: Behaviour;
   /** Incoming synapses: weights, the presynaptic neuron of each, their trace x. */
   readonly w: Float64Array;
-  /** NaN until set: a field that starts as a double stays one for V8 (one declared bare starts as undefined, and every later write then boxes a new number). */
+  /**
+   * NaN until set: a field that starts as a double stays one for V8 (one declared bare starts as undefined, and every
+   * later write then boxes a new number).
+   */
   b = NaN;
   readonly pre: Int32Array | null;
   x: Float64Array = NO_TRACE;
@@ -130,7 +139,9 @@ export class Neuron implements Cell {
     return this.role !== null;
   }
 
-  /** The forward pass of a pattern: z_j from the volley (the synapses keep it as their trace), y_j = g(z_j), sent on. */
+  /**
+   * The forward pass of a pattern: z_j from the volley (the synapses keep it as their trace), y_j = g(z_j), sent on.
+   */
   forward(v: Volley): void {
     this.integrate(v);
     this.fire(v.tick + 1);
@@ -164,7 +175,10 @@ export class Neuron implements Cell {
     this.learnLocally(tick);
   }
 
-  /** Port (protocol rules): a later volley in the same pattern. It becomes the synapses' trace; returns b_j + Σ_i w_ij x_i. */
+  /**
+   * Port (protocol rules): a later volley in the same pattern. It becomes the synapses' trace; returns b_j + Σ_i w_ij
+   * x_i.
+   */
   take(v: Volley): number {
     this.pending.release(); // as in integrate
     const x = v.values;
@@ -184,7 +198,9 @@ export class Neuron implements Cell {
     this.axon.next({ kind: 'activation', tick, layer: this.layer, neuron: this.index, value });
   }
 
-  /** Port: send an error message carrying `value`, with `pushed` (filled by the protocol) going back along the synapses. */
+  /**
+   * Port: send an error message carrying `value`, with `pushed` (filled by the protocol) going back along the synapses.
+   */
   sendError(value: number, tick: number): void {
     if (tick > this.lastTick) this.lastTick = tick;
     if (this.pushed === null && !this.errors.observed) return;
@@ -205,7 +221,10 @@ export class Neuron implements Cell {
     this.learnLocally(tick);
   }
 
-  /** Port (output neurons): ask the output role for Δy at a new output y (it answers through `delta`, telling the teacher nothing). */
+  /**
+   * Port (output neurons): ask the output role for Δy at a new output y (it answers through `delta`, telling the
+   * teacher nothing).
+   */
   reevaluate(y: number, tick: number): void {
     this.role!.reevaluate(y, tick);
   }
@@ -233,7 +252,10 @@ export class Neuron implements Cell {
     this.behaviour.batchBoundary?.(this);
   }
 
-  /** The experimenter's probe (snapshot, divergence check): the neuron's own weights and bias, with any due change written. */
+  /**
+   * The experimenter's probe (snapshot, divergence check): the neuron's own weights and bias, with any due change
+   * written.
+   */
   synapses(): { w: Float64Array; b: number } {
     this.pending.writeDue();
     return { w: this.w, b: this.b };

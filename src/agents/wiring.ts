@@ -5,7 +5,8 @@
  *   input ─volley→ layer 1 neurons ─axons→ tract 1 ─volley→ layer 2 neurons … ─→ tract L ─→ teacher
  *   layer l neurons ─errors→ error tract l ─Δy volley→ layer l−1 neurons     (l ≥ 2)
  *     (DFA instead: output neurons ─errors→ direct tract of each hidden layer ─Δy volley→ that layer)
- *   teacher ─nudges (two: symmetric merged)→ output roles (mse, or softmax members ─lateral→ group tract ─→ members) → output neurons
+ *   teacher ─nudges (two: symmetric merged)→ output roles (mse, or softmax members ─lateral→ group tract ─→ members) →
+ *     output neurons
  *   conv: positions ─weight-updates→ kernel agent ─kernel broadcast→ positions
  *   engine ─batch boundary→ dense neurons and kernel agents
  *
@@ -13,7 +14,8 @@
  * neurons in (f, oy, ox) order: channel-major, as nn/conv.ts lays them out.
  *
  * Fixed back weights (FA, DFA) are handed out once, each neuron its own copy of its part:
- *   FA   neuron j of layer l ≥ 2: b_ij for each of its synapses (row j of B⁽ˡ⁾; conv: its taps of the filter's B kernel)
+ *   FA   neuron j of layer l ≥ 2: b_ij for each of its synapses (row j of B⁽ˡ⁾;
+ *        conv: its taps of the filter's B kernel)
  *   DFA  output neuron k: b_ki for every unit i of every hidden layer, laid end to end (row k of each B⁽ˡ⁾)
  */
 import { linearized, makeActivation } from '../nn/activation.ts';
@@ -65,7 +67,9 @@ export interface Circuit {
   readonly clock: Clock;
 }
 
-/** The taps of position (oy, ox) that land inside the input: presynaptic index and kernel entry, in [c][ky][kx] order. */
+/**
+ * The taps of position (oy, ox) that land inside the input: presynaptic index and kernel entry, in [c][ky][kx] order.
+ */
 function receptiveField(layer: ResolvedLayer & ConvSpec, oy: number, ox: number): { pre: Int32Array; tap: Int32Array } {
   const [C, H, W] = layer.inShape as [number, number, number];
   const { kernel: K, stride: s, padding: p } = layer;

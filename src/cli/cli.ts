@@ -1,6 +1,7 @@
 /**
- * The CLI as a function, so tests can call it in-process. Exit codes (README, The command line): 0 success; 2 bad input (one line on stderr,
- * nothing written); 3 training diverged; 130 interrupted (SIGINT; 143 for SIGTERM); 1 anything else.
+ * The CLI as a function, so tests can call it in-process. Exit codes (README, The command line): 0 success; 2 bad input
+ * (one line on stderr, nothing written); 3 training diverged; 130 interrupted (SIGINT; 143 for SIGTERM); 1 anything
+ * else.
  */
 import { CommanderError } from 'commander';
 import { AgentError } from '../agents/agent-error.ts';

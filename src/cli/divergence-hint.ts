@@ -36,7 +36,8 @@ export function ruleSettingHint(rule: RuleOptions): string {
     case 'predictive-coding':
       return rule.zil
         ? "predictive coding's inference diverged (Z-IL runs at γ = 1): the params or the data are too large"
-        : `predictive coding's inference diverged: try a smaller --gamma (now ${rule.gamma ?? 'the default 0.1'}) or fewer --steps`;
+        : `predictive coding's inference diverged: try a smaller --gamma ` +
+            `(now ${rule.gamma ?? 'the default 0.1'}) or fewer --steps`;
     case 'merged':
       return `the merged rule's nudge diverged: try a smaller --beta (now ${rule.beta ?? 'the default'})`;
     default:

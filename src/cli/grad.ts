@@ -37,14 +37,16 @@ export function addRuleOptions(command: Command): Command {
     .option('--zil', 'predictive coding: the Z-IL schedule (equals back-prop exactly)')
     .option(
       '--dynamics <mode>',
-      'agents engine, merged rule: discrete (default; one value per phase) or leaky (continuous time: τ du/dt = −u + Σ w x + b + top-down, Euler steps on a clock)',
+      'agents engine, merged rule: discrete (default; one value per phase) or leaky (continuous time: ' +
+        'τ du/dt = −u + Σ w x + b + top-down, Euler steps on a clock)',
       oneOf(DYNAMICS_NAMES),
     )
     .option('--tau <τ>', `leaky: time constant τ (default ${LEAKY_DEFAULTS.τ})`, positiveNumber)
     .option('--dt <h>', `leaky: Euler step h, less than τ (default ${LEAKY_DEFAULTS.hOverτ}·τ)`, positiveNumber)
     .option(
       '--phase <T>',
-      `leaky: length of each nudged phase (default ${LEAKY_DEFAULTS.TOverτ}·τ); the free phase runs until the outputs settle`,
+      `leaky: length of each nudged phase (default ${LEAKY_DEFAULTS.TOverτ}·τ); ` +
+        `the free phase runs until the outputs settle`,
       positiveNumber,
     )
     .option(
@@ -59,13 +61,15 @@ export function registerGrad(program: Command): void {
     program
       .command('grad')
       .description(
-        "print { loss, outputs, gradients } for a batch: E summed over its patterns, and the rule's update direction (∂E/∂w for backprop) in the params layout",
+        'print { loss, outputs, gradients } for a batch: E summed over its patterns, ' +
+          "and the rule's update direction (∂E/∂w for backprop) in the params layout",
       )
       .requiredOption('--net <file>', 'net spec (*.net.json)')
       .requiredOption('--params <file>', 'params (*.params.json)')
       .requiredOption(
         '--data <file>',
-        'batch { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz): the inputs then the class label on each line',
+        'batch { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz): ' +
+          'the inputs then the class label on each line',
       )
       .option('--seed <seed>', "seed for the rule's random feedback weights (FA, DFA)", '1'),
   ).action((opts: RuleFlags & TimingFlags & { net: string; params: string; data: string; engine: EngineName }) => {

@@ -73,17 +73,20 @@ export function registerGradcheck(program: Command): void {
   program
     .command('gradcheck')
     .description(
-      "check back-prop's gradient of E (summed over the patterns) against numeric derivatives, over every weight and bias " +
+      "check back-prop's gradient of E (summed over the patterns) against numeric derivatives, " +
+        'over every weight and bias ' +
         'or along --directions K random unit directions per layer: central differences D(h) = (E(w+h) − E(w−h))/2h, ' +
         'Richardson-extrapolated to (4·D(h/2) − D(h))/3 unless --no-richardson. ' +
-        'Prints { worstRelativeError, worst, checked, passed, threshold, ... } as JSON to stdout, with relative error |a − n| / max(|a|, |n|, floor); ' +
+        'Prints { worstRelativeError, worst, checked, passed, threshold, ... } as JSON to stdout, ' +
+        'with relative error |a − n| / max(|a|, |n|, floor); ' +
         'exits 0 when the worst is ≤ 1e-6, 1 when not.',
     )
     .requiredOption('--net <file>', 'net spec (*.net.json)')
     .option('--params <file>', 'params (*.params.json) (default: initialised from --seed, as `init` does)')
     .option(
       '--data <file>',
-      'batch { "inputs": [[...]], "targets": [[...]] } (default: --patterns seeded random patterns: inputs N(0,1); targets one-hot for softmax-cross-entropy, N(0,1) for mse)',
+      'batch { "inputs": [[...]], "targets": [[...]] } (default: --patterns seeded random patterns: ' +
+        'inputs N(0,1); targets one-hot for softmax-cross-entropy, N(0,1) for mse)',
     )
     .option('--patterns <n>', 'how many random patterns without --data', positiveInt, 4)
     .option(
@@ -118,7 +121,8 @@ export function registerGradcheck(program: Command): void {
             ? '; the net has relu units: try --linearize-rectifiers'
             : '';
         process.stderr.write(
-          `localprop: gradcheck failed: worst relative error ${worstRelativeError} > ${threshold} at ${worst ? describeWorst(worst) : 'nothing checked'}${hint}\n`,
+          `localprop: gradcheck failed: worst relative error ${worstRelativeError} > ${threshold} ` +
+            `at ${worst ? describeWorst(worst) : 'nothing checked'}${hint}\n`,
         );
         process.exitCode = 1;
       }

@@ -17,7 +17,8 @@ import { registerTrain } from './train.ts';
 export function createProgram(): Command {
   const program = new Command('localprop')
     .description(
-      'localprop: back-propagation made local. A matrix back-prop engine, an agents engine (one RxJS agent per neuron), local learning rules, experiments and reports.',
+      'localprop: back-propagation made local. A matrix back-prop engine, ' +
+        'an agents engine (one RxJS agent per neuron), local learning rules, experiments and reports.',
     )
     .version((JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version)
     // One line per error, prefixed like our own errors; set before the commands so they inherit it.

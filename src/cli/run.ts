@@ -33,7 +33,8 @@ export function selectExperiments(args: string[], files: ExperimentFile[] = list
   const unknown = names.filter((n) => !valid.includes(n));
   if (unknown.length > 0) {
     throw new InputError(
-      `unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => describeValue(n)).join(', ')}; expected one of: ${valid.join(', ')}`,
+      `unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => describeValue(n)).join(', ')}; ` +
+        `expected one of: ${valid.join(', ')}`,
     );
   }
   const selected = [...new Set(args)].map((arg) => userFiles.get(arg) ?? files.find((f) => f.name === arg)!);
@@ -48,7 +49,10 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description(
-      "run experiments (all by default, in reading order), write results/<experiment>/ (data.json, charts as .vl.json, .svg, .png) and results/index.html, and print the report's path. Ctrl-C stops when the running experiment's computation ends, without writing it; the folders of the experiments that finished, and earlier results of the rest, stay; exit code 130",
+      'run experiments (all by default, in reading order), write results/<experiment>/ (data.json, ' +
+        "charts as .vl.json, .svg, .png) and results/index.html, and print the report's path. " +
+        "Ctrl-C stops when the running experiment's computation ends, without writing it; " +
+        'the folders of the experiments that finished, and earlier results of the rest, stay; exit code 130',
     )
     .argument('[experiments...]', 'experiment names (see `localprop list`), or paths of your own files (.ts, .js)')
     .option('--quick', 'the quick budget (default)')

@@ -158,22 +158,28 @@ export function registerTrain(program: Command): void {
     program
       .command('train')
       .description(
-        "train a net with SGD; prints each epoch's loss and accuracy (train and held-out) to stderr, a JSON summary to stdout, and writes the trained params with --out",
+        "train a net with SGD; prints each epoch's loss and accuracy (train and held-out) to stderr, " +
+          'a JSON summary to stdout, and writes the trained params with --out',
       )
       .requiredOption('--net <file>', 'net spec (*.net.json)')
       .option('--params <file>', 'initial params (default: initialised from --seed)')
       .option(
         '--data <file>',
-        'training data: a batch file { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, *.csv.gz) with the inputs then the class label 0..K−1 on each line; a seeded --test-fraction (default 0.2) of the patterns is held out, the rest keep the file\'s order',
+        'training data: a batch file { "inputs": [[...]], "targets": [[...]] }, or a CSV file (*.csv, ' +
+          '*.csv.gz) with the inputs then the class label 0..K−1 on each line; ' +
+          'a seeded --test-fraction (default 0.2) of the patterns is held out, ' +
+          "the rest keep the file's order",
       )
       .option(
         '--dataset <name>',
-        `a data set: digits (8×8, 10 classes) or iris (4 features, 3 classes), shipped; fashion-mnist or mnist (28×28, 10 classes, pixels/255) from IDX files in --data-dir`,
+        `a data set: digits (8×8, 10 classes) or iris (4 features, 3 classes), shipped; ` +
+          `fashion-mnist or mnist (28×28, 10 classes, pixels/255) from IDX files in --data-dir`,
         oneOf(ALL_DATASET_NAMES),
       )
       .option(
         '--data-dir <dir>',
-        `folder of the fashion-mnist or mnist IDX files (default: $LOCALPROP_DATA, else ${DEFAULT_DATA_DIRS['fashion-mnist']} or ${DEFAULT_DATA_DIRS.mnist})`,
+        `folder of the fashion-mnist or mnist IDX files (default: $LOCALPROP_DATA, ` +
+          `else ${DEFAULT_DATA_DIRS['fashion-mnist']} or ${DEFAULT_DATA_DIRS.mnist})`,
       )
       .option('--limit <n>', 'train on a seeded choice of n of the training patterns', positiveInt)
       .option('--test-limit <n>', 'measure on a seeded choice of n of the held-out patterns', positiveInt)
@@ -184,7 +190,8 @@ export function registerTrain(program: Command): void {
       .option('--no-shuffle', 'present the patterns in file order every epoch')
       .option(
         '--test-fraction <f>',
-        'fraction of the patterns held out for testing (seeded split; fashion-mnist and mnist use their official test set instead)',
+        'fraction of the patterns held out for testing (seeded split; ' +
+          'fashion-mnist and mnist use their official test set instead)',
         fraction,
         0.2,
       )

@@ -14,7 +14,10 @@ export function zeros(n: number): Float64Array {
   return new Float64Array(n);
 }
 
-/** Flatten nested number arrays of the given shape into a Float64Array; returns null on a shape mismatch or a non-number. */
+/**
+ * Flatten nested number arrays of the given shape into a Float64Array; returns null on a shape mismatch or a
+ * non-number.
+ */
 export function flattenNested(value: unknown, shape: Shape): Float64Array | null {
   const out = new Float64Array(sizeOf(shape));
   let k = 0;

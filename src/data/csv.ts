@@ -54,7 +54,8 @@ export function parseCsvRows(text: string, source: string, options: CsvOptions =
     const width = options.columns ?? rows[0]?.length ?? cells.length;
     if (cells.length !== width)
       throw new InputError(
-        `${source}:${n + 1}: expected ${width} columns${options.columnsHint ? ` (${options.columnsHint})` : ''}, found ${cells.length}`,
+        `${source}:${n + 1}: expected ${width} ` +
+          `columns${options.columnsHint ? ` (${options.columnsHint})` : ''}, found ${cells.length}`,
       );
     const row = cells.map((cell, k) => {
       const c = cell.trim();

@@ -11,7 +11,9 @@ export function isCsvPath(path: string): boolean {
   return /\.csv(\.gz)?$/i.test(path);
 }
 
-/** A labelled CSV's one-hot targets are distributions already; a JSON batch's are checked when `distribution` is set. */
+/**
+ * A labelled CSV's one-hot targets are distributions already; a JSON batch's are checked when `distribution` is set.
+ */
 export function readDataFile(path: string, inputSize: number, outputSize: number, options: BatchOptions = {}): Dataset {
   return isCsvPath(path)
     ? readLabelledCsv(path, inputSize, outputSize)

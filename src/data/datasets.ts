@@ -197,7 +197,10 @@ export function checkDistribution(t: ArrayLike<number>, where: string): void {
   if (!(Math.abs(sum - 1) <= DISTRIBUTION_TOLERANCE)) throw new InputError(`${where} sums to ${sum}, but ${need}`);
 }
 
-/** JSON.parse with the file named in the error, as one line: V8 quotes the text itself, newlines and all, so that part goes. */
+/**
+ * JSON.parse with the file named in the error, as one line: V8 quotes the text itself, newlines and all, so that part
+ * goes.
+ */
 export function parseJsonText(text: string, source: string): unknown {
   // A byte-order mark is allowed at the start, as editors on Windows write it (the CSV reader's trim drops it too).
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

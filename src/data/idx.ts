@@ -28,7 +28,9 @@ const TYPES: Record<number, { type: IdxType; bytes: number }> = {
 export interface IdxArray {
   type: IdxType;
   dims: number[];
-  /** uint8 data stays bytes (a view, no copy: 47 MB for the MNIST training images); other types are read into numbers. */
+  /**
+   * uint8 data stays bytes (a view, no copy: 47 MB for the MNIST training images); other types are read into numbers.
+   */
   data: Uint8Array | Float64Array;
 }
 

@@ -21,7 +21,8 @@ export function parseLabelledCsv(text: string, source: string, inputSize: number
     const label = row[inputSize]!;
     if (!Number.isInteger(label) || label < 0 || label >= classes) {
       throw new InputError(
-        `${source}:${lines[p]}: label ${label} (last column) is not a class 0..${classes - 1} for a net with ${classes} outputs`,
+        `${source}:${lines[p]}: label ${label} (last column) is not a class 0..${classes - 1} for a net ` +
+          `with ${classes} outputs`,
       );
     }
     inputs.push(Float64Array.from(row.slice(0, inputSize)));

@@ -35,7 +35,8 @@ const INSTALL: Record<IdxDatasetName, string> = {
   'fashion-mnist':
     'install it with "apt-get install dataset-fashion-mnist", or pass --data-dir DIR holding its four IDX files',
   mnist:
-    'download its four IDX files (train-images-idx3-ubyte.gz etc.) into a folder and pass --data-dir DIR or set LOCALPROP_DATA',
+    'download its four IDX files (train-images-idx3-ubyte.gz etc.) ' +
+    'into a folder and pass --data-dir DIR or set LOCALPROP_DATA',
 };
 
 export interface DataDirChoice {
@@ -94,9 +95,13 @@ export function locateIdxFiles(
   const prefix = part === 'train' ? 'train' : 't10k';
   const missing = !isDirectory(choice.dir)
     ? `folder ${choice.dir} (from ${choice.from}) does not exist`
-    : `folder ${choice.dir} (from ${choice.from}) has no ${[images ? null : `${prefix}-images-idx3-ubyte[.gz]`, labels ? null : `${prefix}-labels-idx1-ubyte[.gz]`].filter(Boolean).join(' or ')}`;
+    : `folder ${choice.dir} (from ${choice.from}) has ` +
+      `no ${[images ? null : `${prefix}-images-idx3-ubyte[.gz]`, labels ? null : `${prefix}-labels-idx1-ubyte[.gz]`]
+        .filter(Boolean)
+        .join(' or ')}`;
   const envValue = env['LOCALPROP_DATA'];
-  const places = `--data-dir DIR, else $LOCALPROP_DATA (${envValue ? envValue : 'not set'}), else ${DEFAULT_DATA_DIRS[name]}`;
+  const places =
+    `--data-dir DIR, else $LOCALPROP_DATA (${envValue ? envValue : 'not set'}), ` + `else ${DEFAULT_DATA_DIRS[name]}`;
   throw new InputError(`${name}: ${missing}; localprop looks in ${places}; ${INSTALL[name]}`);
 }
 
@@ -104,7 +109,10 @@ export interface IdxDatasetOptions {
   /** The folder; see resolveDataDir. */
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
-  /** Keep a seeded choice of this many patterns (in file order), converting only those: 60000 images are 376 MB as float64. */
+  /**
+   * Keep a seeded choice of this many patterns (in file order), converting only those: 60000 images are 376 MB as
+   * float64.
+   */
   limit?: number;
   /** Required with limit. */
   random?: Random;

@@ -1,8 +1,8 @@
 /**
  * The agents engine in continuous time (`--dynamics leaky`; README, Continuous time): the net as a leaky
- * circuit (agents/leaky-circuit.ts) whose neurons step themselves on one clock (agents/virtual-clock.ts, an RxJS SchedulerLike), under
- * the merged rule in its continuous form (rules/merged-continuous.ts). Time is the clock's, in the units of
- * τ and dt; it runs on across patterns.
+ * circuit (agents/leaky-circuit.ts) whose neurons step themselves on one clock (agents/virtual-clock.ts, an RxJS
+ * SchedulerLike), under the merged rule in its continuous form (rules/merged-continuous.ts). Time is the clock's, in
+ * the units of τ and dt; it runs on across patterns.
  *
  * Presenting a pattern: the input volley, the teacher and every neuron start at the clock's now, then the
  * clock is flushed until the teacher's 'end' has stopped every neuron. An exception in any agent stops the

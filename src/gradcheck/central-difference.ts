@@ -10,7 +10,9 @@
  * taken, which `shift` reports (w + h and w − h are rounded).
  */
 
-/** Move the params to offset s along the checked coordinate or direction; return E there and the offset actually taken. */
+/**
+ * Move the params to offset s along the checked coordinate or direction; return E there and the offset actually taken.
+ */
 export type Shift = (s: number) => { E: number; offset: number };
 
 export function centralDifference(shift: Shift, h: number): number {

@@ -28,7 +28,9 @@ export interface TrainOptions {
   onStep?: (epoch: number, seen: number) => void;
   /** Report classification accuracy (argmax of outputs against argmax of targets). */
   classify: boolean;
-  /** The net: lets a divergence name the first layer whose potentials or outputs went non-finite, not only its weights. */
+  /**
+   * The net: lets a divergence name the first layer whose potentials or outputs went non-finite, not only its weights.
+   */
   spec?: NetSpec;
 }
 
@@ -101,7 +103,8 @@ function diverged(
 ): never {
   const where = locateDivergence(engine, options.spec, x, E);
   throw new DivergenceError(
-    `training diverged at epoch ${epoch}, pattern ${k + 1} of ${n} (training pattern ${p}): ${where}; try a smaller --lr`,
+    `training diverged at epoch ${epoch}, pattern ${k + 1} of ${n} (training pattern ${p}): ${where}; ` +
+      `try a smaller --lr`,
   );
 }
 

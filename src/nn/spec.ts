@@ -140,7 +140,8 @@ export function parseNetSpec(json: unknown, source = 'net spec'): NetSpec {
   const spec: NetSpec = { input: input as number[], layers, loss: loss as LossName };
   if (spec.loss === 'softmax-cross-entropy' && layers[layers.length - 1]!.activation.name !== 'identity') {
     fail(
-      `softmax-cross-entropy applies softmax to the last layer's z, so its activation must be "identity", not "${layers[layers.length - 1]!.activation.name}"`,
+      `softmax-cross-entropy applies softmax to the last layer's z, so its activation must be "identity", ` +
+        `not "${layers[layers.length - 1]!.activation.name}"`,
     );
   }
   resolveLayers(spec, source); // throws on impossible shapes and on a net too large for memory
@@ -188,7 +189,8 @@ export function resolveLayers(spec: NetSpec, source = 'net spec'): ResolvedLayer
   const tooLarge = (what: string, dims: Shape): void => {
     if (sizeOf(dims) > MAX_TENSOR_SIZE)
       throw new InputError(
-        `${source}: ${what} ${dims.join('×')} holds ${sizeOf(dims)} numbers, more than localprop allows in one tensor (${MAX_TENSOR_SIZE})`,
+        `${source}: ${what} ${dims.join('×')} holds ${sizeOf(dims)} numbers, ` +
+          `more than localprop allows in one tensor (${MAX_TENSOR_SIZE})`,
       );
   };
   tooLarge('the input', spec.input);

@@ -116,7 +116,8 @@ export function flowPlayer(options: FlowPlayerOptions): string {
   weightSets.forEach((w, k) => {
     if (w.edges.length !== edges.length || w.biases.length !== nodes.length)
       throw new Error(
-        `flowPlayer: weight set ${k} has ${w.edges.length} edges and ${w.biases.length} biases, expected ${edges.length} and ${nodes.length}`,
+        `flowPlayer: weight set ${k} has ${w.edges.length} edges and ${w.biases.length} biases, ` +
+          `expected ${edges.length} and ${nodes.length}`,
       );
   });
   frames.forEach((f, k) => {
@@ -151,8 +152,11 @@ export function flowPlayer(options: FlowPlayerOptions): string {
       const [ax, ay] = positions[index.get(e.from)!]!;
       const [bx, by] = positions[index.get(e.to)!]!;
       return (
-        `<line data-edge="${k}" x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="${POSITIVE}" stroke-width="1" stroke-linecap="round"/>` +
-        `<line data-change="${k}" x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="${palette['weight-update']}" stroke-width="0" stroke-opacity="0.85" stroke-linecap="round"/>`
+        `<line data-edge="${k}" x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="${POSITIVE}" ` +
+        `stroke-width="1" stroke-linecap="round"/>` +
+        `<line data-change="${k}" x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" ` +
+        `stroke="${palette['weight-update']}" stroke-width="0" stroke-opacity="0.85" ` +
+        `stroke-linecap="round"/>`
       );
     })
     .join('');
@@ -161,21 +165,27 @@ export function flowPlayer(options: FlowPlayerOptions): string {
       const [cx, cy] = positions[k]!;
       const clip = `${id}-clip-${k}`;
       const label = n.label
-        ? `<text x="${cx}" y="${+(cy + r + 13).toFixed(2)}" text-anchor="middle" font-size="12" fill="#333">${escapeHtml(n.label)}</text>`
+        ? `<text x="${cx}" y="${+(cy + r + 13).toFixed(2)}" text-anchor="middle" font-size="12" ` +
+          `fill="#333">${escapeHtml(n.label)}</text>`
         : '';
       return (
-        `<g data-node="${k}" data-carries="idle" data-error-fraction="0"><title>${escapeHtml(n.label ?? n.id)}</title>` +
+        `<g data-node="${k}" data-carries="idle" ` +
+        `data-error-fraction="0"><title>${escapeHtml(n.label ?? n.id)}</title>` +
         `<clipPath id="${clip}"><circle cx="${cx}" cy="${cy}" r="${r}"/></clipPath>` +
         `<circle cx="${cx}" cy="${cy}" r="${r}" fill="#f4f4f4"/>` +
-        `<g clip-path="url(#${clip})"><rect data-part="activation" x="${cx - r}" y="${cy - r}" width="${2 * r}" height="0" fill="${palette.activation}"/>` +
-        `<rect data-part="error" x="${cx - r}" y="${cy - r}" width="${2 * r}" height="0" fill="${palette.error}"/></g>` +
+        `<g clip-path="url(#${clip})"><rect data-part="activation" x="${cx - r}" y="${cy - r}" ` +
+        `width="${2 * r}" height="0" fill="${palette.activation}"/>` +
+        `<rect data-part="error" x="${cx - r}" y="${cy - r}" width="${2 * r}" height="0" ` +
+        `fill="${palette.error}"/></g>` +
         `<circle data-ring cx="${cx}" cy="${cy}" r="${r}" fill="none" stroke="#999" stroke-width="1.2"/>` +
-        `<rect data-bias="${k}" x="${cx + r * 0.75}" y="${cy - r * 1.35}" width="0" height="0" fill="${POSITIVE}"/>${label}</g>`
+        `<rect data-bias="${k}" x="${cx + r * 0.75}" y="${cy - r * 1.35}" width="0" height="0" ` +
+        `fill="${POSITIVE}"/>${label}</g>`
       );
     })
     .join('');
   const legendItem = (colour: string, text: string): string =>
-    `<span style="white-space:nowrap"><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="${colour}"/></svg> ${escapeHtml(text)}</span>`;
+    `<span style="white-space:nowrap"><svg width="12" height="12" aria-hidden="true"><rect width="12" ` +
+    `height="12" fill="${colour}"/></svg> ${escapeHtml(text)}</span>`;
   const legend = [
     legendItem(palette.activation!, 'activation (share of the neuron, from below)'),
     legendItem(palette.error!, 'error (share, from above)'),
@@ -212,11 +222,13 @@ export function flowPlayer(options: FlowPlayerOptions): string {
     })),
   };
 
-  const script = `(function () {
+  const script =
+    `(function () {
   var root = document.querySelector('[data-flow-player="${id}"]');
   var data = JSON.parse(root.querySelector('script[type="application/json"]').textContent);
   var svg = root.querySelector('svg[data-flow-svg]'), pulseLayer = svg.querySelector('.pulses');
-  var nodeEls = svg.querySelectorAll('g[data-node]'), edgeEls = svg.querySelectorAll('line[data-edge]'), changeEls = svg.querySelectorAll('line[data-change]');
+  var nodeEls = svg.querySelectorAll('g[data-node]'), edgeEls = svg.querySelectorAll('line[data-edge]'), ` +
+    `changeEls = svg.querySelectorAll('line[data-change]');
   var slider = root.querySelector('[data-flow-tick]'), playButton = root.querySelector('[data-flow-play]');
   var label = root.querySelector('[data-flow-caption]'), speed = root.querySelector('[data-flow-speed]');
   var NAMES = ['idle', 'activation', 'error', 'nudge'];
@@ -229,14 +241,19 @@ export function flowPlayer(options: FlowPlayerOptions): string {
       var strength = s[0] === 0 ? 0 : 0.3 + 0.7 * s[2];
       var errorHeight = 2 * r * s[1], activationHeight = s[0] === 0 ? 0 : 2 * r - errorHeight;
       var a = g.querySelector('[data-part="activation"]'), e = g.querySelector('[data-part="error"]');
-      a.setAttribute('y', String(cy + r - activationHeight)); a.setAttribute('height', String(activationHeight)); a.setAttribute('fill-opacity', String(strength));
-      e.setAttribute('y', String(cy - r)); e.setAttribute('height', String(errorHeight)); e.setAttribute('fill-opacity', String(strength));
-      if (s[0] === 3) { a.setAttribute('fill', data.colours.kinds[2]); } else { a.setAttribute('fill', data.colours.kinds[0]); }
+      a.setAttribute('y', String(cy + r - activationHeight)); a.setAttribute('height', ` +
+    `String(activationHeight)); a.setAttribute('fill-opacity', String(strength));
+      e.setAttribute('y', String(cy - r)); e.setAttribute('height', String(errorHeight)); ` +
+    `e.setAttribute('fill-opacity', String(strength));
+      if (s[0] === 3) { a.setAttribute('fill', data.colours.kinds[2]); } else { a.setAttribute('fill', ` +
+    `data.colours.kinds[0]); }
       g.setAttribute('data-carries', NAMES[s[0]]);
       g.setAttribute('data-error-fraction', String(s[1]));
-      g.querySelector('title').textContent = g.querySelector('title').textContent.split(':')[0] + ': ' + NAMES[s[0]] + (s[0] ? ' ' + s[3] : '') + (W.b[i] !== null ? ', b = ' + W.b[i] : '');
+      g.querySelector('title').textContent = g.querySelector('title').textContent.split(':')[0] + ': ' + NAMES[s[0]] ` +
+    `+ (s[0] ? ' ' + s[3] : '') + (W.b[i] !== null ? ', b = ' + W.b[i] : '');
       var ring = g.querySelector('[data-ring]'), lit = f.lit.indexOf(i) >= 0;
-      ring.setAttribute('stroke', lit ? data.colours.kinds[4] : '#999'); ring.setAttribute('stroke-width', lit ? '4' : '1.2');
+      ring.setAttribute('stroke', lit ? data.colours.kinds[4] : '#999'); ` +
+    `ring.setAttribute('stroke-width', lit ? '4' : '1.2');
       g.setAttribute('data-lit', lit ? 'yes' : 'no');
       var bias = g.querySelector('[data-bias]'), b = W.b[i];
       var side = b === null ? 0 : 5 + 8 * Math.sqrt(Math.abs(b) / data.scale.b);
@@ -245,18 +262,23 @@ export function flowPlayer(options: FlowPlayerOptions): string {
     });
     W.e.forEach(function (w, i) {
       var el = edgeEls[i];
-      if (w === null) { el.setAttribute('stroke', '#ccc'); el.setAttribute('stroke-width', '1'); el.setAttribute('stroke-dasharray', '3 3'); return; }
+      if (w === null) { el.setAttribute('stroke', '#ccc'); el.setAttribute('stroke-width', '1'); ` +
+    `el.setAttribute('stroke-dasharray', '3 3'); return; }
       el.setAttribute('stroke', w < 0 ? data.colours.negative : data.colours.positive);
       el.setAttribute('stroke-width', String(0.6 + 5 * Math.abs(w) / data.scale.w));
     });
     changeEls.forEach(function (el) { el.setAttribute('stroke-width', '0'); });
-    f.d.forEach(function (c) { changeEls[c[0]].setAttribute('stroke-width', String(1.5 + 7 * Math.abs(c[1]) / data.scale.d)); });
+    f.d.forEach(function (c) { changeEls[c[0]].setAttribute('stroke-width', ` +
+    `String(1.5 + 7 * Math.abs(c[1]) / data.scale.d)); });
     while (pulseLayer.firstChild) pulseLayer.removeChild(pulseLayer.firstChild);
     pulses = f.p.map(function (p) {
-      var ends = data.edges[p[0]], from = data.positions[ends[p[1] > 0 ? 0 : 1]], to = data.positions[ends[p[1] > 0 ? 1 : 0]];
+      var ends = data.edges[p[0]], from = data.positions[ends[p[1] > 0 ? 0 : 1]], ` +
+    `to = data.positions[ends[p[1] > 0 ? 1 : 0]];
       var c = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
-      c.setAttribute('r', String(3 + 4 * p[3])); c.setAttribute('fill', data.colours.kinds[p[2]]); c.setAttribute('stroke', 'white');
-      c.setAttribute('data-pulse', ''); c.setAttribute('data-edge', String(p[0])); c.setAttribute('data-direction', p[1] > 0 ? 'forward' : 'backward');
+      c.setAttribute('r', String(3 + 4 * p[3])); c.setAttribute('fill', data.colours.kinds[p[2]]); ` +
+    `c.setAttribute('stroke', 'white');
+      c.setAttribute('data-pulse', ''); c.setAttribute('data-edge', String(p[0])); ` +
+    `c.setAttribute('data-direction', p[1] > 0 ? 'forward' : 'backward');
       pulseLayer.appendChild(c);
       return { el: c, from: from, to: to };
     });
@@ -289,8 +311,10 @@ export function flowPlayer(options: FlowPlayerOptions): string {
   }
   slider.addEventListener('input', function () { stop(); show(+slider.value); });
   playButton.addEventListener('click', function () { if (timer === null) play(); else stop(); });
-  root.querySelector('[data-flow-prev]').addEventListener('click', function () { stop(); show(Math.max(0, current - 1)); });
-  root.querySelector('[data-flow-next]').addEventListener('click', function () { stop(); show(Math.min(data.frames.length - 1, current + 1)); });
+  root.querySelector('[data-flow-prev]').addEventListener('click', function () { stop(); show(Math.max(0, ` +
+    `current - 1)); });
+  root.querySelector('[data-flow-next]').addEventListener('click', function () { stop(); ` +
+    `show(Math.min(data.frames.length - 1, current + 1)); });
   root.flowShow = show;
   show(0);
   // The raster's view may come later (the page builds its charts after this script): place its marker then.
@@ -299,12 +323,25 @@ export function flowPlayer(options: FlowPlayerOptions): string {
 
   const button = (attr: string, text: string, label: string): string =>
     `<button type="button" ${attr} aria-label="${label}">${text}</button>`;
-  return `<div class="flow-player" data-flow-player="${id}" style="max-width:${width}px">
-${title}<svg class="flow-svg" data-flow-svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(options.title ?? 'network flow')}" style="display:block;height:auto"><rect width="${width}" height="${height}" fill="white"/><g class="edges">${edgeSvg}</g><g class="nodes">${nodeSvg}</g><g class="pulses"></g></svg>
-<div class="flow-controls" style="display:flex;flex-wrap:wrap;gap:0.4rem;align-items:center;margin:0.3rem 0">${button('data-flow-prev', '◀ prev', 'previous tick')}${button('data-flow-play', '▶ play', 'play')}${button('data-flow-next', 'next ▶', 'next tick')}<label style="font-size:0.85rem">speed <select data-flow-speed><option value="0.5">0.5×</option><option value="1" selected>1×</option><option value="2">2×</option><option value="4">4×</option></select></label><input type="range" data-flow-tick min="0" max="${frames.length - 1}" step="1" value="0" aria-label="frame" style="flex:1 1 160px;min-width:120px"></div>
+  return (
+    `<div class="flow-player" data-flow-player="${id}" style="max-width:${width}px">
+${title}<svg class="flow-svg" data-flow-svg viewBox="0 0 ${width} ${height}" width="100%" role="img" ` +
+    `aria-label="${escapeHtml(options.title ?? 'network flow')}" style="display:block;height:auto"><rect ` +
+    `width="${width}" height="${height}" fill="white"/><g class="edges">${edgeSvg}</g><g ` +
+    `class="nodes">${nodeSvg}</g><g class="pulses"></g></svg>
+<div class="flow-controls" style="display:flex;flex-wrap:wrap;gap:0.4rem;align-items:center;margin:0.3rem ` +
+    `0">${button('data-flow-prev', '◀ prev', 'previous tick')}${button('data-flow-play', '▶ play', 'play')}` +
+    `${button('data-flow-next', 'next ▶', 'next tick')}<label ` +
+    `style="font-size:0.85rem">speed <select data-flow-speed><option value="0.5">0.5×</option><option ` +
+    `value="1" selected>1×</option><option value="2">2×</option><option ` +
+    `value="4">4×</option></select></label><input type="range" data-flow-tick min="0" ` +
+    `max="${frames.length - 1}" step="1" value="0" aria-label="frame" style="flex:1 1 ` +
+    `160px;min-width:120px"></div>
 <div data-flow-caption style="font-variant-numeric:tabular-nums;min-height:2.6em">tick ${frames[0]!.tick}</div>
-<div class="flow-legend" style="font-size:0.8rem;color:#555;display:flex;flex-wrap:wrap;gap:0.3rem 0.8rem">${legend}</div>
+<div class="flow-legend" style="font-size:0.8rem;color:#555;display:flex;flex-wrap:wrap;gap:0.3rem ` +
+    `0.8rem">${legend}</div>
 <script type="application/json">${jsonForScript(data)}</script>
 <script>${script}</script>
-</div>`;
+</div>`
+  );
 }

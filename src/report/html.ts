@@ -12,7 +12,9 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-/** A number for a table cell: integers as they are, others with 4 significant digits, tiny or huge ones in e-notation. */
+/**
+ * A number for a table cell: integers as they are, others with 4 significant digits, tiny or huge ones in e-notation.
+ */
 export function formatCell(value: string | number | boolean | null): string {
   if (value === null) return '–';
   if (typeof value !== 'number') return String(value);

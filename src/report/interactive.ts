@@ -12,13 +12,15 @@ import { jsonForScript } from './html.ts';
 
 let bundle: string | null = null;
 
-const ENTRY = `
+const ENTRY =
+  `
 import { View, parse } from 'vega';
 import { compile } from 'vega-lite';
 const specs = JSON.parse(document.getElementById('chart-specs').textContent);
 const tip = document.createElement('div');
 tip.className = 'chart-tooltip';
-tip.style.cssText = 'position:fixed;display:none;pointer-events:none;background:#fff;border:1px solid #999;padding:3px 6px;font-size:12px;z-index:10;max-width:320px';
+tip.style.cssText = 'position:fixed;display:none;pointer-events:none;background:#fff;border:1px solid ` +
+  `#999;padding:3px 6px;font-size:12px;z-index:10;max-width:320px';
 document.body.appendChild(tip);
 function tooltip(handler, event, item, value) {
   if (value === undefined || value === null || value === '') { tip.style.display = 'none'; return; }
@@ -81,10 +83,15 @@ function vegaBundle(): string {
   return bundle;
 }
 
-/** The specs as JSON and the module script that draws them; `specs` maps "<experiment>/<chart>" to its Vega-Lite spec. */
+/**
+ * The specs as JSON and the module script that draws them; `specs` maps "<experiment>/<chart>" to its Vega-Lite spec.
+ */
 export function interactiveCharts(specs: Record<string, unknown>): string {
   if (Object.keys(specs).length === 0) return '';
   // "</script" cannot occur in a minified bundle's code except inside strings; escape it anyway.
   const code = vegaBundle().replace(/<\/script/gi, '<\\/script');
-  return `<script type="application/json" id="chart-specs">${jsonForScript(specs)}</script>\n<script type="module">${code}</script>`;
+  return (
+    `<script type="application/json" id="chart-specs">${jsonForScript(specs)}</script>\n<script ` +
+    `type="module">${code}</script>`
+  );
 }

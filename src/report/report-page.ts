@@ -37,15 +37,18 @@ export const READING_ORDER: readonly { name: string; why: string }[] = [
 export const GLOSSARY: readonly [string, string][] = [
   [
     'local learning',
-    'a weight changes only from what its two neurons hold: δw_ij = −η x_i Δz_j, with x_i the presynaptic activation and Δz_j the postsynaptic error.',
+    'a weight changes only from what its two neurons hold: δw_ij = −η x_i Δz_j, ' +
+      'with x_i the presynaptic activation and Δz_j the postsynaptic error.',
   ],
   [
     'weight transport',
-    'back-prop sends the error back through the same weights Wᵀ that carried the activation forward; a synapse would have to know its own weight in both directions.',
+    'back-prop sends the error back through the same weights Wᵀ that carried the activation forward; ' +
+      'a synapse would have to know its own weight in both directions.',
   ],
   [
     'nudge',
-    'a small push of the output towards the target, by β times the output error; the merged rule reads the error off the change it causes.',
+    'a small push of the output towards the target, by β times the output error; ' +
+      'the merged rule reads the error off the change it causes.',
   ],
   [
     'β',
@@ -61,7 +64,8 @@ export const GLOSSARY: readonly [string, string][] = [
   ],
   [
     'Z-IL',
-    'zero-divergence inference learning: a schedule of predictive coding’s inference steps that makes it equal back-prop exactly.',
+    'zero-divergence inference learning: a schedule of predictive coding’s inference steps that makes it ' +
+      'equal back-prop exactly.',
   ],
   [
     'feedback alignment',
@@ -117,7 +121,10 @@ function chartFigure(experiment: string, chart: string, svg: string | undefined)
     svg === undefined
       ? `<p class="missing">chart ${escapeHtml(chart)} is missing: re-run the experiment</p>`
       : `<div class="chart-body">${svg.replace(/^<\?xml[^>]*>\s*/, '')}</div>`;
-  return `<figure class="chart" data-chart="${escapeHtml(key)}">${body}<figcaption>${escapeHtml(chart)} <span class="files">${links}</span></figcaption></figure>`;
+  return (
+    `<figure class="chart" data-chart="${escapeHtml(key)}">${body}<figcaption>${escapeHtml(chart)} <span ` +
+    `class="files">${links}</span></figcaption></figure>`
+  );
 }
 
 /** The claims, each with its numbers; a failing one is marked and red. */
@@ -125,7 +132,8 @@ function claimList(claims: ExperimentSummary['claims']): string {
   if (!claims || claims.length === 0) return '';
   const items = claims.map(
     (c) =>
-      `<li class="claim ${c.holds ? 'holds' : 'fails'}" data-holds="${c.holds}">${c.holds ? '✓' : '✗ does not hold:'} ${escapeHtml(c.text)}</li>`,
+      `<li class="claim ${c.holds ? 'holds' : 'fails'}" ` +
+      `data-holds="${c.holds}">${c.holds ? '✓' : '✗ does not hold:'} ${escapeHtml(c.text)}</li>`,
   );
   return `<ul class="claims">${items.join('')}</ul>`;
 }
@@ -146,7 +154,8 @@ function section({ summary: s, svgs }: ReportSection): string {
     .map((c) => `<pre><code>${escapeHtml(c)}</code></pre>`)
     .join('');
   const number = String(s.order).padStart(2, '0');
-  return `<section class="experiment" id="${escapeHtml(s.name)}" data-experiment="${escapeHtml(s.name)}">
+  return (
+    `<section class="experiment" id="${escapeHtml(s.name)}" data-experiment="${escapeHtml(s.name)}">
 <h2>${number} · ${escapeHtml(s.name)}</h2>
 <p class="description">${escapeHtml(s.description)}</p>
 ${claimList(s.claims)}
@@ -156,12 +165,17 @@ ${custom}
 ${charts}
 </div>
 ${headlineTable(s.headline)}
-<details class="reproduce" open><summary>Reproduce (${escapeHtml(s.budget)} budget, seed ${escapeHtml(s.seed)}; <a href="${escapeHtml(s.name)}/data.json">data.json</a>)</summary>${commands}</details>
-</section>`;
+<details class="reproduce" open><summary>Reproduce (${escapeHtml(s.budget)} budget, ` +
+    `seed ${escapeHtml(s.seed)}; <a ` +
+    `href="${escapeHtml(s.name)}/data.json">data.json</a>)</summary>${commands}</details>
+</section>`
+  );
 }
 
-const STYLE = `
-body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 0 auto; max-width: 1200px; padding: 1rem 1.5rem 3rem; color: #222; line-height: 1.45; }
+const STYLE =
+  `
+body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 0 auto; max-width: 1200px; padding: ` +
+  `1rem 1.5rem 3rem; color: #222; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.25rem; border-top: 1px solid #ddd; padding-top: 1rem; margin-top: 2rem; }
 nav ol { list-style: none; padding-left: 0.5rem; }
@@ -209,9 +223,15 @@ function keyFindings(sections: ReportSection[]): string {
   if (found.length === 0) return '';
   const items = found.map(
     ({ name, claim }) =>
-      `<li class="claim ${claim.holds ? 'holds' : 'fails'}">${claim.holds ? '' : '✗ does not hold: '}${escapeHtml(claim.text)} <a href="#${escapeHtml(name)}">(${escapeHtml(name)})</a></li>`,
+      `<li class="claim ${claim.holds ? 'holds' : 'fails'}">` +
+      `${claim.holds ? '' : '✗ does not hold: '}${escapeHtml(claim.text)} ` +
+      `<a href="#${escapeHtml(name)}">(${escapeHtml(name)})</a></li>`,
   );
-  return `<section class="summary" id="summary"><h2 style="border:0;margin-top:0.5rem">Key findings</h2><p>Generated from the results below; each sentence is a claim checked against its data.</p><ol>${items.join('')}</ol></section>`;
+  return (
+    `<section class="summary" id="summary"><h2 style="border:0;margin-top:0.5rem">Key ` +
+    `findings</h2><p>Generated from the results below; each sentence is a claim checked against its ` +
+    `data.</p><ol>${items.join('')}</ol></section>`
+  );
 }
 
 function readingOrder(sections: ReportSection[]): string {
@@ -238,14 +258,16 @@ export function reportPage(
   const toc = [
     ...sections.map(
       ({ summary: s }) =>
-        `<li><a href="#${escapeHtml(s.name)}">${String(s.order).padStart(2, '0')} ${escapeHtml(s.name)}</a>: ${escapeHtml(shortTitle(s.description))}</li>`,
+        `<li><a href="#${escapeHtml(s.name)}">${String(s.order).padStart(2, '0')} ${escapeHtml(s.name)}</a>: ` +
+        `${escapeHtml(shortTitle(s.description))}</li>`,
     ),
     ...damaged.map(({ name }) => `<li><a href="#${escapeHtml(name)}">${escapeHtml(name)}</a>: damaged</li>`),
   ].join('\n');
   const specs: Record<string, unknown> = {};
   for (const { summary: s, specs: own } of sections)
     for (const [chart, spec] of Object.entries(own ?? {})) specs[`${s.name}/${chart}`] = spec;
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -255,7 +277,11 @@ export function reportPage(
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p>Back-propagation made local: a matrix engine, an agents engine (one RxJS agent per neuron) and local learning rules, measured against the essay “Understanding back-propagation”. Rebuild this page with <code>npm start</code> (all experiments, quick budget) or <code>npm run -s localprop -- report</code> (from the results on disk). Hover over a chart for its values.</p>
+<p>Back-propagation made local: a matrix engine, an agents engine (one RxJS agent per neuron) ` +
+    `and local learning rules, measured against the essay “Understanding back-propagation”. ` +
+    `Rebuild this page with <code>npm start</code> (all experiments, quick budget) ` +
+    `or <code>npm run -s localprop -- report</code> (from the results on disk). ` +
+    `Hover over a chart for its values.</p>
 ${keyFindings(sections)}
 ${readingOrder(sections)}
 ${glossary()}
@@ -266,5 +292,6 @@ ${[...sections.map(section), ...damaged.map(damagedSection)].join('\n')}
 ${interactiveCharts(specs)}
 </body>
 </html>
-`;
+`
+  );
 }

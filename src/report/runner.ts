@@ -202,7 +202,10 @@ export async function runExperiments(
   }
 }
 
-/** Signals within this long of the first are the same Ctrl-C, delivered again (npm forwards it to a group it reached already). */
+/**
+ * Signals within this long of the first are the same Ctrl-C, delivered again (npm forwards it to a group it reached
+ * already).
+ */
 export const REPEAT_WINDOW_MS = 1000;
 
 /**
@@ -230,7 +233,8 @@ function listenForInterrupt(
     }
     if (now - first < REPEAT_WINDOW_MS) return;
     process.stderr.write(
-      `\nlocalprop: stopped at once (${signal}): did not finish ${unfinished().join(', ')}; every results folder holds a whole ` +
+      `\nlocalprop: stopped at once (${signal}): did not finish ${unfinished().join(', ')}; ` +
+        `every results folder holds a whole ` +
         'earlier or new run, and index.html may be out of date (rebuild it with `localprop report`)\n',
     );
     process.exit(128 + osConstants.signals[signal]);

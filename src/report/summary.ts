@@ -39,7 +39,10 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 const isCell = (v: unknown): boolean =>
   v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number';
 
-/** Why a parsed summary.json is not one the report can show, or null. Chart names are file names: they must match NAME_PATTERN. */
+/**
+ * Why a parsed summary.json is not one the report can show, or null. Chart names are file names: they must match
+ * NAME_PATTERN.
+ */
 export function summaryProblem(v: unknown, folder: string): string | null {
   if (!isPlainObject(v)) return `${SUMMARY_FILE} is ${describeValue(v)}, not an object`;
   const wrong = (key: string, expected: string): string =>

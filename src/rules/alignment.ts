@@ -65,7 +65,10 @@ export function updateAlignment(
   return layerAngles(update, gradient);
 }
 
-/** Per layer, the angle between the forward weights W and the feedback weights B (same layout); null where there is no B. */
+/**
+ * Per layer, the angle between the forward weights W and the feedback weights B (same layout); null where there is no
+ * B.
+ */
 export function feedbackAngles(params: Params, B: readonly (Float64Array | null)[]): (number | null)[] {
   return params.layers.map((p, l) => {
     const b = B[l];
@@ -73,7 +76,9 @@ export function feedbackAngles(params: Params, B: readonly (Float64Array | null)
   });
 }
 
-/** ‖u − g‖ / ‖g‖ over all layers, weights and bias: how far an update is from the gradient, relative to the gradient. */
+/**
+ * ‖u − g‖ / ‖g‖ over all layers, weights and bias: how far an update is from the gradient, relative to the gradient.
+ */
 export function relativeError(u: Params, g: Params): number {
   let d = 0;
   let n = 0;

@@ -26,7 +26,10 @@ import {
 } from './feedback-alignment.ts';
 import type { MatrixRule, Rule } from './rule.ts';
 
-/** One matrix per hidden layer l, [n_L][n_l], σ = 1/√n_l; null for the output layer. Drawn from derive(`direct-feedback-alignment/l`). */
+/**
+ * One matrix per hidden layer l, [n_L][n_l], σ = 1/√n_l; null for the output layer. Drawn from
+ * derive(`direct-feedback-alignment/l`).
+ */
 export function directFeedbackMatrices(spec: NetSpec, seed: string = DEFAULT_FEEDBACK_SEED): (Float64Array | null)[] {
   const root = createRandom(seed);
   const layers = resolveLayers(spec);

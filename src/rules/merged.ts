@@ -45,7 +45,10 @@ export interface MergedSettings {
 
 export const MERGED_DEFAULTS: MergedSettings = { β: 0.01, symmetric: false };
 
-/** The merged rule's settings from the CLI options, with defaults; InputError for a β that is not a positive finite number. */
+/**
+ * The merged rule's settings from the CLI options, with defaults; InputError for a β that is not a positive finite
+ * number.
+ */
 export function mergedSettings(options: MergedOptions): MergedSettings {
   const β = options.beta ?? MERGED_DEFAULTS.β;
   if (typeof β !== 'number' || !Number.isFinite(β) || β <= 0)

@@ -84,7 +84,8 @@ export function predictiveCodingSettings(options: PredictiveCodingOptions, L: nu
     throw new InputError(`predictive-coding: --zil runs inference at rate γ = 1, got --gamma ${gamma}`);
   if (steps !== undefined && steps < L - 1)
     throw new InputError(
-      `predictive-coding: --zil needs ${L - 1} inference steps to reach the first layer of this ${L}-layer net, got --steps ${steps}`,
+      `predictive-coding: --zil needs ${L - 1} inference steps to reach the first layer of ` +
+        `this ${L}-layer net, got --steps ${steps}`,
     );
   // Steps beyond L − 1 could not change any update: every layer has updated by then.
   return { T: L - 1, γ: 1, zil: true };
@@ -318,7 +319,10 @@ export class PredictiveState implements Protocol {
     }
   }
 
-  /** ε(s) is formed: learn if this is the step, pass ε(s) down if a step follows (or as the front), and stop at the last. */
+  /**
+   * ε(s) is formed: learn if this is the step, pass ε(s) down if a step follows (or as the front), and stop at the
+   * last.
+   */
   private reached(tick: number, s: number, ε: number): void {
     const n = this.neuron;
     if (s === this.learnAt) n.learn(ε, tick);

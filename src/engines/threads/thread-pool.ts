@@ -119,7 +119,9 @@ function workerEntry(): { file: string | URL; eval: boolean } {
   ).href;
   const worker = new URL('./worker.ts', here).href;
   return {
-    file: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`,
+    file:
+      `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); ` +
+      `return import(${JSON.stringify(worker)}); });`,
     eval: true,
   };
 }
