@@ -363,6 +363,15 @@ function flow(r: Raster, spec: NetSpec): string {
   const every = Math.max(1, Math.round(times.length / 120));
   const nodeIndex = new Map(nodes.map((n, k) => [n.id, k]));
   const input: FlowNodeState = { carries: 'activation', errorFraction: 0, strength: 1, value: 1 };
+  // Every synapse carries its presynaptic rate up; after the nudge the top-down synapses also carry
+  // the upper neuron's change down (the only way an error travels in this mode).
+  const edgeEnds = edges.map((e) => [nodeIndex.get(e.from)!, nodeIndex.get(e.to)!] as const);
+  const pulses = (states: FlowNodeState[]): FlowFrame['pulses'] =>
+    edgeEnds.flatMap(([from, to], edge) => {
+      const up = { edge, direction: 1 as const, kind: 'activation', strength: states[from]!.strength };
+      const change = states[to]!.errorFraction;
+      return change > 0 ? [up, { edge, direction: -1 as const, kind: 'error', strength: change }] : [up];
+    });
   const frames: FlowFrame[] = [];
   times.forEach((time, k) => {
     if (k % every !== 0 && k !== times.length - 1) return;
@@ -382,7 +391,7 @@ function flow(r: Raster, spec: NetSpec): string {
         `t = ${time.toFixed(1)}τ, ${time > r.times.settled ? 'nudged' : 'free'}; ` +
         `mean error share ${((100 * share) / at.length).toFixed(2)}%`,
       nodes: states,
-      pulses: [],
+      pulses: pulses(states),
       lit: [],
       weights: 0,
       changes: [],

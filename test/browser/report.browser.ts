@@ -124,6 +124,34 @@ async function setFrame(root: Locator, k: number): Promise<void> {
   }, k);
 }
 
+/**
+ * A continuous-time player: the neuron whose error share grows the most is drawn with its data's
+ * share at the first frame (pure activation) and at its largest share, and the picture changes.
+ */
+async function checkEvolvingFraction(root: Locator, id: string, data: PlayerData): Promise<void> {
+  const nodes = data.frames[0]!.n.length;
+  let [neuron, peak, share] = [-1, -1, 0];
+  for (let k = 0; k < nodes; k++)
+    data.frames.forEach((fr, f) => {
+      if (fr.n[k]![1]! > share) [neuron, peak, share] = [k, f, fr.n[k]![1]!];
+    });
+  if (neuron < 0) fail(`flow player ${id}: no neuron carries any error in its data`);
+  const label = await root.locator(`g[data-node="${neuron}"] title`).textContent();
+  const shots: Buffer[] = [];
+  for (const f of [0, peak]) {
+    await setFrame(root, f);
+    const drawn = await drawnNode(root, neuron);
+    const expected = data.frames[f]!.n[neuron]![1]!;
+    if (Math.abs(drawn.errorShare - expected) > 1e-6)
+      fail(
+        `flow player ${id}: at frame ${f} ${label} is drawn ${JSON.stringify(drawn)}, its data say error share ${expected}`,
+      );
+    shots.push(await root.locator('svg[data-flow-svg]').screenshot());
+  }
+  if (shots[0]!.equals(shots[1]!)) fail(`flow player ${id}: the picture did not change as ${label}'s error share grew`);
+  console.log(`flow player ${id}: ${label} drawn from error share 0 to ${share.toFixed(3)}, as its data say`);
+}
+
 async function checkFlowPlayer(page: Page, id: string): Promise<void> {
   const root = page.locator(`[data-flow-player="${id}"]`);
   await root.scrollIntoViewIfNeeded();
@@ -131,6 +159,8 @@ async function checkFlowPlayer(page: Page, id: string): Promise<void> {
     JSON.parse(el.querySelector('script[type="application/json"]')!.textContent!),
   )) as PlayerData;
   const slider = root.locator('input[data-flow-tick]');
+  // Continuous time: a neuron's one output is a fraction of activation and error, not one or the other.
+  if (data.frames.some((fr) => fr.n.some((n) => n[1]! > 0 && n[1]! < 1))) return checkEvolvingFraction(root, id, data);
   // A hidden neuron: one whose data say it carries activation (1) in one frame and error (2) in a later one.
   const nodes = data.frames[0]!.n.length;
   let neuron = -1;
