@@ -29,6 +29,7 @@ import {
 } from '../src/report/index.ts';
 import { createMatrixRule, relativeError, updateAndGradient } from '../src/rules/index.ts';
 import { paramsWithBiases, randomPatterns } from './shared/random-nets.ts';
+import { betaGrid, DIGITS_NET, NUDGES } from './shared/nudges.ts';
 
 interface Budget {
   /** Random nets (params and patterns) per architecture. */
@@ -90,31 +91,14 @@ const NETS: { label: string; inputs: Inputs; json: unknown }[] = [
       loss: 'mse',
     },
   },
-  {
-    label: 'digits 64-32-10 tanh, softmax-CE',
-    inputs: 'digits',
-    json: {
-      input: [64],
-      layers: [
-        { type: 'dense', units: 32, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } },
-        { type: 'dense', units: 10, activation: 'identity' },
-      ],
-      loss: 'softmax-cross-entropy',
-    },
-  },
+  DIGITS_NET,
 ];
 
-const MODES = [
-  { label: 'one-sided', symmetric: false, expected: 1 },
-  { label: 'symmetric', symmetric: true, expected: 2 },
-] as const;
+const MODES = NUDGES;
 
 /** β = 10^e, `perDecade` per decade from βmin to βmax inclusive. */
 function betas(perDecade: number): number[] {
-  const lo = Math.log10(BETA_MIN);
-  const hi = Math.log10(BETA_MAX);
-  const n = Math.round((hi - lo) * perDecade);
-  return Array.from({ length: n + 1 }, (_, k) => Number((10 ** (lo + ((hi - lo) * k) / n)).toPrecision(12)));
+  return betaGrid(BETA_MIN, BETA_MAX, perDecade);
 }
 
 interface Fixture {

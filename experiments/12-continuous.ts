@@ -38,6 +38,7 @@ import {
 import { createMatrixRule, relativeError, updateAndGradient } from '../src/rules/index.ts';
 import { LEAKY_DEFAULTS } from '../src/rules/merged-continuous.ts';
 import { paramsWithBiases, randomPatterns, type Patterns } from './shared/random-nets.ts';
+import { betaGrid, DIGITS_NET, NUDGES } from './shared/nudges.ts';
 
 interface Budget {
   /** Random nets per architecture, and patterns per net (updates summed over them). */
@@ -70,24 +71,10 @@ const NETS: { label: string; inputs: 'normal' | 'digits'; json: unknown }[] = [
       loss: 'softmax-cross-entropy',
     },
   },
-  {
-    label: 'digits 64-32-10 tanh, softmax-CE',
-    inputs: 'digits',
-    json: {
-      input: [64],
-      layers: [
-        { type: 'dense', units: 32, activation: { name: 'tanh', a: 1.7159, b: 0.6667 } },
-        { type: 'dense', units: 10, activation: 'identity' },
-      ],
-      loss: 'softmax-cross-entropy',
-    },
-  },
+  DIGITS_NET,
 ];
 
-const MODES = [
-  { label: 'one-sided', symmetric: false, expected: 1 },
-  { label: 'symmetric', symmetric: true, expected: 2 },
-] as const;
+const MODES = NUDGES;
 
 /** The raster's net and pattern: small enough to read every neuron; β large enough to see the error share. */
 const RASTER = {
@@ -105,10 +92,7 @@ const RASTER = {
 };
 
 function betas(perDecade: number): number[] {
-  const lo = Math.log10(BETA_MIN);
-  const hi = Math.log10(BETA_MAX);
-  const n = Math.round((hi - lo) * perDecade);
-  return Array.from({ length: n + 1 }, (_, k) => Number((10 ** (lo + ((hi - lo) * k) / n)).toPrecision(12)));
+  return betaGrid(BETA_MIN, BETA_MAX, perDecade);
 }
 
 interface Fixture extends Patterns {
