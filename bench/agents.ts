@@ -155,15 +155,20 @@ export async function runAgentsBench(options: { patterns?: number; reps?: number
 export function formatAgentsBench(rows: AgentsBenchRow[]): string {
   const si = (v: number): string => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : `${(v / 1e3).toFixed(1)} k`);
   const lines = [
-    'agents vs matrix engine, backprop, per-pattern SGD (learn + step, B = 1): CPU time, median of repetitions after warm-up',
-    // Traced messages include the first layer's errors, sent only because the recorder is attached (README, Performance);
+    'agents vs matrix engine, backprop, per-pattern SGD (learn + step, B = 1): CPU time, ' +
+      'median of repetitions after warm-up',
+    // Traced messages include the first layer's errors, sent only because the recorder is attached (README,
+    // Performance);
     // synapse updates/s is synapses × patterns/s: untraced, no event object exists per update.
-    'net          data     matrix µs/pattern  agents µs/pattern  agents/matrix  traced msgs/pattern  msgs/s     synapses updated/pattern  updates/s',
+    'net          data     matrix µs/pattern  agents µs/pattern  agents/matrix  traced msgs/pattern  ' +
+      'msgs/s     synapses updated/pattern  updates/s',
   ];
   for (const r of rows) {
     lines.push(
-      `${r.net.padEnd(12)} ${r.data.padEnd(8)} ${r.matrixUs.toFixed(1).padStart(17)}  ${r.agentsUs.toFixed(1).padStart(17)}  ${r.ratio.toFixed(2).padStart(12)}×  ` +
-        `${String(r.neuronMessages).padStart(19)}  ${si(r.neuronMessagesPerSecond).padStart(9)}  ${String(r.synapseEvents).padStart(22)}  ${si(r.synapseEventsPerSecond).padStart(8)}`,
+      `${r.net.padEnd(12)} ${r.data.padEnd(8)} ${r.matrixUs.toFixed(1).padStart(17)}  ` +
+        `${r.agentsUs.toFixed(1).padStart(17)}  ${r.ratio.toFixed(2).padStart(12)}×  ` +
+        `${String(r.neuronMessages).padStart(19)}  ${si(r.neuronMessagesPerSecond).padStart(9)}  ` +
+        `${String(r.synapseEvents).padStart(22)}  ${si(r.synapseEventsPerSecond).padStart(8)}`,
     );
   }
   lines.push('', 'scheduled mode (--timing scheduled, D = 1 on every connection) vs synchronous agents, same turns');

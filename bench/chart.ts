@@ -36,7 +36,8 @@ export function benchChart(rows: readonly ChartRow[], scaling: ScalingResult | n
     title: 'Cost against synapse count (per-pattern SGD)',
     subtitle: scaling.fits.map(
       (f) =>
-        `${f.engine}: slope of log time vs log synapses ${f.slope.toFixed(2)} (larger half ${f.slopeLargerHalf.toFixed(2)})`,
+        `${f.engine}: slope of log time vs log synapses ${f.slope.toFixed(2)} (larger half ` +
+        `${f.slopeLargerHalf.toFixed(2)})`,
     ),
     values: scaling.points.map((p): Row => ({ engine: p.engine, synapses: p.synapses, msPerPattern: p.msPerPattern })),
     x: { field: 'synapses', title: 'synapses (weights + biases)', scale: 'log' },

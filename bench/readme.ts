@@ -62,7 +62,8 @@ const mega = (v: number): string => `${(v / 1e6).toFixed(v >= 1e7 ? 0 : 2)} M`;
 export function benchSection(b: BenchJson): string {
   const m = b.machine;
   const lines = [
-    `Measured with \`${b.command}\` on ${b.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load average ${m.loadAverage[0]} at the start.`,
+    `Measured with \`${b.command}\` on ${b.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ` +
+      `${m.memoryGiB} GiB, Node ${m.node}, load average ${m.loadAverage[0]} at the start.`,
     '',
   ];
   lines.push('| batch | contender | samples/s | ms/pattern | ÷ matrix |', '|---|---|---|---|---|');
@@ -70,7 +71,8 @@ export function benchSection(b: BenchJson): string {
     const t = r.timing;
     if (r.status === 'ok' && t)
       lines.push(
-        `| ${r.batch} | ${r.label} | ${thousands(t.samplesPerSecond)} | ${fixed(1000 / t.samplesPerSecond, 3)} | ${significant(r.relativeToMatrix ?? NaN)}× |`,
+        `| ${r.batch} | ${r.label} | ${thousands(t.samplesPerSecond)} | ` +
+          `${fixed(1000 / t.samplesPerSecond, 3)} | ${significant(r.relativeToMatrix ?? NaN)}× |`,
       );
     else lines.push(`| ${r.batch} | ${r.label} | — | — | ${r.note || r.status} |`);
   }
@@ -81,19 +83,25 @@ export function benchSection(b: BenchJson): string {
   if (b.agents && b.agents.length > 0) {
     lines.push(
       '',
-      'The agents engine against the matrix engine (back-prop, B = 1, CPU time, median of repetitions). Engine messages are the',
-      'neuron messages the engine sends per pattern (activations, nudges, errors pushed back); the trace recorder, which counts',
-      'them, also makes the first layer send its errors, which nothing reads, and those are left out. No event object is made',
+      'The agents engine against the matrix engine (back-prop, B = 1, CPU time, median of repetitions). ' +
+        'Engine messages are the',
+      'neuron messages the engine sends per pattern (activations, nudges, errors pushed back); ' +
+        'the trace recorder, which counts',
+      'them, also makes the first layer send its errors, which nothing reads, and those are left out. ' +
+        'No event object is made',
       'per synapse update when nothing observes them: the last column is synapses × patterns per second.',
       '',
-      '| net | matrix µs/pattern | agents µs/pattern | agents ÷ matrix | engine messages/pattern | engine messages/s | synapse updates/s |',
+      '| net | matrix µs/pattern | agents µs/pattern | agents ÷ matrix | engine messages/pattern | engine ' +
+        'messages/s | synapse updates/s |',
       '|---|---|---|---|---|---|---|',
     );
     for (const a of b.agents) {
       const firstLayer = Number(a.net.split('-')[1]);
       const messages = a.neuronMessages - firstLayer;
       lines.push(
-        `| ${a.net} (${a.data}) | ${fixed(a.matrixUs, 1)} | ${fixed(a.agentsUs, 1)} | ${fixed(a.ratio, 2)}× | ${messages} | ${mega(messages / (a.agentsUs * 1e-6))} | ${mega(a.synapseEventsPerSecond)} |`,
+        `| ${a.net} (${a.data}) | ${fixed(a.matrixUs, 1)} | ${fixed(a.agentsUs, 1)} | ` +
+          `${fixed(a.ratio, 2)}× | ${messages} | ${mega(messages / (a.agentsUs * 1e-6))} | ` +
+          `${mega(a.synapseEventsPerSecond)} |`,
       );
     }
   }
@@ -102,7 +110,8 @@ export function benchSection(b: BenchJson): string {
     const fits = s.fits
       .map(
         (f) =>
-          `${f.engine} ${fixed(f.slope, 2)} over all ${f.points} points, ${fixed(f.slopeLargerHalf, 2)} over the larger half`,
+          `${f.engine} ${fixed(f.slope, 2)} over all ${f.points} points, ` +
+          `${fixed(f.slopeLargerHalf, 2)} over the larger half`,
       )
       .join('; ');
     const ratios = [...new Set(s.points.map((p) => p.synapses))].map((S) => {
@@ -115,7 +124,8 @@ export function benchSection(b: BenchJson): string {
     lines.push(
       '',
       `Scaling sweep (${s.net}): slope of log(time per pattern) against log(synapses): ${fits}. ` +
-        `Agents ÷ matrix time per pattern ranges from ${fixed(lo.ratio, 2)}× (${thousands(lo.S)} synapses) to ${fixed(hi.ratio, 2)}× (${thousands(hi.S)} synapses).`,
+        `Agents ÷ matrix time per pattern ranges from ${fixed(lo.ratio, 2)}× (${thousands(lo.S)} ` +
+        `synapses) to ${fixed(hi.ratio, 2)}× (${thousands(hi.S)} synapses).`,
     );
   }
   return lines.join('\n');
@@ -139,7 +149,9 @@ const pct = (e: number): string => String(Math.round(1e4 * e) / 100);
 const lastError = (run: { testError?: number; epochs?: { testError: number }[] }): number =>
   run.epochs ? run.epochs[run.epochs.length - 1]!.testError : run.testError!;
 
-/** The Fashion-MNIST table: each rule's test error beside the published figure, the agents engine on its subset, people. */
+/**
+ * The Fashion-MNIST table: each rule's test error beside the published figure, the agents engine on its subset, people.
+ */
 export function fashionSection(f: FashionJson): string {
   if (f.missing !== undefined) return `Fashion-MNIST was not installed when the results were made: ${f.missing}`;
   const lines = [
@@ -149,12 +161,16 @@ export function fashionSection(f: FashionJson): string {
   for (const r of f.runs) {
     const p = f.published.find((q) => q.rule === r.rule);
     lines.push(
-      `| ${r.rule} | ${r.engine} | ${pct(r.epochs[r.epochs.length - 1]!.testError)} | ${p ? pct(p.testError) : '—'} | ${p ? `${p.what}: ${p.source}` : 'none quoted'} |`,
+      `| ${r.rule} | ${r.engine} | ${pct(r.epochs[r.epochs.length - 1]!.testError)} | ` +
+        `${p ? pct(p.testError) : '—'} | ${p ? `${p.what}: ${p.source}` : 'none quoted'} |`,
     );
   }
   const a = f.agents;
   lines.push(
-    `| backprop | agents (subset: ${a.train} train, ${a.test} test) | ${pct(lastError(a.agents))} | — | matrix engine on the same subset: test error ${pct(lastError(a.matrix))}%; max \\|w_agents − w_matrix\\| = ${a.maxWeightDifference.toExponential(2)} |`,
+    `| backprop | agents (subset: ${a.train} train, ${a.test} test) ` +
+      `| ${pct(lastError(a.agents))} | — | matrix engine on the same subset: ` +
+      `test error ${pct(lastError(a.matrix))}%; max \\|w_agents − w_matrix\\| = ` +
+      `${a.maxWeightDifference.toExponential(2)} |`,
   );
   const human = f.published.find((p) => p.rule === 'human');
   if (human) lines.push(`| human | — | — | ${pct(human.testError)} | ${human.what}: ${human.source} |`);

@@ -12,7 +12,8 @@
  *   npm run bench -- --quick            shorter warm-up and repetitions, fewer sweep points (< 1 min)
  *   npm run bench -- --scaling          the scaling sweep only
  *   npm run bench -- --no-scaling       the contenders only
- *   npm run bench -- --only matrix,tfjs-wasm   some contenders, no sweep (ids: matrix, agents, tfjs-cpu, tfjs-wasm, synaptic, pytorch)
+ *   npm run bench -- --only matrix,tfjs-wasm   some contenders, no sweep
+ *                                       (ids: matrix, agents, tfjs-cpu, tfjs-wasm, synaptic, pytorch)
  *   npm run bench -- --out DIR          write DIR/bench.json, .vl.json, .svg, .png (default results/)
  *   npm run bench -- --hidden 512       the contenders on 784-512-10 instead of 784-128-10
  *   npm run bench -- --threads N        the matrix engine's threads for minibatches of 16 or more (default: the cores)
@@ -123,7 +124,8 @@ async function runContenders(
         continue;
       }
       log(
-        `${contender.label}, batch ${batch}: building${contender.id === 'synaptic' ? ' (synaptic compiles its optimised network: slow)' : ''}`,
+        `${contender.label}, batch ${batch}: ` +
+          `building${contender.id === 'synaptic' ? ' (synaptic compiles its optimised network: slow)' : ''}`,
       );
       try {
         const trainer = await contender.create(setup, batch);
@@ -209,7 +211,8 @@ const fmt = (v: number, digits = 3): string =>
 function table(results: CaseResult[], tgs: Target[], mode: string, budget: Budget): string {
   const lines: string[] = [];
   lines.push(
-    `median of ${budget.reps} repetitions after warm-up, contenders taking turns; wall clock (CPU time of the process in brackets)`,
+    `median of ${budget.reps} repetitions after warm-up, contenders taking turns; ` +
+      `wall clock (CPU time of the process in brackets)`,
   );
   lines.push('');
   const head = ['batch', 'contender', 'samples/s', '(cpu)', 'ms/pattern', '÷ matrix', 'first-step E', 'note'];
@@ -257,7 +260,8 @@ function table(results: CaseResult[], tgs: Target[], mode: string, budget: Budge
 
 function pytorchTable(rows: PyTorchRow[]): string {
   const lines = [
-    'PyTorch, each case in a process of its own after the contenders above (median samples/s; ÷ matrix at the same batch):',
+    'PyTorch, each case in a process of its own after the contenders above (median samples/s; ' +
+      '÷ matrix at the same batch):',
   ];
   for (const r of rows) {
     const what =
@@ -268,7 +272,8 @@ function pytorchTable(rows: PyTorchRow[]): string {
       ? `  loss ${r.check.lossBefore.toFixed(4)} → ${r.check.lossAfter.toFixed(4)} on ${r.check.patterns}`
       : '';
     lines.push(
-      `  batch ${String(r.batch).padStart(2)}  ${r.contender.padEnd(20)} ${what}${check}${r.blas ? `  BLAS ${r.blas.join(', ') || 'none mapped'}` : ''}`,
+      `  batch ${String(r.batch).padStart(2)}  ${r.contender.padEnd(20)} ` +
+        `${what}${check}${r.blas ? `  BLAS ${r.blas.join(', ') || 'none mapped'}` : ''}`,
     );
   }
   return lines.join('\n');
@@ -289,7 +294,8 @@ function scalingTable(s: ScalingResult): string {
   }
   for (const f of s.fits)
     lines.push(
-      `  ${f.engine}: slope of log(time) against log(synapses) = ${f.slope.toFixed(2)} over all ${f.points} points, ${f.slopeLargerHalf.toFixed(2)} over the larger half`,
+      `  ${f.engine}: slope of log(time) against log(synapses) = ${f.slope.toFixed(2)} over all ` +
+        `${f.points} points, ${f.slopeLargerHalf.toFixed(2)} over the larger half`,
     );
   return lines.join('\n');
 }
@@ -392,9 +398,12 @@ async function main(): Promise<void> {
     machine: { ...machine, loadAverageAtEnd: loadAtEnd },
     method: {
       timing:
-        'each case warmed up, then R repetitions of N patterns with the cases taking turns; samples/s = N / median repetition time (wall clock); CPU time of the process recorded beside it',
+        'each case warmed up, then R repetitions of N patterns with the cases taking turns; ' +
+        'samples/s = N / median repetition time (wall clock); CPU time of the process recorded beside it',
       budget: mode.budget,
-      note: 'the machine is shared: other processes slow every contender, and the medians of interleaved repetitions keep the ratios fair',
+      note:
+        'the machine is shared: other processes slow every contender, ' +
+        'and the medians of interleaved repetitions keep the ratios fair',
     },
     net: contenders
       ? {
@@ -417,7 +426,8 @@ async function main(): Promise<void> {
   print('');
   if (contenders) {
     print(
-      `Training 784-${options.hidden}-10 (relu, softmax cross-entropy) by SGD, η = ${η}, on ${contenders.setup.data.source}`,
+      `Training 784-${options.hidden}-10 (relu, softmax cross-entropy) by SGD, η = ${η}, ` +
+        `on ${contenders.setup.data.source}`,
     );
     print(table(results, tgs, report.mode, mode.budget));
     print('');
@@ -426,10 +436,12 @@ async function main(): Promise<void> {
   if (agents) print(`${formatAgentsBench(agents)}\n`);
   if (scaling) print(`${scalingTable(scaling)}\n`);
   print(
-    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; load average ${machine.loadAverage[0]} at start, ${loadAtEnd[0]} at end`,
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
+      `${machine.platform}; load average ${machine.loadAverage[0]} at start, ${loadAtEnd[0]} at end`,
   );
   print(
-    `written: ${join(options.out, 'bench.json')}, ${join(options.out, 'bench.vl.json')} (+ .svg, .png) in ${report.seconds} s`,
+    `written: ${join(options.out, 'bench.json')}, ${join(options.out, 'bench.vl.json')} (+ .svg, .png) ` +
+      `in ${report.seconds} s`,
   );
 }
 

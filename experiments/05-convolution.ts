@@ -298,8 +298,8 @@ function imageCharts(
   return {
     kernels: rasterChart({
       title: `The ${F} conv kernels (3×3), before and after learning`,
-      subtitle:
-        `weights w[f,0,ky,kx]; red positive, blue negative; ${budget.epochs} epochs of per-pattern SGD ` + `on digits`,
+      subtitle: `weights w[f,0,ky,kx]; red positive, blue negative; ${budget.epochs} epochs of per-pattern SGD \
+on digits`,
       values: kernelRows,
       panels,
       columns: F,

@@ -1,4 +1,7 @@
-/** The CLI runs the agents engine: `grad --rule R` (every rule) and `train --engine agents` print what the matrix engine prints. */
+/**
+ * The CLI runs the agents engine: `grad --rule R` (every rule) and `train --engine agents` print what the matrix engine
+ * prints.
+ */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +76,8 @@ describe('localprop with --engine agents', () => {
     ['predictive-coding', '--zil'],
   ];
   for (const [rule, ...options] of rules) {
-    it(`grad --rule ${[rule, ...options].join(' ')} prints the matrix engine's loss, outputs and update (conv + dense net, softmax-CE)`, async () => {
+    it(`grad --rule ${[rule, ...options].join(' ')} prints the matrix engine's loss, outputs and update \
+(conv + dense net, softmax-CE)`, async () => {
       const args = [...grad, '--rule', rule!, ...options];
       const matrix = await runCli([...args, '--engine', 'matrix']);
       const agents = await runCli([...args, '--engine', 'agents']);

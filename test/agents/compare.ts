@@ -19,7 +19,9 @@ export function bothEngines(
   };
 }
 
-/** |a − b| ≤ 1e-12, relative where |a| > 1. A run that diverges must diverge alike: NaN matches NaN, ±Infinity itself. */
+/**
+ * |a − b| ≤ 1e-12, relative where |a| > 1. A run that diverges must diverge alike: NaN matches NaN, ±Infinity itself.
+ */
 export function close(a: number, b: number, tolerance = 1e-12): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;

@@ -89,7 +89,8 @@ export const run: fc.Arbitrary<Run> = fc.record({
 export function trainSideBySide(spec: NetSpec, r: Run, rule: RuleOptions = { rule: 'backprop' }): void {
   const random = createRandom(r.seed);
   const params = initParams(spec, random.derive('init'));
-  for (const l of params.layers) for (let k = 0; k < l.bias.length; k++) l.bias[k] = 0.5 * random.normal(); // non-zero biases
+  // non-zero biases
+  for (const l of params.layers) for (let k = 0; k < l.bias.length; k++) l.bias[k] = 0.5 * random.normal();
   const { matrix, agents } = bothEngines(spec, params, { linearizeRectifiers: r.linearizeRectifiers }, rule);
   const layers = resolveLayers(spec);
   const n = layers[0]!.inShape.reduce((a, b) => a * b, 1);

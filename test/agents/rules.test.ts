@@ -134,7 +134,8 @@ describe('the rules in the agents engine', () => {
     }
   });
 
-  it("direct feedback alignment: each output neuron owns row k of every hidden layer's B; hidden neurons push nothing", () => {
+  it("direct feedback alignment: each output neuron owns row k of every hidden layer's B; \
+hidden neurons push nothing", () => {
     const engine = new AgentsEngine(spec, params, { rule: 'direct-feedback-alignment' });
     const B = directFeedbackMatrices(spec);
     const [conv, hidden, output] = engine.circuit.layers;

@@ -63,7 +63,8 @@ describe('bench contenders train the same net on the same data', () => {
     });
   }
 
-  it('synaptic, given our weights, computes the same first-pattern loss (its later steps follow squared error)', async () => {
+  it('synaptic, given our weights, computes the same first-pattern loss \
+(its later steps follow squared error)', async () => {
     const [reference] = await losses(matrixContender, 1, 1);
     const [got] = await losses(synapticContender, 1, 1);
     expect(Math.abs(got! - reference!)).toBeLessThan(1e-12);

@@ -184,7 +184,9 @@ async function checkFlowPlayer(page: Page, id: string): Promise<void> {
     atForward.activationShare < 0.99
   ) {
     fail(
-      `flow player ${id}: at frame ${forward} (tick ${data.frames[forward]!.tick}) ${label} is drawn ${JSON.stringify(atForward)}, its data say activation, error share ${expectedForward[1]}`,
+      `flow player ${id}: at frame ${forward} (tick ${data.frames[forward]!.tick}) ` +
+        `${label} is drawn ${JSON.stringify(atForward)}, its data say activation, ` +
+        `error share ${expectedForward[1]}`,
     );
   }
   const forwardPulses = await root
@@ -203,7 +205,8 @@ async function checkFlowPlayer(page: Page, id: string): Promise<void> {
     atError.errorShare < 0.99
   ) {
     fail(
-      `flow player ${id}: at frame ${backward} (tick ${data.frames[backward]!.tick}) ${label} is drawn ${JSON.stringify(atError)}, its data say error, error share ${expectedError[1]}`,
+      `flow player ${id}: at frame ${backward} (tick ${data.frames[backward]!.tick}) ` +
+        `${label} is drawn ${JSON.stringify(atError)}, its data say error, error share ${expectedError[1]}`,
     );
   }
   if (JSON.stringify(atError) === JSON.stringify(atForward))
@@ -230,7 +233,8 @@ async function checkFlowPlayer(page: Page, id: string): Promise<void> {
     );
     if (cursor !== data.frames[backward]!.tick)
       fail(
-        `flow player ${id}: the raster's marker is at ${String(cursor)}, the slider at tick ${data.frames[backward]!.tick}`,
+        `flow player ${id}: the raster's marker is at ${String(cursor)}, ` +
+          `the slider at tick ${data.frames[backward]!.tick}`,
       );
   }
   // Previous and next step by one frame.
@@ -332,13 +336,16 @@ async function main(argv: string[]): Promise<void> {
       const svg = await root.locator('svg[data-flow-svg]').boundingBox();
       if (!box || !slider || !svg || box.x + box.width > 400.5 || slider.x + slider.width > 400.5 || svg.width > 400)
         fail(
-          `flow player ${players[0]}: at 400 px it is ${box?.width} px wide, its slider ends at ${slider ? slider.x + slider.width : '?'}`,
+          `flow player ${players[0]}: at 400 px it is ${box?.width} px wide, ` +
+            `its slider ends at ${slider ? slider.x + slider.width : '?'}`,
         );
       await root.screenshot({ path: join(dir, 'flow-player-400px.png') });
       shots.push('flow-player.png', 'flow-player-400px.png');
     }
     process.stdout.write(
-      `report ok: ${charts} charts rendered and interactive (a tooltip: ${JSON.stringify(tip.slice(0, 60))}), ${players.length} flow player(s) checked; ${shots.length} screenshots in ${dir}\n`,
+      `report ok: ${charts} charts rendered and interactive (a tooltip: ` +
+        `${JSON.stringify(tip.slice(0, 60))}), ${players.length} flow player(s) checked; ` +
+        `${shots.length} screenshots in ${dir}\n`,
     );
   } finally {
     await context.close();
@@ -350,7 +357,8 @@ try {
   await main(process.argv.slice(2));
 } catch (e) {
   process.stderr.write(
-    `report check failed: ${e instanceof CheckFailed ? e.message : e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`,
+    `report check failed: ` +
+      `${e instanceof CheckFailed ? e.message : e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`,
   );
   process.exitCode = 1;
 }

@@ -94,7 +94,10 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
       writeFileSync(file, gzipSync(raw));
       await expectTrainFails(
         ['--dataset', 'fashion-mnist', '--data-dir', dir],
-        /t10k-images-idx3-ubyte\.gz: not an IDX file: header says 20×3×2 uint8 \(136 bytes\), but the data is 130 bytes/,
+        new RegExp(
+          /t10k-images-idx3-ubyte\.gz: not an IDX file: header says 20×3×2 uint8 \(136 bytes\), but the /.source +
+            /data is 130 bytes/.source,
+        ),
         inet,
       );
     });
@@ -119,7 +122,11 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
     it('from --data-dir: says where it looked, all three places, and how to install', async () => {
       await expectTrainFails(
         ['--dataset', 'fashion-mnist', '--data-dir', join(root, 'no-such-folder')],
-        /fashion-mnist: folder \S+no-such-folder \(from --data-dir\) does not exist; localprop looks in --data-dir DIR, else \$LOCALPROP_DATA \(not set\), else \/usr\/share\/datasets\/fashion-mnist; install it with "apt-get install dataset-fashion-mnist", or pass --data-dir DIR/,
+        new RegExp(
+          /fashion-mnist: folder \S+no-such-folder \(from --data-dir\) does not exist; localprop looks in /.source +
+            /--data-dir DIR, else \$LOCALPROP_DATA \(not set\), else \/usr\/share\/datasets\/fashion-mnist; /.source +
+            /install it with "apt-get install dataset-fashion-mnist", or pass --data-dir DIR/.source,
+        ),
         inet,
       );
     });
@@ -128,7 +135,10 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
       process.env['LOCALPROP_DATA'] = join(root, 'env-folder');
       await expectTrainFails(
         ['--dataset', 'fashion-mnist'],
-        /folder \S+env-folder \(from LOCALPROP_DATA\) does not exist; .*\$LOCALPROP_DATA \(\S+env-folder\).*apt-get install dataset-fashion-mnist/,
+        new RegExp(
+          /folder \S+env-folder \(from LOCALPROP_DATA\) does not exist; .*\$LOCALPROP_DATA /.source +
+            /\(\S+env-folder\).*apt-get install dataset-fashion-mnist/.source,
+        ),
         inet,
       );
     });
@@ -170,7 +180,10 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
       });
       await expectTrainFails(
         ['--data', batch],
-        /act\.net\.json: layers\[0\]\.activation: unknown activation "swish"; expected one of identity, relu, softplus, logistic, tanh/,
+        new RegExp(
+          /act\.net\.json: layers\[0\]\.activation: unknown activation "swish"; expected one of identity, /.source +
+            /relu, softplus, logistic, tanh/.source,
+        ),
         spec,
       );
     });
@@ -205,7 +218,11 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
       const spec2 = fixture('broken2.net.json', '{ "input": [4],\n  "layers": [] ');
       await expectTrainFails(
         ['--data', batch],
-        /broken2\.net\.json: malformed JSON \(Expected ',' or '}' after property value in JSON at line 2, column 16\)$/m,
+        new RegExp(
+          /broken2\.net\.json: malformed JSON \(Expected ',' or '}' after property value in JSON at line /.source +
+            /2, column 16\)$/.source,
+          'm',
+        ),
         spec2,
       );
     });
@@ -228,7 +245,8 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
         await expectTrainFails(
           ['--data', batch, '--params', p],
           new RegExp(
-            `params\\.json: layers\\[0\\]\\.weights\\[0\\]\\[0\\] is ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, not a finite number`,
+            `params\\.json: layers\\[0\\]\\.weights\\[0\\]\\[0\\] is ` +
+              `${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, not a finite number`,
           ),
         );
       });

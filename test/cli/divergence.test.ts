@@ -34,7 +34,11 @@ describe('a diverging run: exit 3, one line naming epoch, pattern and layer, not
       expectCleanFailure(
         r,
         out,
-        /^localprop: training diverged at epoch \d+, pattern \d+ of 120 \(training pattern \d+\): .*layer \d+'s .*; try a smaller --lr$/m,
+        new RegExp(
+          /^localprop: training diverged at epoch \d+, pattern \d+ of 120 \(training pattern \d+\): /.source +
+            /.*layer \d+'s .*; try a smaller --lr$/.source,
+          'm',
+        ),
         3,
       );
     });

@@ -97,7 +97,10 @@ const paramsText = fc.oneof(
     .map(([k, v]) => {
       const w = Array.from({ length: 20 }, (_, i) => (i === k ? v : String(((i * 7) % 5) / 10 - 0.2)));
       const row = (from: number, n: number) => `[${w.slice(from, from + n).join(',')}]`;
-      return `{"layers":[{"weights":[${row(0, 4)},${row(4, 4)},${row(8, 4)}],"bias":[0,0,0]},{"weights":[${row(12, 3)},${row(15, 3)}],"bias":${row(18, 2)}}]}`;
+      return (
+        `{"layers":[{"weights":[${row(0, 4)},${row(4, 4)},${row(8, 4)}],"bias":[0,0,0]},` +
+        `{"weights":[${row(12, 3)},${row(15, 3)}],"bias":${row(18, 2)}}]}`
+      );
     }),
 );
 
@@ -303,7 +306,8 @@ function setUp(c: Case): { argv: string[]; dir: string; out: string | null } {
 }
 
 describe('fuzzing the CLI entry points', () => {
-  it('every malformed input ends in a clean exit: 0, 2 or 3, one error line, no stack trace, nothing written on failure', async () => {
+  it('every malformed input ends in a clean exit: 0, 2 or 3, one error line, no stack trace, \
+nothing written on failure', async () => {
     const codes = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
@@ -342,11 +346,14 @@ function expectOneLine(r: { code: number; stderr: string }, codes: number[] = [2
   expect(r.stderr.length).toBeLessThan(400);
 }
 
-const validParams = `{"layers":[{"weights":[[0.1,0.2,0.3,0.4],[0,0.1,0,0.1],[0.2,0,0.2,0]],"bias":[0,0,0]},{"weights":[[0.1,0.2,0.3],[0.3,0.2,0.1]],"bias":[0,0]}]}`;
+const validParams =
+  `{"layers":[{"weights":[[0.1,0.2,0.3,0.4],[0,0.1,0,0.1],[0.2,0,0.2,0]],"bias":[0,0,0]},` +
+  `{"weights":[[0.1,0.2,0.3],[0.3,0.2,0.1]],"bias":[0,0]}]}`;
 const validBatch = '{"inputs":[[1,2,3,4],[0,0,1,0]],"targets":[[1,0],[0,1]]}';
 
 describe('fuzzing each class of problem', () => {
-  it('--out paths: empty, standard output, pseudo-filesystems, inputs, symlinks, FIFOs, folders, files in the way', async () => {
+  it('--out paths: empty, standard output, pseudo-filesystems, inputs, symlinks, FIFOs, folders, \
+files in the way', async () => {
     const kinds = [
       '',
       ' ',
@@ -613,7 +620,8 @@ describe('fuzzing each class of problem', () => {
     );
   });
 
-  it('softmax cross-entropy targets: exactly the distributions pass (entries ≥ 0 summing to 1), the rest are bad input', async () => {
+  it('softmax cross-entropy targets: exactly the distributions pass (entries ≥ 0 summing to 1), \
+the rest are bad input', async () => {
     const entry = fc.constantFrom(-1, -0.25, 0, 0.25, 0.5, 0.75, 1, 2, 1e-7);
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(entry, entry), { minLength: 1, maxLength: 3 }), async (targets) => {
@@ -635,7 +643,10 @@ describe('fuzzing each class of problem', () => {
         } else {
           expectOneLine(r);
           expect(r.stderr).toMatch(
-            /a\.data\.json: targets\[\d+\](\[\d\] is -?[\d.e-]+| sums to [\d.e+-]+), but softmax-cross-entropy needs each target to be a distribution/,
+            new RegExp(
+              /a\.data\.json: targets\[\d+\](\[\d\] is -?[\d.e-]+| sums to [\d.e+-]+), but /.source +
+                /softmax-cross-entropy needs each target to be a distribution/.source,
+            ),
           );
         }
       }),
@@ -732,7 +743,8 @@ describe('fuzzing each class of problem', () => {
         expect(r.stderr).not.toMatch(/internal error|^\s+at /m);
         const html = readFileSync(join(out, 'index.html'), 'utf8');
         expect(html).toContain('data-experiment="good"');
-        // Some "damage" leaves a valid summary (a string description, say): those are shown as results, the rest as damaged.
+        // Some "damage" leaves a valid summary (a string description, say): those are shown as results, the rest as
+        // damaged.
         for (const name of names) {
           const shown = html.includes(`data-experiment="${name}"`) || html.includes(`data-damaged="${name}"`);
           expect(shown, name).toBe(true);
@@ -743,7 +755,8 @@ describe('fuzzing each class of problem', () => {
     );
   });
 
-  it('signals through npm on a process group: SIGINT or SIGTERM, once or repeated, always a graceful stop', async () => {
+  it('signals through npm on a process group: SIGINT or SIGTERM, once or repeated, \
+always a graceful stop', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom<NodeJS.Signals>('SIGINT', 'SIGTERM'),

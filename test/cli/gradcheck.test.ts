@@ -106,7 +106,8 @@ describe('localprop gradcheck', () => {
     expect(c.json!['loss']).not.toBe(a.json!['loss']);
   });
 
-  it('fails a relu net at its kink with exit code 1 and one line on stderr, and passes it with --linearize-rectifiers', async () => {
+  it('fails a relu net at its kink with exit code 1 and one line on stderr, \
+and passes it with --linearize-rectifiers', async () => {
     const failed = await gradcheck(['--net', reluNet, '--params', kinkParams, '--data', kinkData]);
     expect(failed.exitCode).toBe(1);
     expect(failed.json).toMatchObject({ passed: false, checked: 9, worst: { layer: 0 } });

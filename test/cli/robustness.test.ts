@@ -114,13 +114,15 @@ describe('silent wrong results become errors', () => {
         r,
         out,
         new RegExp(
-          `fashion-mnist \\(its t10k test files\\) has ${pixels} inputs per pattern, but the net's input \\[1, 3, 2\\] takes 6`,
+          `fashion-mnist \\(its t10k test files\\) has ${pixels} inputs per pattern, ` +
+            `but the net's input \\[1, 3, 2\\] takes 6`,
         ),
       );
     }
   });
 
-  it('2. softmax cross-entropy targets that are not a distribution are bad input, naming file and pattern; mse takes any targets', async () => {
+  it('2. softmax cross-entropy targets that are not a distribution are bad input, naming file and pattern; \
+mse takes any targets', async () => {
     for (const [targets, message] of [
       [
         [
@@ -185,7 +187,10 @@ describe('silent wrong results become errors', () => {
     expectCleanFailure(
       r,
       freshOut(),
-      /^localprop: grad --rule backprop diverged: the loss is Infinity; the params or the data are too large for float64\n$/,
+      new RegExp(
+        /^localprop: grad --rule backprop diverged: the loss is Infinity; the params or the data are too /.source +
+          /large for float64\n$/.source,
+      ),
       3,
     );
     expect(r.stdout).not.toContain('null');
@@ -207,12 +212,16 @@ describe('silent wrong results become errors', () => {
     expectCleanFailure(
       pc,
       freshOut(),
-      /diverged: gradients layers\[\d\]\.(weights|bias)\[\d+\] is (NaN|-?Infinity); predictive coding's inference diverged: try a smaller --gamma/,
+      new RegExp(
+        /diverged: gradients layers\[\d\]\.(weights|bias)\[\d+\] is (NaN|-?Infinity); predictive coding's /.source +
+          /inference diverged: try a smaller --gamma/.source,
+      ),
       3,
     );
   });
 
-  it('4. an unknown key in a net spec, a layer, an activation, params or a batch is an error naming it and the nearest known key', async () => {
+  it('4. an unknown key in a net spec, a layer, an activation, \
+params or a batch is an error naming it and the nearest known key', async () => {
     const cases: [string, string, unknown, RegExp][] = [
       [
         'net',
@@ -347,7 +356,8 @@ describe('--out never replaces what it should not', () => {
     }
   });
 
-  it('6. an empty --out (an unset shell variable) is bad input for every command, and results/ is untouched', async () => {
+  it('6. an empty --out (an unset shell variable) is bad input for every command, \
+and results/ is untouched', async () => {
     const index = join(RESULTS_DIR, 'index.html');
     const before = existsSync(index) ? statSync(index).mtimeMs : null;
     for (const args of [
@@ -376,7 +386,10 @@ describe('--out never replaces what it should not', () => {
         const r = await runCli(args);
         expect(r.code, args.join(' ')).toBe(2);
         expect(r.stderr).toMatch(
-          /^localprop: --out "[^"]+": \/(proc|sys)\S* (is in a \w+ filesystem|is a pseudo-filesystem), which holds no ordinary files\n$/,
+          new RegExp(
+            /^localprop: --out "[^"]+": \/(proc|sys)\S* (is in a \w+ filesystem|is a pseudo-filesystem), /.source +
+              /which holds no ordinary files\n$/.source,
+          ),
         );
       }
     }
@@ -384,7 +397,8 @@ describe('--out never replaces what it should not', () => {
 });
 
 describe('memory, messages and formats', () => {
-  it('8. a net whose layers each pass the tensor limit but together exceed the net limit is bad input before allocating', async () => {
+  it('8. a net whose layers each pass the tensor limit but together exceed the net limit is bad input before \
+allocating', async () => {
     const big = fixture('robust/big.net.json', {
       input: [10_000],
       layers: [
@@ -414,7 +428,8 @@ describe('memory, messages and formats', () => {
     });
     const deep = fixture(
       'robust/deep.params.json',
-      `{"layers":[{"weights":${'['.repeat(100_000)}1${']'.repeat(100_000)},"bias":[0,0,0,0,0]},{"weights":[],"bias":[]}]}`,
+      `{"layers":[{"weights":${'['.repeat(100_000)}1${']'.repeat(100_000)},"bias":[0,0,0,0,0]},` +
+        `{"weights":[],"bias":[]}]}`,
     );
     const longKey = fixture(
       'robust/long-key.net.json',
@@ -455,7 +470,10 @@ describe('memory, messages and formats', () => {
     expectCleanFailure(
       await runCli(['grad', '--net', net, '--params', ragged, '--data', batch]),
       freshOut(),
-      /ragged\.params\.json: layers\[0\]\.weights\[1\] has 3 values, but layers\[0\]\.weights is \[5\]\[4\]: each row needs 4/,
+      new RegExp(
+        /ragged\.params\.json: layers\[0\]\.weights\[1\] has 3 values, but layers\[0\]\.weights is /.source +
+          /\[5\]\[4\]: each row needs 4/.source,
+      ),
     );
   });
 
@@ -466,7 +484,8 @@ describe('memory, messages and formats', () => {
     expect(r.stdout).toBe((await runCli(['grad', '--net', net, '--params', params, '--data', batch])).stdout);
   });
 
-  it('14. a net whose last layer is conv is one valid spec for every command: its outputs are filters × height × width', async () => {
+  it('14. a net whose last layer is conv is one valid spec for every command: \
+its outputs are filters × height × width', async () => {
     const conv = fixture('robust/conv-last.net.json', {
       input: [1, 3, 3],
       layers: [{ type: 'conv', filters: 1, kernel: 2, activation: 'tanh' }],
@@ -527,7 +546,10 @@ describe('memory, messages and formats', () => {
     expectCleanFailure(
       r,
       out,
-      /training diverged at epoch 1, .*the rule's update is not finite even before the first step .*: predictive coding's inference diverged: try a smaller --gamma \(now 1e\+300\)/,
+      new RegExp(
+        /training diverged at epoch 1, .*the rule's update is not finite even before the first step .*: /.source +
+          /predictive coding's inference diverged: try a smaller --gamma \(now 1e\+300\)/.source,
+      ),
       3,
     );
     expect(r.stderr).not.toMatch(/--lr/);
@@ -570,7 +592,8 @@ describe('the same classes elsewhere', () => {
     );
   });
 
-  it('gradcheck: a net too large to check one weight at a time asks for --directions instead of running for hours', async () => {
+  it('gradcheck: a net too large to check one weight at a time asks for --directions instead of running for \
+hours', async () => {
     const wide = fixture('robust/gc-wide.net.json', {
       input: [400],
       layers: [
@@ -582,7 +605,10 @@ describe('the same classes elsewhere', () => {
     expectCleanFailure(
       await runCli(['gradcheck', '--net', wide]),
       freshOut(),
-      /gc-wide\.net\.json: the net has 121203 weights and biases, more than gradcheck checks one by one \(100000\); use --directions K/,
+      new RegExp(
+        /gc-wide\.net\.json: the net has 121203 weights and biases, more than gradcheck checks one by one /.source +
+          /\(100000\); use --directions K/.source,
+      ),
     );
   });
 

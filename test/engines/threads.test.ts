@@ -86,7 +86,8 @@ describe('1 thread against 2, every weight bit for bit', () => {
     expect(firstParamsDifference(b, a)).toMatch(/^layer 1 weights\[7\] /);
   });
 
-  it('negative control: half-sums over patterns added at the end (a reduction across threads) differ from the kernel order', () => {
+  it('negative control: half-sums over patterns added at the end (a reduction across threads) \
+differ from the kernel order', () => {
     // Σ_p in increasing p against (Σ first half) + (Σ second half): what a per-thread partial sum would do.
     const terms = [1, 1e16, -1e16, 1];
     const inOrder = terms.reduce((a, v) => a + v, 0);

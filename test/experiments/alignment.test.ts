@@ -12,7 +12,8 @@ interface Data {
 }
 
 describe('experiment 08 alignment', () => {
-  it('measures per-layer angles over training: FA and DFA below 90° in the hidden layers after an epoch and exact at the output; merged within a degree', async () => {
+  it('measures per-layer angles over training: \
+FA and DFA below 90° in the hidden layers after an epoch and exact at the output; merged within a degree', async () => {
     const result = await experiment.run(context(experiment, tiny));
     const data = result.data as Data;
     const at = (rule: RegExp, layer: number, epoch: number): number =>

@@ -15,7 +15,8 @@ interface Data {
 }
 
 describe('experiment 12 continuous', () => {
-  it('converges to the discrete merged rule over T/τ, keeps the β slopes, and shows the error share grow after the nudge', async () => {
+  it('converges to the discrete merged rule over T/τ, keeps the β slopes, \
+and shows the error share grow after the nudge', async () => {
     const result = await experiment.run(context(experiment, tiny));
     const data = result.data as Data;
     for (const net of new Set(data.phaseRows.map((r) => r.net))) {

@@ -22,7 +22,8 @@ interface Data {
 }
 
 describe('experiment 06 equivalence', () => {
-  it('back-prop in the agents engine matches the matrix engine to ≤ 1e-12 on every weight after every step, dense and conv, B = 1 and 4', async () => {
+  it('back-prop in the agents engine matches the matrix engine to ≤ 1e-12 on every weight after every step, \
+dense and conv, B = 1 and 4', async () => {
     const result = await experiment.run(context(experiment, tiny));
     const data = result.data as Data;
     const bp = data.runs.filter((r) => r.rule === 'backprop');

@@ -43,7 +43,8 @@ describe('experiment 11 fashion-mnist', () => {
     );
   });
 
-  it("reports each rule's test error beside the published figures with their sources, and the agents engine matches the matrix engine", async () => {
+  it("reports each rule's test error beside the published figures with their sources, \
+and the agents engine matches the matrix engine", async () => {
     const result = await experiment.run(context(tiny));
     const rows = result.headline;
     const bp = rows.find((r) => r.rule === 'backprop' && r.engine === 'matrix')!;

@@ -10,7 +10,8 @@ interface Data {
 }
 
 describe('experiment 09 flow', () => {
-  it('records the two-phase schedule of a 3-4-2 net from the trace: forward, nudge, backward, local updates', async () => {
+  it('records the two-phase schedule of a 3-4-2 net from the trace: forward, nudge, backward, \
+local updates', async () => {
     const result = await experiment.run(context(experiment, { patterns: 2 }));
     const data = result.data as Data;
     expect(data.patterns.map((p) => p.startTick)).toEqual([0, 8]);
@@ -31,19 +32,22 @@ describe('experiment 09 flow', () => {
     expect(Object.keys(result.specs)).toEqual(['space-time', 'messages']);
   });
 
-  it('the animation has a frame per tick, plus one per weight-update tick; a hidden neuron keeps its state and switches from activation to error', async () => {
+  it('the animation has a frame per tick, plus one per weight-update tick; \
+a hidden neuron keeps its state and switches from activation to error', async () => {
     const result = await experiment.run(context(experiment, { patterns: 1 }));
     const json = /<script type="application\/json">(.*?)<\/script>/s.exec(result.html!)![1]!;
     const frames = (JSON.parse(json) as { frames: { tick: number; n: number[][]; p: number[][]; lit: number[] }[] })
       .frames;
     // Ticks 0..7 (6 for the pattern, 2 for the batch boundary), and the two layers' update frames.
     expect(frames.map((f) => f.tick)).toEqual([0, 1, 2, 3, 4, 4, 5, 5, 6, 7]);
-    // Hidden neuron h₁ is node 3 (after x₁..x₃): idle at tick 0, activation from tick 1 through 4, error from tick 5 on.
+    // Hidden neuron h₁ is node 3 (after x₁..x₃): idle at tick 0, activation from tick 1 through 4, error from tick 5
+    // on.
     const h1 = frames.map((f) => f.n[3]![0]);
     expect(h1).toEqual([0, 1, 1, 1, 1, 1, 2, 2, 2, 2]);
     expect(frames[2]!.n[3]![1]).toBe(0);
     expect(frames[6]!.n[3]![1]).toBe(1);
-    // Tick 1: h's activations leave forwards; tick 4: the output errors go backwards; the update frame rings the presynaptic h.
+    // Tick 1: h's activations leave forwards; tick 4: the output errors go backwards; the update frame rings the
+    // presynaptic h.
     expect(frames[1]!.p.every((p) => p[1] === 1)).toBe(true);
     expect(frames[4]!.p.length).toBeGreaterThan(0);
     expect(frames[4]!.p.every((p) => p[1] === -1)).toBe(true);

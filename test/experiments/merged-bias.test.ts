@@ -13,7 +13,8 @@ interface Data {
 }
 
 describe('experiment 07 merged-bias', () => {
-  it('spans β over [1e-5, 1e-1]; the fitted slopes are 1 one-sided and 2 symmetric (±0.25), per net and pooled', async () => {
+  it('spans β over [1e-5, 1e-1]; the fitted slopes are 1 one-sided and 2 symmetric (±0.25), \
+per net and pooled', async () => {
     const result = await experiment.run(context(experiment, tiny));
     const data = result.data as Data;
     expect(data.betas[0]).toBeCloseTo(1e-5, 15);

@@ -14,7 +14,8 @@ interface Timings {
 }
 
 describe('experiment 10 scaling', () => {
-  it('sizes the nets n-n-10 to the synapse counts asked for, keeps times out of data, and times both engines', async () => {
+  it('sizes the nets n-n-10 to the synapse counts asked for, keeps times out of data, \
+and times both engines', async () => {
     const result = await experiment.run(context(experiment, tiny));
     const data = result.data as Data;
     expect(data.nets.map((n) => n.synapses)).toEqual(data.nets.map((n) => n.width * n.width + 11 * n.width + 10));

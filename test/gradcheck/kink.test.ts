@@ -40,7 +40,8 @@ describe("relu at its kink defeats the numerical gradient check (the essay's war
     ['z = 1e-9', 1e-9],
   ] as const) {
     for (const richardson of [true, false]) {
-      it(`${label}, ${richardson ? 'Richardson-extrapolated' : 'plain'} central differences: fails as is, passes linearised`, () => {
+      it(`${label}, ${richardson ? 'Richardson-extrapolated' : 'plain'} central differences: fails as is, \
+passes linearised`, () => {
         const asIs = checkNetwork(spec, params(b0), data, { richardson });
         expect(asIs.passed).toBe(false);
         const worst = asIs.worst as WorstCoordinate;

@@ -76,7 +76,10 @@ export function interruptThroughNpm(signal: NodeJS.Signals, repeats: number, gap
   });
 }
 
-/** The graceful stop: the message, exit 128 + signal, the finished experiment kept, index.html rebuilt, nothing left running. */
+/**
+ * The graceful stop: the message, exit 128 + signal, the finished experiment kept, index.html rebuilt, nothing left
+ * running.
+ */
 export function expectGracefulStop(r: Interrupted, signal: NodeJS.Signals): void {
   const code = signal === 'SIGINT' ? 130 : 143;
   // npm passes the exit code on, or re-raises the signal on itself.

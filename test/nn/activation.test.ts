@@ -24,7 +24,10 @@ const GRID = [0, 1e-3, 0.1, 0.5, 1, 2, 5, 10, 20, 35, 50, 100, 300, 700, 1000].f
   z === 0 ? [0] : [z, -z],
 );
 
-/** Numeric g'(z): Richardson-extrapolated central differences with a step relative to |z|; for relu, never across the kink. */
+/**
+ * Numeric g'(z): Richardson-extrapolated central differences with a step relative to |z|; for relu, never across the
+ * kink.
+ */
 function numericDerivative(g: (z: number) => number, z: number, kinked = false): number {
   const h = kinked ? Math.min(1e-3 * Math.max(1, Math.abs(z)), Math.abs(z) / 4) : 1e-3 * Math.max(1, Math.abs(z));
   return richardson((s) => ({ E: g(z + s), offset: z + s - z }), h);
@@ -112,7 +115,8 @@ describe('softplus and logistic stay finite and exact to rounding for |z| up to 
       expect(Math.abs(softplus(z) / Math.log(1 + Math.exp(z)) - 1)).toBeLessThanOrEqual(1e-15);
   });
 
-  it('logistic(−1000) is finite (0), logistic(1000) = 1, logistic(z) = e^z/(1 + e^z) for very negative z, and σ(z) + σ(−z) = 1', () => {
+  it('logistic(−1000) is finite (0), logistic(1000) = 1, logistic(z) = e^z/(1 + e^z) for very negative z, \
+and σ(z) + σ(−z) = 1', () => {
     expect(logistic(-1000)).toBe(0);
     expect(logistic(1000)).toBe(1);
     for (const z of [-40, -100, -700]) expect(Math.abs(logistic(z) / Math.exp(z) - 1)).toBeLessThanOrEqual(1e-15);
@@ -133,7 +137,8 @@ describe('softplus and logistic stay finite and exact to rounding for |z| up to 
 });
 
 describe('activation parsing and linearisation', () => {
-  it('accepts a string or an object, defaults tanh to a = b = 1, and rejects unknown names with the place and the choices', () => {
+  it('accepts a string or an object, defaults tanh to a = b = 1, \
+and rejects unknown names with the place and the choices', () => {
     expect(parseActivation('relu', 'x')).toEqual({ name: 'relu' });
     expect(parseActivation({ name: 'tanh' }, 'x')).toEqual({ name: 'tanh', a: 1, b: 1 });
     expect(() => parseActivation('sigmoid', 'net.json: layer 1')).toThrow(

@@ -127,8 +127,10 @@ describe('initParams', () => {
     ).toBe('lecun-normal');
   });
 
-  it('draws weights with the variance its name promises: LeCun 1/fanIn, Glorot 2/(fanIn+fanOut), He 2/fanIn (loose statistical bounds)', () => {
-    // Conv fans count the receptive field: fanIn = C·k·k = 5·3·3 = 45, fanOut = F·k·k = 40·3·3 = 360; dense fanIn 600, fanOut 100.
+  it('draws weights with the variance its name promises: LeCun 1/fanIn, Glorot 2/(fanIn+fanOut), He 2/fanIn \
+(loose statistical bounds)', () => {
+    // Conv fans count the receptive field: fanIn = C·k·k = 5·3·3 = 45, fanOut = F·k·k = 40·3·3 = 360; dense fanIn 600,
+    // fanOut 100.
     const spec = parseNetSpec({
       input: [5, 4, 4],
       layers: [

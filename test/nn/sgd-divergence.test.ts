@@ -57,7 +57,8 @@ function firstNonFinite(η: number): { epoch: number; k: number; p: number } {
 
 describe('divergence', () => {
   for (const η of [1e6, 30, 3]) {
-    it(`η = ${η}: stops at the first non-finite E, naming epoch, pattern and the first layer that is not finite`, () => {
+    it(`η = ${η}: stops at the first non-finite E, naming epoch, \
+pattern and the first layer that is not finite`, () => {
       const { engine, message } = diverge(η);
       const m = message.match(
         /^training diverged at epoch (\d+), pattern (\d+) of 150 \(training pattern (\d+)\): (.*); try a smaller --lr$/,

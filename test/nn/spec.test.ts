@@ -20,7 +20,8 @@ function parseError(json: unknown): InputError {
 }
 
 describe('parseNetSpec', () => {
-  it('resolves shapes: conv output floor((H + 2p − k)/s) + 1, dense after conv flattens, PyTorch weight layouts', () => {
+  it('resolves shapes: conv output floor((H + 2p − k)/s) + 1, dense after conv flattens, \
+PyTorch weight layouts', () => {
     const spec = parseNetSpec({
       input: [1, 8, 8],
       layers: [

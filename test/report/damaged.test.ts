@@ -74,7 +74,8 @@ describe('damaged results folders', () => {
       expect(html).toContain(`data-damaged="${name}"`);
       expect(r.stderr).toMatch(
         new RegExp(
-          `^localprop: warning: \\S*${name} is damaged \\(.+\\); the report shows it as damaged: re-run \`localprop run ${name}\`$`,
+          `^localprop: warning: \\S*${name} is damaged \\(.+\\); the report shows it as damaged: ` +
+            `re-run \`localprop run ${name}\`$`,
           'm',
         ),
       );

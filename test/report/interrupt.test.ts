@@ -29,7 +29,8 @@ function fake(name: string, order: number, onRun: () => void = () => {}) {
 }
 
 describe('an interrupted run (SIGINT)', () => {
-  it('keeps finished and earlier results, writes nothing of the interrupted experiment, and names what did not finish', async () => {
+  it('keeps finished and earlier results, writes nothing of the interrupted experiment, \
+and names what did not finish', async () => {
     const out = mkdtempSync(join(tmpdir(), 'localprop-interrupt-'));
     // Results of an earlier run of the third experiment, which must survive untouched.
     mkdirSync(join(out, 'third'));

@@ -43,7 +43,8 @@ describe('the report page', () => {
     expect(page).toContain('<li>rule merged is not built yet</li>');
   });
 
-  it('opens with key findings, a reading order (flow before equivalence), the glossary and one line per section', () => {
+  it('opens with key findings, a reading order (flow before equivalence), \
+the glossary and one line per section', () => {
     const names = READING_ORDER.map((r) => r.name);
     expect(names.indexOf('flow')).toBeLessThan(names.indexOf('equivalence'));
     for (const term of [
@@ -148,7 +149,8 @@ describe('the flow player', () => {
   ];
   const html = flowPlayer({ id: 'p1', nodes, edges, weightSets, frames });
 
-  it('draws one group per node, one edge and its change line per synapse, and prev / play / next / speed / slider controls', () => {
+  it('draws one group per node, one edge and its change line per synapse, \
+and prev / play / next / speed / slider controls', () => {
     expect(html.match(/<g data-node=/g)).toHaveLength(2);
     expect(html.match(/<line data-edge=/g)).toHaveLength(1);
     expect(html.match(/<line data-change=/g)).toHaveLength(1);
@@ -160,7 +162,8 @@ describe('the flow player', () => {
     expect(html).toMatch(/<svg class="flow-svg" data-flow-svg viewBox="0 0 640 340" width="100%"/);
   });
 
-  it('carries every node state, pulse direction, lit presynaptic node, weight set and change as JSON that cannot close its script', () => {
+  it('carries every node state, pulse direction, lit presynaptic node, \
+weight set and change as JSON that cannot close its script', () => {
     const json = html.match(/<script type="application\/json">(.*?)<\/script>/s)![1]!;
     expect(json).not.toContain('</script>');
     const data = JSON.parse(json);

@@ -25,7 +25,10 @@ interface Unit {
   encoding: Json;
 }
 
-/** Every unit (mark + encoding) of a spec, through layers, facets and concatenations; the parent's encoding is inherited. */
+/**
+ * Every unit (mark + encoding) of a spec, through layers, facets and concatenations; the parent's encoding is
+ * inherited.
+ */
 function units(spec: Json, inherited: Json = {}): Unit[] {
   const encoding = { ...inherited, ...((spec.encoding as Json) ?? {}) };
   const out: Unit[] = [];
@@ -143,7 +146,8 @@ describe('one visual language', () => {
     ]);
   });
 
-  it('the registry gives every rule one colour and one label, every engine one dash, and the other palette no rule colour', () => {
+  it('the registry gives every rule one colour and one label, every engine one dash, \
+and the other palette no rule colour', () => {
     expect(new Set(RULE_STYLES.map((r) => r.colour)).size).toBe(RULE_STYLES.length);
     expect(new Set(ENGINE_STYLES.map((e) => JSON.stringify(e.dash))).size).toBe(ENGINE_STYLES.length);
     expect(OTHER_COLOURS.filter((c) => RULE_COLOURS.has(c))).toEqual([]);

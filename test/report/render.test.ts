@@ -86,10 +86,12 @@ describe('rendering in Node', () => {
 
   it('renames SVG ids by scope, with their references, so pages can inline many charts', () => {
     const svg =
-      '<svg><defs><clipPath id="clip7"><rect/></clipPath></defs><g clip-path="url(#clip7)"><use href="#clip7"/></g></svg>';
+      '<svg><defs><clipPath id="clip7"><rect/></clipPath></defs><g clip-path="url(#clip7)"><use ' +
+      'href="#clip7"/></g></svg>';
     const scoped = scopeSvgIds(svg, 'exp-chart');
     expect(scoped).toBe(
-      '<svg><defs><clipPath id="exp-chart-1"><rect/></clipPath></defs><g clip-path="url(#exp-chart-1)"><use href="#exp-chart-1"/></g></svg>',
+      '<svg><defs><clipPath id="exp-chart-1"><rect/></clipPath></defs><g ' +
+        'clip-path="url(#exp-chart-1)"><use href="#exp-chart-1"/></g></svg>',
     );
   });
 

@@ -13,7 +13,8 @@ import { Merged } from '../../src/rules/merged.ts';
 import { backpropGradient, fixture, NETS } from './helpers.ts';
 
 describe('alignment metrics', () => {
-  it('angleBetween: 0° same direction, 180° opposite, 90° orthogonal, 45°, across pieces; NaN with a zero vector', () => {
+  it('angleBetween: 0° same direction, 180° opposite, 90° orthogonal, 45°, across pieces; \
+NaN with a zero vector', () => {
     expect(angleBetween([[1, 2]], [[2, 4]])).toBeCloseTo(0, 6);
     expect(angleBetween([[1, 2]], [[-1, -2]])).toBeCloseTo(180, 10);
     expect(angleBetween([[1, 0], [0]], [[0, 1], [0]])).toBeCloseTo(90, 12);

@@ -31,7 +31,10 @@ function run(rule: RuleName) {
   return runs.get(rule)!;
 }
 
-/** Train with the shared budget; per epoch, the hidden layer's angle between the rule's update and ∂E/∂w over the probe patterns. */
+/**
+ * Train with the shared budget; per epoch, the hidden layer's angle between the rule's update and ∂E/∂w over the probe
+ * patterns.
+ */
 function trainWith(rule: RuleName) {
   const engine = createEngine('matrix', spec, params, { rule, feedbackSeed: 'digits-test' }) as MatrixEngine;
   const angle = () => updateAlignment(engine.net, engine.rule, probe.inputs, probe.targets)[0]!;
@@ -64,7 +67,8 @@ describe('digits, same budget as back-prop', () => {
     it(`${rule} reaches ≥ 90% held-out accuracy, and its hidden update angle to ∂E/∂w falls below 90°`, () => {
       const { accuracy, angles } = run(rule);
       expect(accuracy).toBeGreaterThanOrEqual(0.9);
-      // angles[0] is at the initial weights; after every epoch the update descends E (< 90°) and is closer than at the start.
+      // angles[0] is at the initial weights; after every epoch the update descends E (< 90°) and is closer than at the
+      // start.
       for (const a of angles.slice(1)) expect(a).toBeLessThan(90);
       expect(angles[angles.length - 1]!).toBeLessThan(angles[0]!);
     });

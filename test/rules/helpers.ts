@@ -12,7 +12,10 @@ export interface Fixture {
   targets: Float64Array[];
 }
 
-/** Seeded params (with non-zero biases, so the bias paths are exercised) and P patterns; targets uniform in [0,1] for mse, one-hot for softmax-CE. */
+/**
+ * Seeded params (with non-zero biases, so the bias paths are exercised) and P patterns; targets uniform in [0,1] for
+ * mse, one-hot for softmax-CE.
+ */
 export function fixture(specJson: unknown, seed: number, P = 3): Fixture {
   const spec = parseNetSpec(specJson);
   const random = createRandom(`rules-test/${seed}`);

@@ -67,7 +67,8 @@ describe('predictive coding with the Z-IL schedule equals back-prop', () => {
 });
 
 describe('predictive coding, plain schedule (T steps at rate γ, then every layer updates)', () => {
-  it('T = 0 (feed-forward values, no inference): the output layer is back-prop exactly, hidden layers do not move', () => {
+  it('T = 0 (feed-forward values, no inference): the output layer is back-prop exactly, \
+hidden layers do not move', () => {
     const f = fixture(NETS.softmax3, 1);
     const u = pcUpdate(f, 0, 0.1);
     const g = backpropGradient(f);

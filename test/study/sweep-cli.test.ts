@@ -78,7 +78,8 @@ describe('localprop sweep, Ctrl-C and SIGTERM', () => {
     ['SIGTERM', 143],
   ];
   for (const [signal, exitCode] of cases) {
-    it(`${signal} after the first cell: exit ${exitCode}, the finished cells kept, the message says how to resume`, async () => {
+    it(`${signal} after the first cell: exit ${exitCode}, the finished cells kept, \
+the message says how to resume`, async () => {
       const { spawn } = await import('node:child_process');
       const { readdirSync } = await import('node:fs');
       const study = writeStudy(`signal-${signal}`, { ...tinyGrid, epochs: 4, limit: null, testLimit: null });
