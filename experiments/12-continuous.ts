@@ -405,7 +405,10 @@ function fixtureFor(n: (typeof NETS)[number], s: number, budget: Budget, random:
   return { spec, params, inputs: picks.map((p) => digits.inputs[p]!), targets: picks.map((p) => digits.targets[p]!) };
 }
 
-/** The update against the phase length (at BETA_AT_PHASE) and against β (at BETA_SWEEP_PHASE), per net, seed and nudge. */
+/**
+ * The update against the phase length (at BETA_AT_PHASE) and against β (at BETA_SWEEP_PHASE),
+ * per net, seed and nudge.
+ */
 function measure(budget: Budget, random: Random, progress: (done: number, total: number) => void) {
   const digits = loadDigits();
   const βs = betas(budget.perDecade);

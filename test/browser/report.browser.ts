@@ -144,7 +144,8 @@ async function checkEvolvingFraction(root: Locator, id: string, data: PlayerData
     const expected = data.frames[f]!.n[neuron]![1]!;
     if (Math.abs(drawn.errorShare - expected) > 1e-6)
       fail(
-        `flow player ${id}: at frame ${f} ${label} is drawn ${JSON.stringify(drawn)}, its data say error share ${expected}`,
+        `flow player ${id}: at frame ${f} ${label} is drawn ${JSON.stringify(drawn)}, ` +
+          `its data say error share ${expected}`,
       );
     shots.push(await root.locator('svg[data-flow-svg]').screenshot());
   }
