@@ -14,6 +14,7 @@
  */
 import { chartTitle, type ConcatPart, type Encoding, type Layer, type Row } from './chart-spec.ts';
 import type { VegaLiteSpec } from './experiment.ts';
+import { RULE_NAMES, RULES } from '../rules/index.ts';
 
 export interface Channel {
   field: string;
@@ -43,16 +44,11 @@ export interface Channel {
  * OTHER_COLOURS, which shares no colour with the rules. test/report/registry.test.ts walks every
  * committed spec and checks that rule and engine encodings use exactly these.
  */
-export const RULE_STYLES: readonly { name: string; label: string; colour: string }[] = [
-  { name: 'backprop', label: 'back-prop', colour: '#222222' },
-  { name: 'merged', label: 'merged', colour: '#e7298a' },
-  { name: 'predictive-coding', label: 'predictive coding', colour: '#7570b3' },
-  { name: 'feedback-alignment', label: 'feedback alignment', colour: '#1b9e77' },
-  { name: 'direct-feedback-alignment', label: 'direct feedback alignment', colour: '#d95f02' },
-  { name: 'usf', label: 'uniform sign symmetry (uSF)', colour: '#66a61e' },
-  { name: 'brsf', label: 'batchwise random sign symmetry (brSF)', colour: '#a6761d' },
-  { name: 'frsf', label: 'fixed random sign symmetry (frSF)', colour: '#e6ab02' },
-];
+export const RULE_STYLES: readonly { name: string; label: string; colour: string }[] = RULE_NAMES.map((name) => ({
+  name,
+  label: RULES[name].label,
+  colour: RULES[name].colour,
+}));
 export const ENGINE_STYLES: readonly { name: string; label: string; dash: number[] }[] = [
   { name: 'matrix', label: 'matrix engine', dash: [1, 0] },
   { name: 'agents', label: 'agents engine', dash: [6, 3] },

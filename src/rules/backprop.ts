@@ -28,6 +28,10 @@ export const backpropBehaviour: Behaviour = {
 
 /** Back-prop takes no options. */
 export const backpropRule: Rule<object> = {
+  label: 'back-prop',
+  colour: '#222222',
+  options: [],
+  pools: true,
   matrix: () => backprop,
   behaviour: () => backpropBehaviour,
 };

@@ -74,6 +74,10 @@ function project(B: Float64Array, e: Float64Array, Δy: Float64Array): void {
 }
 
 export const directFeedbackAlignmentRule: Rule<FeedbackOptions> = {
+  label: 'direct feedback alignment',
+  colour: '#d95f02',
+  options: ['feedbackSeed'],
+  pools: true,
   matrix: (options, net) => new DirectFeedbackAlignment(directFeedbackMatrices(net.spec, options.feedbackSeed)),
   behaviour: (options, spec) =>
     fixedBackWeightsBehaviour({ matrices: directFeedbackMatrices(spec, options.feedbackSeed), direct: true }),

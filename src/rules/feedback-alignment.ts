@@ -109,6 +109,10 @@ export function fixedBackWeightsBehaviour(fixedBackWeights: FixedBackWeights): B
 }
 
 export const feedbackAlignmentRule: Rule<FeedbackOptions> = {
+  label: 'feedback alignment',
+  colour: '#1b9e77',
+  options: ['feedbackSeed'],
+  pools: true,
   matrix: (options, net) => new FeedbackAlignment(feedbackAlignmentMatrices(net.spec, options.feedbackSeed)),
   behaviour: (options, spec) =>
     fixedBackWeightsBehaviour({ matrices: feedbackAlignmentMatrices(spec, options.feedbackSeed), direct: false }),

@@ -48,16 +48,9 @@ export function ruleNamed(name: string): Rule<RuleOptions> {
  * The rules that take pool layers (README, Formats): those whose error goes back layer by layer
  * through each layer's own backward pass, which a pool layer has, and direct feedback alignment,
  * where a pool layer hears the output error like any hidden layer but has nothing to learn from it.
- * The protocol rules (merged, predictive coding) refuse a net with one.
+ * The protocol rules (merged, predictive coding) refuse a net with one. Each rule says which (`pools`).
  */
-export const POOLING_RULES: readonly RuleName[] = [
-  'backprop',
-  'feedback-alignment',
-  'direct-feedback-alignment',
-  'usf',
-  'brsf',
-  'frsf',
-];
+export const POOLING_RULES: readonly RuleName[] = RULE_NAMES.filter((name) => RULES[name].pools);
 
 function refusePooling(name: string, spec: NetSpec): void {
   const l = spec.layers.findIndex((layer) => layer.type === 'pool');

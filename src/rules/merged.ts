@@ -170,6 +170,10 @@ export class MergedState implements Protocol {
 }
 
 export const mergedRule: Rule<MergedOptions> = {
+  label: 'merged',
+  colour: '#e7298a',
+  options: ['beta', 'symmetric'],
+  pools: false,
   matrix: (options, net) => new Merged(net, mergedSettings(options)),
   behaviour: (options) => mergedBehaviour(mergedSettings(options)),
 };

@@ -336,6 +336,10 @@ export class PredictiveState implements Protocol {
 }
 
 export const predictiveCodingRule: Rule<PredictiveCodingOptions> = {
+  label: 'predictive coding',
+  colour: '#7570b3',
+  options: ['steps', 'gamma', 'zil'],
+  pools: false,
   matrix: (options, net) => new PredictiveCoding(net, predictiveCodingSettings(options, net.layers.length)),
   behaviour: (options, spec) => {
     const L = spec.layers.length;

@@ -28,6 +28,13 @@ export interface MatrixRule {
 
 /** A rule, with `Options` its own command-line options (each optional; {} for none). */
 export interface Rule<Options> {
+  /** How every chart and table names it, and its one colour on every chart. */
+  readonly label: string;
+  readonly colour: string;
+  /** The names of its options (for study files, which list them per rule). */
+  readonly options: readonly (keyof Options & string)[];
+  /** Whether it takes pool layers (README, Formats). */
+  readonly pools: boolean;
   /** The matrix form for this network; it keeps any state it needs (fixed matrices, scratch buffers). */
   matrix(options: Options, net: Network): MatrixRule;
   /** The agents engine's behaviour for this net. */

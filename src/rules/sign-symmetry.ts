@@ -209,6 +209,10 @@ function batchwiseSignBehaviour(spec: NetSpec, seed: string): Behaviour {
 
 /** usf takes no options. */
 export const uniformSignRule: Rule<object> = {
+  label: 'uniform sign symmetry (uSF)',
+  colour: '#66a61e',
+  options: [],
+  pools: true,
   matrix: (_options, net) =>
     new SignFeedback(
       'usf',
@@ -219,11 +223,19 @@ export const uniformSignRule: Rule<object> = {
 };
 
 export const fixedRandomSignRule: Rule<FeedbackOptions> = {
+  label: 'fixed random sign symmetry (frSF)',
+  colour: '#e6ab02',
+  options: ['feedbackSeed'],
+  pools: true,
   matrix: (options, net) => new SignFeedback('frsf', net, fixedSignMagnitudes(net.spec, options.feedbackSeed)),
   behaviour: (options, spec) => fixedSignBehaviour(fixedSignMagnitudes(spec, options.feedbackSeed)),
 };
 
 export const batchwiseRandomSignRule: Rule<FeedbackOptions> = {
+  label: 'batchwise random sign symmetry (brSF)',
+  colour: '#a6761d',
+  options: ['feedbackSeed'],
+  pools: true,
   matrix: (options, net) => {
     const magnitudes = new BatchwiseMagnitudes(net.spec, options.feedbackSeed ?? DEFAULT_FEEDBACK_SEED);
     return new SignFeedback('brsf', net, magnitudes.current, () => magnitudes.redraw());

@@ -18,7 +18,7 @@ import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { DATASET_NAMES, IDX_DATASET_NAMES, readJsonFile } from '../data/index.ts';
 import { ENGINE_NAMES, type EngineName } from '../nn/engine.ts';
-import { RULE_NAMES, type RuleName } from '../rules/index.ts';
+import { RULE_NAMES, RULES, type RuleName } from '../rules/index.ts';
 
 /** A rule and the options it takes. */
 export interface RuleConfig {
@@ -62,20 +62,9 @@ export interface Study {
   cells: Cell[];
 }
 
-/**
- * The options each rule takes (the others are dropped from its cells). The rules table types them but
- * does not list them at run time; a rule added to the table fails to compile here until it has its entry.
- */
-const RULE_OPTIONS: Readonly<Record<RuleName, readonly (keyof RuleConfig)[]>> = {
-  backprop: [],
-  'feedback-alignment': [],
-  'direct-feedback-alignment': [],
-  merged: ['beta', 'symmetric'],
-  'predictive-coding': ['steps', 'gamma', 'zil'],
-  usf: [],
-  frsf: [],
-  brsf: [],
-};
+/** The options a rule takes in a study file (the others are dropped from its cells): its own, as the rules table lists them. */
+const ruleOptions = (name: RuleName): readonly (keyof RuleConfig)[] =>
+  (RULES[name].options as readonly string[]).filter((key): key is keyof RuleConfig => key in RULE_OPTION_CHECKS);
 
 type Check = (value: unknown, where: string) => unknown;
 
@@ -122,8 +111,8 @@ const ruleValue: Check = (v, w) => {
   const out: Record<string, unknown> = { name };
   for (const [key, value] of Object.entries(rule)) {
     if (key === 'name') continue;
-    if (!RULE_OPTIONS[name as RuleName].includes(key as keyof RuleConfig)) {
-      const takes = RULE_OPTIONS[name as RuleName];
+    if (!(ruleOptions(name as RuleName) as readonly string[]).includes(key)) {
+      const takes = ruleOptions(name as RuleName);
       const list = takes.length ? takes.join(', ') : 'none';
       throw new InputError(`${w}.${key}: unknown option for rule ${name as string} (it takes ${list})`);
     }
@@ -258,11 +247,11 @@ export function parseStudy(json: unknown, path: string): Study {
 function cellConfig(picked: unknown[]): CellConfig {
   const v = Object.fromEntries(AXES.map((axis, k) => [axis.name, picked[k]])) as Record<string, unknown>;
   const rule = { ...(v.rule as RuleConfig) };
-  const takesBeta = RULE_OPTIONS[rule.name].includes('beta');
+  const takesBeta = ruleOptions(rule.name).includes('beta');
   if (v.beta !== null && takesBeta && rule.beta === undefined) rule.beta = v.beta as number;
   // Options in a fixed order, so equal rules serialise equally.
   const ordered: RuleConfig = { name: rule.name };
-  for (const key of RULE_OPTIONS[rule.name]) {
+  for (const key of ruleOptions(rule.name)) {
     if (rule[key] !== undefined) (ordered as unknown as Record<string, unknown>)[key] = rule[key];
   }
   return {
