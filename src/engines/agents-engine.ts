@@ -33,7 +33,7 @@ import { synapseUpdates } from '../agents/synapse-updates.ts';
 import { TraceRecorder } from '../agents/trace.ts';
 import { scheduleCircuit, SYNCHRONOUS, type DelaySummary, type Timing } from '../agents/timing.ts';
 import { wire, type Circuit } from '../agents/wiring.ts';
-import { gradientFromSums } from './gradient-from-sums.ts';
+import { gather, gradientFromSums } from './gradient-from-sums.ts';
 
 export class AgentsEngine implements Engine {
   readonly name = 'agents' as const;
@@ -199,17 +199,4 @@ export class AgentsEngine implements Engine {
 interface Synapses {
   pendingSums(): { gw: Float64Array; gb: number };
   setPendingSums(gw: ArrayLike<number>, gb: number): void;
-}
-
-/** Rows of per-unit weights and biases → one layer's params (row j is unit j's, in order). */
-function gather(rows: { w: Float64Array; b: number }[]): { weights: Float64Array; bias: Float64Array } {
-  const weights = new Float64Array(rows.reduce((n, r) => n + r.w.length, 0));
-  const bias = new Float64Array(rows.length);
-  let offset = 0;
-  rows.forEach((r, j) => {
-    weights.set(r.w, offset);
-    offset += r.w.length;
-    bias[j] = r.b;
-  });
-  return { weights, bias };
 }

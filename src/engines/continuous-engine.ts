@@ -21,7 +21,7 @@ import type { Rate } from '../agents/leaky-neuron.ts';
 import type { PhaseTimes } from '../agents/leaky-teacher.ts';
 import { MAX_FREE_STEPS, MergedLeaky, type LeakySettings } from '../rules/merged-continuous.ts';
 import type { MergedSettings } from '../rules/merged.ts';
-import { gradientFromSums } from './gradient-from-sums.ts';
+import { gather, gradientFromSums } from './gradient-from-sums.ts';
 
 /** A clock in virtual time that runs everything scheduled on it (VirtualClock, or RxJS's VirtualTimeScheduler). */
 export type FlushableClock = SchedulerLike & { flush(): void };
@@ -163,16 +163,4 @@ export class ContinuousEngine implements Engine {
       });
     });
   }
-}
-
-function gather(rows: { w: Float64Array; b: number }[]): { weights: Float64Array; bias: Float64Array } {
-  const weights = new Float64Array(rows.reduce((n, r) => n + r.w.length, 0));
-  const bias = new Float64Array(rows.length);
-  let offset = 0;
-  rows.forEach((r, j) => {
-    weights.set(r.w, offset);
-    offset += r.w.length;
-    bias[j] = r.b;
-  });
-  return { weights, bias };
 }

@@ -32,3 +32,16 @@ export function gradientFromSums(
   engine.write(pending);
   return { loss, outputs, gradients };
 }
+
+/** One layer's params from its owners' rows (each a weight vector w and a bias b), in the params layout. */
+export function gather(rows: { w: Float64Array; b: number }[]): { weights: Float64Array; bias: Float64Array } {
+  const weights = new Float64Array(rows.reduce((n, r) => n + r.w.length, 0));
+  const bias = new Float64Array(rows.length);
+  let offset = 0;
+  rows.forEach((r, j) => {
+    weights.set(r.w, offset);
+    offset += r.w.length;
+    bias[j] = r.b;
+  });
+  return { weights, bias };
+}
