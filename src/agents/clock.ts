@@ -68,25 +68,45 @@ export class Clock {
     if (time > this.time) this.time = time;
   }
 
+  /**
+   * Run every waiting task due before `time`, in order, then move now to `time`; later tasks keep
+   * waiting (overlapping presentations: the next pattern enters at `time` while earlier ones travel).
+   */
+  runBefore(time: number): void {
+    if (this.running) throw new Error('the clock is already running');
+    this.running = true;
+    try {
+      while (this.heap.length > 0 && this.heap[0]!.time < time) this.runNext();
+      if (time > this.time) this.time = time;
+    } catch (e) {
+      this.heap.length = 0; // the tasks left belong to the aborted patterns
+      throw e;
+    } finally {
+      this.running = false;
+    }
+  }
+
   /** Run `deliver`, then every waiting task in order, until none is left. Not re-entrant. */
   run(deliver: () => void): void {
     if (this.running) throw new Error('the clock is already running');
     this.running = true;
     try {
       deliver();
-      while (this.heap.length > 0) {
-        const task = this.pop();
-        this.time = task.time;
-        this.tasksRun++;
-        try {
-          task.run();
-        } catch (e) {
-          throw AgentError.from(e, task.agent);
-        }
-      }
+      while (this.heap.length > 0) this.runNext();
     } finally {
       this.heap.length = 0;
       this.running = false;
+    }
+  }
+
+  private runNext(): void {
+    const task = this.pop();
+    this.time = task.time;
+    this.tasksRun++;
+    try {
+      task.run();
+    } catch (e) {
+      throw AgentError.from(e, task.agent);
     }
   }
 

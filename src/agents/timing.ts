@@ -5,6 +5,8 @@
  *   scheduled    every message is delivered by the circuit's clock in virtual time, at its send time +
  *                its connection's delay: D ticks on every connection, or a delay drawn per connection
  *                from A..B (inclusive) with a seeded random source, once, when the circuit is timed
+ *   overlapping  scheduled, with a new pattern every P ticks while earlier ones still travel
+ *                (--present-every P; agents/overlap-circuit.ts, engines/overlap-engine.ts)
  * A connection is a stream from a sender to an agent: a neuron's axon to its layer's tract, errors to
  * the error tract, the input to the first layer, the teacher's nudges to the output roles, the readouts
  * to the teacher, the softmax members' lateral messages to their group, a conv position's updates to
@@ -13,6 +15,7 @@
  */
 import type { Random } from '../core/random.ts';
 import type { Clock } from './clock.ts';
+import type { WeightVersion } from './overlap-neuron.ts';
 import { SoftmaxMember } from './softmax-group.ts';
 import type { Circuit } from './wiring.ts';
 
@@ -24,6 +27,10 @@ export type Timing =
       /** A..B: a delay per connection, drawn with `random`. */
       readonly jitter?: readonly [number, number];
       readonly random?: Random;
+      /** Overlapping presentations: a new pattern every P ticks (engines/overlap-engine.ts); absent: one at a time. */
+      readonly presentEvery?: number;
+      /** Overlapping presentations: what the backward pass reads, the current weights or the forward pass's. */
+      readonly weights?: WeightVersion;
     };
 
 export const SYNCHRONOUS: Timing = { mode: 'synchronous' };

@@ -1,9 +1,12 @@
 /**
  * The agents engine's timing flags (README, The agents engine): --timing synchronous|scheduled,
  * --delay D (ticks on every connection, default 1), --delay-jitter A..B (a seeded delay per connection,
- * drawn from A..B inclusive). Delays are whole ticks ≥ 0. Bad values are bad input (exit 2).
+ * drawn from A..B inclusive). Delays are whole ticks ≥ 0. Train also takes --present-every P (a new
+ * pattern every P ticks, P ≥ 1 whole, while earlier ones travel; scheduled, batch 1) and --weights
+ * stale|stash (what its backward pass reads). Bad values are bad input (exit 2).
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import type { WeightVersion } from '../agents/overlap-neuron.ts';
 import type { Timing } from '../agents/timing.ts';
 import { InputError } from '../core/errors.ts';
 import type { Random } from '../core/random.ts';
@@ -14,6 +17,10 @@ export interface TimingFlags {
   timing: 'synchronous' | 'scheduled';
   delay?: number;
   delayJitter?: [number, number];
+  presentEvery?: number;
+  weights?: WeightVersion;
+  /** The minibatch size, where the command has one. */
+  batch?: number;
 }
 
 export const DEFAULT_DELAY = 1;
@@ -34,6 +41,31 @@ function tickRange(value: string): [number, number] {
   return [a, b];
 }
 
+function presentEvery(value: string): number {
+  const v = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v < 1) {
+    throw new InvalidArgumentError(`expected a whole number of ticks ≥ 1, got "${value}"`);
+  }
+  return v;
+}
+
+/** Overlapping presentations (train only). */
+export function addOverlapOptions(command: Command): Command {
+  return command
+    .option(
+      '--present-every <P>',
+      "scheduled, batch 1: present a new pattern every P ticks (P ≥ 1), while earlier patterns' errors " +
+        'still travel; each synapse learns when its error arrives (rules backprop, feedback-alignment)',
+      presentEvery,
+    )
+    .option(
+      '--weights <version>',
+      "--present-every: what the backward pass reads, stale (the weights now) or stash (the pattern's " +
+        'forward weights; default stale)',
+      oneOf(['stale', 'stash'] as const),
+    );
+}
+
 export function addTimingOptions(command: Command): Command {
   return command
     .option(
@@ -50,7 +82,11 @@ export function addTimingOptions(command: Command): Command {
 /** The engine's timing from the flags; InputError when they do not apply. */
 export function timingOf(flags: TimingFlags, engine: EngineName, random: Random): Timing {
   const delayed = flags.delay !== undefined || flags.delayJitter !== undefined;
+  if (flags.weights !== undefined && flags.presentEvery === undefined) {
+    throw new InputError('--weights applies to --present-every');
+  }
   if (flags.timing === 'synchronous') {
+    if (flags.presentEvery !== undefined) throw new InputError('--present-every applies to --timing scheduled');
     if (delayed) throw new InputError(`--delay and --delay-jitter apply to --timing scheduled`);
     return { mode: 'synchronous' };
   }
@@ -58,5 +94,10 @@ export function timingOf(flags: TimingFlags, engine: EngineName, random: Random)
   if (flags.delay !== undefined && flags.delayJitter !== undefined) {
     throw new InputError('--delay and --delay-jitter exclude each other');
   }
-  return { mode: 'scheduled', delay: flags.delay ?? DEFAULT_DELAY, jitter: flags.delayJitter, random };
+  if (flags.presentEvery !== undefined && (flags.batch ?? 1) > 1) {
+    throw new InputError(`--present-every learns one pattern at a time: --batch 1, not ${flags.batch}`);
+  }
+  const delay = flags.delay ?? DEFAULT_DELAY;
+  const overlap = flags.presentEvery === undefined ? {} : { presentEvery: flags.presentEvery, weights: flags.weights };
+  return { mode: 'scheduled', delay, jitter: flags.delayJitter, random, ...overlap };
 }

@@ -17,7 +17,7 @@ import {
   resolveDataDir,
   type IdxPart,
 } from '../data/mnist.ts';
-import { AgentsEngine, createEngine } from '../engines/index.ts';
+import { AgentsEngine, createEngine, OverlapEngine } from '../engines/index.ts';
 import { setThreads } from '../engines/threads/thread-pool.ts';
 import type { EngineName } from '../nn/engine.ts';
 import type { RuleOptions } from '../rules/index.ts';
@@ -26,7 +26,7 @@ import { nonFiniteIn, ruleSettingHint } from './divergence-hint.ts';
 import { train, type Dataset, type EpochReport, type Metrics } from '../nn/sgd.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { addRuleOptions } from './grad.ts';
-import { timingOf, type TimingFlags } from './timing-options.ts';
+import { addOverlapOptions, timingOf, type TimingFlags } from './timing-options.ts';
 import {
   ALL_DATASET_NAMES,
   dynamicsOptions,
@@ -155,8 +155,7 @@ function trainInputs(opts: TrainFlags): CommandInputs {
 
 export function registerTrain(program: Command): void {
   addRuleOptions(
-    program
-      .command('train')
+    addOverlapOptions(program.command('train'))
       .description(
         "train a net with SGD; prints each epoch's loss and accuracy (train and held-out) to stderr, " +
           'a JSON summary to stdout, and writes the trained params with --out',
@@ -238,7 +237,12 @@ export function registerTrain(program: Command): void {
     }
     if (out) writeOut(out, paramsFileChunks(spec, engine.snapshot()));
     const delays = engine instanceof AgentsEngine ? engine.delays : null;
-    const scheduled = delays !== null ? { timing: 'scheduled', delays } : {};
+    const overlap =
+      engine instanceof OverlapEngine
+        ? { delays: engine.delaySummary, presentEvery: engine.presentEvery, weights: engine.weightVersion }
+        : null;
+    const scheduled =
+      delays !== null ? { timing: 'scheduled', delays } : overlap ? { timing: 'scheduled', ...overlap } : {};
     const summary = {
       engine: opts.engine,
       rule: opts.rule,

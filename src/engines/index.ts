@@ -9,11 +9,14 @@ import { leakySettings, type DynamicsOptions } from '../rules/merged-continuous.
 import type { Timing } from '../agents/timing.ts';
 import { ContinuousEngine } from './continuous-engine.ts';
 import { MatrixEngine } from './matrix-engine.ts';
+import { OverlapEngine, type OverlapTiming } from './overlap-engine.ts';
 import { InputError } from '../core/errors.ts';
 
 export { AgentsEngine } from './agents-engine.ts';
 export { MatrixEngine } from './matrix-engine.ts';
 export { ContinuousEngine } from './continuous-engine.ts';
+export { OverlapEngine } from './overlap-engine.ts';
+export { DelayedSgd, overlapSchedule } from './delayed-sgd.ts';
 
 export function createEngine(
   engine: EngineName,
@@ -37,6 +40,9 @@ export function createEngine(
     case 'matrix':
       return new MatrixEngine(spec, params, (net) => createMatrixRule(rule, net), options);
     case 'agents':
+      if (timing?.mode === 'scheduled' && timing.presentEvery !== undefined) {
+        return new OverlapEngine(spec, params, rule, timing as OverlapTiming);
+      }
       return new AgentsEngine(spec, params, rule, options, timing);
   }
 }

@@ -159,6 +159,33 @@ describe('localprop with --engine agents', () => {
     }
   });
 
+  it('train --present-every: the summary names P, the weights and the delays; bad values exit 2 with one line', async () => {
+    const base = ['train', '--net', 'nets/digits-64-32-10.net.json', '--dataset', 'digits'];
+    base.push('--epochs', '1', '--limit', '60', '--seed', '4', '--engine', 'agents');
+    const ok = await runCli([...base, '--timing', 'scheduled', '--present-every', '2', '--weights', 'stash']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ timing: 'scheduled', presentEvery: 2, weights: 'stash' });
+    const bad: [string[], RegExp][] = [
+      [['--timing', 'scheduled', '--present-every', '0'], /--present-every.*whole number of ticks ≥ 1, got "0"/],
+      [['--timing', 'scheduled', '--present-every', '-2'], /--present-every.*whole number of ticks ≥ 1, got "-2"/],
+      [['--timing', 'scheduled', '--present-every', '1.5'], /--present-every.*got "1.5"/],
+      [['--present-every', '2'], /--present-every applies to --timing scheduled/],
+      [['--timing', 'scheduled', '--weights', 'stash'], /--weights applies to --present-every/],
+      [['--timing', 'scheduled', '--present-every', '2', '--weights', 'fresh'], /--weights.*stale, stash/],
+      [['--timing', 'scheduled', '--present-every', '2', '--batch', '4'], /--batch 1, not 4/],
+      [['--timing', 'scheduled', '--present-every', '2', '--rule', 'merged'], /backprop or feedback-alignment/],
+    ];
+    for (const [flags, message] of bad) {
+      const result = await runCli([...base, ...flags]);
+      expect(result.code, flags.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n'), flags.join(' ')).toHaveLength(1);
+      expect(result.stderr, flags.join(' ')).toMatch(message);
+    }
+    const help = await runCli(['train', '--help']);
+    for (const flag of ['--present-every <P>', '--weights <version>']) expect(help.stdout).toContain(flag);
+  });
+
   it('a rule option that cannot run is bad input in both engines: exit 2, the same one line', async () => {
     const args = (engine: string) => [
       ...grad,
