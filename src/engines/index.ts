@@ -16,7 +16,7 @@ export { AgentsEngine } from './agents-engine.ts';
 export { MatrixEngine } from './matrix-engine.ts';
 export { ContinuousEngine } from './continuous-engine.ts';
 export { OverlapEngine } from './overlap-engine.ts';
-export { DelayedSgd, overlapSchedule } from './delayed-sgd.ts';
+export { DelayedSgd, overlapSchedule, type DelayedUpdate, type OverlapSchedule } from './delayed-sgd.ts';
 
 export function createEngine(
   engine: EngineName,
