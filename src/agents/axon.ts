@@ -82,7 +82,7 @@ export class Axon<T> extends Observable<T> implements Source<T> {
   }
 
   private deliverLater(clock: Clock, value: T): void {
-    const now = clock.now;
+    const now = clock.now();
     const message = typeof value === 'object' && value !== null && 'tick' in value ? { ...value, tick: now } : value;
     const { receivers, agents, delays } = this;
     for (let k = 0; k < receivers.length; k++) {

@@ -78,7 +78,7 @@ export function wireOverlap(
     return layer as ResolvedLayer & DenseSpec;
   });
   const clock = new Clock();
-  const now = (): number => clock.now;
+  const now = (): number => clock.now();
   const L = resolved.length;
   const sizes = resolved.map((r) => sizeOf(r.outShape));
   const input = new Axon<PatternVolley>();

@@ -94,7 +94,7 @@ export class OverlapNeuron {
     const z = potential(this.b, this.w, x);
     const y = this.activation.g(z);
     this.traces.set(v.pattern, { x, z, y, w: this.stash ? Float64Array.from(this.w) : null });
-    this.axon.next({ pattern: v.pattern, tick: this.clock.now, layer: this.layer, neuron: this.index, value: y });
+    this.axon.next({ pattern: v.pattern, tick: this.clock.now(), layer: this.layer, neuron: this.index, value: y });
   }
 
   private arrive(v: PatternErrorVolley): void {
@@ -110,9 +110,9 @@ export class OverlapNeuron {
       for (let i = 0; i < back.length; i++) pushed[i] = back[i]! * Δz;
     }
     const { layer, index: neuron } = this;
-    this.errors.next({ pattern: v.pattern, tick: this.clock.now, layer, neuron, pushed, η });
+    this.errors.next({ pattern: v.pattern, tick: this.clock.now(), layer, neuron, pushed, η });
     const x = trace.x;
-    this.clock.at(this.clock.now + 0.5, () => this.write(x, Δz, η), this.name);
+    this.clock.at(this.clock.now() + 0.5, () => this.write(x, Δz, η), this.name);
   }
 
   /** The synapses' update from one pattern: w_ij ← w_ij − η·(x_i·Δz_j), b_j ← b_j − η·Δz_j. */

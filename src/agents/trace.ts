@@ -47,7 +47,7 @@ export class TraceRecorder {
     const add = scheduled
       ? (r: TraceRecord): void => {
           r.sent = r.tick;
-          r.tick = clock.now;
+          r.tick = clock.now();
           this.log.push(r);
         }
       : (r: TraceRecord): void => {

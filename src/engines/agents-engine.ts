@@ -103,7 +103,7 @@ export class AgentsEngine implements Engine {
     const volley: Volley = { tick: this.clock, values, finite: allFinite(values) };
     this.send(() => input.next(volley));
     if (this.timing.mode === 'scheduled') {
-      this.clock = this.circuit.clock.now + 1; // the next pattern starts after the last delivery of this one
+      this.clock = this.circuit.clock.now() + 1; // the next pattern starts after the last delivery of this one
       return teacher.E;
     }
     this.clock += learn ? 2 * L + 2 : L + 3;
@@ -128,7 +128,7 @@ export class AgentsEngine implements Engine {
     const boundary = { tick: this.clock, η, B: this.patterns };
     this.send(() => this.circuit.batch.next(boundary));
     // The boundary, then the kernel agents' broadcast (scheduled: after its last delivery).
-    this.clock = this.timing.mode === 'scheduled' ? this.circuit.clock.now + 1 : this.clock + 2;
+    this.clock = this.timing.mode === 'scheduled' ? this.circuit.clock.now() + 1 : this.clock + 2;
     this.patterns = 0;
   }
 

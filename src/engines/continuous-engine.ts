@@ -1,8 +1,8 @@
 /**
  * The agents engine in continuous time (`--dynamics leaky`; README, Continuous time): the net as a leaky
- * circuit (agents/leaky-circuit.ts) whose neurons step themselves on one clock (agents/virtual-clock.ts, an RxJS
- * SchedulerLike), under the merged rule in its continuous form (rules/merged-continuous.ts). Time is the clock's, in
- * the units of τ and dt; it runs on across patterns.
+ * circuit (agents/leaky-circuit.ts) whose neurons step themselves on the circuit's clock (agents/clock.ts,
+ * an RxJS SchedulerLike, the one every timing runs on), under the merged rule in its continuous form
+ * (rules/merged-continuous.ts). Time is the clock's, in the units of τ and dt; it runs on across patterns.
  *
  * Presenting a pattern: the input volley, the teacher and every neuron start at the clock's now, then the
  * clock is flushed until the teacher's 'end' has stopped every neuron. An exception in any agent stops the
@@ -15,7 +15,7 @@ import type { Engine } from '../nn/engine.ts';
 import type { GradientResult } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
-import { VirtualClock } from '../agents/virtual-clock.ts';
+import { Clock } from '../agents/clock.ts';
 import { wireLeaky, type LeakyCircuit } from '../agents/leaky-circuit.ts';
 import type { Rate } from '../agents/leaky-neuron.ts';
 import type { PhaseTimes } from '../agents/leaky-teacher.ts';
@@ -23,7 +23,7 @@ import { MAX_FREE_STEPS, MergedLeaky, type LeakySettings } from '../rules/merged
 import type { MergedSettings } from '../rules/merged.ts';
 import { gather, gradientFromSums } from './gradient-from-sums.ts';
 
-/** A clock in virtual time that runs everything scheduled on it (VirtualClock, or RxJS's VirtualTimeScheduler). */
+/** A clock in virtual time that runs everything scheduled on it (the circuit's Clock, or RxJS's VirtualTimeScheduler). */
 export type FlushableClock = SchedulerLike & { flush(): void };
 
 /** One rate as recorded: time, layer, neuron, r. */
@@ -46,7 +46,7 @@ export class ContinuousEngine implements Engine {
     params: Params,
     readonly merged: MergedSettings,
     readonly leaky: LeakySettings,
-    clock: FlushableClock = new VirtualClock(),
+    clock: FlushableClock = new Clock(),
   ) {
     this.clock = clock;
     this.circuit = wireLeaky(spec, params, {

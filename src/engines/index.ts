@@ -31,7 +31,7 @@ export function createEngine(
   if (leaky !== null) {
     if (timing?.mode === 'scheduled') {
       throw new InputError(
-        '--timing scheduled does not apply to --dynamics leaky, whose neurons step on a clock of their own',
+        '--timing scheduled does not apply to --dynamics leaky, whose neurons step themselves in continuous time',
       );
     }
     return new ContinuousEngine(spec, params, mergedSettings(rule), leaky);

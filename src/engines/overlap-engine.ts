@@ -109,7 +109,7 @@ export class OverlapEngine implements Engine {
     this.check();
     const clock = this.circuit.clock;
     this.guard(() => clock.run(() => {}));
-    this.slot = Math.max(this.slot, Math.floor(clock.now) + 1);
+    this.slot = Math.max(this.slot, Math.floor(clock.now()) + 1);
   }
 
   evaluate(x: Float64Array, t: ArrayLike<number>): number {

@@ -1,14 +1,17 @@
+/**
+ * The clock as an RxJS SchedulerLike (the leaky mode's Euler steps): VirtualTimeScheduler's order, bit for bit.
+ */
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/agents/virtual-clock.ts';
+import { Clock } from '../../src/agents/clock.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { ContinuousEngine } from '../../src/engines/index.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 import { paramsWithBiases, randomPatterns } from '../../experiments/shared/random-nets.ts';
 
-describe('VirtualClock', () => {
+describe('the clock as an RxJS scheduler', () => {
   it('runs actions in order of due time, ties in the order scheduled, with time jumping to each', () => {
-    const clock = new VirtualClock();
+    const clock = new Clock();
     const log: string[] = [];
     const at = (name: string) => () => log.push(`${name}@${clock.now()}`);
     clock.schedule(at('c'), 2);
@@ -21,11 +24,11 @@ describe('VirtualClock', () => {
     clock.schedule(at('a2'), 1);
     clock.flush();
     expect(log).toEqual(['a@1', 'b@1', 'a2@1', 'b2@1', 'c@2', 'd@2']);
-    expect(clock.pending).toBe(0);
+    expect(clock.waiting).toBe(0);
   });
 
   it('skips an unsubscribed action, and stops the flush at an exception, dropping the queue', () => {
-    const clock = new VirtualClock();
+    const clock = new Clock();
     const log: number[] = [];
     clock.schedule(() => log.push(1), 1).unsubscribe();
     clock.schedule(() => {
@@ -34,7 +37,7 @@ describe('VirtualClock', () => {
     clock.schedule(() => log.push(3), 3);
     expect(() => clock.flush()).toThrow('boom');
     expect(log).toEqual([]);
-    expect(clock.pending).toBe(0);
+    expect(clock.waiting).toBe(0);
   });
 
   it("drives the continuous engine exactly as RxJS's VirtualTimeScheduler does (bit for bit)", () => {
