@@ -6,7 +6,8 @@
  *   forward (pattern p, volley x)   z_j = b_j + Σ_i w_ij x_i,  y_j = g(z_j) → axon;  keeps (x, z, y) for p
  *                                   (stash: and a copy of w, the version p's forward pass read)
  *   error   (pattern p, Δy_j, η)    Δz_j = g'(z_j)·Δy_j from p's trace;  pushes v_ij·Δz_j back, with
- *                                   v = b (feedback alignment), w as it is now (stale) or p's copy (stash)
+ *                                   v = b (feedback alignment; DFA's output neurons: b_ki for every hidden
+ *                                   unit, broadcast), w as it is now (stale) or p's copy (stash)
  *                                   then w_ij ← w_ij − η·x_i·Δz_j,  b_j ← b_j − η·Δz_j   (batch 1)
  *
  * Tie rule (the one place it is stated; engines/delayed-sgd.ts derives the same): an error that arrives

@@ -55,7 +55,8 @@ export function addOverlapOptions(command: Command): Command {
     .option(
       '--present-every <P>',
       "scheduled, batch 1: present a new pattern every P ticks (P ≥ 1), while earlier patterns' errors " +
-        'still travel; each synapse learns when its error arrives (rules backprop, feedback-alignment)',
+        'still travel; each synapse learns when its error arrives (rules backprop, feedback-alignment, ' +
+        'direct-feedback-alignment)',
       presentEvery,
     )
     .option(

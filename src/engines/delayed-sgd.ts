@@ -7,7 +7,8 @@
  * forward input at f_lj and its error at e_lj,
  *   f_0j = d(input → j);   a layer's volley leaves its tract at V_l = max_j (f_lj + d(axon j));
  *   f_(l+1)j = V_l;   the teacher answers at V_(L−1);   e_(L−1)j = V_(L−1) + d(teacher → j);
- *   the error tract of layer l hands Δy down at max_j (e_lj + d(error axon j)) = e_(l−1)i for every i.
+ *   the error tract of layer l hands Δy down at max_j (e_lj + d(error axon j)) = e_(l−1)i for every i;
+ *   direct feedback alignment: hidden layer l's error comes at max_k (e_(L−1)k + d(output k → layer l)).
  * Tie rule (agents/overlap-neuron.ts): an error arriving at tick t is written at t + ½. So pattern q's
  * update of row lj is visible to pattern k's forward read iff q·P + e_lj < k·P + f_lj, i.e. q ≤ k − lag_lj,
  *   lag_lj = ⌊(e_lj − f_lj)/P⌋ + 1       (P large: lag 1, plain SGD)
@@ -15,7 +16,8 @@
  * pattern k's error reaches the row. With W⁽ᵛ⁾ the weights after v updates (patterns 0 … v−1):
  *   forward of pattern n, row lj:  W⁽ᵛ⁾ with v = s + max(0, n − s − lag_lj + 1)  (s: patterns before the
  *                                  last drain, all complete)
- *   backward, row lj pushes:       stale W⁽ⁿ⁾ (the weights now); stash W⁽ᵛ⁾ (its forward's); FA: B
+ *   backward, row lj pushes:       stale W⁽ⁿ⁾ (the weights now); stash W⁽ᵛ⁾ (its forward's); FA: B;
+ *                                  DFA: Δy⁽ˡ⁾ = B⁽ˡ⁾ᵀ Δz⁽ᴸ⁾ for every hidden l, the output's Δz of this pattern
  *   update:                        W⁽ⁿ⁺¹⁾ = W⁽ⁿ⁾ − η Δz⁽ⁿ⁾ x⁽ⁿ⁾ᵀ,  b⁽ⁿ⁺¹⁾ = b⁽ⁿ⁾ − η Δz⁽ⁿ⁾
  * with Δz = g'(z) ⊙ Δy, z and x from the forward above, Δy from the loss at the output and pushed down.
  */
@@ -49,7 +51,14 @@ export function overlapSchedule(delays: OverlapDelays, P: number): OverlapSchedu
   }
   const error: number[][] = new Array(L);
   error[L - 1] = delays.nudge.map((d) => volley + d);
-  for (let l = L - 1; l >= 1; l--) {
+  const direct = delays.direct;
+  if (direct !== undefined) {
+    for (let l = 0; l < L - 1; l++) {
+      const arrives = Math.max(...error[L - 1]!.map((t, k) => t + direct[k]![l]!));
+      error[l] = forward[l]!.map(() => arrives);
+    }
+  }
+  for (let l = L - 1; l >= 1 && direct === undefined; l--) {
     const down = Math.max(...error[l]!.map((t, j) => t + delays.error[l]![j]!));
     error[l - 1] = forward[l - 1]!.map(() => down);
   }
@@ -82,13 +91,17 @@ export class DelayedSgd {
   private n = 0;
   private s = 0;
 
-  /** `feedback[l]` ([units][fanIn]) pushes instead of W (feedback alignment), or null. */
+  /**
+   * `feedback[l]` ([units][fanIn]) pushes instead of W (feedback alignment), or null; `direct`: direct feedback
+   * alignment, `feedback[l]` the hidden layer l's B ([n_L][n_l]).
+   */
   constructor(
     readonly spec: NetSpec,
     params: Params,
     readonly schedule: OverlapSchedule,
     readonly weightVersion: WeightVersion,
     private readonly feedback: readonly (Float64Array | null)[] = [],
+    private readonly direct = false,
   ) {
     const layers = resolveLayers(spec);
     this.activations = layers.map((l) => makeActivation((l as ResolvedLayer & DenseSpec).activation));
@@ -150,6 +163,15 @@ export class DelayedSgd {
       for (let j = 0; j < m; j++) Δz[j] = this.activations[l]!.dg(zs[l]![j]!, ys[l]![j]!) * Δy[j]!;
       Δzs[l] = Δz;
       if (l === 0) break;
+      if (this.direct) {
+        // Every hidden layer from the output's Δz, through its own B, k = 0, 1, … as the tracts sum.
+        const e = Δzs[L - 1]!;
+        const n = this.units[l - 1]!;
+        const B = this.feedback[l - 1]!;
+        Δy = new Float64Array(n);
+        for (let o = 0; o < e.length; o++) for (let i = 0; i < n; i++) Δy[i] += B[o * n + i]! * e[o]!;
+        continue;
+      }
       const below = new Float64Array(k);
       for (let j = 0; j < m; j++) {
         const back =

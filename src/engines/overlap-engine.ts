@@ -17,7 +17,7 @@ import type { Engine } from '../nn/engine.ts';
 import { Network, type GradientResult } from '../nn/network.ts';
 import type { Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
-import { feedbackAlignmentMatrices, type RuleOptions } from '../rules/index.ts';
+import { directFeedbackMatrices, feedbackAlignmentMatrices, type RuleOptions } from '../rules/index.ts';
 import { AgentError } from '../agents/agent-error.ts';
 import { drawOverlapDelays, wireOverlap, type OverlapCircuit, type OverlapDelays } from '../agents/overlap-circuit.ts';
 import type { WeightVersion } from '../agents/overlap-neuron.ts';
@@ -27,7 +27,7 @@ import { sizeOf } from '../core/tensor.ts';
 import { gather } from './gradient-from-sums.ts';
 
 /** The rules whose update a neuron can make from one pattern's trace and error alone. */
-export const OVERLAP_RULES = ['backprop', 'feedback-alignment'] as const;
+export const OVERLAP_RULES = ['backprop', 'feedback-alignment', 'direct-feedback-alignment'] as const;
 
 export type OverlapTiming = Timing & { mode: 'scheduled'; presentEvery: number };
 
@@ -54,7 +54,8 @@ export class OverlapEngine implements Engine {
     timing: OverlapTiming,
   ) {
     if (!(OVERLAP_RULES as readonly string[]).includes(rule.rule)) {
-      throw new InputError(`--present-every applies to --rule ${OVERLAP_RULES.join(' or ')}, not ${rule.rule}`);
+      const rules = `${OVERLAP_RULES.slice(0, -1).join(', ')} or ${OVERLAP_RULES[OVERLAP_RULES.length - 1]}`;
+      throw new InputError(`--present-every applies to --rule ${rules}, not ${rule.rule}`);
     }
     const layers = resolveLayers(spec);
     const conv = layers.findIndex((l) => l.type !== 'dense');
@@ -64,11 +65,15 @@ export class OverlapEngine implements Engine {
     this.presentEvery = P;
     this.weightVersion = timing.weights ?? 'stale';
     const sizes = layers.map((l) => sizeOf(l.outShape));
-    const delays = drawOverlapDelays(sizes, timing.delay, timing.jitter, timing.random);
+    const direct = rule.rule === 'direct-feedback-alignment';
+    const delays = drawOverlapDelays(sizes, timing.delay, timing.jitter, timing.random, direct);
+    const seed = (rule as { feedbackSeed?: string }).feedbackSeed;
     const back =
       rule.rule === 'feedback-alignment'
-        ? feedbackAlignmentMatrices(spec, (rule as { feedbackSeed?: string }).feedbackSeed)
-        : layers.map(() => null);
+        ? feedbackAlignmentMatrices(spec, seed)
+        : direct
+          ? directFeedbackMatrices(spec, seed)
+          : layers.map(() => null);
     this.circuit = wireOverlap(spec, params, back, this.weightVersion, delays);
     this.prediction = this.circuit.teacher.prediction;
     this.delaySummary = summarise(delays, timing);

@@ -173,7 +173,10 @@ describe('localprop with --engine agents', () => {
       [['--timing', 'scheduled', '--weights', 'stash'], /--weights applies to --present-every/],
       [['--timing', 'scheduled', '--present-every', '2', '--weights', 'fresh'], /--weights.*stale, stash/],
       [['--timing', 'scheduled', '--present-every', '2', '--batch', '4'], /--batch 1, not 4/],
-      [['--timing', 'scheduled', '--present-every', '2', '--rule', 'merged'], /backprop or feedback-alignment/],
+      [
+        ['--timing', 'scheduled', '--present-every', '2', '--rule', 'merged'],
+        /backprop, feedback-alignment or direct-feedback-alignment, not merged/,
+      ],
     ];
     for (const [flags, message] of bad) {
       const result = await runCli([...base, ...flags]);

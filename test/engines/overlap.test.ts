@@ -13,11 +13,16 @@ import { OverlapEngine } from '../../src/engines/overlap-engine.ts';
 import type { WeightVersion } from '../../src/agents/overlap-neuron.ts';
 import { initParams, type Params } from '../../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../../src/nn/spec.ts';
-import { createMatrixRule, feedbackAlignmentMatrices, type RuleOptions } from '../../src/rules/index.ts';
+import {
+  createMatrixRule,
+  directFeedbackMatrices,
+  feedbackAlignmentMatrices,
+  type RuleOptions,
+} from '../../src/rules/index.ts';
 import { expectParamsClose, firstMismatch } from '../agents/compare.ts';
 import { denseNet } from '../agents/nets.ts';
 
-type OverlapRule = 'backprop' | 'feedback-alignment';
+type OverlapRule = 'backprop' | 'feedback-alignment' | 'direct-feedback-alignment';
 
 interface Setup {
   spec: NetSpec;
@@ -35,9 +40,11 @@ function engines(s: Setup): { engine: OverlapEngine; reference: DelayedSgd; para
   const rule = { rule: s.rule } as RuleOptions;
   const timing = { mode: 'scheduled' as const, delay: s.delay, jitter: s.jitter, random: random.derive('delays') };
   const engine = new OverlapEngine(s.spec, params, rule, { ...timing, presentEvery: s.P, weights: s.weights });
-  const feedback = s.rule === 'feedback-alignment' ? feedbackAlignmentMatrices(s.spec) : [];
+  const direct = s.rule === 'direct-feedback-alignment';
+  const feedback =
+    s.rule === 'feedback-alignment' ? feedbackAlignmentMatrices(s.spec) : direct ? directFeedbackMatrices(s.spec) : [];
   const schedule = overlapSchedule(engine.delays, s.P);
-  return { engine, reference: new DelayedSgd(s.spec, params, schedule, s.weights, feedback), params };
+  return { engine, reference: new DelayedSgd(s.spec, params, schedule, s.weights, feedback, direct), params };
 }
 
 function pattern(spec: NetSpec, random: Random): { x: Float64Array; t: Float64Array } {
@@ -70,7 +77,7 @@ function trainBoth(s: Setup, patterns: number, drains: readonly number[], η = 0
 
 const setup: fc.Arbitrary<Setup> = fc.record({
   spec: denseNet,
-  rule: fc.constantFrom<OverlapRule>('backprop', 'feedback-alignment'),
+  rule: fc.constantFrom<OverlapRule>('backprop', 'feedback-alignment', 'direct-feedback-alignment'),
   weights: fc.constantFrom<WeightVersion>('stale', 'stash'),
   P: fc.integer({ min: 1, max: 8 }),
   delay: fc.integer({ min: 0, max: 3 }),
