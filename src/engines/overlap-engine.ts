@@ -10,7 +10,9 @@
  * reached the teacher (0 before the first): a pattern's own E is known only later.
  * A probe (evaluate, snapshot, nonFiniteLayer) first drains the circuit: presentation pauses until
  * every error has arrived and been written, and the next pattern starts a new run of slots at the
- * next whole tick. An exception in any agent stops the engine for good, as in the agents engine.
+ * next whole tick. evaluate() then runs the drained weights forward as the experimenter (nn/network.ts,
+ * the same sums in the same order), since an evaluated pattern learns nothing and needs no pipeline.
+ * An exception in any agent stops the engine for good, as in the agents engine.
  */
 import { InputError } from '../core/errors.ts';
 import type { Engine } from '../nn/engine.ts';
