@@ -9,7 +9,8 @@
  * B = 1 (the essay's stochastic update) step() applies w_ij ← w_ij − η x_i Δz_j straight to W:
  * one pass over W instead of three (accumulate, apply, clear), and the same numbers. For B > 1 it
  * keeps every pattern's x⁽ˡ⁾ and Δz⁽ˡ⁾, and step() forms Σ_p x_p Δz_pᵀ and applies it in one blocked
- * pass over W (nn/kernels.ts, batchGradientStep): W is read once per batch, not once per pattern.
+ * pass over W (batchGradientStep, run by nn/wasm/wasm-kernels.ts in nn/kernels.ts's order): W is
+ * read once per batch, not once per pattern.
  * The sums run in increasing p from 0, as the pending sum adds them, so the numbers are the same.
  * Past KEPT_PATTERNS patterns the kept block is folded into the pending sum (in the same order).
  *
@@ -24,14 +25,13 @@
  */
 import { allFinite } from '../core/tensor.ts';
 import type { Engine } from '../nn/engine.ts';
+import { addBatchBias, batchBiasStep } from '../nn/kernels.ts';
 import {
-  addBatchBias,
-  addBatchGradient,
-  batchAffine,
-  batchBiasStep,
-  batchGradientStep,
-  batchTransposedProduct,
-} from '../nn/kernels.ts';
+  wasmAddBatchGradient as addBatchGradient,
+  wasmBatchAffine as batchAffine,
+  wasmBatchGradientStep as batchGradientStep,
+  wasmBatchTransposedProduct as batchTransposedProduct,
+} from '../nn/wasm/wasm-kernels.ts';
 import type { Layer } from '../nn/layer.ts';
 import { Network, sgdStepAndClear, type GradientResult, type NetworkOptions } from '../nn/network.ts';
 import { cloneParams, zerosLike, type LayerParams, type Params } from '../nn/params.ts';

@@ -5,10 +5,16 @@
  *   error    patterns p of the shard:  Δy_p = Wᵀ Δz_p             (batchTransposedProduct)
  *   step     rows j of the shard:      w_j −= s · Σ_p x_p Δz_pj   (batchGradientStep)
  *   fold     rows j of the shard:      g_j += Σ_p x_p Δz_pj       (addBatchGradient)
- * Every number is computed whole by one thread, with the sums in the order of nn/kernels.ts, so
+ * Every number is computed whole by one thread, with the sums in the order of nn/kernels.ts (run
+ * by the WebAssembly kernels of nn/wasm/wasm-kernels.ts, each thread in its own scratch memory), so
  * the results are the same bits whatever T is: nothing is reduced across threads.
  */
-import { addBatchGradient, batchAffine, batchGradientStep, batchTransposedProduct } from '../../nn/kernels.ts';
+import {
+  wasmAddBatchGradient as addBatchGradient,
+  wasmBatchAffine as batchAffine,
+  wasmBatchGradientStep as batchGradientStep,
+  wasmBatchTransposedProduct as batchTransposedProduct,
+} from '../../nn/wasm/wasm-kernels.ts';
 
 export const Op = { forward: 1, error: 2, step: 3, fold: 4, exit: 5 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
