@@ -5,7 +5,7 @@
 ;;   outer   A ± Dᵀ X        a_ji ← a_ji − s·Σ_p x_pi Δz_pj  (step: sum in increasing p, from 0)
 ;;                           a_ji ← a_ji + x_0i Δz_0j + …    (fold: the sum continues from a_ji)
 ;; W is [m × n] (w_ji = W[j·n + i]), X [B × n], Z and D [B × m], ΔX [B × n], all row-major f64.
-;; Pointers are byte offsets into the imported memory.
+;; Pointers are byte offsets into the imported memory. convError is a conv layer's Δx, below.
 ;;
 ;; The two lanes of a vector are two INDEPENDENT sums (two patterns, or two columns), never two
 ;; halves of one sum: each lane does, in order, the scalar code's multiplies and adds. A tile of
@@ -300,4 +300,122 @@
         (br_if $columns (i32.lt_u (local.get $col) (local.get $colEnd))))
       (local.set $j (i32.add (local.get $j) (i32.const 4)))
       (br_if $rows (i32.lt_u (local.get $j) (local.get $to)))))
+
+  ;; A conv layer's error Δx pushed back, each input's sum in the push's order: the push adds to
+  ;; Δx[c,iy,ix] the terms w[f,c,ky,kx] Δz[f,oy,ox] of every output that reads it, in increasing
+  ;; (f, oy, ox), from 0 (oy·s + ky − p = iy, ox·s + kx − p = ix). Lanes: two channels c of one
+  ;; input position, which read the same outputs through the same taps. Tile: channels c..c+7
+  ;; (four vectors), the last channel repeated past C; the position (iy, ix) is the outer loop.
+  ;; w is [F × C × K × K], Δz [F × OH × OW], Δx [C × H × W].
+  (func (export "convError")
+    (param $w i32) (param $dz i32) (param $dx i32)
+    (param $C i32) (param $H i32) (param $W i32) (param $F i32) (param $OH i32) (param $OW i32)
+    (param $K i32) (param $s i32) (param $p i32)
+    (local $iy i32) (local $ix i32) (local $c i32) (local $f i32) (local $oy i32) (local $ox i32)
+    (local $oy0 i32) (local $oy1 i32) (local $ox0 i32) (local $ox1 i32) (local $t i32)
+    (local $kernelBytes i32) (local $filterBytes i32) (local $planeBytes i32) (local $tap i32) (local $out i32)
+    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $c4 i32) (local $c5 i32) (local $c6 i32) (local $c7 i32)
+    (local $v v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $kernelBytes (i32.shl (i32.mul (local.get $K) (local.get $K)) (i32.const 3)))
+    (local.set $filterBytes (i32.mul (local.get $kernelBytes) (local.get $C)))
+    (local.set $planeBytes (i32.shl (i32.mul (local.get $H) (local.get $W)) (i32.const 3)))
+    (loop $rows
+      ;; the outputs that read row iy: oy·s ≤ iy + p and oy·s ≥ iy + p − K + 1
+      (local.set $t (i32.sub (i32.add (local.get $iy) (local.get $p)) (i32.sub (local.get $K) (i32.const 1))))
+      (local.set $oy0 (select (i32.div_u (i32.sub (i32.add (local.get $t) (local.get $s)) (i32.const 1)) (local.get $s))
+        (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
+      (local.set $oy1 (i32.div_u (i32.add (local.get $iy) (local.get $p)) (local.get $s)))
+      (if (i32.ge_s (local.get $oy1) (local.get $OH)) (then (local.set $oy1 (i32.sub (local.get $OH) (i32.const 1)))))
+      (local.set $ix (i32.const 0))
+      (loop $columns
+        (local.set $t (i32.sub (i32.add (local.get $ix) (local.get $p)) (i32.sub (local.get $K) (i32.const 1))))
+        (local.set $ox0 (select (i32.div_u (i32.sub (i32.add (local.get $t) (local.get $s)) (i32.const 1)) (local.get $s))
+          (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
+        (local.set $ox1 (i32.div_u (i32.add (local.get $ix) (local.get $p)) (local.get $s)))
+        (if (i32.ge_s (local.get $ox1) (local.get $OW)) (then (local.set $ox1 (i32.sub (local.get $OW) (i32.const 1)))))
+        (local.set $c (i32.const 0))
+        (loop $channels
+          ;; c_k: byte offset of channel c+k's kernel within a filter
+          (local.set $c0 (i32.mul (call $last (local.get $c) (local.get $C)) (local.get $kernelBytes)))
+          (local.set $c1 (i32.mul (call $last (i32.add (local.get $c) (i32.const 1)) (local.get $C)) (local.get $kernelBytes)))
+          (local.set $c2 (i32.mul (call $last (i32.add (local.get $c) (i32.const 2)) (local.get $C)) (local.get $kernelBytes)))
+          (local.set $c3 (i32.mul (call $last (i32.add (local.get $c) (i32.const 3)) (local.get $C)) (local.get $kernelBytes)))
+          (local.set $c4 (i32.mul (call $last (i32.add (local.get $c) (i32.const 4)) (local.get $C)) (local.get $kernelBytes)))
+          (local.set $c5 (i32.mul (call $last (i32.add (local.get $c) (i32.const 5)) (local.get $C)) (local.get $kernelBytes)))
+          (local.set $c6 (i32.mul (call $last (i32.add (local.get $c) (i32.const 6)) (local.get $C)) (local.get $kernelBytes)))
+          (local.set $c7 (i32.mul (call $last (i32.add (local.get $c) (i32.const 7)) (local.get $C)) (local.get $kernelBytes)))
+          (local.set $a0 (v128.const f64x2 0 0))
+          (local.set $a1 (v128.const f64x2 0 0))
+          (local.set $a2 (v128.const f64x2 0 0))
+          (local.set $a3 (v128.const f64x2 0 0))
+          (local.set $f (i32.const 0))
+          (loop $filters
+            (local.set $oy (local.get $oy0))
+            (block $oyDone
+              (loop $oys
+                (br_if $oyDone (i32.gt_s (local.get $oy) (local.get $oy1)))
+                (local.set $ox (local.get $ox0))
+                (block $oxDone
+                  (loop $oxs
+                    (br_if $oxDone (i32.gt_s (local.get $ox) (local.get $ox1)))
+                    ;; tap: w[f, ·, ky, kx] with ky = iy + p − oy·s, kx = ix + p − ox·s; out: Δz[f, oy, ox]
+                    (local.set $tap (i32.add (i32.add (local.get $w) (i32.mul (local.get $f) (local.get $filterBytes)))
+                      (i32.shl (i32.add
+                        (i32.mul (i32.sub (i32.add (local.get $iy) (local.get $p)) (i32.mul (local.get $oy) (local.get $s)))
+                          (local.get $K))
+                        (i32.sub (i32.add (local.get $ix) (local.get $p)) (i32.mul (local.get $ox) (local.get $s))))
+                        (i32.const 3))))
+                    (local.set $out (i32.add (local.get $dz) (i32.shl
+                      (i32.add (i32.mul (i32.add (i32.mul (local.get $f) (local.get $OH)) (local.get $oy)) (local.get $OW))
+                        (local.get $ox))
+                      (i32.const 3))))
+                    (local.set $v (v128.load64_splat (local.get $out)))
+                    (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul
+                      (v128.load64_lane 1 (i32.add (local.get $tap) (local.get $c1))
+                        (v128.load64_zero (i32.add (local.get $tap) (local.get $c0))))
+                      (local.get $v))))
+                    (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul
+                      (v128.load64_lane 1 (i32.add (local.get $tap) (local.get $c3))
+                        (v128.load64_zero (i32.add (local.get $tap) (local.get $c2))))
+                      (local.get $v))))
+                    (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul
+                      (v128.load64_lane 1 (i32.add (local.get $tap) (local.get $c5))
+                        (v128.load64_zero (i32.add (local.get $tap) (local.get $c4))))
+                      (local.get $v))))
+                    (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul
+                      (v128.load64_lane 1 (i32.add (local.get $tap) (local.get $c7))
+                        (v128.load64_zero (i32.add (local.get $tap) (local.get $c6))))
+                      (local.get $v))))
+                    (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                    (br $oxs)))
+                (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+                (br $oys)))
+            (local.set $f (i32.add (local.get $f) (i32.const 1)))
+            (br_if $filters (i32.lt_u (local.get $f) (local.get $F))))
+          ;; store: Δx[c_k, iy, ix]; c_k / kernelBytes · planeBytes is channel c+k's plane
+          (local.set $t (i32.add (local.get $dx) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $W)) (local.get $ix))
+            (i32.const 3))))
+          (v128.store64_lane 0 (i32.add (local.get $t) (i32.mul (i32.div_u (local.get $c0) (local.get $kernelBytes))
+            (local.get $planeBytes))) (local.get $a0))
+          (v128.store64_lane 1 (i32.add (local.get $t) (i32.mul (i32.div_u (local.get $c1) (local.get $kernelBytes))
+            (local.get $planeBytes))) (local.get $a0))
+          (v128.store64_lane 0 (i32.add (local.get $t) (i32.mul (i32.div_u (local.get $c2) (local.get $kernelBytes))
+            (local.get $planeBytes))) (local.get $a1))
+          (v128.store64_lane 1 (i32.add (local.get $t) (i32.mul (i32.div_u (local.get $c3) (local.get $kernelBytes))
+            (local.get $planeBytes))) (local.get $a1))
+          (v128.store64_lane 0 (i32.add (local.get $t) (i32.mul (i32.div_u (local.get $c4) (local.get $kernelBytes))
+            (local.get $planeBytes))) (local.get $a2))
+          (v128.store64_lane 1 (i32.add (local.get $t) (i32.mul (i32.div_u (local.get $c5) (local.get $kernelBytes))
+            (local.get $planeBytes))) (local.get $a2))
+          (v128.store64_lane 0 (i32.add (local.get $t) (i32.mul (i32.div_u (local.get $c6) (local.get $kernelBytes))
+            (local.get $planeBytes))) (local.get $a3))
+          (v128.store64_lane 1 (i32.add (local.get $t) (i32.mul (i32.div_u (local.get $c7) (local.get $kernelBytes))
+            (local.get $planeBytes))) (local.get $a3))
+          (local.set $c (i32.add (local.get $c) (i32.const 8)))
+          (br_if $channels (i32.lt_u (local.get $c) (local.get $C))))
+        (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+        (br_if $columns (i32.lt_u (local.get $ix) (local.get $W))))
+      (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $iy) (local.get $H)))))
 )

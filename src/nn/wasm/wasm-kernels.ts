@@ -6,7 +6,9 @@
  *   wasmBatchTransposedProduct  ΔX = D W          Δx_pi = Σ_j w_ji Δz_pj        (increasing j, from 0)
  *   wasmBatchGradientStep       w_ji ← w_ji − s · Σ_p x_pi Δz_pj               (increasing p, from 0)
  *   wasmAddBatchGradient        g_ji ← g_ji + x_0i Δz_0j + x_1i Δz_1j + …      (increasing p)
- * Each takes the arguments of its namesake in nn/kernels.ts.
+ * Each takes the arguments of its namesake in nn/kernels.ts. And a conv layer's error:
+ *   wasmConvError  Δx[c,iy,ix] = Σ w[f,c,ky,kx] Δz[f,oy,ox] over the outputs that read the input,
+ *                  in increasing (f, oy, ox) from 0: the order of nn/conv.ts's push
  *
  * The module computes in a memory of its own, one per thread: the operands are copied in and the
  * results copied back (a copy costs one pass over an array; a product, 2B flops per weight).
@@ -26,6 +28,7 @@ import { KERNELS_WASM_BASE64 } from './kernels-binary.ts';
 interface KernelExports {
   affine(w: number, b: number, x: number, z: number, B: number, m: number, n: number): void;
   error(w: number, d: number, dx: number, B: number, m: number, n: number): void;
+  convError(...args: number[]): void;
   outer(
     a: number,
     s: number,
@@ -212,4 +215,21 @@ function outerProductSums(
   at.copyOut(0);
   for (let i = n - (n % 4); i < n; i++)
     for (let j = from; j < to; j++) outerProductSum(a, s, step, X, D, B, m, n, j, i);
+}
+
+/** A conv layer's Δx from Δz through the kernels `via` [F × C × K × K], in the push's order (see kernels.wat). */
+export function wasmConvError(
+  via: Float64Array,
+  Δz: Float64Array,
+  Δx: Float64Array,
+  shape: { C: number; H: number; W: number; F: number; OH: number; OW: number; K: number; s: number; p: number },
+): void {
+  const { C, H, W, F, OH, OW, K, s, p } = shape;
+  const at = new Placement(
+    [via.subarray(0, F * C * K * K), Δz.subarray(0, F * OH * OW), Δx.subarray(0, C * H * W)],
+    [true, true, false],
+  );
+  const [pw, pdz, pdx] = at.pointers;
+  at.space.kernels.convError(pw!, pdz!, pdx!, C, H, W, F, OH, OW, K, s, p);
+  at.copyOut(2);
 }
