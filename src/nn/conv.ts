@@ -29,7 +29,6 @@
  * for eight channels at a time (test/nn/conv.test.ts compares every number with ===).
  */
 import { makeActivation, type Activation } from './activation.ts';
-import { addBatchBias } from './kernels.ts';
 import { activate, NO_INPUT, type Layer } from './layer.ts';
 import type { LayerParams } from './params.ts';
 import type { ConvSpec, ResolvedLayer } from './spec.ts';
@@ -154,30 +153,47 @@ export class Conv implements Layer {
     scale = 1,
   ): void {
     const gather = Δx !== null && this.errorForm === 'gather';
-    if (into !== null) {
-      if (this.p === 0 && scale === 1) this.gradientProduct(x, Δz, into);
-      else this.gradientLoops(x, Δz, into, scale);
-    }
+    if (into !== null) this.accumulateFilters(x, Δz, into, scale, 0, this.F);
     if (Δx !== null && !gather) wasmConvError(via, Δz, Δx, this);
     if (gather) this.gatherError(Δz, Δx!, via);
   }
 
+  /**
+   * backward's gradient (scale · x Δzᵀ into `into`) for filters f0..f1−1 only: the same sums, so
+   * threads that take a share of the filters each, in pattern order, form backward's numbers.
+   */
+  accumulateFilters(x: Float64Array, Δz: Float64Array, into: LayerParams, scale: number, f0: number, f1: number): void {
+    if (this.p === 0 && scale === 1) this.gradientProduct(x, Δz, into, f0, f1);
+    else this.gradientLoops(x, Δz, into, scale, f0, f1);
+  }
+
   /** into.bias[f] += Σ_o Δz[f,o] and into.weights[f,k] += Σ_o P[o,k] Δz[f,o], each in increasing o. */
-  private gradientProduct(x: Float64Array, Δz: Float64Array, into: LayerParams): void {
+  private gradientProduct(x: Float64Array, Δz: Float64Array, into: LayerParams, f0: number, f1: number): void {
     const { F, OH, OW, C, K, byPosition } = this;
     const positions = OH * OW;
     this.im2col(x);
     for (let f = 0; f < F; f++) for (let o = 0; o < positions; o++) byPosition[o * F + f] = Δz[f * positions + o]!;
-    addBatchBias(into.bias, byPosition, positions, F);
-    wasmAddBatchGradient(into.weights, this.patches, byPosition, positions, F, C * K * K);
+    for (let f = f0; f < f1; f++) {
+      let sum = into.bias[f]!;
+      for (let o = 0; o < positions; o++) sum += Δz[f * positions + o]!;
+      into.bias[f] = sum;
+    }
+    wasmAddBatchGradient(into.weights, this.patches, byPosition, positions, F, C * K * K, f0, f1);
   }
 
   /** backwardLoops' gradient, its loop nest with the indices worked out a row at a time. */
-  private gradientLoops(x: Float64Array, Δz: Float64Array, into: LayerParams, scale: number): void {
-    const { C, H, W, F, OH, OW, K, s, p } = this;
+  private gradientLoops(
+    x: Float64Array,
+    Δz: Float64Array,
+    into: LayerParams,
+    scale: number,
+    f0: number,
+    f1: number,
+  ): void {
+    const { C, H, W, OH, OW, K, s, p } = this;
     const gw = into.weights,
       gb = into.bias;
-    for (let f = 0; f < F; f++)
+    for (let f = f0; f < f1; f++)
       for (let oy = 0; oy < OH; oy++)
         for (let ox = 0; ox < OW; ox++) {
           const Δzo = Δz[(f * OH + oy) * OW + ox]!;
