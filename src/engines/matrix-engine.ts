@@ -20,7 +20,7 @@
  *
  * With more than one thread (engines/threads/thread-pool.ts, setThreads) the arrays live on
  * SharedArrayBuffers, and blocks of at least THREADED_PATTERNS patterns are split over the threads:
- * the forward and error products by patterns, the gradient by rows of W. Each number is computed
+ * the forward product and the gradient by rows of W, the error product by patterns. Each number is computed
  * whole by one thread in the order above, so the threads never change a number. Nets with conv or
  * pool layers split back-prop's batches the same way (threads/pattern-batch.ts): each pattern's
  * errors by one thread, each gradient row by one thread over the patterns in order.

@@ -12,6 +12,7 @@ import { addBatchGradient, batchAffine, batchGradientStep, batchTransposedProduc
 import {
   wasmAddBatchGradient,
   wasmBatchAffine,
+  wasmBatchAffineRows,
   wasmBatchGradientStep,
   wasmBatchTransposedProduct,
 } from '../../src/nn/wasm/wasm-kernels.ts';
@@ -77,6 +78,24 @@ describe('WebAssembly minibatch kernels: the bits of nn/kernels.ts', () => {
     expect(firstBitDifference(X1!, X)).toBeNull(); // inputs untouched
     if (guarded) expect([w1, b1, X1, Z1].every((a) => guardsIntact(a!))).toBe(true);
   });
+
+  it.each(shapes)(
+    'Z = X Wᵀ + b by shares of the rows of W, as threads take them (B = $B, m = $m, n = $n)',
+    ({ B, m, n }) => {
+      const w = vector(m * n),
+        b = vector(m),
+        X = vector(B * n, 0.2);
+      const expected = new Float64Array(B * m);
+      batchAffine(w, b, X, expected, B, m, n);
+      const Z = new Float64Array(B * m).fill(NaN);
+      const cut = Math.floor(m / 2);
+      wasmBatchAffineRows(w, b, X, Z, B, m, n, 0, cut);
+      if (cut > 0) expect(Z[cut - 1]).toBe(expected[cut - 1]);
+      expect(Z[cut], 'the other share untouched').toBeNaN();
+      wasmBatchAffineRows(w, b, X, Z, B, m, n, cut, m);
+      expect(firstBitDifference(Z, expected)).toBeNull();
+    },
+  );
 
   it.each(cases)('ΔX = D W (B = $B, m = $m, n = $n, views: $guarded)', ({ B, m, n, guarded }) => {
     const w = vector(m * n),

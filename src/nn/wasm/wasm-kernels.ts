@@ -91,7 +91,7 @@ function align(bytes: number): number {
 class Placement {
   readonly space: WasmSpace;
   readonly pointers: number[] = [];
-  private readonly copies: Float64Array[];
+  readonly copies: Float64Array[];
 
   constructor(
     private readonly arrays: readonly Float64Array[],
@@ -136,6 +136,38 @@ export function wasmBatchAffine(
   const [pw, pb, px, pz] = at.pointers;
   at.space.kernels.affine(pw!, pb!, px!, pz!, B, m, n);
   at.copyOut(3);
+}
+
+/**
+ * wasmBatchAffine for units j0..j1−1 only (a thread's share of W's rows): z_pj for those j, the
+ * same sums; Z is [B × m] as in wasmBatchAffine, its other columns untouched. Only the share of W
+ * is copied.
+ */
+export function wasmBatchAffineRows(
+  w: Float64Array,
+  b: Float64Array,
+  X: Float64Array,
+  Z: Float64Array,
+  B: number,
+  m: number,
+  n: number,
+  j0: number,
+  j1: number,
+): void {
+  const units = j1 - j0;
+  if (units < 1 || B < 1) return;
+  if (n < 1) {
+    for (let p = 0; p < B; p++) Z.set(b.subarray(j0, j1), p * m + j0);
+    return;
+  }
+  const at = new Placement(
+    [w.subarray(j0 * n, j1 * n), b.subarray(j0, j1), X.subarray(0, B * n), new Float64Array(B * units)],
+    [true, true, true, false],
+  );
+  const [pw, pb, px, pz] = at.pointers;
+  at.space.kernels.affine(pw!, pb!, px!, pz!, B, units, n);
+  const rows = at.copies[3]!;
+  for (let p = 0; p < B; p++) Z.set(rows.subarray(p * units, (p + 1) * units), p * m + j0);
 }
 
 export function wasmBatchTransposedProduct(
