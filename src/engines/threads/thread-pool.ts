@@ -1,8 +1,9 @@
 /**
- * A fork–join pool of worker threads for the matrix engine's minibatch products. Threads share
+ * A fork–join pool of worker threads for the matrix engine's minibatches. Threads share
  * the arrays (SharedArrayBuffer); a job is a few integers in a shared control block, started with
  * Atomics.notify and joined with Atomics.wait, so a job costs microseconds, not a message round
- * trip. The main thread runs shard 0 and worker k shard k (shard.ts): a fixed shard per thread,
+ * trip. The main thread runs shard 0 and worker k shard k (job.ts: a dense layer's products in
+ * shard.ts, a conv net's patterns in pattern-batch.ts): a fixed shard per thread,
  * and no sum crosses threads, so the numbers do not depend on the number of threads.
  *
  * One pool per process, of `threads − 1` workers (setThreads, default: the number of cores),
