@@ -9,7 +9,8 @@
  * B = 1 (the essay's stochastic update) step() applies w_ij ← w_ij − η x_i Δz_j straight to W:
  * one pass over W instead of three (accumulate, apply, clear), and the same numbers. For B > 1 it
  * keeps every pattern's x⁽ˡ⁾ and Δz⁽ˡ⁾, and step() forms Σ_p x_p Δz_pᵀ and applies it in one blocked
- * pass over W (nn/kernels.ts, batchGradientStep): W is read once per batch, not once per pattern.
+ * pass over W (batchGradientStep, run by nn/wasm/wasm-kernels.ts in nn/kernels.ts's order): W is
+ * read once per batch, not once per pattern.
  * The sums run in increasing p from 0, as the pending sum adds them, so the numbers are the same.
  * Past KEPT_PATTERNS patterns the kept block is folded into the pending sum (in the same order).
  *
@@ -19,19 +20,20 @@
  *
  * With more than one thread (engines/threads/thread-pool.ts, setThreads) the arrays live on
  * SharedArrayBuffers, and blocks of at least THREADED_PATTERNS patterns are split over the threads:
- * the forward and error products by patterns, the gradient by rows of W. Each number is computed
- * whole by one thread in the order above, so the threads never change a number.
+ * the forward product and the gradient by rows of W, the error product by patterns. Each number is computed
+ * whole by one thread in the order above, so the threads never change a number. Nets with conv or
+ * pool layers split back-prop's batches the same way (threads/pattern-batch.ts): each pattern's
+ * errors by one thread, each gradient row by one thread over the patterns in order.
  */
 import { allFinite } from '../core/tensor.ts';
 import type { Engine } from '../nn/engine.ts';
+import { addBatchBias, batchBiasStep } from '../nn/kernels.ts';
 import {
-  addBatchBias,
-  addBatchGradient,
-  batchAffine,
-  batchBiasStep,
-  batchGradientStep,
-  batchTransposedProduct,
-} from '../nn/kernels.ts';
+  wasmAddBatchGradient as addBatchGradient,
+  wasmBatchAffine as batchAffine,
+  wasmBatchGradientStep as batchGradientStep,
+  wasmBatchTransposedProduct as batchTransposedProduct,
+} from '../nn/wasm/wasm-kernels.ts';
 import type { Layer } from '../nn/layer.ts';
 import { Network, sgdStepAndClear, type GradientResult, type NetworkOptions } from '../nn/network.ts';
 import { cloneParams, zerosLike, type LayerParams, type Params } from '../nn/params.ts';
@@ -40,6 +42,7 @@ import type { MatrixRule } from '../rules/rule.ts';
 import { backprop } from '../rules/backprop.ts';
 import { newEngineId, sharedFloat64, threadCount, threadPool } from './threads/thread-pool.ts';
 import { Op, type SharedLayer } from './threads/shard.ts';
+import { PatternBatch } from './threads/pattern-batch.ts';
 
 export class MatrixEngine implements Engine {
   readonly name = 'matrix' as const;
@@ -52,6 +55,8 @@ export class MatrixEngine implements Engine {
   private patterns = 0;
   /** Whether part of this batch was folded into the pending sum. */
   private folded = false;
+  /** With threads, for nets off the outer-product road (conv, pool): back-prop's batches split by patterns. */
+  private readonly patternBatch: PatternBatch | null;
 
   /** `params` is copied: the engine owns its weights. */
   constructor(
@@ -66,6 +71,7 @@ export class MatrixEngine implements Engine {
     this.pending = shared ? sharedCopy(params, false) : zerosLike(params);
     const outerProducts = this.rule.errors !== undefined && this.net.layers.every((layer) => layer.oneTermPerWeight);
     this.kept = outerProducts ? new KeptPatterns(this.net.layers, shared ? this.pending : null) : null;
+    this.patternBatch = shared && !outerProducts ? new PatternBatch(this.net, options, this.pending) : null;
   }
 
   get prediction(): Float64Array {
@@ -91,7 +97,11 @@ export class MatrixEngine implements Engine {
     const E = new Float64Array(inputs.length);
     // Batched forward and error passes are back-prop's (other rules form their errors their own way).
     if (this.kept === null || this.rule !== backprop) {
-      for (let p = 0; p < inputs.length; p++) E[p] = this.learn(inputs[p]!, targets[p]!);
+      const pool = this.rule === backprop && inputs.length >= THREADED_PATTERNS ? threadPool() : null;
+      if (this.patternBatch !== null && pool !== null) {
+        this.patternBatch.learn(pool, inputs, targets, E); // the network's own state is not the last pattern's
+        this.patterns += inputs.length;
+      } else for (let p = 0; p < inputs.length; p++) E[p] = this.learn(inputs[p]!, targets[p]!);
       return E;
     }
     for (let from = 0; from < inputs.length; ) {

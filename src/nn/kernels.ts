@@ -25,6 +25,8 @@
  * The one summation order: every dot product in increasing index, every sum over patterns in
  * increasing pattern order, whatever the tiling, so a batch gives the bits of pattern-by-pattern
  * accumulation (and of the agents engine, whose pending sums add the patterns in the same order).
+ * These minibatch kernels are the reference for that order; the matrix engine runs their
+ * WebAssembly SIMD twins (nn/wasm/wasm-kernels.ts), which give the same bits.
  *
  * The tricks: the matrix kernels take four rows per turn (four independent sums in flight hide
  * the latency of each add; each x_i is loaded once for four rows); the row kernels take four
@@ -432,8 +434,8 @@ function outerProductSums(
   for (; j < to; j++) for (let i = 0; i < n; i++) outerProductSum(a, s, step, X, D, B, m, n, j, i);
 }
 
-/** One entry of outerProductSums, in the same order (the edges of the tiling). */
-function outerProductSum(
+/** One entry of outerProductSums, in the same order (the edges of the tiling, here and in nn/wasm/wasm-kernels.ts). */
+export function outerProductSum(
   a: Float64Array,
   s: number,
   step: boolean,

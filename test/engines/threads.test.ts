@@ -11,7 +11,7 @@ import { initParams } from '../../src/nn/params.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 import { Textbook } from '../../src/nn/textbook.ts';
 import { backprop } from '../../src/rules/backprop.ts';
-import { expectSame, expectSameParams, firstParamsDifference } from '../helpers/same-numbers.ts';
+import { expectSame, expectSameParams, firstDifference, firstParamsDifference } from '../helpers/same-numbers.ts';
 
 const spec = parseNetSpec({
   input: [41],
@@ -94,5 +94,54 @@ differ from the kernel order', () => {
     const halves = terms[0]! + terms[1]! + (terms[2]! + terms[3]!);
     expect(inOrder).toBe(1);
     expect(halves).toBe(0);
+  });
+});
+
+describe('a conv net: 1 thread (pattern by pattern) against 2 (threads/pattern-batch.ts), bit for bit', () => {
+  // An unpadded conv (the product form), max pooling, a padded strided conv (the direct loops), dense.
+  const convSpec = parseNetSpec({
+    input: [2, 12, 11],
+    layers: [
+      { type: 'conv', filters: 5, kernel: 3, activation: 'relu' },
+      { type: 'pool', mode: 'max', size: 2 },
+      { type: 'conv', filters: 3, kernel: 3, stride: 2, padding: 1, activation: 'tanh' },
+      { type: 'dense', units: 4, activation: 'identity' },
+    ],
+    loss: 'softmax-cross-entropy',
+  });
+  const convRandom = createRandom('threads conv');
+  const convStart = initParams(convSpec, convRandom.derive('init'));
+  const convInputs = Array.from({ length: 80 }, () =>
+    Float64Array.from({ length: 2 * 12 * 11 }, () => (convRandom.uniform() < 0.2 ? 0 : convRandom.normal())),
+  );
+  const convTargets = convInputs.map(() => {
+    const t = new Float64Array(4);
+    t[convRandom.int(4)] = 1;
+    return t;
+  });
+
+  it.each([16, 23, 64])('batch %i', (B) => {
+    setThreads(1);
+    const one = new MatrixEngine(convSpec, convStart, () => backprop);
+    setThreads(2);
+    const two = new MatrixEngine(convSpec, convStart, () => backprop);
+    const jobsBefore = threadJobs();
+    for (let s = 0, done = 0; done < 3; done++, s += B) {
+      const xs = Array.from({ length: B }, (_, p) => convInputs[(s + p) % convInputs.length]!);
+      const ts = Array.from({ length: B }, (_, p) => convTargets[(s + p) % convInputs.length]!);
+      setThreads(1);
+      const E1 = one.learnBatch(xs, ts);
+      one.step(η);
+      setThreads(2);
+      const E2 = two.learnBatch(xs, ts);
+      two.step(η);
+      expectSame(E2, E1, `E, step ${done}`);
+      expectSameParams(two.snapshot(), one.snapshot(), `2 threads against 1, step ${done}`);
+    }
+    expect(threadJobs(), 'jobs run on the pool').toBeGreaterThan(jobsBefore);
+    // The steps moved every layer with weights (0, 2, 3; 1 is the pool): the comparisons saw trained weights.
+    const trained = one.snapshot().layers;
+    for (const l of [0, 2, 3])
+      expect(firstDifference(trained[l]!.weights, convStart.layers[l]!.weights)).not.toBeNull();
   });
 });

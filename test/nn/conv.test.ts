@@ -164,3 +164,71 @@ describe('Conv.backward: one loop nest for the gradient and the pushed error', (
     }
   });
 });
+
+/** Whether two arrays hold the same bits: === on every element, and the same sign on every zero. */
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, k) => v === b[k] && Object.is(v, b[k]));
+}
+
+describe('Conv forward and backward: the bits of forwardLoops and backwardLoops', () => {
+  const lenet = { C: 6, H: 14, W: 14, F: 16, K: 5, s: 1, p: 0 };
+  it('on random shapes (a third unpadded, taking the product form) and a LeNet layer, scale 1 and −η', () => {
+    const random = createRandom('conv product form');
+    let products = 0;
+    for (let n = 0; n < 61; n++) {
+      const c = n === 60 ? lenet : n % 3 === 0 ? { ...randomCase(random), p: 0 } : randomCase(random);
+      if (c.K > c.H + 2 * c.p || c.K > c.W + 2 * c.p) continue;
+      if (c.p === 0) products++;
+      const conv = makeConv(c, random);
+      const x = Float64Array.from({ length: conv.inSize }, () => (random.uniform() < 0.2 ? 0 : random.normal()));
+      const Δz = Float64Array.from({ length: conv.outSize }, () => (random.uniform() < 0.3 ? 0 : random.normal()));
+      conv.forwardLoops(x);
+      const z = conv.z.slice();
+      conv.z.fill(NaN);
+      conv.forward(x);
+      expect(sameBits(conv.z, z), `forward ${JSON.stringify(c)}`).toBe(true);
+      for (const scale of [1, -0.05]) {
+        const start = {
+          weights: Float64Array.from(conv.w, () => random.normal()),
+          bias: Float64Array.from(conv.b, () => random.normal()),
+        };
+        const fast = { weights: start.weights.slice(), bias: start.bias.slice() },
+          loops = { weights: start.weights.slice(), bias: start.bias.slice() };
+        const fastΔx = new Float64Array(conv.inSize).fill(NaN),
+          loopsΔx = new Float64Array(conv.inSize).fill(NaN);
+        conv.backward(x, Δz, fast, fastΔx, conv.w, scale);
+        conv.backwardLoops(x, Δz, loops, loopsΔx, conv.w, scale);
+        const where = `${JSON.stringify(c)}, scale ${scale}`;
+        expect(sameBits(fast.weights, loops.weights), `weights ${where}`).toBe(true);
+        expect(sameBits(fast.bias, loops.bias), `bias ${where}`).toBe(true);
+        expect(sameBits(fastΔx, loopsΔx), `Δx ${where}`).toBe(true);
+      }
+    }
+    expect(products).toBeGreaterThan(15);
+  });
+
+  it('negative control: the gradient summed over positions in decreasing order gives other bits', () => {
+    const random = createRandom('conv negative control');
+    const conv = makeConv(lenet, random);
+    const x = Float64Array.from({ length: conv.inSize }, () => random.normal());
+    const Δz = Float64Array.from({ length: conv.outSize }, () => random.normal());
+    const g = { weights: new Float64Array(conv.w.length), bias: new Float64Array(conv.b.length) };
+    conv.backward(x, Δz, g, null);
+    const reversed = new Float64Array(conv.w.length);
+    const positions = conv.OH * conv.OW;
+    for (let f = 0; f < conv.F; f++)
+      for (let c = 0; c < conv.C; c++)
+        for (let ky = 0; ky < conv.K; ky++)
+          for (let kx = 0; kx < conv.K; kx++) {
+            let sum = 0;
+            for (let o = positions - 1; o >= 0; o--) {
+              const oy = Math.floor(o / conv.OW),
+                ox = o % conv.OW;
+              sum += x[conv.inputIndex(c, oy, ox, ky, kx)]! * Δz[conv.outputIndex(f, oy, ox)]!;
+            }
+            reversed[conv.weightIndex(f, c, ky, kx)] = sum;
+          }
+    expect(maxAbsDiff(reversed, g.weights)).toBeLessThan(1e-9);
+    expect(sameBits(reversed, g.weights)).toBe(false);
+  });
+});

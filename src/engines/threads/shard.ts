@@ -1,14 +1,20 @@
 /**
  * One thread's share of a minibatch product, the same code on the main thread and in the workers
  * (src/engines/threads/thread-pool.ts). Shard k of T covers [⌊k·N/T⌋, ⌊(k+1)·N/T⌋) of N:
- *   forward  patterns p of the shard:  z_p = W x_p + b            (batchAffine)
+ *   forward  rows j of the shard:      z_pj = w_j x_p + b_j       (batchAffine, a share of W each)
  *   error    patterns p of the shard:  Δy_p = Wᵀ Δz_p             (batchTransposedProduct)
  *   step     rows j of the shard:      w_j −= s · Σ_p x_p Δz_pj   (batchGradientStep)
  *   fold     rows j of the shard:      g_j += Σ_p x_p Δz_pj       (addBatchGradient)
- * Every number is computed whole by one thread, with the sums in the order of nn/kernels.ts, so
+ * Every number is computed whole by one thread, with the sums in the order of nn/kernels.ts (run
+ * by the WebAssembly kernels of nn/wasm/wasm-kernels.ts, each thread in its own scratch memory), so
  * the results are the same bits whatever T is: nothing is reduced across threads.
  */
-import { addBatchGradient, batchAffine, batchGradientStep, batchTransposedProduct } from '../../nn/kernels.ts';
+import {
+  wasmAddBatchGradient as addBatchGradient,
+  wasmBatchAffineRows as batchAffineRows,
+  wasmBatchGradientStep as batchGradientStep,
+  wasmBatchTransposedProduct as batchTransposedProduct,
+} from '../../nn/wasm/wasm-kernels.ts';
 
 export const Op = { forward: 1, error: 2, step: 3, fold: 4, exit: 5 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
@@ -36,13 +42,17 @@ export function shardOf(k: number, T: number, N: number): [number, number] {
 /** Run shard k of T of `op` on `layer`: B patterns from row `first`, scale s (step only). */
 export function runShard(op: Op, layer: SharedLayer, B: number, first: number, s: number, k: number, T: number): void {
   const { m, n, w, b } = layer;
-  if (op === Op.forward || op === Op.error) {
+  if (op === Op.forward) {
+    const [j0, j1] = shardOf(k, T, m);
+    batchAffineRows(w, b, rows(layer.x, n, first, B), rows(layer.z, m, first, B), B, m, n, j0, j1);
+    return;
+  }
+  if (op === Op.error) {
     const [p0, p1] = shardOf(k, T, B);
     const from = first + p0,
       count = p1 - p0;
     if (count === 0) return;
-    if (op === Op.forward) batchAffine(w, b, rows(layer.x, n, from, count), rows(layer.z, m, from, count), count, m, n);
-    else batchTransposedProduct(w, rows(layer.Δz, m, from, count), rows(layer.Δy, n, from, count), count, m, n);
+    batchTransposedProduct(w, rows(layer.Δz, m, from, count), rows(layer.Δy, n, from, count), count, m, n);
     return;
   }
   const [j0, j1] = shardOf(k, T, m);

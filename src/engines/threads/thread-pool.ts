@@ -1,8 +1,9 @@
 /**
- * A fork–join pool of worker threads for the matrix engine's minibatch products. Threads share
+ * A fork–join pool of worker threads for the matrix engine's minibatches. Threads share
  * the arrays (SharedArrayBuffer); a job is a few integers in a shared control block, started with
  * Atomics.notify and joined with Atomics.wait, so a job costs microseconds, not a message round
- * trip. The main thread runs shard 0 and worker k shard k (shard.ts): a fixed shard per thread,
+ * trip. The main thread runs shard 0 and worker k shard k (job.ts: a dense layer's products in
+ * shard.ts, a conv net's patterns in pattern-batch.ts): a fixed shard per thread,
  * and no sum crosses threads, so the numbers do not depend on the number of threads.
  *
  * One pool per process, of `threads − 1` workers (setThreads, default: the number of cores),
@@ -14,7 +15,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { Control } from './control.ts';
-import { runShard, type Op, type SharedLayer } from './shard.ts';
+import { runJob, type JobArrays } from './job.ts';
+
+export { newEngineId, sharedFloat64 } from './shared-arrays.ts';
 
 let requestedThreads = availableParallelism();
 
@@ -27,11 +30,6 @@ export function setThreads(threads: number): void {
 
 export function threadCount(): number {
   return requestedThreads;
-}
-
-/** Float64Arrays on a SharedArrayBuffer, so that workers can read and write them. */
-export function sharedFloat64(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 }
 
 interface PoolWorker {
@@ -78,8 +76,8 @@ class ThreadPool {
     for (const w of this.workers) void w.worker.terminate();
   }
 
-  /** Run `op` on layer l of engine `engine` over all threads; returns when every shard is done. */
-  run(engine: number, layers: SharedLayer[], op: Op, l: number, B: number, first: number, s: number): void {
+  /** Run `op` on layer l of the arrays `engine` names over all threads; returns when every shard is done. */
+  run(engine: number, layers: JobArrays, op: number, l: number, B: number, first: number, s: number): void {
     const c = this.control;
     for (const w of this.workers) {
       if (w.engine !== engine) w.port.postMessage({ engine, layers });
@@ -96,7 +94,7 @@ class ThreadPool {
     Atomics.add(c, Control.generation, 1);
     Atomics.notify(c, Control.generation);
     jobs++;
-    runShard(op, layers[l]!, B, first, s, 0, this.threads);
+    runJob(op, layers, l, B, first, s, 0, this.threads);
     for (let done = Atomics.load(c, Control.done); done < this.threads - 1; done = Atomics.load(c, Control.done)) {
       Atomics.wait(c, Control.done, done);
     }
@@ -127,17 +125,11 @@ function workerEntry(): { file: string | URL; eval: boolean } {
 }
 
 let pool: ThreadPool | null = null;
-let engines = 0;
 let jobs = 0;
 
 /** How many jobs the pool has run in this process (a test's evidence that the threads were used). */
 export function threadJobs(): number {
   return jobs;
-}
-
-/** A number naming an engine's arrays to the workers. */
-export function newEngineId(): number {
-  return engines++;
 }
 
 /** The process's pool at the requested size (a new one when the size changed), or null for one thread. */

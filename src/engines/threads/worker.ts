@@ -4,8 +4,9 @@
  * as a message on its port, read synchronously when a job names an engine it has not seen.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { Op, runShard, type SharedLayer } from './shard.ts';
+import { Op } from './shard.ts';
 import { Control } from './control.ts';
+import { runJob, type JobArrays } from './job.ts';
 
 const {
   control: controlBuffer,
@@ -21,7 +22,7 @@ const {
 const control = new Int32Array(controlBuffer);
 const scale = new Float64Array(scaleBuffer);
 let engine = -1;
-let layers: SharedLayer[] = [];
+let layers: JobArrays = [];
 let generation = 0;
 
 Atomics.add(control, Control.ready, 1);
@@ -37,13 +38,14 @@ for (;;) {
     engine !== wanted && message !== undefined;
     message = receiveMessageOnPort(port)
   ) {
-    ({ engine, layers } = message.message as { engine: number; layers: SharedLayer[] });
+    ({ engine, layers } = message.message as { engine: number; layers: JobArrays });
   }
   try {
     if (engine !== wanted) throw new Error(`thread pool: no arrays for engine ${wanted}`);
-    runShard(
+    runJob(
       op,
-      layers[control[Control.layer]!]!,
+      layers,
+      control[Control.layer]!,
       control[Control.patterns]!,
       control[Control.first]!,
       scale[0]!,
