@@ -49,10 +49,19 @@ async function main(): Promise<void> {
       ready.status = 'not supported';
       continue;
     }
-    const trainer = await contender.create(setup, batch);
-    if (trainer.details) ready.details = trainer.details;
+    let trainer = await contender.create(setup, batch);
     await trainer.activate?.();
+    ready.η = setup.η;
     ready.check = checkLoss(trainer, batch, job.checkPatterns);
+    if (!ready.check.passed && contender.retryηFactor !== undefined) {
+      trainer.dispose?.();
+      ready.checkAtCommonη = ready.check;
+      ready.η = setup.η * contender.retryηFactor;
+      trainer = await contender.create({ ...setup, η: ready.η }, batch);
+      await trainer.activate?.();
+      ready.check = checkLoss(trainer, batch, job.checkPatterns);
+    }
+    if (trainer.details) ready.details = trainer.details;
     if (!ready.check.passed) {
       ready.status = 'failed check';
       ready.reason = ready.check.reason!;

@@ -36,6 +36,12 @@ export interface Contender {
   readonly note: string;
   /** How its training step is written (its fastest correct way), as bench.json records it. */
   readonly written: string;
+  /**
+   * For a contender whose step is not the common one anyway (synaptic, with its own cost): when its
+   * loss check fails at the common η, it is checked once more at η × this factor, and timed there if
+   * it passes (a step costs the same at any η). Both checks are recorded.
+   */
+  readonly retryηFactor?: number;
   /** Whether it trains this net in minibatches of this size. */
   supports(spec: NetSpec, batch: number): boolean;
   /** Throws when the contender is unavailable; the run reports it as missing. */

@@ -30,6 +30,10 @@ export interface CaseReady {
   status: 'ok' | 'not supported' | 'failed check' | 'missing';
   reason?: string;
   check?: LossCheck;
+  /** The learning rate it was checked and timed at (the common η unless the check failed there and it retried). */
+  η?: number;
+  /** The check at the common η, when it failed there and the contender retried at a smaller η. */
+  checkAtCommonη?: LossCheck;
   /** Patterns per timed repetition. */
   patterns?: number;
   details?: Record<string, unknown>;

@@ -164,8 +164,10 @@ def main():
             reason = f"the loss did not fall ({before} before, {after} after one pass)"
         else:
             reason = None
-        check = {"patterns": check_n, "batch": B, "lossBefore": before, "lossAfter": after, "firstStepLoss": first,
-                 "passed": reason is None}
+        # JSON has no NaN or Infinity: a loss that is not finite is null, and the reason says what it was.
+        finite = lambda v: v if math.isfinite(v) else None
+        check = {"patterns": check_n, "batch": B, "lossBefore": finite(before), "lossAfter": finite(after),
+                 "firstStepLoss": finite(first), "passed": reason is None}
         ready = {"batch": B, "status": "ok", "check": check}
         if reason is not None:
             check["reason"] = reason

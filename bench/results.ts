@@ -17,6 +17,9 @@ export interface CaseResult {
   /** Why it is missing, not supported or failed the check. */
   reason?: string;
   check?: LossCheck;
+  /** Its own η, when its check failed at the common one and it retried (the failed check beside it). */
+  η?: number;
+  checkAtCommonη?: LossCheck;
   details?: Record<string, unknown>;
   /** Timed repetitions. */
   reps?: number;

@@ -168,6 +168,7 @@ async function runNet(
             written: ready.written,
             ...(c.reason ? { reason: c.reason } : {}),
             ...(c.check ? { check: c.check } : {}),
+            ...(c.η !== undefined && c.η !== setup.η ? { η: c.η, checkAtCommonη: c.checkAtCommonη! } : {}),
             details: { ...ready.details, ...c.details },
           };
           results.push(result);
@@ -234,7 +235,7 @@ function netTable(net: NetResult): string {
       `${(r.relativeToMatrix ?? NaN).toPrecision(3)}×`,
       String(r.reps),
       check,
-      r.note,
+      `${r.note}${r.η !== undefined ? `; η = ${r.η} (at ${net.η}: ${r.checkAtCommonη?.reason})` : ''}`,
     ];
   });
   const timedRows = rows.filter((r) => r[3] !== '');

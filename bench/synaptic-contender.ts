@@ -10,7 +10,9 @@
  * cross-entropy E = −Σ_j [t_j log y_j + (1 − t_j) log(1 − y_j)], and it trains. So synaptic
  * trains 784-H-10 relu/logistic, batch 1 only; the cost per pattern is the same net's. Its run()
  * and evaluate() report the cost it descends (squared error ½‖y − t‖² with identity outputs), so
- * that the loss check asks of it what it asks of every contender: that its own loss falls.
+ * that the loss check asks of it what it asks of every contender: that its own loss falls. Where
+ * it fails at the common η (sigmoids saturate: the loss is not finite), it is checked and timed at
+ * η / 10 (retryηFactor), and bench.json records both checks.
  */
 import synaptic from 'synaptic';
 import type { Contender, Trainer } from './contender.ts';
@@ -28,6 +30,7 @@ export function synapticContenderWith(output: 'logistic' | 'identity'): Contende
     written:
       `Architect.Perceptron, relu hidden, ${output} outputs, our weights copied in; its compiled (optimised) ` +
       'network, activate(x) then propagate(η, t) per pattern',
+    retryηFactor: 0.1,
     supports: (spec, batch) => batch === 1 && spec.layers.every((l) => l.type === 'dense'),
     async create({ spec, params, data, η }) {
       if (spec.layers.some((l) => l.type !== 'dense')) throw new Error('the synaptic contender builds dense layers');

@@ -70,6 +70,23 @@ describe('contenders in processes of their own', () => {
     }
   });
 
+  it('synaptic, failing the check at the common η, is checked again at η / 10; both checks are kept', async () => {
+    // On this net its loss is not finite after one pass at η = 1, and falls at 0.1.
+    const setup = tinySetup(denseSpec, 'bench loss check', 1);
+    const { process: p, ready } = await ContenderProcess.start(
+      nodeRuntime,
+      job(setup, 'synaptic', 'synaptic', 1),
+      'synaptic',
+      () => {},
+    );
+    await p.close();
+    const [c] = ready.cases;
+    expect(c!.checkAtCommonη).toMatchObject({ passed: false });
+    expect(c!.checkAtCommonη!.reason).toMatch(/not finite/);
+    expect(c!.η).toBeCloseTo(0.1, 12);
+    expect(c!).toMatchObject({ status: 'ok', check: { passed: true } });
+  });
+
   it('a contender that cannot start is reported with its reason', async () => {
     const setup = tinySetup(denseSpec, 'bench process node');
     await expect(

@@ -91,6 +91,10 @@ describe('README from the results', () => {
         '(the loss did not fall (7.12 before, 7.5 after one pass))',
     );
     expect(lines).toContain('- lenet-32, tfjs cpu, batch 64: missing (tfjs backend "cpu" failed to initialise)');
+    expect(lines).toContain(
+      '- 784-128-10, synaptic (optimised), batch 1: η = 0.001 (at η = 0.01: the loss is not finite ' +
+        '(7.12 before, Infinity after one pass); at η = 0.001: mean loss 7.1200 → 3.0400)',
+    );
     expect(lines).toContain('| batch 32, H = 128: matrix ÷ tfjs-wasm ≥ 1.5 | 1.2× | **not met** |');
     expect(lines).toContain('| batch 32, H = 512: matrix ÷ tfjs-wasm ≥ 1.5 | 2.5× | met |');
     expect(lines).toContain('| lenet-32, batch 64: matrix ÷ tfjs-wasm (to report) | 0.5× | reported |');
