@@ -20,11 +20,14 @@ export interface LossCheck {
 
 /** Why a check with these losses fails, or null when it passes. */
 export function checkFailure(lossBefore: number, lossAfter: number, firstStepLoss: number): string | null {
-  if (![lossBefore, lossAfter, firstStepLoss].every(Number.isFinite))
-    return `the loss is not finite (${lossBefore} before, ${lossAfter} after one pass)`;
-  if (!(lossAfter < lossBefore)) return `the loss did not fall (${lossBefore} before, ${lossAfter} after one pass)`;
+  const losses = `${short(lossBefore)} before, ${short(lossAfter)} after one pass`;
+  if (![lossBefore, lossAfter, firstStepLoss].every(Number.isFinite)) return `the loss is not finite (${losses})`;
+  if (!(lossAfter < lossBefore)) return `the loss did not fall (${losses})`;
   return null;
 }
+
+/** Five significant digits, as pytorch.py writes them too ("%.5g"). */
+const short = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(5))) : String(v));
 
 export function checkLoss(trainer: Trainer, batch: number, patterns: number): LossCheck {
   if (patterns % batch !== 0) throw new Error(`loss check: ${patterns} patterns are not a multiple of batch ${batch}`);

@@ -30,6 +30,15 @@ def send(message):
     sys.stdout.flush()
 
 
+def short(v):
+    """Five significant digits, as bench/loss-check.ts writes them; NaN and Infinity as JavaScript spells them."""
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    return f"{float(f'{v:.5g}')!r}".removesuffix(".0")
+
+
 def loaded_blas():
     """The BLAS libraries this process has mapped (after a product ran): which one torch really uses."""
     with open("/proc/self/maps") as maps:
@@ -158,10 +167,11 @@ def main():
         if check_n > B:
             run(B, check_n - B)
         after = evaluate(0, check_n) / check_n
+        losses = f"{short(before)} before, {short(after)} after one pass"
         if not all(math.isfinite(v) for v in (before, after, first)):
-            reason = f"the loss is not finite ({before} before, {after} after one pass)"
+            reason = f"the loss is not finite ({losses})"
         elif not after < before:
-            reason = f"the loss did not fall ({before} before, {after} after one pass)"
+            reason = f"the loss did not fall ({losses})"
         else:
             reason = None
         # JSON has no NaN or Infinity: a loss that is not finite is null, and the reason says what it was.

@@ -107,8 +107,7 @@ export function benchSection(b: BenchJson): string {
     for (const { net, r } of notTimed)
       lines.push(`- ${net.name}, ${r.label}, batch ${r.batch}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
     const ownη = all.filter(({ r }) => r.η !== undefined && r.checkAtCommonη);
-    if (ownη.length > 0)
-      lines.push('', 'Checked and timed at their own η, having failed the check at the common one:');
+    if (ownη.length > 0) lines.push('', 'Checked and timed at their own η, having failed the check at the common one:');
     for (const { net, r } of ownη)
       lines.push(
         `- ${net.name}, ${r.label}, batch ${r.batch}: η = ${r.η} ` +

@@ -169,8 +169,8 @@ async function runNet(
             ...(c.reason ? { reason: c.reason } : {}),
             ...(c.check ? { check: c.check } : {}),
             ...(c.η !== undefined && c.η !== setup.η ? { η: c.η, checkAtCommonη: c.checkAtCommonη! } : {}),
-            details: { ...ready.details, ...c.details },
           };
+          if (ready.details || c.details) result.details = { ...ready.details, ...c.details };
           results.push(result);
           if (c.status === 'ok') timed.push({ proc, k, result, patterns: c.patterns!, wall: [], cpu: [], E: NaN });
           else log(`${net.name}: ${entry.label}, batch ${c.batch}: ${c.status}${c.reason ? ` — ${c.reason}` : ''}`);
