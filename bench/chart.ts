@@ -32,7 +32,7 @@ export function benchChart(rows: readonly ChartRow[], scaling: ScalingResult | n
     y: { field: 'samplesPerSecond', title: 'samples / s', scale: 'log' },
     color: categoryColour('case', [...new Set(rows.map((r) => `${r.net}, batch ${r.batch}`))], null),
     mark: 'point',
-    width: 110 * order.length,
+    width: 125 * order.length,
   });
   if (!scaling || scaling.points.length === 0) return speeds;
   const sweep = seriesChart({
@@ -57,7 +57,13 @@ export function benchChartOf(report: BenchJson): VegaLiteSpec {
   const rows = report.nets.flatMap((net) =>
     net.results
       .filter((r) => r.status === 'ok' && r.timing)
-      .map((r) => ({ net: net.name, label: r.label, batch: r.batch, samplesPerSecond: r.timing!.samplesPerSecond })),
+      // The case ids (matrix-1t, pytorch-float64-2t) fit under a dot; the labels are in the README's tables.
+      .map((r) => ({
+        net: net.name,
+        label: r.contender,
+        batch: r.batch,
+        samplesPerSecond: r.timing!.samplesPerSecond,
+      })),
   );
   const m = report.machine;
   const subtitle = [`${m.cpu}, ${m.cores} cores, Node ${m.node}, ${report.date.slice(0, 10)}`, report.command];
