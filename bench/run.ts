@@ -222,7 +222,16 @@ const fmt = (v: number, digits = 3): string =>
 
 function netTable(net: NetResult): string {
   const lines = [`${net.name}: ${net.description}; ${net.data}`];
-  const head = ['batch', 'contender', 'samples/s', '(cpu)', '÷ matrix', 'reps', 'loss check (256 patterns)', 'note'];
+  const head = [
+    'batch',
+    'contender',
+    'samples/s',
+    '(cpu)',
+    '÷ matrix',
+    'reps',
+    `loss check (${net.checkPatterns} patterns)`,
+    'note',
+  ];
   const rows = net.results.map((r) => {
     const check = r.check ? `${r.check.lossBefore.toFixed(4)} → ${r.check.lossAfter.toFixed(4)}` : '';
     if (!r.timing)
