@@ -9,9 +9,12 @@ pass of training over them, the mean loss again; it passes when both are finite 
 and, if it passed, warms up; then answers "@bench {ready}" and times one repetition per
 '{"case": i}' line, answering "@bench {wall, cpu, E}".
 
-Written its fastest correct way: the forward pass in torch.nn.functional, the gradient by
-torch.autograd.grad, the step w <- w - eta * mean gradient in place under no_grad, and the loss
-summed in a tensor, read once per repetition.
+Written its fastest correct way, the loss summed in a tensor and read once per repetition:
+  dense nets: a hand-written step under no_grad (at batch 1 about three times autograd's speed):
+    z = addmm(b, h, W^T), relu in place; log-softmax; dz_L = (softmax(z_L) - t) / B;
+    dh = dz W, dz = dh * [h > 0]; W -= eta dz^T h, b -= eta sum_p dz, in place;
+  conv nets: the forward pass in torch.nn.functional, the gradient by torch.autograd.grad, and
+    w -= eta * gradient in place under no_grad.
 """
 import json
 import math
@@ -118,15 +121,17 @@ def build(job):
             k += 2
         return h
 
-    return init, x_all, y_all, forward
+    dense = all(layer["type"] == "dense" for layer in spec["layers"])
+    return init, x_all, y_all, forward, acts, dense
 
 
 def main():
     job = json.loads(sys.stdin.readline())
     torch.set_num_threads(job["threads"])
-    init, x_all, y_all, forward = build(job)
+    init, x_all, y_all, forward, acts, dense = build(job)
     n = x_all.shape[0]
     eta = job["files"]["η"]
+    one_hot = torch.eye(job["files"]["classes"], dtype=x_all.dtype)  # one_hot[y]: the targets of labels y
 
     def trainer(B):
         w = [t.clone().requires_grad_(True) for t in init]
@@ -138,7 +143,34 @@ def main():
             idx = torch.arange(i, i + B) % n
             return x_all[idx], y_all[idx]
 
+        def hand_written(start, count):
+            """The dense step by hand (see the file's comment); w holds [W1, b1, W2, b2, ...]."""
+            total = torch.zeros((), dtype=x_all.dtype)
+            layers = len(acts)
+            with torch.no_grad():
+                for s in range(0, count, B):
+                    x, y = batch(start + s)
+                    t = one_hot[y]
+                    hs = [x]
+                    for k, act in enumerate(acts):
+                        h = torch.addmm(w[2 * k + 1], hs[-1], w[2 * k].t())
+                        hs.append(h.relu_() if act == "relu" else h)
+                    lp = torch.log_softmax(hs[-1], 1)
+                    total -= lp.gather(1, y.unsqueeze(1)).sum()
+                    dz = lp.exp_().sub_(t).mul_(1 / B)
+                    for k in range(layers - 1, -1, -1):
+                        W, b = w[2 * k], w[2 * k + 1]
+                        dh = dz @ W if k > 0 else None
+                        if dh is not None and acts[k - 1] == "relu":
+                            dh.mul_(hs[k] > 0)
+                        W.sub_(dz.t() @ hs[k], alpha=eta)
+                        b.sub_(dz.sum(0), alpha=eta)
+                        dz = dh
+            return float(total)
+
         def run(start, count):
+            if dense:
+                return hand_written(start, count)
             total = torch.zeros((), dtype=x_all.dtype)
             for s in range(0, count, B):
                 x, y = batch(start + s)
@@ -203,8 +235,10 @@ def main():
     details = {"torch": torch.__version__, "python": sys.version.split()[0], "threads": torch.get_num_threads(),
                "dtype": job["dtype"], "blas": loaded_blas()}
     send({"cases": cases, "details": details, "note": job["dtype"],
-          "written": "torch.nn.functional forward, torch.autograd.grad, then w.sub_(g, alpha=eta) under no_grad; "
-                     "the loss summed in a tensor, read once per repetition"})
+          "written": ("a hand-written step under no_grad: addmm forward, log_softmax, hand-written backward, "
+                      "in-place sub_" if dense else
+                      "torch.nn.functional forward, torch.autograd.grad, then w.sub_(g, alpha=eta) under no_grad")
+          + "; the loss summed in a tensor, read once per repetition"})
     for line in iter(sys.stdin.readline, ""):
         case = timed[json.loads(line)["case"]]
         c0, t0 = time.process_time(), time.perf_counter()

@@ -115,6 +115,8 @@ describe('contenders in processes of their own', () => {
         try {
           expectSameCheck(ready.cases[0]!.check, want, tolerance);
           expect(ready.details?.['blas']).toBeInstanceOf(Array);
+          // Dense nets take PyTorch's hand-written step, conv nets autograd's: both checked above.
+          expect(ready.written).toContain(name === 'dense' ? 'hand-written' : 'autograd');
           expect(Number.isFinite((await p.repetition(0)).E)).toBe(true);
         } finally {
           await p.close();
