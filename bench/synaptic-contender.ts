@@ -4,8 +4,9 @@
  * function), trained per pattern with activate() then propagate(η, t): its fastest correct way.
  *
  * Its API allows the same layers but not the same loss: an output neuron's error is t − y, and
- * there are no minibatches. With identity outputs that is squared error, which at η = 0.01 on
- * 784 inputs diverges to NaN within a few dozen patterns (the bench's loss check shows it); with
+ * there are no minibatches. With identity outputs that is squared error, which diverges to NaN
+ * (on Fashion-MNIST at η = 0.01 within the first 64 patterns of 784-128-10; the loss check
+ * catches it, as test/bench/contenders.test.ts shows on a small net); with
  * logistic outputs, y = σ(z), t − y is the gradient of its native cost, the logistic
  * cross-entropy E = −Σ_j [t_j log y_j + (1 − t_j) log(1 − y_j)], and it trains. So synaptic
  * trains 784-H-10 relu/logistic, batch 1 only; the cost per pattern is the same net's. Its run()
