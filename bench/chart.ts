@@ -1,16 +1,19 @@
 /**
  * The benchmark's chart (Vega-Lite, via src/report's builders): samples per second for every
- * contender at batch 1 and batch 32 (log scale), and, when the sweep ran, time per pattern against
+ * contender on every net at every batch size (log scale), and, when the sweep ran, time per pattern against
  * synapse count for both engines, the engine as the dash (log–log, where linear cost is a line of slope 1).
  */
 import { vconcatCharts, type Row } from '../src/report/chart-spec.ts';
 import { categoryColour, engineDash, seriesChart } from '../src/report/charts.ts';
 import type { VegaLiteSpec } from '../src/report/experiment.ts';
+import type { BenchJson } from './results.ts';
 import type { ScalingResult } from './scaling.ts';
 
 const ENGINES = ['matrix', 'agents'];
 
 export interface ChartRow {
+  /** The net ("784-128-10", "lenet-32"). */
+  net: string;
   label: string;
   batch: number;
   samplesPerSecond: number;
@@ -20,16 +23,16 @@ export function benchChart(rows: readonly ChartRow[], scaling: ScalingResult | n
   const order = [...new Set(rows.map((r) => r.label))];
   // Dots, not bars: samples/s spans decades on a log axis, where a bar has no baseline.
   const speeds = seriesChart({
-    title: 'Training speed, 784-128-10 MLP (median of repetitions)',
+    title: 'Training speed (median of repetitions)',
     subtitle,
     values: rows.map(
-      (r): Row => ({ contender: r.label, batch: `batch ${r.batch}`, samplesPerSecond: r.samplesPerSecond }),
+      (r): Row => ({ contender: r.label, case: `${r.net}, batch ${r.batch}`, samplesPerSecond: r.samplesPerSecond }),
     ),
     x: { field: 'contender', type: 'nominal', title: null, sort: order },
     y: { field: 'samplesPerSecond', title: 'samples / s', scale: 'log' },
-    color: categoryColour('batch', [...new Set(rows.map((r) => `batch ${r.batch}`))], null),
+    color: categoryColour('case', [...new Set(rows.map((r) => `${r.net}, batch ${r.batch}`))], null),
     mark: 'point',
-    width: 110 * order.length,
+    width: 125 * order.length,
   });
   if (!scaling || scaling.points.length === 0) return speeds;
   const sweep = seriesChart({
@@ -47,4 +50,22 @@ export function benchChart(rows: readonly ChartRow[], scaling: ScalingResult | n
   });
   // Two charts, two meanings: keep their scales and legends apart.
   return vconcatCharts([speeds, sweep], ['color', 'strokeDash']);
+}
+
+/** The chart of a bench.json: every timed case of every net, and the sweep. */
+export function benchChartOf(report: BenchJson): VegaLiteSpec {
+  const rows = report.nets.flatMap((net) =>
+    net.results
+      .filter((r) => r.status === 'ok' && r.timing)
+      // The case ids (matrix-1t, pytorch-float64-2t) fit under a dot; the labels are in the README's tables.
+      .map((r) => ({
+        net: net.name,
+        label: r.contender,
+        batch: r.batch,
+        samplesPerSecond: r.timing!.samplesPerSecond,
+      })),
+  );
+  const m = report.machine;
+  const subtitle = [`${m.cpu}, ${m.cores} cores, Node ${m.node}, ${report.date.slice(0, 10)}`, report.command];
+  return benchChart(rows, report.scaling, subtitle);
 }

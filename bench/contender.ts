@@ -22,6 +22,8 @@ export interface Trainer extends Workload {
    * per batch, wrapping around the data. Returns Σ E over the patterns (softmax cross-entropy).
    */
   run(start: number, count: number): number;
+  /** Σ E over `count` patterns from `start` at the current weights, without learning (the loss check). */
+  evaluate(start: number, count: number): number;
   dispose?(): void;
   /** Facts about this contender worth recording (backend flags, thread count, …). */
   readonly details?: Record<string, unknown>;
@@ -32,8 +34,16 @@ export interface Contender {
   readonly label: string;
   /** Where this contender departs from the common setup; empty when it does not. */
   readonly note: string;
-  /** Whether its API trains in minibatches of this size. */
-  supports(batch: number): boolean;
+  /** How its training step is written (its fastest correct way), as bench.json records it. */
+  readonly written: string;
+  /**
+   * For a contender whose step is not the common one anyway (synaptic, with its own cost): when its
+   * loss check fails at the common η, it is checked once more at η × this factor, and timed there if
+   * it passes (a step costs the same at any η). Both checks are recorded.
+   */
+  readonly retryηFactor?: number;
+  /** Whether it trains this net in minibatches of this size. */
+  supports(spec: NetSpec, batch: number): boolean;
   /** Throws when the contender is unavailable; the run reports it as missing. */
   create(setup: BenchSetup, batch: number): Promise<Trainer>;
 }

@@ -49,3 +49,24 @@ export function loadBenchData(n: number, seed = 'bench-data', dir = FASHION_MNIS
   });
   return { source: `random inputs (seed ${seed}; Fashion-MNIST not found in ${dir})`, inputs, targets };
 }
+
+/**
+ * n images of 32×32 pixels for the conv bench: Fashion-MNIST's 28×28 padded with 2 zero pixels on
+ * every side (LeNet's input size), or seeded random 32×32 inputs when the data is absent.
+ */
+export function loadPaddedImages(n: number, seed = 'bench-images', dir = FASHION_MNIST_DIR): BenchData {
+  const found = findFile(dir, 'train-images-idx3-ubyte') !== null;
+  if (!found) {
+    const random = createRandom(seed);
+    const inputs = Array.from({ length: n }, () => Float64Array.from({ length: 1024 }, () => random.uniform()));
+    const targets = Array.from({ length: n }, () => oneHot(random.int(10), 10));
+    return { source: `random 32×32 inputs (seed ${seed}; Fashion-MNIST not found in ${dir})`, inputs, targets };
+  }
+  const small = loadBenchData(n, seed, dir);
+  const inputs = small.inputs.map((x) => {
+    const padded = new Float64Array(32 * 32);
+    for (let i = 0; i < 28; i++) padded.set(x.subarray(i * 28, (i + 1) * 28), (i + 2) * 32 + 2);
+    return padded;
+  });
+  return { source: `${small.source}, padded 28→32 with zeros`, inputs, targets: small.targets };
+}

@@ -9,6 +9,10 @@ function engineContender(engine: EngineName, label: string): Contender {
     id: engine,
     label,
     note: '',
+    written:
+      engine === 'matrix'
+        ? 'createEngine("matrix"): learnBatch(inputs, targets) per minibatch (learn(x, t) at batch 1), then step(η)'
+        : 'createEngine("agents"): learn(x, t) per pattern (learnBatch where it has one), then step(η)',
     supports: () => true,
     async create({ spec, params, data, η }, B) {
       const e = createEngine(engine, spec, params, { rule: 'backprop' });
@@ -34,6 +38,14 @@ function engineContender(engine: EngineName, label: string): Contender {
               }
             }
             e.step(η);
+          }
+          return E;
+        },
+        evaluate(start, count) {
+          let E = 0;
+          for (let s = 0; s < count; s++) {
+            const k = (start + s) % n;
+            E += e.evaluate(data.inputs[k]!, data.targets[k]!);
           }
           return E;
         },

@@ -20,65 +20,105 @@ import { writeFileAtomic } from '../src/core/write-atomic.ts';
 import { withChartConfig } from '../src/report/chart-config.ts';
 import { renderPng, renderSvg } from '../src/report/render.ts';
 import { READING_ORDER } from '../src/report/report-page.ts';
-import { benchChart } from './chart.ts';
-import type { ScalingResult } from './scaling.ts';
+import { benchChartOf } from './chart.ts';
+import type { BenchJson, CaseResult, Target } from './results.ts';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
-
-interface BenchJson {
-  command: string;
-  date: string;
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string; loadAverage: number[] };
-  results: {
-    label: string;
-    batch: number;
-    status: string;
-    note: string;
-    timing?: { samplesPerSecond: number };
-    relativeToMatrix?: number;
-  }[];
-  targets: { goal: string; value: number; met: boolean }[];
-  agents:
-    | {
-        net: string;
-        data: string;
-        matrixUs: number;
-        agentsUs: number;
-        ratio: number;
-        neuronMessages: number;
-        synapseEvents: number;
-        synapseEventsPerSecond: number;
-      }[]
-    | null;
-  scaling: ScalingResult | null;
-}
 
 const fixed = (v: number, digits: number): string => v.toFixed(digits);
 const significant = (v: number): string => String(Number(v.toPrecision(3)));
 const thousands = (v: number): string => Math.round(v).toLocaleString('en-US');
 const mega = (v: number): string => `${(v / 1e6).toFixed(v >= 1e7 ? 0 : 2)} M`;
+/** Samples/s: whole numbers from 100 up, three significant digits below. */
+const rate = (v: number): string => (v >= 100 ? thousands(v) : significant(v));
 
-/** The bench section: contenders, targets, agents against matrix, the sweep. */
+/** "3,887 (1×)", or what kept the case from being timed. */
+function cell(r: CaseResult | undefined): string {
+  if (!r) return '—';
+  if (r.status === 'ok' && r.timing)
+    return `${rate(r.timing.samplesPerSecond)} (${significant(r.relativeToMatrix ?? NaN)}×)`;
+  return r.status === 'not supported' ? '—' : r.status;
+}
+
+function verdict(t: Target): string {
+  if (t.value === null) return 'not measured';
+  if (t.met === null) return 'reported';
+  return t.met ? 'met' : '**not met**';
+}
+
+/** The bench section: the machine, every net's speeds, the cases not timed, the targets, agents, the sweep. */
 export function benchSection(b: BenchJson): string {
+  if (!Array.isArray(b.nets))
+    return (
+      'results/bench.json was written by an earlier version of the bench (without its `nets`): ' +
+      'run `npm run bench`, then `npm run readme`.'
+    );
   const m = b.machine;
+  const blas = 'name' in m.blas ? `${m.blas.name} (\`${m.blas.paths.join('`, `')}\`)` : m.blas.missing;
+  const torch = b.nets.flatMap((n) => n.results).find((r) => typeof r.details?.['torch'] === 'string');
   const lines = [
-    `Measured with \`${b.command}\` on ${b.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ` +
-      `${m.memoryGiB} GiB, Node ${m.node}, load average ${m.loadAverage[0]} at the start.`,
-    '',
+    `Measured with \`${b.command}\` on ${b.date.slice(0, 10)} (${Math.round(b.seconds / 60)} min): ${m.cpu}, ` +
+      `${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}` +
+      `${torch ? `, PyTorch ${torch.details!['torch']}` : ''}; BLAS found by PyTorch: ${blas}; ` +
+      `load average ${m.loadAverage[0]} at the start, ${m.loadAverageAtEnd[0]} at the end.`,
   ];
-  lines.push('| batch | contender | samples/s | ms/pattern | ÷ matrix |', '|---|---|---|---|---|');
-  for (const r of [...b.results].sort((x, y) => x.batch - y.batch)) {
-    const t = r.timing;
-    if (r.status === 'ok' && t)
+  const mlps = b.nets.filter((n) => n.kind === 'mlp');
+  if (mlps.length > 0) {
+    const columns = mlps.flatMap((net) => net.batches.map((batch) => ({ net, batch })));
+    const first = mlps[0]!;
+    lines.push(
+      '',
+      `Samples/s training 784-H-10 (relu, softmax cross-entropy, SGD η = ${first.η}) ` +
+        `on ${first.data}; in brackets, ÷ the matrix engine at its default threads. Median of each case's ` +
+        `repetitions (${first.budget.reps} unless the case says otherwise in bench.json), the contenders taking turns.`,
+      '',
+      `| contender | ${columns.map((c) => `H = ${c.net.name.split('-')[1]}, batch ${c.batch}`).join(' | ')} |`,
+      `|---|${columns.map(() => '---|').join('')}`,
+    );
+    const labels = [...new Set(mlps.flatMap((n) => n.results.map((r) => r.contender)))];
+    for (const id of labels) {
+      const label = mlps.flatMap((n) => n.results).find((r) => r.contender === id)!.label;
+      const cells = columns.map((c) => cell(c.net.results.find((r) => r.contender === id && r.batch === c.batch)));
+      lines.push(`| ${label} | ${cells.join(' | ')} |`);
+    }
+  }
+  for (const net of b.nets.filter((n) => n.kind === 'conv')) {
+    lines.push('', `${net.description}; ${net.data}. Training samples/s (÷ matrix):`, '');
+    lines.push(`| contender | ${net.batches.map((B) => `batch ${B}`).join(' | ')} |`);
+    lines.push(`|---|${net.batches.map(() => '---|').join('')}`);
+    for (const id of [...new Set(net.results.map((r) => r.contender))]) {
+      const rows = net.results.filter((r) => r.contender === id);
       lines.push(
-        `| ${r.batch} | ${r.label} | ${thousands(t.samplesPerSecond)} | ` +
-          `${fixed(1000 / t.samplesPerSecond, 3)} | ${significant(r.relativeToMatrix ?? NaN)}× |`,
+        `| ${rows[0]!.label} | ${net.batches.map((B) => cell(rows.find((r) => r.batch === B))).join(' | ')} |`,
       );
-    else lines.push(`| ${r.batch} | ${r.label} | — | — | ${r.note || r.status} |`);
+    }
+  }
+  const all = b.nets.flatMap((n) => n.results.map((r) => ({ net: n, r })));
+  const checked = all.filter(({ r }) => r.check);
+  const passed = checked.filter(({ r }) => r.check!.passed);
+  const notTimed = all.filter(({ r }) => r.status === 'failed check' || r.status === 'missing');
+  if (all.length > 0) {
+    lines.push(
+      '',
+      `Loss check before timing (mean loss over the first ${b.nets[0]!.checkPatterns} patterns, then again after one ` +
+        `pass of training on them): ${passed.length} of ${checked.length} cases passed.` +
+        (notTimed.length === 0 ? ' Every case was timed.' : ' Not timed:'),
+    );
+    for (const { net, r } of notTimed)
+      lines.push(`- ${net.name}, ${r.label}, batch ${r.batch}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
+    const ownη = all.filter(({ r }) => r.η !== undefined && r.checkAtCommonη);
+    if (ownη.length > 0) lines.push('', 'Checked and timed at their own η, having failed the check at the common one:');
+    for (const { net, r } of ownη)
+      lines.push(
+        `- ${net.name}, ${r.label}, batch ${r.batch}: η = ${r.η} ` +
+          `(at η = ${net.η}: ${r.checkAtCommonη!.reason ?? 'failed'}; at η = ${r.η}: mean loss ` +
+          `${fixed(r.check!.lossBefore, 4)} → ${fixed(r.check!.lossAfter, 4)})`,
+      );
   }
   if (b.targets.length > 0) {
-    lines.push('', '| target | achieved | met |', '|---|---|---|');
-    for (const t of b.targets) lines.push(`| ${t.goal} | ${significant(t.value)} | ${t.met ? 'yes' : 'no'} |`);
+    lines.push('', '| target | measured | verdict |', '|---|---|---|');
+    for (const t of b.targets)
+      lines.push(`| ${t.goal} | ${t.value === null ? '—' : `${significant(t.value)}×`} | ${verdict(t)} |`);
   }
   if (b.agents && b.agents.length > 0) {
     lines.push(
@@ -228,15 +268,8 @@ export function expectedReadme(root = ROOT): string {
 /** Redraw results/bench.{vl.json,svg,png} from bench.json. */
 async function redrawBenchChart(root = ROOT): Promise<void> {
   const b = readJson<BenchJson>(join(root, 'results', 'bench.json'));
-  if (!b) return;
-  const rows = b.results
-    .filter((r) => r.status === 'ok' && r.timing)
-    .map((r) => ({ label: r.label, batch: r.batch, samplesPerSecond: r.timing!.samplesPerSecond }));
-  const subtitle = [
-    `${b.machine.cpu}, ${b.machine.cores} cores, Node ${b.machine.node}, ${b.date.slice(0, 10)}`,
-    b.command,
-  ];
-  const spec = withChartConfig(benchChart(rows, b.scaling, subtitle));
+  if (!b || !Array.isArray(b.nets)) return;
+  const spec = withChartConfig(benchChartOf(b));
   writeFileAtomic(join(root, 'results', 'bench.vl.json'), `${JSON.stringify(spec, null, 2)}\n`);
   const svg = await renderSvg(spec, 'bench');
   writeFileAtomic(join(root, 'results', 'bench.svg'), svg);

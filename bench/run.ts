@@ -1,246 +1,254 @@
 /**
- * `npm run bench`: the same 784-128-10 MLP (relu hidden layer, softmax cross-entropy), trained
- * from the same initial weights on the same patterns by SGD at the same η, with per-pattern
- * updates (batch 1) and minibatches of 32, by every contender in ONE run:
- *   localprop's matrix engine, localprop's agents engine, TensorFlow.js (cpu backend and wasm
- *   backend) and synaptic (batch 1 only; see synaptic-contender.ts for how its net differs).
- * Each case is warmed up, then timed over several repetitions, the cases taking turns; the
- * figure is the median repetition (experiments/shared/timing.ts). Then a scaling sweep: time per
- * pattern against synapse count, 10³ … 10⁶, for both engines (scaling.ts).
+ * `npm run bench`: every contender trains the same nets from the same initial weights on the same
+ * patterns by SGD at the same η (w ← w − η · (1/B) Σ_p ∂E_p/∂w), each in a process of its own,
+ * all in ONE run:
+ *   784-H-10 MLPs (relu hidden layer, softmax cross-entropy) at H = 128 and H = 512, batch 1 and 32:
+ *     localprop's matrix engine (default threads, and 1 thread), localprop's agents engine,
+ *     TensorFlow.js (cpu backend, wasm backend), synaptic (batch 1 only; synaptic-contender.ts) and
+ *     PyTorch (float64 and float32, 1 and 2 threads) when `python3 -c "import torch"` works;
+ *   the LeNet of studies/nets/lenet-32.net.json on 32×32 inputs, batch 64: the matrix engine,
+ *     tfjs-wasm and PyTorch.
+ * Each case first passes the loss check (loss-check.ts: the loss over the first 256 patterns falls
+ * after one pass over them; a case that fails it is not timed), is warmed up, then timed over R
+ * repetitions, the processes taking turns; the figure is the median repetition. Then the agents
+ * engine against the matrix engine with its message rates (agents.ts), and a scaling sweep
+ * (scaling.ts). The targets (targets.ts) are computed from the figures.
  *
- *   npm run bench                       full run (a few minutes)
- *   npm run bench -- --quick            shorter warm-up and repetitions, fewer sweep points (< 1 min)
+ *   npm run bench                       full run (about 10 minutes)
+ *   npm run bench -- --quick            shorter warm-up and repetitions, 512 patterns, fewer sweep points
  *   npm run bench -- --scaling          the scaling sweep only
- *   npm run bench -- --no-scaling       the contenders only
- *   npm run bench -- --only matrix,tfjs-wasm   some contenders, no sweep
- *                                       (ids: matrix, agents, tfjs-cpu, tfjs-wasm, synaptic, pytorch)
+ *   npm run bench -- --no-scaling       no sweep
+ *   npm run bench -- --no-conv          no LeNet
+ *   npm run bench -- --only matrix,tfjs-wasm   some contenders, no agents bench and no sweep
+ *                                       (ids: matrix, matrix-1t, agents, tfjs-cpu, tfjs-wasm, synaptic, pytorch)
  *   npm run bench -- --out DIR          write DIR/bench.json, .vl.json, .svg, .png (default results/)
- *   npm run bench -- --hidden 512       the contenders on 784-512-10 instead of 784-128-10
- *   npm run bench -- --threads N        the matrix engine's threads for minibatches of 16 or more (default: the cores)
+ *   npm run bench -- --hidden 512       the MLPs' hidden sizes (comma-separated; default 128,512)
+ *   npm run bench -- --threads N        the matrix engine's default threads (default: the cores)
  *
- * The table goes to stdout, progress to stderr. Speed is never asserted: these are figures.
+ * The tables go to stdout, progress to stderr. Speed is never asserted: these are figures.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRandom } from '../src/core/random.ts';
 import { writeFileAtomic } from '../src/core/write-atomic.ts';
+import { threadCount } from '../src/engines/threads/thread-pool.ts';
 import { initParams } from '../src/nn/params.ts';
-import { parseNetSpec } from '../src/nn/spec.ts';
+import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
 import { withChartConfig } from '../src/report/chart-config.ts';
 import { renderPng, renderSvg } from '../src/report/render.ts';
-import { benchChart } from './chart.ts';
-import type { BenchSetup, Contender, Trainer } from './contender.ts';
-import { loadBenchData } from './fashion-mnist.ts';
-import { agentsContender, matrixContender } from './localprop-contenders.ts';
-import { describeMachine, type Machine } from './machine.ts';
-import { runScaling, type ScalingResult } from './scaling.ts';
+import { median } from '../src/report/stats.ts';
+import type { Budget } from '../experiments/shared/timing.ts';
 import { formatAgentsBench, runAgentsBench, type AgentsBenchRow } from './agents.ts';
-import { synapticContender } from './synaptic-contender.ts';
-import { runPyTorch, type PyTorchRow } from './pytorch-contender.ts';
-import { setThreads } from '../src/engines/threads/thread-pool.ts';
-import { tfjsCpuContender, tfjsWasmContender } from './tfjs-contenders.ts';
-import { takeTurns, TimedCase, type Budget, type Timing } from '../experiments/shared/timing.ts';
+import { writeBenchFiles } from './bench-files.ts';
+import { benchChartOf } from './chart.ts';
+import type { BenchSetup } from './contender.ts';
+import { loadBenchData, loadPaddedImages } from './fashion-mnist.ts';
+import { describeMachine } from './machine.ts';
+import { ContenderProcess, nodeRuntime, pythonRuntime } from './process-contender.ts';
+import type { ContenderJob } from './protocol.ts';
+import { blasName, findPyTorch } from './pytorch-contender.ts';
+import type { BenchJson, CaseResult, NetResult } from './results.ts';
+import { runScaling, type ScalingResult } from './scaling.ts';
+import { computeTargets } from './targets.ts';
 
-const CONTENDERS: Contender[] = [
-  matrixContender,
-  agentsContender,
-  tfjsCpuContender,
-  tfjsWasmContender,
-  synapticContender,
-];
-const BATCHES = [1, 32];
+const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const η = 0.01;
+const MLP_BATCHES = [1, 32];
+const CONV_BATCH = 64;
+const CHECK_PATTERNS = 256;
+const JS_CONTENDERS = ['matrix', 'matrix-1t', 'agents', 'tfjs-cpu', 'tfjs-wasm', 'synaptic'];
 
 const MODES = {
   full: {
     patterns: 2048,
-    budget: { warmupSeconds: 1.5, repSeconds: 1, reps: 7 },
+    budget: { warmupSeconds: 1, repSeconds: 0.8, reps: 7 },
     sweep: { exponents: [3, 3.5, 4, 4.5, 5, 5.5, 6], budget: { warmupSeconds: 0.3, repSeconds: 0.4, reps: 7 } },
   },
   quick: {
-    patterns: 1024,
+    patterns: 512,
     budget: { warmupSeconds: 0.3, repSeconds: 0.2, reps: 3 },
     sweep: { exponents: [3, 4, 5, 6], budget: { warmupSeconds: 0.1, repSeconds: 0.1, reps: 3 } },
   },
 } satisfies Record<string, { patterns: number; budget: Budget; sweep: { exponents: number[]; budget: Budget } }>;
 
-export interface CaseResult {
-  contender: string;
+/** One process: a contender at a thread count (and PyTorch at a dtype). */
+interface Entry {
+  id: string;
   label: string;
-  batch: number;
-  status: 'ok' | 'missing' | 'not supported';
-  note: string;
-  /** Why the contender is missing (its error message). */
-  reason?: string;
-  details?: Record<string, unknown>;
-  timing?: Timing;
-  /** This contender's samples/s divided by the matrix engine's at the same batch size. */
-  relativeToMatrix?: number;
+  contender: string;
+  threads: number;
+  dtype?: 'float32' | 'float64';
 }
 
-export interface Target {
-  goal: string;
-  value: number | null;
-  threshold: number;
-  met: boolean | null;
+function entries(kind: 'mlp' | 'conv', defaultThreads: number): Entry[] {
+  const js: Entry[] = [
+    {
+      id: 'matrix',
+      label: `localprop matrix (${defaultThreads} threads)`,
+      contender: 'matrix',
+      threads: defaultThreads,
+    },
+    { id: 'matrix-1t', label: 'localprop matrix (1 thread)', contender: 'matrix', threads: 1 },
+    { id: 'agents', label: 'localprop agents', contender: 'agents', threads: 1 },
+    { id: 'tfjs-cpu', label: 'tfjs cpu', contender: 'tfjs-cpu', threads: 1 },
+    { id: 'tfjs-wasm', label: 'tfjs wasm', contender: 'tfjs-wasm', threads: 1 },
+    { id: 'synaptic', label: 'synaptic (optimised)', contender: 'synaptic', threads: 1 },
+  ];
+  const torch = (['float64', 'float32'] as const).flatMap((dtype) =>
+    [1, 2].map(
+      (threads): Entry => ({
+        id: `pytorch-${dtype}-${threads}t`,
+        label: `PyTorch ${dtype} (${threads} thread${threads > 1 ? 's' : ''})`,
+        contender: 'pytorch',
+        threads,
+        dtype,
+      }),
+    ),
+  );
+  const conv = new Set(['matrix', 'matrix-1t', 'tfjs-wasm']);
+  return [...js.filter((e) => kind === 'mlp' || conv.has(e.id)), ...torch];
 }
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-async function runContenders(
-  mode: (typeof MODES)[keyof typeof MODES],
-  only: string[] | null,
-  hidden: number,
-): Promise<{ setup: BenchSetup; results: CaseResult[]; pytorch: PyTorchRow[] | null }> {
-  const spec = parseNetSpec({
-    input: [784],
-    layers: [
-      { type: 'dense', units: hidden, activation: 'relu' },
-      { type: 'dense', units: 10, activation: 'identity' },
-    ],
-    loss: 'softmax-cross-entropy',
-  });
-  const setup: BenchSetup = {
-    spec,
-    params: initParams(spec, createRandom('bench')),
-    data: loadBenchData(mode.patterns),
-    η,
-  };
-  log(`data: ${setup.data.source}`);
+/** Build, check and warm up every entry in its own process, then time them taking turns. */
+async function runNet(
+  net: Omit<NetResult, 'results'>,
+  setup: BenchSetup,
+  list: Entry[],
+  torch: { python: string } | { missing: string },
+): Promise<NetResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'localprop-bench-'));
   const results: CaseResult[] = [];
-  const timed: { result: CaseResult; timed: TimedCase; trainer: Trainer }[] = [];
-  for (const contender of CONTENDERS.filter((c) => !only || only.includes(c.id))) {
-    for (const batch of BATCHES) {
-      const result: CaseResult = {
-        contender: contender.id,
-        label: contender.label,
-        batch,
-        status: 'ok',
-        note: contender.note,
+  const timed: {
+    proc: ContenderProcess;
+    k: number;
+    result: CaseResult;
+    patterns: number;
+    wall: number[];
+    cpu: number[];
+    E: number;
+  }[] = [];
+  const procs: ContenderProcess[] = [];
+  try {
+    const files = writeBenchFiles(setup, dir, net.name);
+    for (const entry of list) {
+      const base = { contender: entry.id, label: entry.label, threads: entry.threads, note: '', written: '' };
+      const missing = (reason: string): void => {
+        for (const batch of net.batches) results.push({ ...base, batch, status: 'missing', reason });
+        log(`${net.name}: ${entry.label}: missing — ${reason}`);
       };
-      results.push(result);
-      if (!contender.supports(batch)) {
-        result.status = 'not supported';
+      if (entry.contender === 'pytorch' && 'missing' in torch) {
+        missing(torch.missing);
         continue;
       }
-      log(
-        `${contender.label}, batch ${batch}: ` +
-          `building${contender.id === 'synaptic' ? ' (synaptic compiles its optimised network: slow)' : ''}`,
-      );
+      log(`${net.name}: ${entry.label}: building, checking the loss, warming up (a process of its own)`);
+      const job: ContenderJob = {
+        contender: entry.contender,
+        files,
+        batches: net.batches,
+        threads: entry.threads,
+        ...(entry.dtype ? { dtype: entry.dtype } : {}),
+        checkPatterns: net.checkPatterns,
+        budget: net.budget,
+      };
+      const runtime = entry.contender === 'pytorch' ? pythonRuntime((torch as { python: string }).python) : nodeRuntime;
       try {
-        const trainer = await contender.create(setup, batch);
-        if (trainer.details) result.details = trainer.details;
-        const c = new TimedCase(trainer, batch);
-        log(`${contender.label}, batch ${batch}: warming up`);
-        await c.warmUp(mode.budget);
-        timed.push({ result, timed: c, trainer });
+        const { process: proc, ready } = await ContenderProcess.start(runtime, job, entry.id, log);
+        procs.push(proc);
+        ready.cases.forEach((c, k) => {
+          const result: CaseResult = {
+            ...base,
+            batch: c.batch,
+            status: c.status,
+            note: ready.note,
+            written: ready.written,
+            ...(c.reason ? { reason: c.reason } : {}),
+            ...(c.check ? { check: c.check } : {}),
+            ...(c.η !== undefined && c.η !== setup.η ? { η: c.η, checkAtCommonη: c.checkAtCommonη! } : {}),
+          };
+          if (ready.details || c.details) result.details = { ...ready.details, ...c.details };
+          results.push(result);
+          if (c.status === 'ok') timed.push({ proc, k, result, patterns: c.patterns!, wall: [], cpu: [], E: NaN });
+          else log(`${net.name}: ${entry.label}, batch ${c.batch}: ${c.status}${c.reason ? ` — ${c.reason}` : ''}`);
+        });
       } catch (error) {
-        result.status = 'missing';
-        result.reason = (error as Error).message.split('\n')[0];
-        log(`${contender.label}, batch ${batch}: missing — ${result.reason}`);
+        missing((error as Error).message);
       }
     }
-  }
-  await takeTurns(
-    timed.map((t) => t.timed),
-    mode.budget.reps,
-    (r) => log(`repetition ${r + 1} of ${mode.budget.reps}`),
-  );
-  for (const { result, timed: c, trainer } of timed) {
-    result.timing = c.result();
-    trainer.dispose?.();
-  }
-  for (const result of results) {
-    const matrix = results.find((m) => m.contender === 'matrix' && m.batch === result.batch)?.timing;
-    if (result.timing && matrix) result.relativeToMatrix = result.timing.samplesPerSecond / matrix.samplesPerSecond;
-  }
-  let pytorch: PyTorchRow[] | null = null;
-  if (!only || only.includes('pytorch')) {
-    pytorch = runPyTorch(
-      setup,
-      BATCHES,
-      { warmupSeconds: mode.budget.warmupSeconds, reps: mode.budget.reps, repPatterns: 256 },
-      log,
-    );
-    for (const row of pytorch) {
-      const matrix = results.find((m) => m.contender === 'matrix' && m.batch === row.batch)?.timing;
-      if (row.samplesPerSecond !== undefined && matrix)
-        row.relativeToMatrix = row.samplesPerSecond / matrix.samplesPerSecond;
+    for (let r = 0; r < net.budget.reps; r++) {
+      log(`${net.name}: repetition ${r + 1} of ${net.budget.reps}`);
+      for (const t of timed) {
+        if (t.result.status !== 'ok') continue;
+        try {
+          const rep = await t.proc.repetition(t.k);
+          t.wall.push(rep.wall);
+          t.cpu.push(rep.cpu);
+          t.E = rep.E;
+        } catch (error) {
+          Object.assign(t.result, { status: 'missing', reason: (error as Error).message });
+          log(`${net.name}: ${t.result.label}, batch ${t.result.batch}: ${(error as Error).message}`);
+        }
+      }
     }
+  } finally {
+    await Promise.all(procs.map((p) => p.close()));
+    rmSync(dir, { recursive: true, force: true });
   }
-  return { setup, results, pytorch };
-}
-
-function targets(results: CaseResult[]): Target[] {
-  const sps = (id: string, batch: number): number | null =>
-    results.find((r) => r.contender === id && r.batch === batch)?.timing?.samplesPerSecond ?? null;
-  const ratio = (a: number | null, b: number | null): number | null => (a !== null && b !== null ? a / b : null);
-  const target = (goal: string, value: number | null, threshold: number, atMost = false): Target => ({
-    goal,
-    value,
-    threshold,
-    met: value === null ? null : atMost ? value <= threshold : value >= threshold,
-  });
-  return [
-    target('batch 1: matrix samples/s ÷ tfjs-wasm samples/s ≥ 8', ratio(sps('matrix', 1), sps('tfjs-wasm', 1)), 8),
-    target('batch 1: matrix samples/s ÷ tfjs-cpu samples/s ≥ 20', ratio(sps('matrix', 1), sps('tfjs-cpu', 1)), 20),
-    target(
-      'batch 32: matrix samples/s ÷ tfjs-wasm samples/s ≥ 1 (stretch)',
-      ratio(sps('matrix', 32), sps('tfjs-wasm', 32)),
-      1,
-    ),
-    target(
-      'batch 1: agents time per pattern ÷ matrix time per pattern ≤ 2',
-      ratio(sps('matrix', 1), sps('agents', 1)),
-      2,
-      true,
-    ),
-    target(
-      'batch 32: agents time per pattern ÷ matrix time per pattern ≤ 2',
-      ratio(sps('matrix', 32), sps('agents', 32)),
-      2,
-      true,
-    ),
-    target('batch 1: agents samples/s ÷ synaptic samples/s ≥ 50', ratio(sps('agents', 1), sps('synaptic', 1)), 50),
-  ];
+  for (const t of timed.filter((c) => c.result.status === 'ok')) {
+    const { patterns } = t;
+    t.result.reps = t.wall.length;
+    t.result.timing = {
+      patterns,
+      wall: t.wall,
+      cpu: t.cpu,
+      samplesPerSecond: patterns / median(t.wall),
+      cpuSamplesPerSecond: patterns / median(t.cpu),
+      lastRepLoss: t.E / patterns,
+    };
+  }
+  for (const r of results) {
+    const matrix = results.find((m) => m.contender === 'matrix' && m.batch === r.batch)?.timing;
+    if (r.timing && matrix) r.relativeToMatrix = r.timing.samplesPerSecond / matrix.samplesPerSecond;
+  }
+  return { ...net, results };
 }
 
 const fmt = (v: number, digits = 3): string =>
   v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(digits);
 
-function table(results: CaseResult[], tgs: Target[], mode: string, budget: Budget): string {
-  const lines: string[] = [];
-  lines.push(
-    `median of ${budget.reps} repetitions after warm-up, contenders taking turns; ` +
-      `wall clock (CPU time of the process in brackets)`,
-  );
-  lines.push('');
-  const head = ['batch', 'contender', 'samples/s', '(cpu)', 'ms/pattern', '÷ matrix', 'first-step E', 'note'];
-  const rows: string[][] = results.map((r) => {
+function netTable(net: NetResult): string {
+  const lines = [`${net.name}: ${net.description}; ${net.data}`];
+  const head = [
+    'batch',
+    'contender',
+    'samples/s',
+    '(cpu)',
+    '÷ matrix',
+    'reps',
+    `loss check (${net.checkPatterns} patterns)`,
+    'note',
+  ];
+  const rows = net.results.map((r) => {
+    const check = r.check ? `${r.check.lossBefore.toFixed(4)} → ${r.check.lossAfter.toFixed(4)}` : '';
     if (!r.timing)
-      return [
-        String(r.batch),
-        r.label,
-        r.status === 'missing' ? `missing: ${r.reason}` : r.status,
-        '',
-        '',
-        '',
-        '',
-        r.note,
-      ];
-    const t = r.timing;
+      return [String(r.batch), r.label, `${r.status}${r.reason ? `: ${r.reason}` : ''}`, '', '', '', check, ''];
     return [
       String(r.batch),
       r.label,
-      fmt(t.samplesPerSecond),
-      `(${fmt(t.cpuSamplesPerSecond)})`,
-      (1e3 / t.samplesPerSecond).toPrecision(3),
+      fmt(r.timing.samplesPerSecond),
+      `(${fmt(r.timing.cpuSamplesPerSecond)})`,
       `${(r.relativeToMatrix ?? NaN).toPrecision(3)}×`,
-      t.firstStepLoss.toFixed(5),
-      r.note,
+      String(r.reps),
+      check,
+      `${r.note}${r.η !== undefined ? `; η = ${r.η} (at ${net.η}: ${r.checkAtCommonη?.reason})` : ''}`,
     ];
   });
-  const widths = head.map((h, k) => Math.max(h.length, ...rows.filter((r) => r[3] !== '').map((r) => r[k]!.length)));
+  const timedRows = rows.filter((r) => r[3] !== '');
+  const widths = head.map((h, k) => Math.max(h.length, ...timedRows.map((r) => r[k]!.length)));
   const line = (cells: string[]): string =>
     cells
       .map((c, k) => (k === 1 || k >= 6 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!)))
@@ -249,32 +257,14 @@ function table(results: CaseResult[], tgs: Target[], mode: string, budget: Budge
   lines.push(line(head));
   for (const r of rows)
     lines.push(r[3] === '' ? `${r[0]!.padStart(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}` : line(r));
-  lines.push('');
-  lines.push(`targets (${mode} run; figures to report, not tests):`);
-  for (const t of tgs) {
-    const verdict = t.met === null ? 'n/a' : t.met ? 'met' : 'not met';
-    lines.push(`  ${t.goal.padEnd(66)} ${t.value === null ? '—' : `${fmt(t.value)}×`.padStart(8)}  ${verdict}`);
-  }
   return lines.join('\n');
 }
 
-function pytorchTable(rows: PyTorchRow[]): string {
-  const lines = [
-    'PyTorch, each case in a process of its own after the contenders above (median samples/s; ' +
-      '÷ matrix at the same batch):',
-  ];
-  for (const r of rows) {
-    const what =
-      r.samplesPerSecond === undefined
-        ? `${r.status}${r.reason ? `: ${r.reason}` : ''}`
-        : `${fmt(r.samplesPerSecond)}  ${(r.relativeToMatrix ?? NaN).toPrecision(3)}×`;
-    const check = r.check
-      ? `  loss ${r.check.lossBefore.toFixed(4)} → ${r.check.lossAfter.toFixed(4)} on ${r.check.patterns}`
-      : '';
-    lines.push(
-      `  batch ${String(r.batch).padStart(2)}  ${r.contender.padEnd(20)} ` +
-        `${what}${check}${r.blas ? `  BLAS ${r.blas.join(', ') || 'none mapped'}` : ''}`,
-    );
+function targetsTable(report: BenchJson): string {
+  const lines = [`targets (${report.mode} run; figures to report, not tests):`];
+  for (const t of report.targets) {
+    const verdict = t.value === null ? 'not measured' : t.met === null ? 'reported' : t.met ? 'met' : 'not met';
+    lines.push(`  ${t.goal.padEnd(92)} ${t.value === null ? '—' : `${fmt(t.value)}×`.padStart(8)}  ${verdict}`);
   }
   return lines.join('\n');
 }
@@ -302,61 +292,70 @@ function scalingTable(s: ScalingResult): string {
 
 interface Options {
   modeName: 'quick' | 'full';
-  /** --scaling: the sweep only. */
   scalingOnly: boolean;
   noScaling: boolean;
+  noConv: boolean;
   only: string[] | null;
   out: string;
-  hidden: number;
+  hidden: number[];
+  threads: number;
+}
+
+/** Bad options: one line on stderr, exit 2, nothing run or written. */
+function badOption(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+function parsedArgs() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        scaling: { type: 'boolean', default: false },
+        'no-scaling': { type: 'boolean', default: false },
+        'no-conv': { type: 'boolean', default: false },
+        only: { type: 'string' },
+        out: { type: 'string', default: 'results' },
+        hidden: { type: 'string', default: '128,512' },
+        threads: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    return badOption((error as Error).message);
+  }
 }
 
 function parseOptions(): Options {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      scaling: { type: 'boolean', default: false },
-      'no-scaling': { type: 'boolean', default: false },
-      only: { type: 'string' },
-      out: { type: 'string', default: 'results' },
-      hidden: { type: 'string', default: '128' },
-      threads: { type: 'string' },
-    },
-  });
-  if (values.threads !== undefined) setThreads(Number(values.threads));
-  const hidden = Number(values.hidden);
-  if (!Number.isInteger(hidden) || hidden < 1)
-    throw new Error(`--hidden: expected a positive integer, got ${values.hidden}`);
+  const { values } = parsedArgs();
+  const hidden = values.hidden!.split(',').map((h) => Number(h.trim()));
+  if (hidden.some((h) => !Number.isInteger(h) || h < 1))
+    badOption(`--hidden: expected positive integers separated by commas, got ${values.hidden}`);
+  const threads = values.threads === undefined ? threadCount() : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1)
+    badOption(`--threads: expected a positive integer, got ${values.threads}`);
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : null;
-  const unknown = only?.filter((id) => id !== 'pytorch' && !CONTENDERS.some((c) => c.id === id)) ?? [];
+  const unknown = only?.filter((id) => id !== 'pytorch' && !JS_CONTENDERS.includes(id)) ?? [];
   if (unknown.length > 0)
-    throw new Error(
-      `--only: unknown contender ${unknown.join(', ')}; expected some of ${CONTENDERS.map((c) => c.id).join(', ')}`,
+    badOption(
+      `--only: unknown contender ${unknown.join(', ')}; expected some of ${[...JS_CONTENDERS, 'pytorch'].join(', ')}`,
     );
   return {
     modeName: values.quick ? 'quick' : 'full',
     scalingOnly: values.scaling!,
     noScaling: values['no-scaling']!,
+    noConv: values['no-conv']!,
     only,
     out: values.out!,
     hidden,
+    threads,
   };
 }
 
 /** bench.json, and the chart as bench.vl.json, .svg and .png (a chart that fails to render is reported, not fatal). */
-async function writeOutputs(
-  out: string,
-  report: { date: string; command: string; results: CaseResult[]; scaling: ScalingResult | null },
-  machine: Machine,
-): Promise<void> {
+async function writeOutputs(out: string, report: BenchJson): Promise<void> {
   writeFileAtomic(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const chartRows = report.results
-    .filter((r) => r.timing)
-    .map((r) => ({ label: r.label, batch: r.batch, samplesPerSecond: r.timing!.samplesPerSecond }));
-  const subtitle = [
-    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${report.date.slice(0, 10)}`,
-    report.command,
-  ];
-  const spec = withChartConfig(benchChart(chartRows, report.scaling, subtitle));
+  const spec = withChartConfig(benchChartOf(report));
   writeFileAtomic(join(out, 'bench.vl.json'), `${JSON.stringify(spec, null, 2)}\n`);
   try {
     const svg = await renderSvg(spec, 'bench');
@@ -367,13 +366,70 @@ async function writeOutputs(
   }
 }
 
+const mlpSpec = (hidden: number): NetSpec =>
+  parseNetSpec({
+    input: [784],
+    layers: [
+      { type: 'dense', units: hidden, activation: 'relu' },
+      { type: 'dense', units: 10, activation: 'identity' },
+    ],
+    loss: 'softmax-cross-entropy',
+  });
+
 async function main(): Promise<void> {
   const options = parseOptions();
   const mode = MODES[options.modeName];
   const started = Date.now();
   const machine = describeMachine();
-
-  const contenders = options.scalingOnly ? null : await runContenders(mode, options.only, options.hidden);
+  const torch = findPyTorch();
+  const nets: NetResult[] = [];
+  if (!options.scalingOnly) {
+    const keep = (e: Entry): boolean =>
+      !options.only || options.only.includes(e.id) || (e.contender === 'pytorch' && options.only.includes('pytorch'));
+    const data = loadBenchData(mode.patterns);
+    log(`data: ${data.source}`);
+    for (const hidden of options.hidden) {
+      const spec = mlpSpec(hidden);
+      const setup: BenchSetup = { spec, params: initParams(spec, createRandom('bench')), data, η };
+      const net = {
+        name: `784-${hidden}-10`,
+        kind: 'mlp' as const,
+        description:
+          `784-${hidden}-10 MLP, relu hidden layer, softmax cross-entropy, SGD η = ${η}, ` +
+          'he-normal init (seed "bench")',
+        η,
+        spec: JSON.parse(JSON.stringify(mlpSpec(hidden))),
+        data: data.source,
+        patterns: data.inputs.length,
+        batches: MLP_BATCHES,
+        checkPatterns: CHECK_PATTERNS,
+        budget: mode.budget,
+      };
+      nets.push(await runNet(net, setup, entries('mlp', options.threads).filter(keep), torch));
+    }
+    if (!options.noConv) {
+      const path = join(ROOT, 'studies', 'nets', 'lenet-32.net.json');
+      const spec = parseNetSpec(JSON.parse(readFileSync(path, 'utf8')), path);
+      const images = loadPaddedImages(mode.patterns);
+      const setup: BenchSetup = { spec, params: initParams(spec, createRandom('bench')), data: images, η };
+      const net = {
+        name: 'lenet-32',
+        kind: 'conv' as const,
+        description:
+          `LeNet (studies/nets/lenet-32.net.json) on 1×32×32 inputs, softmax cross-entropy, ` +
+          `SGD η = ${η}, batch ${CONV_BATCH}`,
+        η,
+        spec: JSON.parse(readFileSync(path, 'utf8')),
+        data: images.source,
+        patterns: images.inputs.length,
+        batches: [CONV_BATCH],
+        checkPatterns: CHECK_PATTERNS,
+        budget: mode.budget,
+      };
+      const list = entries('conv', options.threads).filter(keep);
+      if (list.length > 0) nets.push(await runNet(net, setup, list, torch));
+    }
+  }
   // The agents engine against the matrix engine at 64-32-10 and 784-128-10, with its message rates.
   let agents: AgentsBenchRow[] | null = null;
   if (!options.scalingOnly && !options.only) {
@@ -386,58 +442,58 @@ async function main(): Promise<void> {
     scaling = await runScaling(mode.sweep.exponents, mode.sweep.budget, log, η);
   }
 
-  const results = contenders?.results ?? [];
-  const tgs = contenders ? targets(results) : [];
-  const loadAtEnd = describeMachine().loadAverage;
+  const blasPaths = nets
+    .flatMap((n) => n.results)
+    .find((r) => r.contender.startsWith('pytorch') && Array.isArray(r.details?.['blas']))?.details?.['blas'] as
+    | string[]
+    | undefined;
   const argv = process.argv.slice(2);
-  const report = {
+  const report: BenchJson = {
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
     date: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 100) / 10,
     mode: options.scalingOnly ? 'scaling' : options.modeName,
-    machine: { ...machine, loadAverageAtEnd: loadAtEnd },
+    machine: {
+      ...machine,
+      loadAverageAtEnd: describeMachine().loadAverage,
+      blas: blasPaths
+        ? { name: blasName(blasPaths), paths: blasPaths }
+        : { missing: 'missing' in torch ? `PyTorch missing: ${torch.missing}` : 'PyTorch was not run' },
+    },
     method: {
+      processes:
+        'every contender runs in a process of its own (a child process speaking bench/protocol.ts), ' +
+        'so that no heap slows another; PyTorch with its dtype and threads per process',
+      check:
+        `before a case is timed: mean loss over the first ${CHECK_PATTERNS} patterns, one pass of training over ` +
+        'them, mean loss again; a case whose loss is not finite or did not fall is not timed (its check is recorded)',
       timing:
-        'each case warmed up, then R repetitions of N patterns with the cases taking turns; ' +
-        'samples/s = N / median repetition time (wall clock); CPU time of the process recorded beside it',
+        'each case warmed up, then R repetitions of N patterns with the processes taking turns; ' +
+        'samples/s = N / median repetition time (wall clock); CPU time of its process recorded beside it',
       budget: mode.budget,
       note:
         'the machine is shared: other processes slow every contender, ' +
         'and the medians of interleaved repetitions keep the ratios fair',
     },
-    net: contenders
-      ? {
-          spec: contenders.setup.spec,
-          η,
-          init: 'he-normal, seed "bench"',
-          data: contenders.setup.data.source,
-          patterns: contenders.setup.data.inputs.length,
-        }
-      : null,
-    results,
-    pytorch: contenders?.pytorch ?? null,
-    targets: tgs,
+    nets,
+    targets: options.scalingOnly ? [] : computeTargets(nets),
     agents,
     scaling,
   };
-  await writeOutputs(options.out, report, machine);
+  await writeOutputs(options.out, report);
 
   const print = (s: string): void => void process.stdout.write(`${s}\n`);
   print('');
-  if (contenders) {
-    print(
-      `Training 784-${options.hidden}-10 (relu, softmax cross-entropy) by SGD, η = ${η}, ` +
-        `on ${contenders.setup.data.source}`,
-    );
-    print(table(results, tgs, report.mode, mode.budget));
-    print('');
-    if (contenders.pytorch) print(`${pytorchTable(contenders.pytorch)}\n`);
-  }
+  for (const net of nets) print(`${netTable(net)}\n`);
+  if (report.targets.length > 0) print(`${targetsTable(report)}\n`);
   if (agents) print(`${formatAgentsBench(agents)}\n`);
   if (scaling) print(`${scalingTable(scaling)}\n`);
+  const blas = report.machine.blas;
   print(
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
-      `${machine.platform}; load average ${machine.loadAverage[0]} at start, ${loadAtEnd[0]} at end`,
+      `${machine.platform}; ` +
+      `BLAS (PyTorch): ${'name' in blas ? `${blas.name} (${blas.paths.join(', ')})` : blas.missing}; ` +
+      `load average ${machine.loadAverage[0]} at start, ${report.machine.loadAverageAtEnd[0]} at end`,
   );
   print(
     `written: ${join(options.out, 'bench.json')}, ${join(options.out, 'bench.vl.json')} (+ .svg, .png) ` +
@@ -445,7 +501,8 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
