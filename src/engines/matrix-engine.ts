@@ -34,6 +34,7 @@ import {
 } from '../nn/kernels.ts';
 import type { Layer } from '../nn/layer.ts';
 import { Network, sgdStepAndClear, type GradientResult, type NetworkOptions } from '../nn/network.ts';
+import { usesVelocity, velocityStepParams, type SgdOptions } from '../nn/momentum-step.ts';
 import { cloneParams, zerosLike, type LayerParams, type Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import type { MatrixRule } from '../rules/rule.ts';
@@ -52,6 +53,8 @@ export class MatrixEngine implements Engine {
   private patterns = 0;
   /** Whether part of this batch was folded into the pending sum. */
   private folded = false;
+  /** Each weight's velocity, once a step with momentum or weight decay has been taken. */
+  private velocity: Params | null = null;
 
   /** `params` is copied: the engine owns its weights. */
   constructor(
@@ -107,9 +110,14 @@ export class MatrixEngine implements Engine {
     return E;
   }
 
-  step(η: number): void {
+  step(η: number, sgd?: SgdOptions): void {
     if (this.patterns === 0) return;
-    if (this.kept === null) sgdStepAndClear(this.net.params, this.pending, η, this.patterns);
+    if (usesVelocity(sgd)) {
+      // Momentum or decay: the whole sum is formed, then each weight's velocity steps (nn/momentum-step.ts).
+      this.kept?.foldInto(this.pending);
+      this.velocity ??= zerosLike(this.net.params);
+      velocityStepParams(this.net.params, this.velocity, this.pending, this.patterns, η, sgd);
+    } else if (this.kept === null) sgdStepAndClear(this.net.params, this.pending, η, this.patterns);
     else if (this.folded) {
       this.kept.foldInto(this.pending);
       sgdStepAndClear(this.net.params, this.pending, η, this.patterns);
