@@ -60,6 +60,11 @@ describe('summariseStudy', () => {
     limit: null,
     testLimit: null,
     testFraction: 0.2,
+    momentum: 0,
+    weightDecay: 0,
+    lrSteps: [],
+    lrGamma: 0.1,
+    pad: 0,
     seed,
   });
   const result = (c: CellConfig, accuracies: number[], diverged = false): CellResult => {
