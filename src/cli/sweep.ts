@@ -25,6 +25,7 @@ interface SweepFlags {
   shardCount?: number;
   slurm?: boolean;
   quiet?: boolean;
+  full?: boolean;
 }
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : (100 * x).toFixed(2));
@@ -74,8 +75,9 @@ export function registerSweep(program: Command): void {
     )
     .option('--slurm', 'write a Slurm array script (<out>/<name>.sbatch) and print how to submit it; nothing runs')
     .option('--quiet', 'no progress on stderr')
+    .option('--full', 'the study\'s "full" budget (its name gains "-full"; README "Studies")')
     .action(async (studyPath: string, opts: SweepFlags) => {
-      const study = loadStudy(studyPath);
+      const study = loadStudy(studyPath, { full: opts.full });
       const out = opts.out ?? `results/studies/${study.name}`;
       checkOutFolder(out, { files: [studyPath] });
       if (opts.slurm) {
@@ -92,6 +94,7 @@ export function registerSweep(program: Command): void {
             : ['--import', 'tsx', join(PACKAGE_ROOT, 'src', 'cli', 'main.ts')],
           tasks: Math.min(opts.shardCount ?? study.cells.length, study.cells.length),
           cpusPerTask: workers,
+          full: opts.full,
         });
         const file = resolve(out, `${study.name}.sbatch`);
         writeFileAtomic(file, script);
