@@ -3,6 +3,7 @@
  *   <!-- bench:start --> … <!-- bench:end -->      from results/bench.json (npm run bench)
  *   <!-- fashion:start --> … <!-- fashion:end -->  from results/fashion-mnist/data.json (npm start)
  *   <!-- findings:start --> … <!-- findings:end --> the key claims of results/<experiment>/summary.json
+ *   <!-- studies:start --> … <!-- studies:end -->  studies/results/<study>/summary.json (src/study/studies-readme.ts)
  * and the bench chart (results/bench.vl.json, .svg, .png) redrawn from bench.json with the report's
  * registry of colours and dashes.
  *
@@ -20,6 +21,7 @@ import { writeFileAtomic } from '../src/core/write-atomic.ts';
 import { withChartConfig } from '../src/report/chart-config.ts';
 import { renderPng, renderSvg } from '../src/report/render.ts';
 import { READING_ORDER } from '../src/report/report-page.ts';
+import { studiesSection } from '../src/study/studies-readme.ts';
 import { benchChart } from './chart.ts';
 import type { ScalingResult } from './scaling.ts';
 
@@ -222,6 +224,7 @@ export function expectedReadme(root = ROOT): string {
   const fashion = readJson<FashionJson>(join(root, 'results', 'fashion-mnist', 'data.json'));
   if (fashion) readme = replaceSection(readme, 'fashion', fashionSection(fashion));
   readme = replaceSection(readme, 'findings', findingsSection(join(root, 'results')));
+  readme = replaceSection(readme, 'studies', studiesSection(join(root, 'studies', 'results')));
   return readme;
 }
 
