@@ -4,7 +4,7 @@
  * code, never by hand. Per study: the command, a table of held-out error with its 95 % interval per rule (beside the
  * published figures when the study gives them, with both gaps to back-prop), the sentence on where the gaps agree
  * (published-comparison.ts), the time one epoch of a cell took, and the --full budget's cost estimated from it:
- *   epoch time   t = wall · workers / (cells · epochs)     (the run's own contention included)
+ *   epoch time   t = Σ wall · workers / (cells · epochs)   over the run's stretches (its contention included)
  *   full epoch   t · (N_train + ρ·N_test) / (limit + ρ·testLimit),  ρ = EVAL_SHARE
  * A training pattern is learned and then measured each epoch; a held-out pattern is only measured, a forward pass,
  * taken as ρ = 1/4 of the cost of a learned-and-measured pattern (README "Studies" says so).
@@ -21,16 +21,23 @@ export const EVAL_SHARE = 0.25;
 const FULL_TRAIN = 60_000;
 const FULL_TEST = 10_000;
 
+/** One stretch of a sweep: from start to end (ISO times) with this many workers. */
+export interface RunSegment {
+  start: string;
+  end: string;
+  workers: number;
+}
+
+/** How a study was run: the command (its last form, if it was stopped and resumed) and each stretch of it. */
 export interface StudyRun {
   study: string;
   command: string;
-  workers: number;
-  /** ISO times. */
-  start: string;
-  end: string;
+  segments: RunSegment[];
   /** The machine's 1-minute load average during the run, as sampled (others' jobs included). */
   load: string;
 }
+
+const seconds = (s: RunSegment): number => (Date.parse(s.end) - Date.parse(s.start)) / 1000;
 
 const pct = (i: Interval | null | undefined): string =>
   !i ? '—' : `${(100 * i.mean).toFixed(2)}${i.ci95 === null ? '' : ` ± ${(100 * i.ci95).toFixed(2)}`}`;
@@ -55,8 +62,8 @@ export function timing(
   summary: StudySummary,
   config: Omit<CellConfig, 'seed'>,
 ): { epochSeconds: number; fullCoreHours: number; fullEpochSeconds: number } {
-  const wall = (Date.parse(run.end) - Date.parse(run.start)) / 1000;
-  const epochSeconds = (wall * run.workers) / (summary.cells * config.epochs);
+  const workerSeconds = run.segments.reduce((sum, s) => sum + seconds(s) * s.workers, 0);
+  const epochSeconds = workerSeconds / (summary.cells * config.epochs);
   const limit = config.limit ?? FULL_TRAIN;
   const testLimit = config.testLimit ?? FULL_TEST;
   const fullEpochSeconds = (epochSeconds * (FULL_TRAIN + EVAL_SHARE * FULL_TEST)) / (limit + EVAL_SHARE * testLimit);
@@ -97,13 +104,20 @@ function studyBlock(dir: string, run: StudyRun | undefined): string {
   const config = summary.groups[0]?.config;
   if (run && config) {
     const t = timing(run, summary, config);
+    const stretches = run.segments
+      .map(
+        (g) =>
+          `${g.start.slice(0, 16).replace('T', ' ')}–${g.end.slice(11, 16)} UTC with ${g.workers} worker${g.workers === 1 ? '' : 's'}`,
+      )
+      .join(', then ');
+    const cores = Math.max(...run.segments.map((g) => g.workers));
     lines.push(
       '',
-      `Run ${run.start.slice(0, 16).replace('T', ' ')}–${run.end.slice(11, 16)} UTC with ${run.workers} workers ` +
-        `(machine load ${run.load}): one epoch of a cell took ${t.epochSeconds.toFixed(0)} s on average. ` +
+      `Run ${stretches} (machine load ${run.load}, other jobs included): one epoch of a cell took ` +
+        `${t.epochSeconds.toFixed(0)} s of one worker on average. ` +
         `The \`--full\` budget (every training image, 100 epochs, all 10 000 test images) is then about ` +
         `${t.fullEpochSeconds.toFixed(0)} s per epoch of a cell, ${t.fullCoreHours.toFixed(0)} core-hours for the ` +
-        `${summary.cells} cells: ${duration((t.fullCoreHours * 3600) / run.workers)} on ${run.workers} cores like these.`,
+        `${summary.cells} cells: ${duration((t.fullCoreHours * 3600) / cores)} on ${cores} cores like these.`,
     );
   }
   return lines.join('\n');

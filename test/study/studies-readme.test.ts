@@ -29,15 +29,16 @@ const summary: StudySummary = {
 const run: StudyRun = {
   study: 'lenet-x',
   command: 'npm run -s localprop -- sweep studies/lenet-x.study.json --out studies/results/lenet-x --workers 2',
-  workers: 2,
-  start: '2026-11-29T17:00:00Z',
-  end: '2026-11-29T17:12:00Z',
+  segments: [
+    { start: '2026-11-29T17:00:00Z', end: '2026-11-29T17:08:00Z', workers: 1 },
+    { start: '2026-11-29T17:08:00Z', end: '2026-11-29T17:16:00Z', workers: 2 },
+  ],
   load: '3–5',
 };
 
 describe('README "Studies"', () => {
   it('epoch time from the wall time, and the full budget scaled from it', () => {
-    // 720 s · 2 workers / (6 cells · 4 epochs) = 60 s; full epoch 60 · (60000 + 2500) / (1500 + 500) = 1875 s;
+    // (480 s · 1 + 480 s · 2 workers) / (6 cells · 4 epochs) = 60 s; full epoch 60 · (60000 + 2500) / (1500 + 500) = 1875 s;
     // 6 cells · 100 epochs · 1875 s = 312.5 core-hours.
     const t = timing(run, summary, summary.groups[0]!.config);
     expect(t.epochSeconds).toBeCloseTo(60, 10);
@@ -62,7 +63,8 @@ describe('README "Studies"', () => {
     expect(text).toContain(
       'All 1 gaps to back-prop agree in sign with the published ones; of these, feedback-alignment',
     );
-    expect(text).toContain('one epoch of a cell took 60 s on average');
+    expect(text).toContain('with 1 worker, then 2026-11-29 17:08–17:16 UTC with 2 workers');
+    expect(text).toContain('one epoch of a cell took 60 s of one worker on average');
     expect(text).toContain('about 1875 s per epoch of a cell, 313 core-hours for the 6 cells: 6.5 days');
   });
 
