@@ -134,7 +134,20 @@ describe('matrix and agents engines with momentum and weight decay', () => {
     lrSteps: [1],
     lrGamma: 0.5,
   });
-  const cases: [string, keyof typeof NETS, RuleOptions][] = [
+  const nets = {
+    ...NETS,
+    pooled: {
+      input: [1, 8, 8],
+      layers: [
+        { type: 'conv', filters: 2, kernel: 3, activation: 'relu' },
+        { type: 'pool', mode: 'max', size: 2 },
+        { type: 'dense', units: 5, activation: 'relu' },
+        { type: 'dense', units: 3, activation: 'identity' },
+      ],
+      loss: 'softmax-cross-entropy',
+    },
+  } as const;
+  const cases: [string, keyof typeof nets, RuleOptions][] = [
     ['backprop, dense', 'softmax3', { rule: 'backprop' }],
     ['backprop, conv (kernel agents)', 'conv', { rule: 'backprop' }],
     ['feedback alignment', 'softmax3', { rule: 'feedback-alignment', feedbackSeed: 'm' }],
@@ -142,11 +155,13 @@ describe('matrix and agents engines with momentum and weight decay', () => {
     ['uSF', 'mse2', { rule: 'usf' }],
     ['brSF, conv', 'conv', { rule: 'brsf', feedbackSeed: 'm' }],
     ['frSF', 'softmax3', { rule: 'frsf', feedbackSeed: 'm' }],
+    ['backprop, conv and max-pool (LeNet-like)', 'pooled', { rule: 'backprop' }],
+    ['frSF, conv and max-pool', 'pooled', { rule: 'frsf', feedbackSeed: 'm' }],
     ['predictive coding', 'mse2', { rule: 'predictive-coding' }],
     ['merged', 'softmax3', { rule: 'merged', beta: 0.01, symmetric: true }],
   ];
   it.each(cases)('%s: every weight and bias agree ≤ 1e-12 after 3 epochs', (_, net, rule) => {
-    const f = fixture(NETS[net], 7, 7);
+    const f = fixture(nets[net], 7, 7);
     const [matrix, agents] = engines(f.spec, f.params, rule) as [Engine, Engine];
     train(matrix, f, null, options(sgd));
     train(agents, f, null, options(sgd));
