@@ -35,6 +35,7 @@ export function formatSummary(summary: StudySummary): string {
   const lines = summary.groups.map((g) => {
     const e = g.final.test.error ?? g.final.train.error;
     const rule = Object.entries(g.config.rule)
+      .filter(([k]) => k !== 'lr')
       .map(([k, v]) => (k === 'name' ? v : `${k}=${v}`))
       .join(' ');
     const error = !e ? 'no accuracy' : `${pct(e.mean)}${e.ci95 === null ? ' % (one seed)' : ` ± ${pct(e.ci95)} %`}`;
@@ -44,7 +45,7 @@ export function formatSummary(summary: StudySummary): string {
     const gap = !d ? '' : `  gap to backprop ${sign(d.mean)}${gapInterval} (paired over ${d.n} seeds)`;
     const n = g.seeds.length - g.diverged;
     return (
-      `${rule}  ${g.config.engine}  η=${g.config.lr}  epochs=${g.config.epochs}  n=${n}` +
+      `${rule}  ${g.config.engine}  η=${g.config.rule.lr ?? g.config.lr}  epochs=${g.config.epochs}  n=${n}` +
       `${g.diverged ? ` (${g.diverged} diverged)` : ''}  ${g.final.test.error ? 'test' : 'train'} error ${error}${gap}`
     );
   });

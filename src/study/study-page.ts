@@ -70,7 +70,11 @@ ${body.join('\n')}
 
 export async function studyPage(summary: StudySummary, description: string): Promise<string> {
   const fields = varying(summary.groups);
-  const shared = summary.groups[0] ? Object.entries(summary.groups[0].config).filter(([k]) => !fields.includes(k)) : [];
+  // The lr axis says nothing when every rule carries its own η (shown with the rule).
+  const ownLr = summary.groups.every((g) => g.config.rule.lr !== undefined);
+  const shared = summary.groups[0]
+    ? Object.entries(summary.groups[0].config).filter(([k]) => !fields.includes(k) && !(ownLr && k === 'lr'))
+    : [];
   const on = summary.groups.some((g) => g.final.test.error) ? 'test' : 'train';
   const rows = summary.groups.map((g) => {
     const n = g.seeds.length - g.diverged;
