@@ -100,8 +100,15 @@ export function agreementSentence(rows: PublishedRow[]): string {
   );
   if (similar.length) parts.push(`of these, ${list(similar)} also agree in rough size (within ×${SIZE_FACTOR})`);
   if (offSize.length) parts.push(`${offSize.map((r) => `${r.rule} is ${r.size} (${detail(r)} points)`).join('; ')}`);
-  if (differ.length)
-    parts.push(`the sign differs for ${differ.map((r) => `${r.rule} (${detail(r)} points)`).join(', ')}`);
+  const opposite = differ.filter((r) => Math.abs(r.publishedGap!) >= NO_GAP);
+  const noPublishedGap = differ.filter((r) => Math.abs(r.publishedGap!) < NO_GAP);
+  if (opposite.length)
+    parts.push(`the sign differs for ${opposite.map((r) => `${r.rule} (${detail(r)} points)`).join(', ')}`);
+  if (noPublishedGap.length)
+    parts.push(
+      `the published gap is under ${NO_GAP} points (no gap) where ours is not 0 for ` +
+        `${noPublishedGap.map((r) => `${r.rule} (${detail(r)} points)`).join(', ')}`,
+    );
   if (noise.length)
     parts.push(
       `our interval holds 0 for ${noise.map((r) => `${r.rule} (${detail(r)} points)`).join(', ')}, ` +

@@ -86,6 +86,15 @@ describe('beside the published figures', () => {
     );
   });
 
+  it('a published gap under 0.1 points is no gap: ours beyond 0 is said so, not as a sign', () => {
+    const none = publishedRows(summary([group('backprop', bp, null), group('brsf', [0.2, 0.21, 0.22], bp)]));
+    expect(none[1]!.sign).toBe('differs');
+    expect(agreementSentence(none)).toBe(
+      '0 of 1 gaps to back-prop agree in sign with the published ones; the published gap is under 0.1 points ' +
+        '(no gap) where ours is not 0 for brsf (+10.00 ± 0.00 against +0.00 points).',
+    );
+  });
+
   it('without published figures there is nothing to set beside', () => {
     expect(publishedRows({ ...summary([group('backprop', bp, null)]), published: undefined })).toEqual([]);
     expect(agreementSentence([])).toMatch(/No rule has both/);
