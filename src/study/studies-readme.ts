@@ -117,7 +117,7 @@ function studyBlock(dir: string, run: StudyRun | undefined): string {
         `${t.epochSeconds.toFixed(0)} s of one worker on average. ` +
         `The \`--full\` budget (every training image, 100 epochs, all 10 000 test images) is then about ` +
         `${t.fullEpochSeconds.toFixed(0)} s per epoch of a cell, ${t.fullCoreHours.toFixed(0)} core-hours for the ` +
-        `${summary.cells} cells: ${duration((t.fullCoreHours * 3600) / cores)} on ${cores} cores like these.`,
+        `${summary.cells} cells: ${duration((t.fullCoreHours * 3600) / cores)} on ${cores} core${cores === 1 ? '' : 's'} like these.`,
     );
   }
   return lines.join('\n');
