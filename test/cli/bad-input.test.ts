@@ -306,6 +306,10 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
       [['--lr-gamma', '0'], /--lr-gamma <γ>' argument '0' is invalid\. expected a positive number/],
       [['--pad', '-2'], /--pad <p>' argument '-2' is invalid\. expected an integer ≥ 0/],
       [['--pad', '2'], /--pad applies to --dataset fashion-mnist or mnist, not to .*small\.data\.json/],
+      [
+        ['--rule', 'merged', '--dynamics', 'leaky', '--engine', 'agents', '--weight-decay', '0.1'],
+        /--momentum and --weight-decay do not apply to --dynamics leaky/,
+      ],
     ];
     for (const [flags, pattern] of sgdFlags) {
       it(`training option ${flags.join(' ')}`, async () => {
