@@ -3,6 +3,7 @@
  *   <!-- bench:start --> … <!-- bench:end -->      from results/bench.json (npm run bench)
  *   <!-- fashion:start --> … <!-- fashion:end -->  from results/fashion-mnist/data.json (npm start)
  *   <!-- findings:start --> … <!-- findings:end --> the key claims of results/<experiment>/summary.json
+ *   <!-- studies:start --> … <!-- studies:end -->  studies/results/<study>/summary.json (src/study/studies-readme.ts)
  * and the bench chart (results/bench.vl.json, .svg, .png) redrawn from bench.json with the report's
  * registry of colours and dashes.
  *
@@ -22,6 +23,7 @@ import { renderPng, renderSvg } from '../src/report/render.ts';
 import { READING_ORDER } from '../src/report/report-page.ts';
 import { benchChartOf } from './chart.ts';
 import type { BenchJson, CaseResult, Target } from './results.ts';
+import { studiesSection } from '../src/study/studies-readme.ts';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 
@@ -262,6 +264,7 @@ export function expectedReadme(root = ROOT): string {
   const fashion = readJson<FashionJson>(join(root, 'results', 'fashion-mnist', 'data.json'));
   if (fashion) readme = replaceSection(readme, 'fashion', fashionSection(fashion));
   readme = replaceSection(readme, 'findings', findingsSection(join(root, 'results')));
+  readme = replaceSection(readme, 'studies', studiesSection(join(root, 'studies', 'results')));
   return readme;
 }
 

@@ -7,6 +7,7 @@
  * and at the batch boundary applies w ← w − η·(1/B)·gw, b ← b − η·(1/B)·gb, then broadcasts the
  * kernel so every position's tied synapses take it.
  */
+import { nextVelocity, usesVelocity, velocityStepAndClear } from '../nn/momentum-step.ts';
 import { Axon, type Source } from './axon.ts';
 import { Collector } from './collector.ts';
 import type { BatchBoundary, KernelBroadcast, WeightUpdate } from './messages.ts';
@@ -18,6 +19,9 @@ export class KernelAgent {
   bias = NaN;
   readonly gw: Float64Array;
   gb = 0;
+  /** The velocity of each weight and of the bias, once a step with momentum or weight decay has been taken. */
+  private velocity: Float64Array | null = null;
+  private biasVelocity = 0;
 
   constructor(
     readonly layer: number,
@@ -65,11 +69,19 @@ export class KernelAgent {
   }
 
   private step(s: BatchBoundary): void {
-    const scale = s.η / s.B;
     const { weights, gw } = this;
-    for (let k = 0; k < weights.length; k++) weights[k] -= scale * gw[k]!;
-    this.bias -= scale * this.gb;
-    gw.fill(0);
+    if (usesVelocity(s.sgd)) {
+      // Each tied weight keeps its velocity beside it; the bias too.
+      this.velocity ??= new Float64Array(weights.length);
+      velocityStepAndClear(weights, this.velocity, gw, s.B, s.η, s.sgd);
+      this.biasVelocity = nextVelocity(this.biasVelocity, this.gb, s.B, this.bias, s.sgd);
+      this.bias -= s.η * this.biasVelocity;
+    } else {
+      const scale = s.η / s.B;
+      for (let k = 0; k < weights.length; k++) weights[k] -= scale * gw[k]!;
+      this.bias -= scale * this.gb;
+      gw.fill(0);
+    }
     this.gb = 0;
     // A copy: the kernel changes again at the next step, and a message never changes after it is sent.
     this.broadcast.next({ tick: s.tick + 1, weights: Float64Array.from(weights), bias: this.bias });

@@ -12,6 +12,7 @@
  * Every message is a new object, and nothing in it, its arrays included, is written after it is sent:
  * a receiver may keep what it reads (a synapse keeps its volley as its trace x) without copying it.
  */
+import type { SgdOptions } from '../nn/momentum-step.ts';
 
 export type Kind = 'activation' | 'error' | 'nudge' | 'lateral' | 'weight-update';
 export const KINDS: readonly Kind[] = ['activation', 'error', 'nudge', 'lateral', 'weight-update'];
@@ -81,6 +82,8 @@ export interface BatchBoundary {
   tick: number;
   η: number;
   B: number;
+  /** Momentum and weight decay: each synapse then steps its own velocity (nn/momentum-step.ts). */
+  sgd?: SgdOptions;
 }
 
 /** A kernel agent's broadcast of its filter after a step: the tied weights of all its positions. */

@@ -21,6 +21,7 @@
  * answers through the port methods below (integrate and fire — the forward pass in two — take,
  * sendActivation, sendError, learn, reevaluate). The two-phase path above is untouched by them.
  */
+import { usesVelocity } from '../nn/momentum-step.ts';
 import type { Activation } from '../nn/activation.ts';
 import { neuronName } from './agent-error.ts';
 import { Axon, type Source } from './axon.ts';
@@ -247,8 +248,11 @@ export class Neuron implements Cell {
 
   /** The batch boundary: fix each synapse's change (written into w at its next use); the bias changes now. */
   private step(s: BatchBoundary): void {
-    const scale = s.η / s.B;
-    this.b -= scale * this.pending.boundary(scale);
+    if (usesVelocity(s.sgd)) this.b = this.pending.velocityBoundary(this.b, s.B, s.η, s.sgd);
+    else {
+      const scale = s.η / s.B;
+      this.b -= scale * this.pending.boundary(scale);
+    }
     this.behaviour.batchBoundary?.(this);
   }
 

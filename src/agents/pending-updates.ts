@@ -9,7 +9,10 @@
  *              same pass as that forward sum (W is walked once per pattern, not twice), or when the
  *              weights are read; every use of w_ij after the boundary sees the new weight
  * A pattern with Δz_j = 0 and a finite trace adds only zeros and is not held.
+ * With momentum or weight decay the boundary writes at once instead: each synapse keeps its velocity v_ij beside
+ * w_ij and steps it (nn/momentum-step.ts), v_ij ← μ·v_ij + (Σ/B + λ·w_ij), w_ij ← w_ij − η·v_ij; the bias too.
  */
+import { nextVelocity, velocityStepAndClear, type SgdOptions } from '../nn/momentum-step.ts';
 import { addScaled, potentialAfterRankOne, potentialAfterSum, sparsePotential } from './dendrite.ts';
 
 const NO_TRACE = new Float64Array(0);
@@ -30,6 +33,9 @@ export class PendingUpdates {
   private dueScale = 0;
   private dueX: Float64Array = NO_TRACE;
   private dueΔz = 0;
+  /** Each synapse's velocity and the bias's, once a step with momentum or weight decay has been taken. */
+  private velocity: Float64Array | null = null;
+  private biasVelocity = 0;
 
   /** The neuron's own weights, and the presynaptic neuron of each synapse (null: synapse i from neuron i). */
   constructor(
@@ -73,6 +79,18 @@ export class PendingUpdates {
     const gb = this.gb;
     this.gb = 0;
     return gb;
+  }
+
+  /** The batch boundary with momentum or weight decay: every synapse steps its velocity now. Returns the new bias. */
+  velocityBoundary(b: number, B: number, η: number, sgd: SgdOptions): number {
+    this.writeDue();
+    if (this.held !== null) this.fold();
+    this.velocity ??= new Float64Array(this.w.length);
+    velocityStepAndClear(this.w, this.velocity, this.gw, B, η, sgd);
+    this.summed = false;
+    this.biasVelocity = nextVelocity(this.biasVelocity, this.gb, B, b, sgd);
+    this.gb = 0;
+    return b - η * this.biasVelocity;
   }
 
   /** Write the due change into each w_i and, in the same pass, return b + Σ_i w_i x_i with the new w_i. */

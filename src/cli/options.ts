@@ -26,6 +26,13 @@ export function nonNegativeNumber(value: string): number {
   return v;
 }
 
+export function nonNegativeInt(value: string): number {
+  const v = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v))
+    throw new InvalidArgumentError(`expected an integer ≥ 0, got "${value}"`);
+  return v;
+}
+
 export function positiveInt(value: string): number {
   const v = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v <= 0)

@@ -25,6 +25,7 @@ interface SweepFlags {
   shardCount?: number;
   slurm?: boolean;
   quiet?: boolean;
+  full?: boolean;
 }
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : (100 * x).toFixed(2));
@@ -34,6 +35,7 @@ export function formatSummary(summary: StudySummary): string {
   const lines = summary.groups.map((g) => {
     const e = g.final.test.error ?? g.final.train.error;
     const rule = Object.entries(g.config.rule)
+      .filter(([k]) => k !== 'lr')
       .map(([k, v]) => (k === 'name' ? v : `${k}=${v}`))
       .join(' ');
     const error = !e ? 'no accuracy' : `${pct(e.mean)}${e.ci95 === null ? ' % (one seed)' : ` ± ${pct(e.ci95)} %`}`;
@@ -43,7 +45,7 @@ export function formatSummary(summary: StudySummary): string {
     const gap = !d ? '' : `  gap to backprop ${sign(d.mean)}${gapInterval} (paired over ${d.n} seeds)`;
     const n = g.seeds.length - g.diverged;
     return (
-      `${rule}  ${g.config.engine}  η=${g.config.lr}  epochs=${g.config.epochs}  n=${n}` +
+      `${rule}  ${g.config.engine}  η=${g.config.rule.lr ?? g.config.lr}  epochs=${g.config.epochs}  n=${n}` +
       `${g.diverged ? ` (${g.diverged} diverged)` : ''}  ${g.final.test.error ? 'test' : 'train'} error ${error}${gap}`
     );
   });
@@ -74,8 +76,9 @@ export function registerSweep(program: Command): void {
     )
     .option('--slurm', 'write a Slurm array script (<out>/<name>.sbatch) and print how to submit it; nothing runs')
     .option('--quiet', 'no progress on stderr')
+    .option('--full', 'the study\'s "full" budget (its name gains "-full"; README "Studies")')
     .action(async (studyPath: string, opts: SweepFlags) => {
-      const study = loadStudy(studyPath);
+      const study = loadStudy(studyPath, { full: opts.full });
       const out = opts.out ?? `results/studies/${study.name}`;
       checkOutFolder(out, { files: [studyPath] });
       if (opts.slurm) {
@@ -92,6 +95,7 @@ export function registerSweep(program: Command): void {
             : ['--import', 'tsx', join(PACKAGE_ROOT, 'src', 'cli', 'main.ts')],
           tasks: Math.min(opts.shardCount ?? study.cells.length, study.cells.length),
           cpusPerTask: workers,
+          full: opts.full,
         });
         const file = resolve(out, `${study.name}.sbatch`);
         writeFileAtomic(file, script);

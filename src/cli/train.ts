@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { DivergenceError, InputError } from '../core/errors.ts';
 import { createRandom, type Random } from '../core/random.ts';
 import {
@@ -17,7 +17,8 @@ import {
   resolveDataDir,
   type IdxPart,
 } from '../data/mnist.ts';
-import { AgentsEngine, createEngine, OverlapEngine } from '../engines/index.ts';
+import { AgentsEngine, ContinuousEngine, createEngine, OverlapEngine } from '../engines/index.ts';
+import { usesVelocity } from '../nn/momentum-step.ts';
 import { setThreads } from '../engines/threads/thread-pool.ts';
 import type { EngineName } from '../nn/engine.ts';
 import type { RuleOptions } from '../rules/index.ts';
@@ -33,6 +34,8 @@ import {
   checkDatasetFits,
   fraction,
   loadBatch,
+  nonNegativeInt,
+  nonNegativeNumber,
   loadNamedDataset,
   loadNet,
   loadParams,
@@ -59,7 +62,23 @@ export interface TrainFlags extends RuleFlags, TimingFlags {
   engine: EngineName;
   shuffle: boolean;
   testFraction: number;
+  momentum: number;
+  weightDecay: number;
+  lrSteps?: number[];
+  lrGamma: number;
+  pad: number;
   out?: string;
+}
+
+/** --lr-steps 50,75: epoch counts, increasing positive integers. */
+export function lrSteps(value: string): number[] {
+  const steps = value.split(',').map((s) => s.trim());
+  const numbers = steps.map(Number);
+  const bad = steps.findIndex((s, k) => !/^\d+$/.test(s) || !Number.isSafeInteger(numbers[k]) || numbers[k]! <= 0);
+  if (bad >= 0) throw new InvalidArgumentError(`expected epoch counts like 50,75, got "${steps[bad]}" in "${value}"`);
+  const down = numbers.findIndex((n, k) => k > 0 && n <= numbers[k - 1]!);
+  if (down >= 0) throw new InvalidArgumentError(`expected increasing epoch counts, got "${value}"`);
+  return numbers;
 }
 
 const pct = (a: number | null): string => (a === null ? '' : ` acc ${(100 * a).toFixed(2)}%`);
@@ -90,6 +109,7 @@ export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): 
         dataDir: opts.dataDir,
         limit,
         random: random.derive(part === 'train' ? 'limit' : 'test-limit'),
+        pad: opts.pad,
       });
     const trainPart = load('train', opts.limit);
     checkDatasetFits(spec, name, trainPart.inputs[0]!.length, trainPart.classes);
@@ -99,6 +119,10 @@ export function loadTrainTest(spec: NetSpec, opts: TrainFlags, random: Random): 
     train = trainPart;
     test = testPart;
   } else {
+    if (opts.pad !== 0)
+      throw new InputError(
+        `--pad applies to --dataset ${IDX_DATASET_NAMES.join(' or ')}, not to ${opts.data ?? opts.dataset}`,
+      );
     if (opts.dataDir !== undefined)
       throw new InputError(
         `--data-dir applies to --dataset ${IDX_DATASET_NAMES.join(' or ')}, not to ${opts.data ?? opts.dataset}`,
@@ -185,6 +209,25 @@ export function registerTrain(program: Command): void {
       .option('--epochs <n>', 'epochs', positiveInt, 10)
       .option('--lr <η>', 'learning rate η', positiveNumber, 0.01)
       .option('--batch <B>', 'minibatch size B: w ← w − η·(1/B)·Σ ∂E/∂w', positiveInt, 1)
+      .option('--momentum <μ>', "momentum μ ∈ [0, 1), PyTorch's: v ← μ·v + g, w ← w − η·v", fraction, 0)
+      .option(
+        '--weight-decay <λ>',
+        'weight decay λ ≥ 0: λ·w is added to g before the momentum (biases too)',
+        nonNegativeNumber,
+        0,
+      )
+      .option(
+        '--lr-steps <e1,e2,...>',
+        'multiply η by --lr-gamma once each of these numbers of epochs is done',
+        lrSteps,
+      )
+      .option('--lr-gamma <γ>', 'the factor of --lr-steps', positiveNumber, 0.1)
+      .option(
+        '--pad <p>',
+        'fashion-mnist and mnist: p zero pixels around each image (2: 28×28 → 32×32)',
+        nonNegativeInt,
+        0,
+      )
       .option('--seed <seed>', 'seed for init, split, subsets, shuffling and feedback weights', '1')
       .option('--no-shuffle', 'present the patterns in file order every epoch')
       .option(
@@ -220,12 +263,17 @@ export function registerTrain(program: Command): void {
     const rule = ruleOptions(opts);
     const timing = timingOf(opts, opts.engine, random.derive('delays'));
     const engine = createEngine(opts.engine, spec, cloneParams(params), rule, {}, dynamicsOptions(opts), timing);
+    if (engine instanceof ContinuousEngine && usesVelocity({ momentum: opts.momentum, weightDecay: opts.weightDecay }))
+      throw new InputError('--momentum and --weight-decay do not apply to --dynamics leaky (its neurons step alone)');
     const classify = spec.loss === 'softmax-cross-entropy';
     let reports: EpochReport[];
     try {
       reports = train(engine, trainSet, test.inputs.length > 0 ? test : null, {
         epochs: opts.epochs,
         η: opts.lr,
+        sgd: { momentum: opts.momentum, weightDecay: opts.weightDecay },
+        lrSteps: opts.lrSteps,
+        lrGamma: opts.lrGamma,
         batch: opts.batch,
         shuffle: opts.shuffle ? random.derive('shuffle') : null,
         classify,

@@ -5,7 +5,8 @@
  * Normalisation: each pixel p ∈ 0..255 becomes x = p/255 ∈ [0, 1]; nothing else (no mean
  * subtraction), so an image is the same numbers whatever subset it is drawn with. Images are
  * 28×28 with one channel: input shape [1, 28, 28], or [784] for a dense net (same order).
- * Labels 0..9 become one-hot targets.
+ * Labels 0..9 become one-hot targets. Padding p (--pad) puts p zero pixels on every side: 28×28 → (28+2p)×(28+2p);
+ * BioTorch resizes to 32×32 instead (bilinear), which this does not imitate (README "Data").
  *
  * The folder comes from --data-dir, else the LOCALPROP_DATA environment variable, else the
  * Debian location /usr/share/datasets/<name> (package dataset-fashion-mnist for Fashion-MNIST;
@@ -116,20 +117,28 @@ export interface IdxDatasetOptions {
   limit?: number;
   /** Required with limit. */
   random?: Random;
+  /** Zero pixels added on each side of every image (2: 28×28 → 32×32, LeNet's input). */
+  pad?: number;
 }
 
 /** Load one part (train or the official test set) of MNIST or Fashion-MNIST. */
 export function loadIdxDataset(name: IdxDatasetName, part: IdxPart, options: IdxDatasetOptions = {}): LabelledDataset {
   const env = options.env ?? process.env;
   const files = locateIdxFiles(name, part, resolveDataDir(name, options.dataDir, env), env);
-  return loadIdxPair(files.images, files.labels, options.limit, options.random);
+  return loadIdxPair(files.images, files.labels, options.limit, options.random, options.pad);
 }
 
 /**
  * Images [N, rows, cols] (or [N, features]) and labels [N] from two IDX files. uint8 images are
  * scaled by 1/255; other element types are taken as they are. Labels must be integers 0..9.
  */
-export function loadIdxPair(imagesPath: string, labelsPath: string, limit?: number, random?: Random): LabelledDataset {
+export function loadIdxPair(
+  imagesPath: string,
+  labelsPath: string,
+  limit?: number,
+  random?: Random,
+  pad = 0,
+): LabelledDataset {
   const images = readIdx(imagesPath);
   const labels = readIdx(labelsPath);
   if (images.dims.length < 2)
@@ -140,7 +149,14 @@ export function loadIdxPair(imagesPath: string, labelsPath: string, limit?: numb
   if (labels.dims[0] !== n)
     throw new InputError(`${labelsPath}: ${labels.dims[0]} labels, but ${imagesPath} has ${n} images`);
   const size = images.data.length / n;
-  const shape = images.dims.length === 3 ? [1, images.dims[1]!, images.dims[2]!] : images.dims.slice(1);
+  if (pad !== 0 && images.dims.length !== 3)
+    throw new InputError(
+      `${imagesPath}: padding needs images of shape [N, rows, cols], got [${images.dims.join(', ')}]`,
+    );
+  const rows = images.dims[1]!;
+  const cols = images.dims[2]!;
+  const shape = images.dims.length === 3 ? [1, rows + 2 * pad, cols + 2 * pad] : images.dims.slice(1);
+  const paddedSize = pad === 0 ? size : (rows + 2 * pad) * (cols + 2 * pad);
   let chosen = Array.from({ length: n }, (_, p) => p);
   if (limit !== undefined && limit < n) {
     if (!random) throw new Error('loadIdxPair: a limit needs a Random');
@@ -158,9 +174,15 @@ export function loadIdxPair(imagesPath: string, labelsPath: string, limit?: numb
     const label = labels.data[p]!;
     if (!Number.isInteger(label) || label < 0 || label >= CLASSES)
       throw new InputError(`${labelsPath}: label ${p} is ${label}, not a class 0..${CLASSES - 1}`);
-    const x = new Float64Array(size);
+    const x = new Float64Array(paddedSize);
     const offset = p * size;
-    for (let i = 0; i < size; i++) x[i] = images.data[offset + i]! / divisor;
+    if (pad === 0) for (let i = 0; i < size; i++) x[i] = images.data[offset + i]! / divisor;
+    else {
+      // Row r, column c of the image lands at (r + pad, c + pad); the border stays 0.
+      const width = cols + 2 * pad;
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < cols; c++) x[(r + pad) * width + c + pad] = images.data[offset + r * cols + c]! / divisor;
+    }
     if (images.type !== 'uint8') {
       const k = x.findIndex((v) => !Number.isFinite(v));
       if (k >= 0) throw new InputError(`${imagesPath}: image ${p} value ${k} is ${x[k]}, not a finite number`);

@@ -18,6 +18,7 @@
  * The engine is the experimenter, not a neuron: it presents patterns, announces batch boundaries,
  * and reads the neurons' own arrays back only to report them (snapshot, gradient, divergence check).
  */
+import { usesVelocity, type SgdOptions } from '../nn/momentum-step.ts';
 import { merge, mergeMap, type Observable } from 'rxjs';
 import { InputError } from '../core/errors.ts';
 import { allFinite, sizeOf } from '../core/tensor.ts';
@@ -27,7 +28,7 @@ import type { Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { createBehaviour, type RuleOptions } from '../rules/index.ts';
 import { AgentError } from '../agents/agent-error.ts';
-import type { SynapseUpdate, Volley, WeightUpdate } from '../agents/messages.ts';
+import type { BatchBoundary, SynapseUpdate, Volley, WeightUpdate } from '../agents/messages.ts';
 import type { Neuron } from '../agents/neuron.ts';
 import { synapseUpdates } from '../agents/synapse-updates.ts';
 import { TraceRecorder } from '../agents/trace.ts';
@@ -123,9 +124,10 @@ export class AgentsEngine implements Engine {
     }
   }
 
-  step(η: number): void {
+  step(η: number, sgd?: SgdOptions): void {
     if (this.patterns === 0) return;
-    const boundary = { tick: this.clock, η, B: this.patterns };
+    const B = this.patterns;
+    const boundary: BatchBoundary = usesVelocity(sgd) ? { tick: this.clock, η, B, sgd } : { tick: this.clock, η, B };
     this.send(() => this.circuit.batch.next(boundary));
     // The boundary, then the kernel agents' broadcast (scheduled: after its last delivery).
     this.clock = this.timing.mode === 'scheduled' ? this.circuit.clock.now() + 1 : this.clock + 2;

@@ -36,6 +36,7 @@ import {
 } from '../nn/wasm/wasm-kernels.ts';
 import type { Layer } from '../nn/layer.ts';
 import { Network, sgdStepAndClear, type GradientResult, type NetworkOptions } from '../nn/network.ts';
+import { usesVelocity, velocityStepParams, type SgdOptions } from '../nn/momentum-step.ts';
 import { cloneParams, zerosLike, type LayerParams, type Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import type { MatrixRule } from '../rules/rule.ts';
@@ -57,6 +58,8 @@ export class MatrixEngine implements Engine {
   private folded = false;
   /** With threads, for nets off the outer-product road (conv, pool): back-prop's batches split by patterns. */
   private readonly patternBatch: PatternBatch | null;
+  /** Each weight's velocity, once a step with momentum or weight decay has been taken. */
+  private velocity: Params | null = null;
 
   /** `params` is copied: the engine owns its weights. */
   constructor(
@@ -117,9 +120,14 @@ export class MatrixEngine implements Engine {
     return E;
   }
 
-  step(η: number): void {
+  step(η: number, sgd?: SgdOptions): void {
     if (this.patterns === 0) return;
-    if (this.kept === null) sgdStepAndClear(this.net.params, this.pending, η, this.patterns);
+    if (usesVelocity(sgd)) {
+      // Momentum or decay: the whole sum is formed, then each weight's velocity steps (nn/momentum-step.ts).
+      this.kept?.foldInto(this.pending);
+      this.velocity ??= zerosLike(this.net.params);
+      velocityStepParams(this.net.params, this.velocity, this.pending, this.patterns, η, sgd);
+    } else if (this.kept === null) sgdStepAndClear(this.net.params, this.pending, η, this.patterns);
     else if (this.folded) {
       this.kept.foldInto(this.pending);
       sgdStepAndClear(this.net.params, this.pending, η, this.patterns);

@@ -4,6 +4,7 @@
  * pattern order, and their weights can be compared after every step.
  */
 import type { Params } from './params.ts';
+import type { SgdOptions } from './momentum-step.ts';
 import type { GradientResult } from './network.ts';
 
 export type EngineName = 'matrix' | 'agents';
@@ -21,8 +22,11 @@ export interface Engine {
    * (the same numbers). Returns each pattern's E; `prediction` then holds the last one's output.
    */
   learnBatch?(inputs: readonly Float64Array[], targets: readonly ArrayLike<number>[]): Float64Array;
-  /** Apply the pending sum: w ← w − η · (1/B) · Σ, B = patterns learned since the last step; then clear it. */
-  step(η: number): void;
+  /**
+   * Apply the pending sum: w ← w − η · (1/B) · Σ, B = patterns learned since the last step; then clear it. With
+   * momentum or weight decay (nn/momentum-step.ts) each weight's velocity takes the step instead.
+   */
+  step(η: number, sgd?: SgdOptions): void;
   /** Forward only: E for the pattern; `prediction` then holds the output. */
   evaluate(x: Float64Array, t: ArrayLike<number>): number;
   readonly prediction: Float64Array;

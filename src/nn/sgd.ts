@@ -2,12 +2,16 @@
  * Stochastic gradient descent over epochs, for any engine. Per epoch: shuffle (seeded) the
  * training patterns, present them in minibatches of B, step after each batch:
  *   w ← w − η · (1/B) Σ_p ∂E_p/∂w      (a short last batch uses its own B)
- * then measure loss and accuracy on the training and held-out sets.
+ * then measure loss and accuracy on the training and held-out sets. With momentum μ and weight decay λ each weight
+ * steps its velocity instead (momentum-step.ts, PyTorch's SGD). A step schedule multiplies η by γ once each listed
+ * number of epochs is done (PyTorch's MultiStepLR stepped per epoch, milestones [50, 75]):
+ *   η_e = η · γ^(number of steps s with s < e),  e = 1, 2, ... the epoch
  */
 import { DivergenceError } from '../core/errors.ts';
 import type { Random } from '../core/random.ts';
 import { allFinite, argmax } from '../core/tensor.ts';
 import type { Engine } from './engine.ts';
+import { usesVelocity, type SgdOptions } from './momentum-step.ts';
 import { Network } from './network.ts';
 import type { NetSpec } from './spec.ts';
 
@@ -22,6 +26,11 @@ export interface TrainOptions {
   batch: number;
   /** Shuffle each epoch with this generator; null keeps the given order. */
   shuffle: Random | null;
+  /** Momentum and weight decay (absent, or both 0: the plain step). */
+  sgd?: SgdOptions;
+  /** Epoch counts after which η is multiplied by lrGamma, increasing (absent: a constant η). */
+  lrSteps?: readonly number[];
+  lrGamma?: number;
   /** Called after each epoch. */
   onEpoch?: (report: EpochReport) => void;
   /** Called after each step, with the number of patterns seen so far in this epoch. */
@@ -108,6 +117,13 @@ function diverged(
   );
 }
 
+/** η for epoch e (from 1): η · γ^(steps already passed), η itself while none has. */
+export function learningRateAt(η: number, epoch: number, steps: readonly number[] = [], γ = 1): number {
+  let rate = η;
+  for (const s of steps) if (s < epoch) rate *= γ;
+  return rate;
+}
+
 export function train(
   engine: Engine,
   trainSet: Dataset,
@@ -116,7 +132,9 @@ export function train(
 ): EpochReport[] {
   const reports: EpochReport[] = [];
   const order = trainSet.inputs.map((_, p) => p);
+  const sgd = usesVelocity(options.sgd) ? options.sgd : undefined;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const η = learningRateAt(options.η, epoch, options.lrSteps, options.lrGamma);
     if (options.shuffle) options.shuffle.shuffle(order);
     for (let start = 0; start < order.length; start += options.batch) {
       const end = Math.min(order.length, start + options.batch);
@@ -134,7 +152,8 @@ export function train(
         // A step that made a weight non-finite shows here, in the next pattern's E.
         if (!Number.isFinite(E)) diverged(engine, options, E, epoch, k, p, trainSet.inputs[p]!, order.length);
       }
-      engine.step(options.η);
+      if (sgd) engine.step(η, sgd);
+      else engine.step(η);
       // A NaN weight behind a relu that is off may not reach E: scan the weights once per epoch.
       if (end === order.length && engine.nonFiniteLayer() !== null)
         diverged(engine, options, 0, epoch, end - 1, order[end - 1]!, null, order.length);

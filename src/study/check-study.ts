@@ -16,8 +16,8 @@ import {
 import { parseNetSpec, type NetSpec } from '../nn/spec.ts';
 import type { Study } from './study-spec.ts';
 
-/** MNIST and Fashion-MNIST: 28×28 images, 10 classes. */
-const IDX_SIZE = { inputs: 784, classes: 10 };
+/** MNIST and Fashion-MNIST: 28×28 images (plus the padding on each side), 10 classes. */
+const idxSize = (pad: number) => ({ inputs: (28 + 2 * pad) ** 2, classes: 10 });
 
 export function checkStudy(study: Study): void {
   const folder = dirname(study.path);
@@ -27,7 +27,7 @@ export function checkStudy(study: Study): void {
     if (!nets.has(config.net)) {
       nets.set(config.net, parseNetSpec(readJsonFile(resolve(folder, config.net)), config.net));
     }
-    const key = `${config.net}\n${config.dataset}`;
+    const key = `${config.net}\n${config.dataset}\n${config.pad}`;
     if (checked.has(key)) continue;
     checked.add(key);
     const spec = nets.get(config.net)!;
@@ -39,7 +39,9 @@ export function checkStudy(study: Study): void {
       for (const part of ['train', 'test'] as const) {
         locateIdxFiles(config.dataset, part, resolveDataDir(config.dataset));
       }
-      size = IDX_SIZE;
+      size = idxSize(config.pad);
+    } else if (config.pad !== 0) {
+      throw new InputError(`${study.path}: pad applies to fashion-mnist and mnist, not to ${config.dataset}`);
     } else if (/\.(json|csv|csv\.gz)$/i.test(config.dataset)) {
       readDataFile(resolve(folder, config.dataset), inputs, last.units);
       size = { inputs, classes: last.units };

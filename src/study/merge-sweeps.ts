@@ -12,7 +12,7 @@ import { cellFileName, cellIdsIn, readCellResult, STUDY_FILE } from './sweep-fol
 import type { CellResult } from './run-cell.ts';
 import { studyReport } from './study-report.ts';
 import type { StudySummary } from './summarise-study.ts';
-import type { Cell, Study } from './study-spec.ts';
+import type { Study } from './study-spec.ts';
 
 /** Check the shard folders and read them; nothing is written. */
 export interface Shards {
@@ -37,8 +37,9 @@ export function readShards(dirs: readonly string[]): Shards {
     }
   }
   const path = join(first!.dir, STUDY_FILE);
-  const json = parseJsonText(first!.text, path) as { name: string; description: string; cells: Cell[] };
-  const study: Study = { name: json.name, description: json.description, path, cells: json.cells };
+  const json = parseJsonText(first!.text, path) as Omit<Study, 'path'>;
+  const published = json.published && { published: json.published };
+  const study: Study = { name: json.name, description: json.description, path, cells: json.cells, ...published };
   const byId = new Map(study.cells.map((c) => [c.id, c]));
   const from = new Map<string, string>();
   const results = new Map<string, CellResult>();

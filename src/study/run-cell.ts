@@ -74,14 +74,17 @@ function cellData(cell: Cell, spec: NetSpec, folder: string, random: Random): { 
       const label = which === 'train' ? 'limit' : 'test-limit';
       // A whole part is the same for every cell: one copy per worker (60 000 images are 376 MB). A seeded
       // subset is read afresh, converting only its images, so a worker holds no subset beyond its cell.
-      if (limit === null) return once(`${name}/${which}`, () => loadIdxDataset(name, which));
-      return loadIdxDataset(name, which, { limit, random: random.derive(label) });
+      if (limit === null)
+        return once(`${name}/${which}/pad${c.pad}`, () => loadIdxDataset(name, which, { pad: c.pad }));
+      return loadIdxDataset(name, which, { limit, random: random.derive(label), pad: c.pad });
     };
     const trainPart = part('train', c.limit);
     checkFits(spec, c.net, name, trainPart.inputs[0]!.length, trainPart.classes);
     trainSet = trainPart;
     test = part('test', c.testLimit);
   } else {
+    if (c.pad !== 0)
+      throw new InputError(`cell ${cell.id}: pad applies to fashion-mnist and mnist, not to ${c.dataset}`);
     const file = /\.(json|csv|csv\.gz)$/i.test(c.dataset);
     const data: Dataset = file
       ? once(`file/${resolve(folder, c.dataset)}`, () =>
@@ -114,7 +117,7 @@ export function runCell(cell: Cell, studyFolder: string): CellResult {
   const random = createRandom(c.seed);
   const params = initParams(spec, random.derive('init'), defaultInit(spec));
   const data = cellData(cell, spec, studyFolder, random);
-  const { name, ...ruleOptions } = c.rule;
+  const { name, lr: ruleLr, ...ruleOptions } = c.rule;
   const rule = { rule: name, ...ruleOptions, feedbackSeed: `${c.seed}/feedback` };
   const engine = createEngine(c.engine, spec, params, rule);
   const epochs: EpochReport[] = [];
@@ -127,7 +130,10 @@ export function runCell(cell: Cell, studyFolder: string): CellResult {
   try {
     train(engine, data.train, data.test.inputs.length > 0 ? data.test : null, {
       epochs: c.epochs,
-      η: c.lr,
+      η: ruleLr ?? c.lr,
+      sgd: { momentum: c.momentum, weightDecay: c.weightDecay },
+      lrSteps: c.lrSteps,
+      lrGamma: c.lrGamma,
       batch: c.batch,
       shuffle: c.shuffle ? random.derive('shuffle') : null,
       classify: spec.loss === 'softmax-cross-entropy',

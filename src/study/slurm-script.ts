@@ -16,6 +16,8 @@ export interface SlurmScriptOptions {
   cli: string[];
   tasks: number;
   cpusPerTask: number;
+  /** Run the study's "full" budget (sweep --full). */
+  full?: boolean;
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -35,7 +37,7 @@ export function slurmScript(o: SlurmScriptOptions): string {
     `#SBATCH --output=${o.out}/slurm-%A_%a.out`,
     'set -euo pipefail',
     `cd ${quote(o.repository)}`,
-    `exec ${quote(o.node)} ${cli} sweep ${quote(o.study)} \\`,
+    `exec ${quote(o.node)} ${cli} sweep ${quote(o.study)}${o.full ? ' --full' : ''} \\`,
     `  --out ${quote(o.out)}/shard-"$SLURM_ARRAY_TASK_ID" --workers "\${SLURM_CPUS_PER_TASK:-${o.cpusPerTask}}"`,
     '',
   ].join('\n');

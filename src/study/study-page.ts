@@ -8,6 +8,7 @@ import { renderSvg } from '../report/render.ts';
 import type { Row } from '../report/chart-spec.ts';
 import { seriesChart } from '../report/charts.ts';
 import { escapeHtml } from '../report/html.ts';
+import { agreementSentence, publishedRows, type PublishedRow } from './published-comparison.ts';
 import type { GroupSummary, Interval, StudySummary } from './summarise-study.ts';
 
 const pct = (x: number): string => (100 * x).toFixed(2);
@@ -38,9 +39,42 @@ export function groupLabel(g: GroupSummary, fields: string[]): string {
   return [ruleName(g), ...parts].join(' ');
 }
 
+const points = (i: Interval | null): string =>
+  i === null
+    ? '–'
+    : `${i.mean >= 0 ? '+' : '−'}${Math.abs(i.mean).toFixed(2)}${i.ci95 === null ? '' : ` ± ${i.ci95.toFixed(2)}`}`;
+const signed = (x: number | null): string => (x === null ? '–' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`);
+
+/** The table beside the published figures, and the sentence on where the gaps agree (published-comparison.ts). */
+function publishedSection(summary: StudySummary, rows: PublishedRow[]): string {
+  if (!summary.published || rows.length === 0) return '';
+  const { source, note } = summary.published;
+  const body = rows.map(
+    (r) =>
+      `<tr><td>${escapeHtml(r.rule)}</td><td>${r.error ? `${r.error.mean.toFixed(2)}${r.error.ci95 === null ? '' : ` ± ${r.error.ci95.toFixed(2)}`}` : '–'}</td>` +
+      `<td>${r.published.toFixed(2)}</td><td>${points(r.gap)}</td><td>${signed(r.publishedGap)}</td>` +
+      `<td>${r.sign ?? '–'}</td><td>${r.size ?? '–'}</td></tr>`,
+  );
+  return (
+    `<h2>Beside the published figures</h2>
+<p>${escapeHtml(note)} Source: <a href="${escapeHtml(source)}">${escapeHtml(source)}</a>.</p>
+<table><thead><tr><th>rule</th><th>our error % (mean ± 95 % CI)</th><th>published error %</th>` +
+    `<th>our gap to BP, points</th><th>published gap, points</th><th>sign</th><th>size</th></tr></thead>
+<tbody>
+${body.join('\n')}
+</tbody></table>
+<p>${escapeHtml(agreementSentence(rows))}</p>
+`
+  );
+}
+
 export async function studyPage(summary: StudySummary, description: string): Promise<string> {
   const fields = varying(summary.groups);
-  const shared = summary.groups[0] ? Object.entries(summary.groups[0].config).filter(([k]) => !fields.includes(k)) : [];
+  // The lr axis says nothing when every rule carries its own η (shown with the rule).
+  const ownLr = summary.groups.every((g) => g.config.rule.lr !== undefined);
+  const shared = summary.groups[0]
+    ? Object.entries(summary.groups[0].config).filter(([k]) => !fields.includes(k) && !(ownLr && k === 'lr'))
+    : [];
   const on = summary.groups.some((g) => g.final.test.error) ? 'test' : 'train';
   const rows = summary.groups.map((g) => {
     const n = g.seeds.length - g.diverged;
@@ -93,7 +127,7 @@ td:first-child,th:first-child{text-align:left}code{font-size:.9em}</style></head
 <tbody>
 ${rows.join('\n')}
 </tbody></table>
-${chart}
+${publishedSection(summary, publishedRows(summary))}${chart}
 </body></html>
 `
   );

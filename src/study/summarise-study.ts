@@ -10,7 +10,7 @@
  */
 import { mean, sd } from '../report/stats.ts';
 import type { CellResult } from './run-cell.ts';
-import { groupId, type CellConfig, type Study } from './study-spec.ts';
+import { groupId, type CellConfig, type Published, type Study } from './study-spec.ts';
 import { studentTQuantile } from './student-t.ts';
 
 export interface Interval {
@@ -45,6 +45,8 @@ export interface StudySummary {
   study: string;
   cells: number;
   groups: GroupSummary[];
+  /** The study file's published figures, to set beside these (README "Studies"). */
+  published?: Published;
 }
 
 /** Mean, sd and the Student-t 95 % interval of a sample. */
@@ -114,6 +116,7 @@ export function summariseStudy(study: Study, results: ReadonlyMap<string, CellRe
   return {
     study: study.name,
     cells: study.cells.length,
+    ...(study.published && { published: study.published }),
     groups: [...groups].map(([group, members]) => {
       const { seed: _seed, ...config } = members[0]!.config;
       const base = config.rule.name === 'backprop' ? undefined : backprop.get(withoutRule(config));

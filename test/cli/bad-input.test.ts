@@ -296,6 +296,27 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
       });
     }
 
+    const sgdFlags: [string[], RegExp][] = [
+      [['--momentum', '1'], /--momentum <μ>' argument '1' is invalid\. expected a number in \[0, 1\)/],
+      [['--momentum', '-0.1'], /--momentum <μ>' argument '-0\.1' is invalid/],
+      [['--weight-decay', '-1e-3'], /--weight-decay <λ>' argument '-1e-3' is invalid\. expected a number ≥ 0/],
+      [['--lr-steps', '75,50'], /--lr-steps .* is invalid\. expected increasing epoch counts, got "75,50"/],
+      [['--lr-steps', '50,x'], /--lr-steps .* is invalid\. expected epoch counts like 50,75, got "x"/],
+      [['--lr-steps', '0'], /--lr-steps .* is invalid\. expected epoch counts like 50,75, got "0"/],
+      [['--lr-gamma', '0'], /--lr-gamma <γ>' argument '0' is invalid\. expected a positive number/],
+      [['--pad', '-2'], /--pad <p>' argument '-2' is invalid\. expected an integer ≥ 0/],
+      [['--pad', '2'], /--pad applies to --dataset fashion-mnist or mnist, not to .*small\.data\.json/],
+      [
+        ['--rule', 'merged', '--dynamics', 'leaky', '--engine', 'agents', '--weight-decay', '0.1'],
+        /--momentum and --weight-decay do not apply to --dynamics leaky/,
+      ],
+    ];
+    for (const [flags, pattern] of sgdFlags) {
+      it(`training option ${flags.join(' ')}`, async () => {
+        await expectTrainFails(['--data', batch, ...flags], pattern);
+      });
+    }
+
     it('an unknown data set lists the known ones', async () => {
       await expectTrainFails(
         ['--dataset', 'cifar'],

@@ -35,6 +35,21 @@ describe('MNIST-format loader', () => {
     }
   });
 
+  it('--pad p puts p zero pixels on every side: 3×2 → 7×6 with p = 2, the image in the middle', () => {
+    const dir = makeFolder('pad', 12, false);
+    const plain = loadIdxDataset('mnist', 'train', { dataDir: dir });
+    const padded = loadIdxDataset('mnist', 'train', { dataDir: dir, pad: 2 });
+    expect(padded.shape).toEqual([1, 7, 6]);
+    const x = padded.inputs[5]!;
+    expect(x).toHaveLength(42);
+    for (let r = 0; r < 7; r++)
+      for (let c = 0; c < 6; c++) {
+        const inside = r >= 2 && r < 5 && c >= 2 && c < 4;
+        expect(x[r * 6 + c], `(${r}, ${c})`).toBe(inside ? plain.inputs[5]![(r - 2) * 2 + (c - 2)] : 0);
+      }
+    expect(plain.inputs[5]!.some((v) => v !== 0)).toBe(true);
+  });
+
   it('--limit keeps a seeded choice in file order: same seed, same patterns; another seed, others', () => {
     const dir = makeFolder('limit', 40, false);
     const pick = (seed: string) =>

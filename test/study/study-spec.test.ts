@@ -56,6 +56,11 @@ describe('study files', () => {
       limit: null,
       testLimit: null,
       testFraction: 0.2,
+      momentum: 0,
+      weightDecay: 0,
+      lrSteps: [],
+      lrGamma: 0.1,
+      pad: 0,
       seed: 1,
     };
     // The first 12 hex digits of
@@ -70,7 +75,7 @@ describe('study files', () => {
       { budget: 3 },
       /x\.study\.json: unknown field "budget"/,
     ],
-    ['an unknown axis', { rule: 'backprop', seed: 1, momentum: 0.9 }, {}, /x\.study\.json: grid\.momentum: unknown/],
+    ['an unknown axis', { rule: 'backprop', seed: 1, nesterov: true }, {}, /x\.study\.json: grid\.nesterov: unknown/],
     ['an unknown rule', { rule: ['backprop', 'hebb'], seed: 1 }, {}, /grid\.rule\[1\]\.name: expected one of .*"hebb"/],
     [
       'an option the rule does not take',
@@ -86,8 +91,63 @@ describe('study files', () => {
       /grid\.lr\[1\]: expected a positive number, got -1/,
     ],
     ['an empty list', { rule: [], seed: 1 }, {}, /grid\.rule: an empty list/],
+    [
+      'a momentum of 1',
+      { rule: 'backprop', seed: 1, momentum: 1 },
+      {},
+      /grid\.momentum: expected a number in \[0, 1\)/,
+    ],
+    ['a negative weight decay', { rule: 'backprop', seed: 1, weightDecay: -0.1 }, {}, /grid\.weightDecay: expected/],
+    [
+      'steps not increasing',
+      { rule: 'backprop', seed: 1, lrSteps: [75, 50] },
+      {},
+      /grid\.lrSteps: expected increasing/,
+    ],
+    ['a γ of 0', { rule: 'backprop', seed: 1, lrGamma: 0 }, {}, /grid\.lrGamma: expected a positive number/],
+    ['a bad full budget', { rule: 'backprop', seed: 1 }, { full: { epochs: 0 } }, /grid\.epochs: expected a positive/],
+    ['an unknown axis in full', { rule: 'backprop', seed: 1 }, { full: { epoch: 100 } }, /full\.epoch: unknown axis/],
     ['a missing net file', { rule: 'backprop', seed: 1, net: 'nope.net.json' }, {}, /nope\.net\.json: no such file/],
   ];
+  it('training options: lrSteps is one value as [50, 75], a list of them as [[50, 75], [30]]', () => {
+    const one = study({ rule: 'backprop', seed: 1, momentum: 0.9, weightDecay: 0.001, lrSteps: [50, 75], pad: 0 });
+    expect(one.cells).toHaveLength(1);
+    expect(one.cells[0]!.config).toMatchObject({ momentum: 0.9, weightDecay: 0.001, lrSteps: [50, 75], lrGamma: 0.1 });
+    expect(study({ rule: 'backprop', seed: 1, lrSteps: [[50, 75], [30]] }).cells.map((c) => c.config.lrSteps)).toEqual([
+      [50, 75],
+      [30],
+    ]);
+  });
+
+  it("a rule's own lr stays with the rule (its cells train with it in place of the lr axis)", () => {
+    const s = study({ rule: ['backprop', { name: 'usf', lr: 0.001 }], lr: [0.05, 0.1], seed: 1 });
+    expect(s.cells.map((c) => [c.config.rule, c.config.lr])).toEqual([
+      [{ name: 'backprop' }, 0.05],
+      [{ name: 'backprop' }, 0.1],
+      [{ name: 'usf', lr: 0.001 }, 0.05],
+      [{ name: 'usf', lr: 0.001 }, 0.1],
+    ]);
+  });
+
+  it('--full takes the "full" budget in place of the grid\'s axes, under the name <name>-full', () => {
+    const top = { full: { epochs: 100, limit: null } };
+    const small = study({ rule: 'backprop', seed: 1, epochs: 2, limit: 300 }, top);
+    const full = parseStudy(
+      { name: 'x', grid: { net, dataset: 'digits', rule: 'backprop', seed: 1, epochs: 2, limit: 300 }, ...top },
+      path,
+      {
+        full: true,
+      },
+    );
+    expect([small.name, small.cells[0]!.config.epochs, small.cells[0]!.config.limit]).toEqual(['x', 2, 300]);
+    expect([full.name, full.cells[0]!.config.epochs, full.cells[0]!.config.limit]).toEqual(['x-full', 100, null]);
+    expect(
+      inputErrorMessage(() =>
+        parseStudy({ name: 'x', grid: { net, dataset: 'digits', rule: 'backprop', seed: 1 } }, path, { full: true }),
+      ),
+    ).toMatch(/--full: the study gives no "full" budget/);
+  });
+
   for (const [what, grid, top, message] of bad) {
     it(`refuses ${what}, naming the file and the field`, () => {
       expect(inputErrorMessage(() => study(grid, top))).toMatch(message);

@@ -60,6 +60,11 @@ describe('summariseStudy', () => {
     limit: null,
     testLimit: null,
     testFraction: 0.2,
+    momentum: 0,
+    weightDecay: 0,
+    lrSteps: [],
+    lrGamma: 0.1,
+    pad: 0,
     seed,
   });
   const result = (c: CellConfig, accuracies: number[], diverged = false): CellResult => {
@@ -143,5 +148,22 @@ describe('summariseStudy', () => {
       '<tr><td>feedback-alignment</td><td>1 \\(\\+1 diverged\\)</td>' + '<td>50\\.00 \\(n = 1\\)</td><td>[^<]+</td>';
     expect(html).toMatch(new RegExp(`${fa}<td>\\+20\\.00 \\(n = 1\\)</td></tr>`));
     expect(html).toContain('<svg');
+    expect(html).not.toContain('Beside the published figures');
+  });
+
+  it('with published figures the page sets them beside ours, with both gaps and the sentence', async () => {
+    const published = {
+      source: 'https://example.org/t',
+      note: 'Their budget.',
+      errors: { backprop: 9, 'direct-feedback-alignment': 12 },
+    };
+    const html = await studyPage(summariseStudy({ ...study, published }, results), 'a test study');
+    expect(html).toContain('<h2>Beside the published figures</h2>');
+    expect(html).toContain('<a href="https://example.org/t">');
+    // DFA: errors 0.4, 0.4, 0.1 → 30.00 %; published 12 − 9 = +3.00 points against our +10.00 ± 24.84.
+    expect(html).toMatch(
+      /<tr><td>direct-feedback-alignment<\/td><td>30\.00 ± [\d.]+<\/td><td>12\.00<\/td><td>\+10\.00 ± 24\.84<\/td><td>\+3\.00<\/td><td>within noise<\/td><td>larger<\/td><\/tr>/,
+    );
+    expect(html).toContain('our interval holds 0 for direct-feedback-alignment (+10.00 ± 24.84 against +3.00 points)');
   });
 });
