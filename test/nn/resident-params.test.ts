@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/core/random.ts';
 import { MatrixEngine } from '../../src/engines/matrix-engine.ts';
 import { setThreads, threadCount } from '../../src/engines/threads/thread-pool.ts';
-import { addScaledOuterProduct, affine, rowsTouched } from '../../src/nn/kernels.ts';
+import { addScaledOuterProduct, affine, rowsTouched, transposedProduct } from '../../src/nn/kernels.ts';
 import { initParams, type Params } from '../../src/nn/params.ts';
 import { parseNetSpec } from '../../src/nn/spec.ts';
 import { Textbook } from '../../src/nn/textbook.ts';
@@ -19,6 +19,7 @@ import {
   residentAddScaledOuterProduct,
   residentAffine,
   residentCopy,
+  residentTransposedProduct,
 } from '../../src/nn/wasm/resident-params.ts';
 import { backprop } from '../../src/rules/backprop.ts';
 import { firstDifference, firstParamsDifference } from '../helpers/same-numbers.ts';
@@ -84,6 +85,16 @@ describe('one-pattern WebAssembly products on resident params: the bits of nn/ke
     residentAddScaledOuterProduct(resident.layers[1]!.weights, s, x, Δz, rows, c, n);
     expect(firstBitDifference(resident.layers[1]!.weights, plain.layers[1]!.weights)).toBeNull();
     expect(firstBitDifference(resident.layers[0]!.weights, plain.layers[0]!.weights), 'other layer').toBeNull();
+  });
+
+  it.each(shapes)('Δx = Wᵀ Δz (m = $m, n = $n)', ({ m, n }) => {
+    const { resident, plain } = layer(m, n);
+    const Δz = vector(m, 0.4);
+    const expected = new Float64Array(n),
+      Δx = new Float64Array(n).fill(NaN);
+    transposedProduct(plain.layers[1]!.weights, Δz, expected, m, n);
+    residentTransposedProduct(resident.layers[1]!.weights, Δz, Δx, m, n);
+    expect(firstBitDifference(Δx, expected)).toBeNull();
   });
 
   it('negative control: z summed in decreasing i is told apart', () => {

@@ -385,6 +385,43 @@
       (local.set $j (i32.add (local.get $j) (i32.const 8)))
       (br_if $units (i32.lt_u (local.get $j) (local.get $m)))))
 
+  ;; One pattern's error: Δx = Wᵀ Δz, Δx_i = Σ_j w_ji Δz_j (sum in increasing j, from 0). Lanes: two
+  ;; inputs i, i+1 (adjacent in a row of W). Tile: inputs i..i+7 (m ≥ 1, n ≥ 8); the last tile starts
+  ;; at n − 8 and so recomputes a few inputs: Δx is only written, so they get the same bits again.
+  (func (export "error1")
+    (param $w i32) (param $d i32) (param $dx i32) (param $m i32) (param $n i32)
+    (local $i i32) (local $k i32) (local $wk i32) (local $col i32) (local $rowBytes i32) (local $dEnd i32)
+    (local $v v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $dEnd (i32.shl (local.get $m) (i32.const 3)))
+    (loop $inputs
+      ;; col: byte offset of the tile's first input (at most n − 8)
+      (local.set $col (i32.shl
+        (select (local.get $i) (i32.sub (local.get $n) (i32.const 8))
+          (i32.le_u (local.get $i) (i32.sub (local.get $n) (i32.const 8))))
+        (i32.const 3)))
+      (local.set $a0 (v128.const f64x2 0 0))
+      (local.set $a1 (v128.const f64x2 0 0))
+      (local.set $a2 (v128.const f64x2 0 0))
+      (local.set $a3 (v128.const f64x2 0 0))
+      (local.set $k (i32.const 0))
+      (local.set $wk (i32.add (local.get $w) (local.get $col)))
+      (loop $units
+        (local.set $v (v128.load64_splat (i32.add (local.get $d) (local.get $k))))
+          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load offset=0 (local.get $wk)) (local.get $v))))
+          (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (v128.load offset=16 (local.get $wk)) (local.get $v))))
+          (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (v128.load offset=32 (local.get $wk)) (local.get $v))))
+          (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (v128.load offset=48 (local.get $wk)) (local.get $v))))
+        (local.set $wk (i32.add (local.get $wk) (local.get $rowBytes)))
+        (local.set $k (i32.add (local.get $k) (i32.const 8)))
+        (br_if $units (i32.lt_u (local.get $k) (local.get $dEnd))))
+      (v128.store offset=0 (i32.add (local.get $dx) (local.get $col)) (local.get $a0))
+      (v128.store offset=16 (i32.add (local.get $dx) (local.get $col)) (local.get $a1))
+      (v128.store offset=32 (i32.add (local.get $dx) (local.get $col)) (local.get $a2))
+      (v128.store offset=48 (i32.add (local.get $dx) (local.get $col)) (local.get $a3))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br_if $inputs (i32.lt_u (local.get $i) (local.get $n)))))
+
   ;; One pattern's step into A on the listed rows: a_ji ← a_ji + s·(x_i Δz_j) for j = rows[t], t < c
   ;; (rows: i32 indices). Lanes: two columns i, i+1 of one row, each its own entry. c, n ≥ 0.
   (func (export "outer1")

@@ -3,6 +3,7 @@
  * one-pattern (B = 1) products of nn/kernels.ts run there by kernels.wat without copying W:
  *   residentAffine                 z_j = b_j + Σ_i w_ij x_i              (sum in increasing i, as affine)
  *   residentAddScaledOuterProduct  a_ij ← a_ij + s · (x_i Δz_j)          (listed rows, as addScaledOuterProduct)
+ *   residentTransposedProduct      Δx_i = Σ_j w_ij Δz_j                  (sum in increasing j from 0, as transposedProduct)
  * At B = 1 a product makes one multiply and one add per weight, so copying W into the module per
  * pattern would cost as much as the product; only x, Δz and z (one number per unit or input) are
  * copied. The params are ordinary Float64Array views on the memory, so whatever reads or writes
@@ -10,7 +11,7 @@
  * vector is its own sum, in the scalar order, so the results are the TypeScript kernels' bits
  * (test/nn/resident-params.test.ts). Arrays not on a resident memory go to the TypeScript kernels.
  */
-import { addScaledOuterProduct, affine } from '../kernels.ts';
+import { addScaledOuterProduct, affine, transposedProduct } from '../kernels.ts';
 import type { Params } from '../params.ts';
 import { PAGE, sharedKernels, wasm, WasmSpace } from './wasm-kernels.ts';
 
@@ -116,6 +117,27 @@ export function residentAddScaledOuterProduct(
   new Float64Array(buffer, pd, m).set(Δz);
   new Int32Array(buffer, pr, c).set(rows.subarray(0, c));
   r.space.kernels.outer1(a.byteOffset, s, px, pd, pr, c, n);
+}
+
+/** Δx = Wᵀ Δz (nn/kernels.ts transposedProduct), in the module when W is resident (and n ≥ 8, Δx of n numbers). */
+export function residentTransposedProduct(
+  w: Float64Array,
+  Δz: Float64Array,
+  Δx: Float64Array,
+  m: number,
+  n: number,
+): void {
+  const r = residentOf(w, null, m, n);
+  if (r === null || n < 8 || Δx.length !== n || Δz.length < m) {
+    transposedProduct(w, Δz, Δx, m, n);
+    return;
+  }
+  const buffer = r.space.memory.buffer;
+  const pd = r.scratch,
+    pdx = pd + align(8 * r.width);
+  new Float64Array(buffer, pd, m).set(Δz.subarray(0, m));
+  r.space.kernels.error1(w.byteOffset, pd, pdx, m, n);
+  Δx.set(new Float64Array(buffer, pdx, n));
 }
 
 /** Whether `a` lives in a resident memory (its products then run in the module). */

@@ -27,6 +27,7 @@ import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binar
 
 export interface KernelExports {
   affine1(w: number, b: number, x: number, z: number, m: number, n: number): void;
+  error1(w: number, d: number, dx: number, m: number, n: number): void;
   outer1(a: number, s: number, x: number, d: number, rows: number, c: number, n: number): void;
   affine(w: number, b: number, x: number, z: number, B: number, m: number, n: number): void;
   error(w: number, d: number, dx: number, B: number, m: number, n: number): void;
