@@ -12,6 +12,8 @@
  *
  * The module computes in a memory of its own, one per thread: the operands are copied in and the
  * results copied back (a copy costs one pass over an array; a product, 2B flops per weight).
+ * The one-pattern products (B = 1) instead run on params resident in a memory of their own
+ * (resident-params.ts), where copying W would cost as much as the product.
  * Shapes the module does not take (an empty dimension; fewer than 4 inputs in the error product or
  * 4 columns in the gradient) go to the TypeScript kernels, which give the same numbers. The
  * module is compiled synchronously when this file is loaded, so worker threads have it too.
