@@ -39,6 +39,7 @@ import { Network, sgdStepAndClear, type GradientResult, type NetworkOptions } fr
 import { usesVelocity, velocityStepParams, type SgdOptions } from '../nn/momentum-step.ts';
 import { cloneParams, zerosLike, type LayerParams, type Params } from '../nn/params.ts';
 import type { NetSpec } from '../nn/spec.ts';
+import { residentCopy } from '../nn/wasm/resident-params.ts';
 import type { MatrixRule } from '../rules/rule.ts';
 import { backprop } from '../rules/backprop.ts';
 import { newEngineId, sharedFloat64, threadCount, threadPool } from './threads/thread-pool.ts';
@@ -69,7 +70,8 @@ export class MatrixEngine implements Engine {
     options: NetworkOptions = {},
   ) {
     const shared = threadCount() > 1;
-    this.net = new Network(spec, shared ? sharedCopy(params, true) : cloneParams(params), options);
+    // W in a WebAssembly memory (shared with threads), where the one-pattern products run without copying it.
+    this.net = new Network(spec, residentCopy(params, shared), options);
     this.rule = createRule(this.net);
     this.pending = shared ? sharedCopy(params, false) : zerosLike(params);
     const outerProducts = this.rule.errors !== undefined && this.net.layers.every((layer) => layer.oneTermPerWeight);

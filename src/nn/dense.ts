@@ -5,20 +5,20 @@
  *   step, B = 1  w_ij ← w_ij − η x_i Δz_j,  b_j ← b_j − η Δz_j   (backward into W with scale −η)
  * The loops are those of nn/textbook.ts; they run in nn/kernels.ts, which keeps every sum in
  * the textbook's order (z_j from b_j in increasing i, Δx_i from 0 in increasing j), so this
- * layer's numbers equal the textbook's and the agents engine's (test/nn/textbook.test.ts).
+ * layer's numbers equal the textbook's and the agents engine's (test/nn/textbook.test.ts). When W
+ * lives in a WebAssembly memory (nn/wasm/resident-params.ts: the matrix engine's, one thread), the
+ * forward pass, the error and the B = 1 step run there, in the same order.
  */
 import { makeActivation, type Activation } from './activation.ts';
-import {
-  addOuterProduct,
-  addScaledOuterProduct,
-  affine,
-  gradientAndError,
-  rowsTouched,
-  transposedProduct,
-} from './kernels.ts';
+import { addOuterProduct, gradientAndError, rowsTouched } from './kernels.ts';
 import { activate, NO_INPUT, type Layer } from './layer.ts';
 import type { LayerParams } from './params.ts';
 import type { DenseSpec, ResolvedLayer } from './spec.ts';
+import {
+  residentAddScaledOuterProduct as addScaledOuterProduct,
+  residentAffine as affine,
+  residentTransposedProduct as transposedProduct,
+} from './wasm/resident-params.ts';
 
 export class Dense implements Layer {
   readonly activation: Activation;

@@ -12,6 +12,8 @@
  *
  * The module computes in a memory of its own, one per thread: the operands are copied in and the
  * results copied back (a copy costs one pass over an array; a product, 2B flops per weight).
+ * The one-pattern products (B = 1) instead run on params resident in a memory of their own
+ * (resident-params.ts), where copying W would cost as much as the product.
  * Shapes the module does not take (an empty dimension; fewer than 4 inputs in the error product or
  * 4 columns in the gradient) go to the TypeScript kernels, which give the same numbers. The
  * module is compiled synchronously when this file is loaded, so worker threads have it too.
@@ -23,9 +25,12 @@ import {
   batchTransposedProduct,
   outerProductSum,
 } from '../kernels.ts';
-import { KERNELS_WASM_BASE64 } from './kernels-binary.ts';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.ts';
 
-interface KernelExports {
+export interface KernelExports {
+  affine1(w: number, b: number, x: number, z: number, m: number, n: number): void;
+  error1(w: number, d: number, dx: number, m: number, n: number): void;
+  outer1(a: number, s: number, x: number, d: number, rows: number, c: number, n: number): void;
   affine(w: number, b: number, x: number, z: number, B: number, m: number, n: number): void;
   error(w: number, d: number, dx: number, B: number, m: number, n: number): void;
   convError(...args: number[]): void;
@@ -50,19 +55,30 @@ interface WasmMemory {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+export const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-const PAGE = 65536;
+export const PAGE = 65536;
 
-const kernelModule = new wasm.Module(Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
+const compile = (base64: string): object => new wasm.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+const kernelModule = compile(KERNELS_WASM_BASE64);
+let sharedKernelModule: object | null = null;
+
+/** The module on a shared memory (compiled on first use). */
+export function sharedKernels(): object {
+  sharedKernelModule ??= compile(KERNELS_SHARED_WASM_BASE64);
+  return sharedKernelModule;
+}
 
 /** A memory and the module instantiated on it. */
-class WasmSpace {
+export class WasmSpace {
   readonly kernels: KernelExports;
-  constructor(readonly memory: WasmMemory) {
-    const instance = new wasm.Instance(kernelModule, { env: { memory } });
+  constructor(
+    readonly memory: WasmMemory,
+    module: object = kernelModule,
+  ) {
+    const instance = new wasm.Instance(module, { env: { memory } });
     this.kernels = instance.exports as unknown as KernelExports;
   }
 }
