@@ -4,18 +4,22 @@
  * must still end as exit 2).
  */
 import { InputError } from '../core/errors.ts';
+import { setThreads } from '../engines/threads/thread-pool.ts';
 import type { Cell } from './study-spec.ts';
 import { cellResultToJSON, runCell } from './run-cell.ts';
 
 export interface CellTask {
   cell: Cell;
   studyFolder: string;
+  /** The threads the cell's minibatches may be split over. */
+  threads: number;
 }
 
 export type CellOutcome = { ok: true; json: string } | { ok: false; badInput: boolean; message: string };
 
 export function runCellTask(task: CellTask): CellOutcome {
   try {
+    setThreads(task.threads);
     return { ok: true, json: cellResultToJSON(runCell(task.cell, task.studyFolder)) };
   } catch (e) {
     if (e instanceof InputError) return { ok: false, badInput: true, message: e.message };

@@ -90,12 +90,15 @@ async function runCells(
   const started = Date.now();
   progress.start(total, reused);
   const studyFolder = resolve(dirname(study.path));
+  // Each cell's minibatches share out the cores the pool leaves free (1 when it has a worker per core):
+  // nested threads would only contend. Threads never change a number (README, Performance).
+  const cellThreads = Math.max(1, Math.floor(availableParallelism() / threads));
   try {
     await Promise.allSettled(
       pending.map(async (cell) => {
         let outcome: CellOutcome;
         try {
-          outcome = await pool.run({ cell, studyFolder }, { signal: stop.signal });
+          outcome = await pool.run({ cell, studyFolder, threads: cellThreads }, { signal: stop.signal });
         } catch (e) {
           if (stop.signal.aborted) return;
           outcome = { ok: false, badInput: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
