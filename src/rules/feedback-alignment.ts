@@ -93,6 +93,20 @@ export class FeedbackAlignment implements MatrixRule {
   accumulate(net: Network, x: Float64Array, t: ArrayLike<number>, sum: Params): number {
     return accumulateThrough(net, x, t, sum, (l) => this.B[l]!);
   }
+
+  /**
+   * accumulate() without the products: the direction is x⁽ˡ⁾ Δz⁽ˡ⁾ᵀ as back-prop's, so the matrix
+   * engine applies it straight into W (one pass over W, as for back-prop: the same numbers).
+   */
+  errors(net: Network, x: Float64Array, t: ArrayLike<number>): number {
+    const E = net.evaluate(x, t);
+    for (let l = net.layers.length - 1; l >= 0; l--) {
+      const layer = net.layers[l]!;
+      errorAtPotential(layer, net.Δy[l]!, net.Δz[l]!);
+      if (l > 0) layer.pushError(net.Δz[l]!, net.Δy[l - 1]!, this.B[l]!);
+    }
+    return E;
+  }
 }
 
 /** Back-prop's switch with the error pushed through the neuron's fixed back weights b instead of w (FA and DFA). */

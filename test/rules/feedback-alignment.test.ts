@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, type MatrixEngine } from '../../src/engines/index.ts';
+import { createEngine, MatrixEngine } from '../../src/engines/index.ts';
 import { Network } from '../../src/nn/network.ts';
 import { FeedbackAlignment, feedbackAlignmentMatrices, layerAngles } from '../../src/rules/index.ts';
 import { backpropGradient, fixture, maxParamDiff, NETS, zerosLike, type Fixture } from './helpers.ts';
@@ -56,6 +56,26 @@ describe('feedback alignment', () => {
     expect(Array.from(rule.B[1]!)).toEqual(Array.from(a[1]!));
     expect(maxParamDiff(engine.gradient(f.inputs, f.targets).gradients, faUpdate(f, a))).toBe(0);
   });
+
+  for (const [name, net] of Object.entries(NETS)) {
+    it(`${name}: errors() applied straight into W steps as accumulate() through the pending sum, bit for bit`, () => {
+      const f = fixture(net, 4, 6);
+      const train = (errorsRoad: boolean, seed: string) => {
+        const engine = new MatrixEngine(f.spec, f.params, (n) => {
+          const fa = new FeedbackAlignment(feedbackAlignmentMatrices(n.spec, seed));
+          return errorsRoad ? fa : { name: fa.name, accumulate: (...a) => fa.accumulate(...a) };
+        });
+        for (const batch of [1, 1, 3, 2]) {
+          for (let p = 0; p < batch; p++) engine.learn(f.inputs[p]!, f.targets[p]!);
+          engine.step(0.1);
+        }
+        return engine.snapshot();
+      };
+      const road = train(true, 's1');
+      expect(maxParamDiff(road, train(false, 's1'))).toBe(0);
+      expect(maxParamDiff(road, train(false, 's2'))).toBeGreaterThan(0); // another B does show
+    });
+  }
 
   it('uses a default seed when none is given, so runs reproduce', () => {
     const f = fixture(NETS.softmax3, 2);
