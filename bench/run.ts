@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRandom } from '../src/core/random.ts';
 import { writeFileAtomic } from '../src/core/write-atomic.ts';
-import { threadCount } from '../src/engines/threads/thread-pool.ts';
+import { availableParallelism } from 'node:os';
 import { initParams } from '../src/nn/params.ts';
 import { parseNetSpec, type NetSpec } from '../src/nn/spec.ts';
 import { withChartConfig } from '../src/report/chart-config.ts';
@@ -331,7 +331,7 @@ function parseOptions(): Options {
   const hidden = values.hidden!.split(',').map((h) => Number(h.trim()));
   if (hidden.some((h) => !Number.isInteger(h) || h < 1))
     badOption(`--hidden: expected positive integers separated by commas, got ${values.hidden}`);
-  const threads = values.threads === undefined ? threadCount() : Number(values.threads);
+  const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1)
     badOption(`--threads: expected a positive integer, got ${values.threads}`);
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : null;

@@ -90,9 +90,9 @@ async function runCells(
   const started = Date.now();
   progress.start(total, reused);
   const studyFolder = resolve(dirname(study.path));
-  // Each cell's minibatches share out the cores the pool leaves free (1 when it has a worker per core):
-  // nested threads would only contend. Threads never change a number (README, Performance).
-  const cellThreads = Math.max(1, Math.floor(availableParallelism() / threads));
+  // One thread per cell: the pool already spreads cells over the cores, and minibatch threads are off
+  // by default (README, Performance). Threads never change a number.
+  const cellThreads = 1;
   try {
     await Promise.allSettled(
       pending.map(async (cell) => {

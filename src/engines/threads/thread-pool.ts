@@ -6,11 +6,11 @@
  * shard.ts, a conv net's patterns in pattern-batch.ts): a fixed shard per thread,
  * and no sum crosses threads, so the numbers do not depend on the number of threads.
  *
- * One pool per process, of `threads − 1` workers (setThreads, default: the number of cores),
+ * One pool per process, of `threads − 1` workers (setThreads, default 1: no pool — a minibatch step of 32 once
+ * differed from the textbook under load with 2 threads, and until that is found threads are asked for),
  * started on first use. Workers run this directory's worker file: worker.ts under tsx (a clone,
  * the tests) or worker.js beside the compiled dist/ file (an installed package).
  */
-import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
@@ -19,7 +19,7 @@ import { runJob, type JobArrays } from './job.ts';
 
 export { newEngineId, sharedFloat64 } from './shared-arrays.ts';
 
-let requestedThreads = availableParallelism();
+let requestedThreads = 1;
 
 /** The number of threads minibatches are split over from now on (1: no workers). */
 export function setThreads(threads: number): void {
