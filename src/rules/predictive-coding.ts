@@ -20,6 +20,16 @@
  * The induction: ε⁽ˡ⁾ = 0 and v⁽ˡ⁻¹⁾ = z⁽ˡ⁻¹⁾ until the front arrives; one step at γ = 1 then gives
  * v⁽ˡ⁻¹⁾ = z⁽ˡ⁻¹⁾ − g'(z⁽ˡ⁻¹⁾) ⊙ W⁽ˡ⁾ᵀ Δz⁽ˡ⁾ = z⁽ˡ⁻¹⁾ − Δz⁽ˡ⁻¹⁾, hence ε⁽ˡ⁻¹⁾ = Δz⁽ˡ⁻¹⁾.
  *
+ * Pool layers (nn/pool.ts) are layers with value nodes and no weights: φ is the identity and the pool
+ * takes the place of W g(·) + b, so μ⁽ˡ⁾ = pool(g(v⁽ˡ⁻¹⁾)), ε⁽ˡ⁾ = μ⁽ˡ⁾ − v⁽ˡ⁾, v⁽ˡ⁾ ← v⁽ˡ⁾ + γ (ε⁽ˡ⁾ − fb⁽ˡ⁾), and
+ * "W⁽ˡ⁾ᵀ ε⁽ˡ⁾" in the layer below's inference is pool's backward pass, as in back-prop:
+ *   max       fb⁽ˡ⁻¹⁾[winner] += ε⁽ˡ⁾   (the winner of the latest μ⁽ˡ⁾; ties: the first maximum, nn/pool.ts)
+ *   average   fb⁽ˡ⁻¹⁾[i] += ε⁽ˡ⁾/size²  for every input i of the window
+ * A pool layer learns nothing at its step. Z-IL still equals back-prop: when the front crosses a pool,
+ * v⁽ˡ⁻¹⁾ has not moved, so μ⁽ˡ⁾ and the winners are the forward pass's, the pool's step gives
+ * ε⁽ˡ⁾ = Δz⁽ˡ⁾ (g' = 1), and the next step routes it down exactly as back-prop's pool backward does.
+ * The cost: each pool layer adds one step to Z-IL's L − 1.
+ *
  * Weights do not change during a pattern (the engine steps afterwards), so both schedules read the W of
  * the forward pass. After accumulate the layers' z, y hold the last predictions μ, g(μ); the network's
  * `prediction` and Δy stay those of the free (feed-forward) pass, and the returned E is the free loss.
@@ -33,6 +43,9 @@
  *   up                   with the values below: μ_j = b_j + Σ_i w_ij g(v_i)
  *                          hidden  ε_j(s+1) = μ_j − v_j           (first layer: μ_j = z_j, the input is clamped)
  *                          output  ε_k(s+1) = g'(μ_k)·Δy_k at y = g(μ_k) (its output role re-evaluates the loss)
+ *   pool unit            the same, with the identity as g and the pool in place of b_j + Σ_i w_ij g(v_i) (a
+ *                          max-pool unit re-elects its winner at each volley); it pushes ε_j along its routing
+ *                          (agents/pool-unit.ts) and learns nothing
  *   update               local Hebbian, from the synapse's trace (the latest values below) and ε_j:
  *                          u_ij = g(v_i)·ε_j, bias ε_j — at step T, or under Z-IL at step L − l (layer l, 1-based)
  * The output's first error is the front: each hidden neuron joins the inference when it reaches it
@@ -339,7 +352,7 @@ export const predictiveCodingRule: Rule<PredictiveCodingOptions> = {
   label: 'predictive coding',
   colour: '#7570b3',
   options: ['steps', 'gamma', 'zil'],
-  pools: false,
+  pools: true,
   matrix: (options, net) => new PredictiveCoding(net, predictiveCodingSettings(options, net.layers.length)),
   behaviour: (options, spec) => {
     const L = spec.layers.length;
