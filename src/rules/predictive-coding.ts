@@ -137,12 +137,16 @@ export class PredictiveCoding implements MatrixRule {
       this.v[l]!.set(net.layers[l]!.z);
       this.gv[l]!.set(net.layers[l]!.y);
     }
-    this.computeErrors(net, x, t);
+    // The front: the lowest layer whose error may be non-zero. Below it ε = 0 and nothing above has pushed
+    // anything down yet, so inference leaves those values exactly where they are: it is not recomputed.
+    this.computeErrors(net, x, t, 0, L); // the forward pass left every μ = z in place
+    let front = L - 1;
     for (let s = 0; ; s++) {
       if (this.zil) this.update(net, x, L - 1 - s, sum);
       if (s === this.T) break;
-      this.relax(net);
-      this.computeErrors(net, x, t);
+      this.relax(net, front);
+      front = Math.max(0, front - 1);
+      this.computeErrors(net, x, t, front, front + 1);
     }
     if (!this.zil) for (let l = 0; l < L; l++) this.update(net, x, l, sum);
     return E;
@@ -153,12 +157,15 @@ export class PredictiveCoding implements MatrixRule {
     return l === 0 ? x : this.gv[l - 1]!;
   }
 
-  /** μ⁽ˡ⁾ from the current values (into the layer's z, y); ε⁽ˡ⁾ = μ⁽ˡ⁾ − v⁽ˡ⁾, and the output error from the loss. */
-  private computeErrors(net: Network, x: Float64Array, t: ArrayLike<number>): void {
+  /**
+   * ε⁽ˡ⁾ = μ⁽ˡ⁾ − v⁽ˡ⁾ for the layers from `from` up, and the output error from the loss; μ⁽ˡ⁾ (into the layer's
+   * z, y) is recomputed from layer `moved` up, whose values below have moved; below it the layer's z is μ.
+   */
+  private computeErrors(net: Network, x: Float64Array, t: ArrayLike<number>, from: number, moved: number): void {
     const L = net.layers.length;
-    for (let l = 0; l < L; l++) {
+    for (let l = from; l < L; l++) {
       const layer = net.layers[l]!;
-      layer.forward(this.input(x, l));
+      if (l >= moved) layer.forward(this.input(x, l));
       const ε = this.ε[l]!;
       if (l === L - 1) {
         net.loss.evaluate(layer.y, t, this.outPrediction, this.outΔy);
@@ -170,12 +177,16 @@ export class PredictiveCoding implements MatrixRule {
     }
   }
 
-  /** One inference step on every hidden layer, all from the errors of the previous step. */
-  private relax(net: Network): void {
+  /**
+   * One inference step, all from the errors of the previous step, on the hidden layers that can move: the one
+   * just below the front (which hears it) and those above.
+   */
+  private relax(net: Network, front: number): void {
     const { γ } = this;
     const L = net.layers.length;
-    for (let l = 0; l < L - 1; l++) net.layers[l + 1]!.pushError(this.ε[l + 1]!, this.fb[l]!); // W⁽ˡ⁺¹⁾ᵀ ε⁽ˡ⁺¹⁾
-    for (let l = 0; l < L - 1; l++) {
+    const lowest = Math.max(0, front - 1);
+    for (let l = lowest; l < L - 1; l++) net.layers[l + 1]!.pushError(this.ε[l + 1]!, this.fb[l]!); // W⁽ˡ⁺¹⁾ᵀ ε⁽ˡ⁺¹⁾
+    for (let l = lowest; l < L - 1; l++) {
       const { activation } = net.layers[l]!;
       const v = this.v[l]!;
       const gv = this.gv[l]!;
