@@ -29,6 +29,7 @@ import type { Behaviour, Cell, Protocol } from './behaviour.ts';
 import { potential, sparsePotential } from './dendrite.ts';
 import type { BatchBoundary, ErrorSignal, Signal, Volley, WeightUpdate } from './messages.ts';
 import type { OutputRole } from './output-role.ts';
+import type { LayerRows } from './layer-rows.ts';
 import { PendingUpdates } from './pending-updates.ts';
 
 export interface NeuronInit {
@@ -61,6 +62,8 @@ export interface NeuronInit {
   batch$: Source<BatchBoundary> | null;
   /** Hands a task to the circuit's clock, to run once the delivery in progress has unwound (agents/clock.ts). */
   later: (task: () => void, agent: string) => void;
+  /** A dense layer's rows, computed in lockstep (layer-rows.ts): the neuron's weights become its row there. */
+  rows?: LayerRows | null;
 }
 
 const NO_TRACE = new Float64Array(0);
@@ -99,6 +102,8 @@ export class Neuron implements Cell {
   readonly errors = new Axon<ErrorSignal>();
   readonly updates = new Axon<WeightUpdate>();
   private readonly role: OutputRole | null;
+  /** The layer's lockstep rows, this neuron's row among them; null: the neuron sums alone. */
+  private readonly rows: LayerRows | null;
   /** Port (protocol rules): run a task once the delivery in progress has unwound. */
   readonly later: (task: () => void) => void;
 
@@ -107,10 +112,15 @@ export class Neuron implements Cell {
     this.index = init.index;
     this.activation = init.activation;
     this.behaviour = init.behaviour;
-    this.w = Float64Array.from(init.weights);
+    const rows = init.rows != null && init.pre === null && init.behaviour.protocol === undefined ? init.rows : null;
+    this.rows = rows;
+    this.w = rows === null ? Float64Array.from(init.weights) : rows.weightRow(init.index);
+    if (rows !== null) this.w.set(init.weights);
     this.b = init.bias;
     this.pre = init.pre === null ? null : Int32Array.from(init.pre);
-    this.pending = new PendingUpdates(this.w, this.pre);
+    const lockstep = rows === null ? null : { sums: rows.sumRow(init.index), rows };
+    this.pending = new PendingUpdates(this.w, this.pre, lockstep);
+    rows?.attach(init.index, this.pending, () => this.b);
     this.backWeights = init.backWeights === null ? null : Float64Array.from(init.backWeights);
     this.pushed = init.pushes ? new Float64Array((this.backWeights ?? this.w).length) : null;
     this.role = init.role;
@@ -150,6 +160,16 @@ export class Neuron implements Cell {
 
   /** Port: z_j and y_j from a pattern's first volley, nothing sent yet (a protocol sets up its state in between). */
   integrate(v: Volley): void {
+    const rows = this.rows;
+    if (rows?.formed(v.values)) {
+      // The layer's kernel did this row's pending work and formed its sum, from its row alone (layer-rows.ts).
+      this.x = v.values;
+      this.xFinite = v.finite;
+      const z = rows.zOf(this.index);
+      this.z = z;
+      this.y = this.activation.g(z);
+      return;
+    }
     // Mid-batch: the held pattern's eligibility is folded into the sum before a new one is held.
     this.pending.release();
     const x = v.values;
