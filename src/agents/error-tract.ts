@@ -11,6 +11,7 @@
 import { Axon, type Source } from './axon.ts';
 import { Collector } from './collector.ts';
 import type { ErrorSignal, Volley } from './messages.ts';
+import { freshArray } from './fresh-array.ts';
 
 export class ErrorTract {
   readonly volleys = new Axon<Volley>();
@@ -33,7 +34,7 @@ export class ErrorTract {
   }
 
   private send(signals: readonly ErrorSignal[]): void {
-    const Δy = new Float64Array(this.size);
+    const Δy = freshArray(this.size);
     let tick = 0;
     for (const s of signals) {
       this.gather(s, Δy);

@@ -31,6 +31,7 @@ import type { BatchBoundary, ErrorSignal, Signal, Volley, WeightUpdate } from '.
 import type { OutputRole } from './output-role.ts';
 import type { LayerRows } from './layer-rows.ts';
 import { PendingUpdates } from './pending-updates.ts';
+import { freshArray } from './fresh-array.ts';
 
 export interface NeuronInit {
   /** The neuron's address: layer (0-based) and index within it. */
@@ -231,7 +232,7 @@ export class Neuron implements Cell {
   /** The error message carries `pushed` away: the next error is written into a fresh array. */
   private sendErrorMessage(value: number, tick: number): void {
     const pushed = this.pushed;
-    if (pushed !== null) this.pushed = new Float64Array(pushed.length);
+    if (pushed !== null) this.pushed = freshArray(pushed.length);
     this.errors.next({ kind: 'error', tick, layer: this.layer, neuron: this.index, value, pushed, pre: this.pre });
   }
 
