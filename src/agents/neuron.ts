@@ -14,7 +14,10 @@
  * neuron), or, at the output, from the neuron's output role (teacher and softmax group).
  *
  * How the synapses keep their updates until the batch boundary and write them into w is the
- * batching bookkeeping of pending-updates.ts: the numbers are the matrix engine's.
+ * batching bookkeeping of pending-updates.ts: the numbers are the matrix engine's. In a dense layer
+ * under a two-phase rule, w is the neuron's own row of its layer's memory, and its sum z_j (with the
+ * pending change written first) is formed in lockstep with its peers', each from its own row
+ * (layer-rows.ts): the same numbers as the neuron summing alone.
  *
  * Protocol rules (merged, predictive coding; src/rules/) give the neuron a Protocol object, its
  * own state for the rule, which takes the three inputs instead of `forward` and `arrive` and

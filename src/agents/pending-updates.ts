@@ -9,6 +9,8 @@
  *              same pass as that forward sum (W is walked once per pattern, not twice), or when the
  *              weights are read; every use of w_ij after the boundary sees the new weight
  * A pattern with Δz_j = 0 and a finite trace adds only zeros and is not held.
+ * In a lockstep layer (layer-rows.ts) w and the sums are the neuron's rows of its layer's memory, and the
+ * layer's kernel folds the held pattern or writes a due rank-one change for it, in the same operations.
  * With momentum or weight decay the boundary writes at once instead: each synapse keeps its velocity v_ij beside
  * w_ij and steps it (nn/momentum-step.ts), v_ij ← μ·v_ij + (Σ/B + λ·w_ij), w_ij ← w_ij − η·v_ij; the bias too.
  */
@@ -37,6 +39,8 @@ export class PendingUpdates {
   /** Each synapse's velocity and the bias's, once a step with momentum or weight decay has been taken. */
   private velocity: Float64Array | null = null;
   private biasVelocity = 0;
+  /** Lockstep: the neuron's layer, whose sums formed from a volley stop counting once any row changes. */
+  private readonly rows: LayerRows | null;
 
   /**
    * The neuron's own weights, and the presynaptic neuron of each synapse (null: synapse i from neuron i); in a
@@ -50,8 +54,6 @@ export class PendingUpdates {
     this.gw = lockstep?.sums ?? new Float64Array(w.length);
     this.rows = lockstep?.rows ?? null;
   }
-
-  private readonly rows: LayerRows | null;
 
   /** Lockstep (layer-rows.ts): the held pattern's trace (null: none) and Δz_j, folded in by the layer's kernel. */
   get heldTrace(): Float64Array | null {
