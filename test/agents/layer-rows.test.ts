@@ -2,13 +2,17 @@
  * A dense layer's rows in lockstep (src/agents/layer-rows.ts) against the same rows each summing alone
  * (pending-updates.ts and the row kernels of nn/kernels.ts): every z_j, every weight and every pending
  * sum, compared with Object.is, over patterns with zero and non-zero Δz_j, a row learning from another
- * trace, batch 1 and batch 3, and rows that do not divide the kernel's tiles.
+ * trace, batch 1 and batch 3, and rows that do not divide the kernel's tiles. And the agents engine,
+ * whose dense layers run in lockstep, against the matrix engine at such sizes: the same bits.
  */
 import { describe, expect, it } from 'vitest';
 import { LayerRows } from '../../src/agents/layer-rows.ts';
 import { PendingUpdates } from '../../src/agents/pending-updates.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { potential } from '../../src/nn/kernels.ts';
+import { initParams, type Params } from '../../src/nn/params.ts';
+import { parseNetSpec } from '../../src/nn/spec.ts';
+import { bothEngines } from './compare.ts';
 
 const m = 11;
 const n = 7;
@@ -93,4 +97,51 @@ describe('a layer in lockstep (layer-rows.ts)', () => {
     expect(rows!.formed(x)).toBe(false);
     expect(rows!.formed(Float64Array.of(1, 2, 3))).toBe(true); // a new volley is formed afresh
   });
+});
+
+describe('the agents engine in lockstep ≡ the matrix engine, bit for bit', () => {
+  const spec = parseNetSpec({
+    input: [37],
+    layers: [
+      { type: 'dense', units: 19, activation: 'relu' },
+      { type: 'dense', units: 13, activation: 'tanh' },
+      { type: 'dense', units: 10, activation: 'identity' },
+    ],
+    loss: 'softmax-cross-entropy',
+  });
+  const flat = (p: Params): number[] => p.layers.flatMap((l) => [...l.weights, ...l.bias]);
+
+  for (const B of [1, 4]) {
+    it(`every weight after every step (batch ${B}), and an evaluation between`, () => {
+      const random = createRandom(`layer-rows/engines/${B}`);
+      const { matrix, agents } = bothEngines(spec, initParams(spec, random));
+      const rows = agents.circuit.layers.map((l) => l.neurons[0]!.w.buffer);
+      expect(new Set(rows).size).toBe(1); // one memory: every dense layer runs in lockstep
+      let steps = 0;
+      for (let p = 0; p < 24; p++) {
+        const x = Float64Array.from({ length: 37 }, () => random.normal());
+        const t = new Float64Array(10);
+        t[random.int(10)] = 1;
+        expect(Object.is(agents.learn(x, t), matrix.learn(x, t))).toBe(true);
+        if (p % 5 === 2) {
+          const probe = x.map((v) => -v);
+          expect(Object.is(agents.evaluate(probe, t), matrix.evaluate(probe, t))).toBe(true);
+        }
+        if ((p + 1) % B === 0) {
+          agents.step(0.05);
+          matrix.step(0.05);
+          steps++;
+          expect(same(flat(agents.snapshot()), flat(matrix.snapshot()))).toBe(true);
+        }
+      }
+      expect(steps).toBe(24 / B);
+      // The comparison sees one step more in one engine.
+      agents.learn(
+        Float64Array.from({ length: 37 }, (_, i) => Math.sin(i)),
+        Float64Array.from({ length: 10 }, (_, i) => (i === 3 ? 1 : 0)),
+      );
+      agents.step(0.05);
+      expect(same(flat(agents.snapshot()), flat(matrix.snapshot()))).toBe(false);
+    });
+  }
 });
