@@ -131,10 +131,12 @@ describe('the agents engine in lockstep ≡ the matrix engine, bit for bit', () 
           agents.step(0.05);
           matrix.step(0.05);
           steps++;
-          expect(same(flat(agents.snapshot()), flat(matrix.snapshot()))).toBe(true);
+          // A snapshot writes the due changes itself; between snapshots the layer's kernel writes them.
+          if (steps % 3 === 0) expect(same(flat(agents.snapshot()), flat(matrix.snapshot()))).toBe(true);
         }
       }
       expect(steps).toBe(24 / B);
+      expect(same(flat(agents.snapshot()), flat(matrix.snapshot()))).toBe(true);
       // The comparison sees one step more in one engine.
       agents.learn(
         Float64Array.from({ length: 37 }, (_, i) => Math.sin(i)),
