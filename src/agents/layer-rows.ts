@@ -6,20 +6,24 @@
  * for the whole layer, as SIMD lanes run one instruction for many sums: every row does what its own
  * forward pass would do first, then every row forms its own sum, and each neuron reads back only its
  * own z_j:
- *   fold       g_ji ← g_ji + 1·(x_i Δz_j)     rows holding a pattern mid-batch (pending-updates.ts)
+ *   fold       g_ji ← g_ji + 1·(x_i Δz_j)     rows holding a pattern (pending-updates.ts)
  *   write      w_ji ← w_ji + (−s)·(x_i Δz_j)  rows with one pattern's change due after a boundary
+ *   step       w_ji ← w_ji − s·g_ji, g_ji ← 0  rows with a minibatch's sum due (after their fold)
  *   sum        z_j = b_j + Σ_i w_ji x_i        every row, in increasing i
- * These are kernels.wat's outer1 and affine1, whose lanes are two rows (never two halves of one sum),
- * so each number is the row kernels' (nn/kernels.ts) bit for bit: 1·v = v, and w + (−s)·v = w − s·v.
- * A row whose work is any other mix (both a held pattern and a due change, a different trace, a
- * minibatch's summed change) does it alone in TypeScript first, in its own order.
+ * These are kernels.wat's outer1, step1 and affine1, whose lanes are two entries or two rows (never
+ * two halves of one sum), so each number is the row kernels' (nn/kernels.ts) bit for bit: 1·v = v,
+ * and w + (−s)·v = w − s·v. A row whose work is any other mix (a trace or step size other than its
+ * peers') does it alone in TypeScript first, in its own order.
  *
  * The layer's sums are kept for the volley they were formed from, and used only while no row has
  * changed since: after a change (a delay between a row's delivery and its peers', or a probe), each
  * row that takes that volley forms its sum alone, in TypeScript, as a neuron without a lockstep does.
  */
-import { PAGE, wasm, WasmSpace } from '../nn/wasm/wasm-kernels.ts';
+import { PAGE, wasm, WasmSpace, type KernelExports } from '../nn/wasm/wasm-kernels.ts';
 import type { PendingUpdates } from './pending-updates.ts';
+
+/** kernels.wat's step on listed rows (the matrix engine's interface does not name it). */
+type Kernels = KernelExports & { step1(w: number, g: number, s: number, rows: number, c: number, n: number): void };
 
 function align(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
@@ -36,6 +40,7 @@ interface Layout {
   write: number;
   foldRows: number;
   writeRows: number;
+  stepRows: number;
 }
 
 export class LayerRows {
@@ -50,6 +55,7 @@ export class LayerRows {
   private readonly writeΔz: Float64Array;
   private readonly foldRows: Int32Array;
   private readonly writeRows: Int32Array;
+  private readonly stepRows: Int32Array;
   /** Each row's bookkeeping and bias, as its neuron attached them. */
   private readonly pending: PendingUpdates[] = [];
   private readonly biasOf: (() => number)[] = [];
@@ -73,6 +79,7 @@ export class LayerRows {
     this.writeΔz = new Float64Array(buffer, at.write, m);
     this.foldRows = new Int32Array(buffer, at.foldRows, m);
     this.writeRows = new Int32Array(buffer, at.writeRows, m);
+    this.stepRows = new Int32Array(buffer, at.stepRows, m);
   }
 
   /** One memory for the layers of `shapes` (m rows of n synapses each), never grown (that would detach the rows). */
@@ -93,6 +100,7 @@ export class LayerRows {
       write: take(m),
       foldRows: take(m),
       writeRows: take(m),
+      stepRows: take(m),
     }));
     if (shapes.length === 0) return [];
     const space = new WasmSpace(new wasm.Memory({ initial: Math.ceil(bytes / PAGE) + 1 }));
@@ -141,41 +149,53 @@ export class LayerRows {
     const { pending, m, n } = this;
     let folds = 0;
     let writes = 0;
+    let steps = 0;
     let foldX: Float64Array | null = null;
     let writeX: Float64Array | null = null;
-    let writeScale = 0;
+    let writeScale = Number.NaN;
+    let stepScale = Number.NaN;
     for (let j = 0; j < m; j++) {
       const p = pending[j]!;
       const held = p.heldTrace;
       const due = p.dueKind;
       if (held === null && due === 'none') continue;
-      if (held !== null && due === 'none') {
+      if (due === 'rank-one') {
+        if (held === null) {
+          if (writeX === null) {
+            writeX = p.dueTrace;
+            writeScale = p.dueStepSize;
+          }
+          if (p.dueTrace === writeX && p.dueStepSize === writeScale) {
+            this.writeRows[writes++] = j;
+            this.writeΔz[j] = p.dueDelta;
+            continue;
+          }
+        }
+      } else {
         foldX ??= held;
-        if (held === foldX) {
-          this.foldRows[folds++] = j;
-          this.foldΔz[j] = p.heldDelta;
-          continue;
-        }
-      } else if (held === null && due === 'rank-one') {
-        if (writeX === null) {
-          writeX = p.dueTrace;
-          writeScale = p.dueStepSize;
-        }
-        if (p.dueTrace === writeX && p.dueStepSize === writeScale) {
-          this.writeRows[writes++] = j;
-          this.writeΔz[j] = p.dueDelta;
+        if (due === 'sum' && steps === 0) stepScale = p.dueStepSize;
+        if ((held === null || held === foldX) && (due === 'none' || p.dueStepSize === stepScale)) {
+          if (held !== null) {
+            this.foldRows[folds++] = j;
+            this.foldΔz[j] = p.heldDelta;
+          }
+          if (due === 'sum') this.stepRows[steps++] = j;
           continue;
         }
       }
       p.release(); // the row alone, in its own order: fold, then write
       p.writeDue();
     }
-    const { kernels } = this.space;
+    const kernels = this.space.kernels as Kernels;
     const { at } = this;
     if (folds > 0) {
       this.x.set(foldX!);
       kernels.outer1(at.g, 1, at.x, at.fold, at.foldRows, folds, n);
       for (let k = 0; k < folds; k++) pending[this.foldRows[k]!]!.folded();
+    }
+    if (steps > 0) {
+      kernels.step1(at.w, at.g, stepScale, at.stepRows, steps, n);
+      for (let k = 0; k < steps; k++) pending[this.stepRows[k]!]!.written();
     }
     if (writes > 0) {
       this.x.set(writeX!);

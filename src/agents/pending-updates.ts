@@ -64,7 +64,7 @@ export class PendingUpdates {
     return this.heldΔz;
   }
 
-  /** Lockstep: the change due, and for a rank-one change its trace, Δz_j and step size s, written by the kernel. */
+  /** Lockstep: the change due, its step size s, and for a rank-one change its trace and Δz_j, written by the kernel. */
   get dueKind(): Due {
     return this.due;
   }
@@ -87,10 +87,11 @@ export class PendingUpdates {
     this.held = null;
   }
 
-  /** Lockstep: the kernel wrote the due rank-one change into w. */
+  /** Lockstep: the kernel wrote the due change into w (and, for a sum, zeroed gw). */
   written(): void {
     this.due = 'none';
     this.dueX = NO_TRACE;
+    this.summed = false;
   }
 
   /** Whether a change fixed at the last boundary still waits to be written into w. */
@@ -101,6 +102,7 @@ export class PendingUpdates {
   /** A learned pattern: Δz_j, with the synapses' trace x (finite: no value of x is infinite or NaN). */
   learn(x: Float64Array, finite: boolean, Δz: number): void {
     this.rows?.changed();
+    if (this.held !== null && this.due === 'sum') this.fold(); // a lockstep row's, kept from the boundary
     this.gb += Δz;
     if (Δz !== 0 || !finite) {
       this.held = x;
@@ -124,7 +126,8 @@ export class PendingUpdates {
       this.dueΔz = this.heldΔz;
       this.held = null;
     } else {
-      if (this.held !== null) this.fold();
+      // A lockstep row keeps its held pattern: the layer's kernel folds it just before writing the sum.
+      if (this.held !== null && this.rows === null) this.fold();
       this.due = this.summed ? 'sum' : 'none';
     }
     this.dueScale = scale;
@@ -149,6 +152,7 @@ export class PendingUpdates {
   /** Write the due change into each w_i and, in the same pass, return b + Σ_i w_i x_i with the new w_i. */
   writeDueAndSum(b: number, x: Float64Array): number {
     this.rows?.changed();
+    if (this.held !== null && this.due === 'sum') this.fold();
     const { w, pre } = this;
     if (pre !== null) {
       this.writeDue();
@@ -168,6 +172,7 @@ export class PendingUpdates {
   writeDue(): void {
     if (this.due === 'none') return;
     this.rows?.changed();
+    if (this.due === 'sum' && this.held !== null) this.fold();
     const { w, gw, pre } = this;
     const s = this.dueScale;
     if (this.due === 'rank-one') {
