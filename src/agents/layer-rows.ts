@@ -2,10 +2,10 @@
  * The rows of a dense layer's neurons, computed in lockstep (README, The agents engine). Neuron j's
  * incoming weights are row j of one WebAssembly memory per circuit, and its pending sums row j beside
  * them; the neuron owns its row: only its own events (its learning, its batch boundary) decide what
- * is written there. When a volley reaches the layer, the first neuron to take it runs ONE kernel call
- * for the whole layer, as SIMD lanes run one instruction for many sums: every row does what its own
- * forward pass would do first, then every row forms its own sum, and each neuron reads back only its
- * own z_j:
+ * is written there. When a volley reaches the layer, the first neuron to take it runs the kernels
+ * once for the whole layer, as SIMD lanes run one instruction for many sums: every row does what its
+ * own forward pass would do first, then every row forms its own sum, and each neuron reads back only
+ * its own z_j:
  *   fold       g_ji ← g_ji + 1·(x_i Δz_j)     rows holding a pattern (pending-updates.ts)
  *   write      w_ji ← w_ji + (−s)·(x_i Δz_j)  rows with one pattern's change due after a boundary
  *   step       w_ji ← w_ji − s·g_ji, g_ji ← 0  rows with a minibatch's sum due (after their fold)
