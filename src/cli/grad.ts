@@ -21,8 +21,9 @@ import { DYNAMICS_NAMES, LEAKY_DEFAULTS } from '../rules/merged-continuous.ts';
 import { createRandom } from '../core/random.ts';
 import { addTimingOptions, timingOf, type TimingFlags } from './timing-options.ts';
 
-export function addRuleOptions(command: Command): Command {
-  return addTimingOptions(command)
+/** The engine, the rule and its options, timing and dynamics; `overlap`: also --present-every and --weights. */
+export function addRuleOptions(command: Command, overlap = false): Command {
+  return addTimingOptions(command, overlap)
     .option(
       '--engine <name>',
       'engine: matrix (vectorised) or agents (one RxJS agent per neuron)',

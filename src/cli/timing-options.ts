@@ -50,7 +50,7 @@ function presentEvery(value: string): number {
 }
 
 /** Overlapping presentations (train only). */
-export function addOverlapOptions(command: Command): Command {
+function addOverlapOptions(command: Command): Command {
   return command
     .option(
       '--present-every <P>',
@@ -67,8 +67,9 @@ export function addOverlapOptions(command: Command): Command {
     );
 }
 
-export function addTimingOptions(command: Command): Command {
-  return command
+/** --timing and the delays; with `overlap` (train), --present-every and --weights after them. */
+export function addTimingOptions(command: Command, overlap = false): Command {
+  const timed = command
     .option(
       '--timing <mode>',
       'agents engine: synchronous (a pattern runs to completion in one call) or scheduled (every message ' +
@@ -78,6 +79,7 @@ export function addTimingOptions(command: Command): Command {
     )
     .option('--delay <D>', `scheduled: the delay of every connection, in ticks (default ${DEFAULT_DELAY})`, ticks)
     .option('--delay-jitter <A..B>', 'scheduled: a delay per connection, from A..B ticks (seeded)', tickRange);
+  return overlap ? addOverlapOptions(timed) : timed;
 }
 
 /** The engine's timing from the flags; InputError when they do not apply. */

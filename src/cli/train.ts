@@ -27,7 +27,7 @@ import { nonFiniteIn, ruleSettingHint } from './divergence-hint.ts';
 import { train, type Dataset, type EpochReport, type Metrics } from '../nn/sgd.ts';
 import type { NetSpec } from '../nn/spec.ts';
 import { addRuleOptions } from './grad.ts';
-import { addOverlapOptions, timingOf, type TimingFlags } from './timing-options.ts';
+import { timingOf, type TimingFlags } from './timing-options.ts';
 import {
   ALL_DATASET_NAMES,
   dynamicsOptions,
@@ -179,7 +179,8 @@ function trainInputs(opts: TrainFlags): CommandInputs {
 
 export function registerTrain(program: Command): void {
   addRuleOptions(
-    addOverlapOptions(program.command('train'))
+    program
+      .command('train')
       .description(
         "train a net with SGD; prints each epoch's loss and accuracy (train and held-out) to stderr, " +
           'a JSON summary to stdout, and writes the trained params with --out',
@@ -246,6 +247,7 @@ export function registerTrain(program: Command): void {
         'threads a minibatch of 16 or more is split over (the numbers do not change; default: 1)',
         positiveInt,
       ),
+    true,
   ).action((opts: TrainFlags) => {
     const out = opts.out === undefined ? null : checkOutFile(opts.out, trainInputs(opts));
     if (out?.kind === 'stdout') {
@@ -291,10 +293,21 @@ export function registerTrain(program: Command): void {
         : null;
     const scheduled =
       delays !== null ? { timing: 'scheduled', delays } : overlap ? { timing: 'scheduled', ...overlap } : {};
+    // What reproduces the run: the rule's own options as given, and the SGD settings.
+    const given = Object.entries(rule).filter(([k, v]) => k !== 'rule' && k !== 'feedbackSeed' && v !== undefined);
     const summary = {
       engine: opts.engine,
       rule: opts.rule,
+      ...(given.length > 0 ? { ruleOptions: Object.fromEntries(given) } : {}),
       seed: opts.seed,
+      sgd: {
+        lr: opts.lr,
+        batch: opts.batch,
+        momentum: opts.momentum,
+        weightDecay: opts.weightDecay,
+        ...(opts.lrSteps ? { lrSteps: opts.lrSteps, lrGamma: opts.lrGamma } : {}),
+        shuffle: opts.shuffle,
+      },
       ...scheduled,
       trainPatterns: trainSet.inputs.length,
       testPatterns: test.inputs.length,

@@ -45,3 +45,36 @@ describe('localprop train on digits (64-32-10, tanh, softmax-CE, per-pattern SGD
     expect(b.equals(readFileSync(join(dir, 'd.params.json')))).toBe(false);
   });
 });
+
+describe('localprop train: the summary and --help', () => {
+  it("the JSON summary records the rule's options as given and the SGD settings, so the run can be repeated", async () => {
+    const args = ['train', '--net', net, '--dataset', 'digits', '--epochs', '1', '--limit', '50', '--test-limit', '20'];
+    const merged = await runCli([...args, '--rule', 'merged', '--beta', '0.05', '--symmetric', '--lr', '0.02']);
+    expect(merged.code, merged.stderr).toBe(0);
+    const a = JSON.parse(merged.stdout) as Record<string, unknown>;
+    expect(a['rule']).toBe('merged');
+    expect(a['ruleOptions']).toEqual({ beta: 0.05, symmetric: true });
+    expect(a['sgd']).toEqual({ lr: 0.02, batch: 1, momentum: 0, weightDecay: 0, shuffle: true });
+    const plain = await runCli([...args, '--batch', '4', '--momentum', '0.9', '--lr-steps', '1', '--no-shuffle']);
+    const b = JSON.parse(plain.stdout) as Record<string, unknown>;
+    expect(b).not.toHaveProperty('ruleOptions');
+    expect(b['sgd']).toEqual({
+      lr: 0.01,
+      batch: 4,
+      momentum: 0.9,
+      weightDecay: 0,
+      lrSteps: [1],
+      lrGamma: 0.1,
+      shuffle: false,
+    });
+  });
+
+  it('--help lists the overlap options after the delays they build on, not first', async () => {
+    const { stdout } = await runCli(['train', '--help']);
+    const at = (flag: string) => stdout.indexOf(`  ${flag} `);
+    expect(at('--net')).toBeLessThan(at('--present-every'));
+    expect(at('--delay-jitter')).toBeLessThan(at('--present-every'));
+    expect(at('--present-every')).toBeLessThan(at('--weights'));
+    expect(at('--weights')).toBeLessThan(at('--engine'));
+  });
+});
