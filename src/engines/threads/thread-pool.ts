@@ -12,12 +12,12 @@
  * changing numbers. A worker's exception comes back as this thread's; a worker that stopped, or
  * did not take a job within a minute, makes it throw rather than wait forever.
  *
- * One pool per process, of `threads − 1` workers (setThreads, default 1: no pool — a minibatch step of 32 once
- * differed from the textbook under load with 2 threads, and until that is found threads are asked for),
+ * One pool per process, of `threads − 1` workers (setThreads, default: the number of cores),
  * started on first use. Workers run this directory's worker file: worker.ts under tsx (a clone,
  * the tests) or worker.js beside the compiled dist/ file (an installed package).
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { acknowledgementError } from './acknowledgement-error.ts';
@@ -26,7 +26,7 @@ import { runJob, type JobArrays } from './job.ts';
 
 export { newEngineId, sharedFloat64 } from './shared-arrays.ts';
 
-let requestedThreads = 1;
+let requestedThreads = availableParallelism();
 
 /** The number of threads minibatches are split over from now on (1: no workers). */
 export function setThreads(threads: number): void {
