@@ -10,7 +10,7 @@ import { createRandom } from '../../src/core/random.ts';
 import { MatrixEngine } from '../../src/engines/matrix-engine.ts';
 import { acknowledgementError } from '../../src/engines/threads/acknowledgement-error.ts';
 import { arraysFor, type EngineArrays } from '../../src/engines/threads/arrays-for.ts';
-import { Ack, ackSlot, Control, controlSize } from '../../src/engines/threads/control.ts';
+import { Ack, ackSlot, Control, controlSize, STOPPED } from '../../src/engines/threads/control.ts';
 import { Op, type SharedLayer } from '../../src/engines/threads/shard.ts';
 import {
   newEngineId,
@@ -241,7 +241,9 @@ describe('the live pool, 2 threads', () => {
     control[Control.op] = Op.exit;
     Atomics.add(control, Control.generation, 1);
     Atomics.notify(control, Control.generation);
-    sleep(50);
+    for (let waited = 0; Atomics.load(control, ackSlot(1, Ack.taken)) !== STOPPED && waited < 10_000; waited++)
+      sleep(1);
+    expect(Atomics.load(control, ackSlot(1, Ack.taken)), 'the worker left its loop').toBe(STOPPED);
     expect(() => train(two, denseInputs, 1, false)).toThrow('thread pool: worker 1 has stopped');
   });
 });
