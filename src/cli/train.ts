@@ -244,7 +244,7 @@ export function registerTrain(program: Command): void {
       )
       .option(
         '--threads <n>',
-        'threads a minibatch of 16 or more is split over (the numbers do not change; default: 1)',
+        'threads a minibatch of 16 or more is split over (the numbers do not change; default: the cores)',
         positiveInt,
       ),
     true,

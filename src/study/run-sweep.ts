@@ -90,8 +90,8 @@ async function runCells(
   const started = Date.now();
   progress.start(total, reused);
   const studyFolder = resolve(dirname(study.path));
-  // One thread per cell: the pool already spreads cells over the cores, and minibatch threads are off
-  // by default (README, Performance). Threads never change a number.
+  // One thread per cell: the pool already spreads cells over the cores, and nested threads would only
+  // contend. Threads never change a number (README, Performance).
   const cellThreads = 1;
   try {
     await Promise.allSettled(

@@ -6,20 +6,27 @@
  * shard.ts, a conv net's patterns in pattern-batch.ts): a fixed shard per thread,
  * and no sum crosses threads, so the numbers do not depend on the number of threads.
  *
- * One pool per process, of `threads − 1` workers (setThreads, default 1: no pool — a minibatch step of 32 once
- * differed from the textbook under load with 2 threads, and until that is found threads are asked for),
+ * Each worker acknowledges every job in its own slots (control.ts): the generation, the engine whose
+ * arrays it used and its count of jobs run; after the join the main thread checks them
+ * (acknowledgement-error.ts), so a job run twice or on another engine's arrays throws instead of
+ * changing numbers. A worker's exception comes back as this thread's; a worker that stopped, or
+ * did not take a job within a minute, makes it throw rather than wait forever.
+ *
+ * One pool per process, of `threads − 1` workers (setThreads, default: the number of cores),
  * started on first use. Workers run this directory's worker file: worker.ts under tsx (a clone,
  * the tests) or worker.js beside the compiled dist/ file (an installed package).
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { Control } from './control.ts';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { acknowledgementError } from './acknowledgement-error.ts';
+import { Ack, ackSlot, Control, controlSize, STOPPED } from './control.ts';
 import { runJob, type JobArrays } from './job.ts';
 
 export { newEngineId, sharedFloat64 } from './shared-arrays.ts';
 
-let requestedThreads = 1;
+let requestedThreads = availableParallelism();
 
 /** The number of threads minibatches are split over from now on (1: no workers). */
 export function setThreads(threads: number): void {
@@ -32,6 +39,9 @@ export function threadCount(): number {
   return requestedThreads;
 }
 
+/** How long a worker may take to pick up a job before it counts as gone. */
+const TAKE_LIMIT_MS = 60_000;
+
 interface PoolWorker {
   worker: Worker;
   port: MessagePort;
@@ -40,11 +50,16 @@ interface PoolWorker {
 }
 
 class ThreadPool {
-  private readonly control = new Int32Array(new SharedArrayBuffer(Control.size * 4));
+  private readonly control: Int32Array;
   private readonly scale = new Float64Array(new SharedArrayBuffer(8));
   private readonly workers: PoolWorker[] = [];
+  /** Jobs this pool has run: each worker's count of jobs run must equal it after a join. */
+  private jobs = 0;
+  /** Set when an acknowledgement was wrong: the pool is then replaced (threadPool). */
+  broken = false;
 
   constructor(readonly threads: number) {
+    this.control = new Int32Array(new SharedArrayBuffer(controlSize(threads) * Int32Array.BYTES_PER_ELEMENT));
     const entry = workerEntry();
     for (let k = 1; k < threads; k++) {
       const { port1, port2 } = new MessageChannel();
@@ -71,16 +86,20 @@ class ThreadPool {
     }
   }
 
+  get controlBlock(): Int32Array {
+    return this.control;
+  }
+
   /** Stops the workers (each is waiting for a job). */
   close(): void {
     for (const w of this.workers) void w.worker.terminate();
   }
 
   /** Run `op` on layer l of the arrays `engine` names over all threads; returns when every shard is done. */
-  run(engine: number, layers: JobArrays, op: number, l: number, B: number, first: number, s: number): void {
+  run(engine: number, arrays: JobArrays, op: number, l: number, B: number, first: number, s: number): void {
     const c = this.control;
     for (const w of this.workers) {
-      if (w.engine !== engine) w.port.postMessage({ engine, layers });
+      if (w.engine !== engine) w.port.postMessage({ engine, arrays });
       w.engine = engine;
     }
     c[Control.op] = op;
@@ -90,15 +109,48 @@ class ThreadPool {
     c[Control.threads] = this.threads;
     c[Control.engine] = engine;
     this.scale[0] = s;
-    Atomics.store(c, Control.done, 0);
-    Atomics.add(c, Control.generation, 1);
+    const generation = Atomics.add(c, Control.generation, 1) + 1;
     Atomics.notify(c, Control.generation);
+    this.jobs++;
     jobs++;
-    runJob(op, layers, l, B, first, s, 0, this.threads);
-    for (let done = Atomics.load(c, Control.done); done < this.threads - 1; done = Atomics.load(c, Control.done)) {
-      Atomics.wait(c, Control.done, done);
+    let failure: unknown = null;
+    try {
+      runJob(op, arrays, l, B, first, s, 0, this.threads);
+    } catch (e) {
+      failure = e; // the workers are still on this job: join them before the error leaves
     }
-    if (Atomics.load(c, Control.failed) !== 0) throw new Error('thread pool: a worker failed (its error is on stderr)');
+    this.join(generation);
+    if (failure !== null) throw failure;
+    const mismatch = acknowledgementError(c, this.threads, generation, engine, this.jobs);
+    if (mismatch !== null) {
+      this.broken = true;
+      throw new Error(mismatch);
+    }
+  }
+
+  /** Wait until every worker has acknowledged job `generation`; then a worker's failure is rethrown here. */
+  private join(generation: number): void {
+    const c = this.control;
+    const failures: string[] = [];
+    for (let k = 1; k < this.threads; k++) {
+      const acked = ackSlot(k, Ack.generation),
+        since = Date.now();
+      for (let seen = Atomics.load(c, acked); seen !== generation; seen = Atomics.load(c, acked)) {
+        const taken = Atomics.load(c, ackSlot(k, Ack.taken));
+        if (taken === STOPPED || (taken !== generation && Date.now() - since > TAKE_LIMIT_MS)) {
+          this.broken = true;
+          const why = taken === STOPPED ? 'has stopped' : `did not take job ${generation} within 60 s`;
+          throw new Error(`thread pool: worker ${k} ${why}`);
+        }
+        Atomics.wait(c, acked, seen, 1000);
+      }
+      if (Atomics.load(c, ackSlot(k, Ack.failed)) !== 0) {
+        const sent = receiveMessageOnPort(this.workers[k - 1]!.port)?.message as { failure?: string } | undefined;
+        failures.push(`worker ${k} failed on job ${generation}: ${sent?.failure ?? '(no message)'}`);
+      }
+    }
+    // Thrown once every worker is past this job, so the next job cannot overwrite one a worker is still reading.
+    if (failures.length > 0) throw new Error(`thread pool: ${failures.join('; ')}`);
   }
 }
 
@@ -132,10 +184,21 @@ export function threadJobs(): number {
   return jobs;
 }
 
-/** The process's pool at the requested size (a new one when the size changed), or null for one thread. */
+/** The process's pool at the requested size (a new one when the size changed or a check failed), or null for one thread. */
 export function threadPool(): { run: ThreadPool['run'] } | null {
   if (requestedThreads === 1) return null;
-  if (pool !== null && pool.threads !== requestedThreads) pool.close();
-  if (pool === null || pool.threads !== requestedThreads) pool = new ThreadPool(requestedThreads);
+  if (pool !== null && (pool.threads !== requestedThreads || pool.broken)) {
+    pool.close();
+    pool = null;
+  }
+  pool ??= new ThreadPool(requestedThreads);
   return pool;
+}
+
+/**
+ * The live pool's control block (null without one), for tests that play a late wake-up or a job
+ * the main thread did not start, and check the workers' acknowledgements.
+ */
+export function threadPoolControl(): Int32Array | null {
+  return pool?.controlBlock ?? null;
 }

@@ -1,12 +1,15 @@
 /**
- * A worker of the thread pool (thread-pool.ts): it waits on the shared control block, runs its
- * shard of each job (shard.ts) and counts itself done. The arrays of the engine it serves arrive
- * as a message on its port, read synchronously when a job names an engine it has not seen.
+ * A worker of the thread pool (thread-pool.ts): it waits on the shared control block for a job it
+ * has not run, runs its shard of it (job.ts) and acknowledges it in its own slots (control.ts):
+ * the generation, the engine whose arrays it used, its count of jobs run, and whether it failed
+ * (the failure's text then goes to the main thread on the port). The arrays of the engine a job
+ * names arrive as a message on the port, read synchronously when needed (arrays-for.ts).
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { arraysFor, type EngineArrays } from './arrays-for.ts';
+import { Ack, ackSlot, Control, STOPPED } from './control.ts';
+import { runJob } from './job.ts';
 import { Op } from './shard.ts';
-import { Control } from './control.ts';
-import { runJob, type JobArrays } from './job.ts';
 
 const {
   control: controlBuffer,
@@ -21,43 +24,53 @@ const {
 };
 const control = new Int32Array(controlBuffer);
 const scale = new Float64Array(scaleBuffer);
-let engine = -1;
-let layers: JobArrays = [];
-let generation = 0;
+const slot = (field: number) => ackSlot(k, field);
+let held: EngineArrays = { engine: -1, arrays: [] };
+let last = 0;
+let jobs = 0;
 
 Atomics.add(control, Control.ready, 1);
 Atomics.notify(control, Control.ready);
-for (;;) {
-  Atomics.wait(control, Control.generation, generation);
-  generation = Atomics.load(control, Control.generation);
-  const op = control[Control.op]! as Op;
-  if (op === Op.exit) break;
-  const wanted = control[Control.engine]!;
-  for (
-    let message = receiveMessageOnPort(port);
-    engine !== wanted && message !== undefined;
-    message = receiveMessageOnPort(port)
-  ) {
-    ({ engine, layers } = message.message as { engine: number; layers: JobArrays });
+try {
+  for (;;) {
+    // A wake-up is not a job: the main thread's notify can come after this worker has already taken and
+    // run the job (the main thread paused between its add and its notify), so only a new generation counts.
+    let generation = Atomics.load(control, Control.generation);
+    while (generation === last) {
+      Atomics.wait(control, Control.generation, last);
+      generation = Atomics.load(control, Control.generation);
+    }
+    last = generation;
+    Atomics.store(control, slot(Ack.taken), generation);
+    if (control[Control.op] === Op.exit) break;
+    let failed = 0;
+    try {
+      held = arraysFor(control[Control.engine]!, held, () => receiveMessageOnPort(port));
+      runJob(
+        control[Control.op]!,
+        held.arrays,
+        control[Control.layer]!,
+        control[Control.patterns]!,
+        control[Control.first]!,
+        scale[0]!,
+        k,
+        control[Control.threads]!,
+      );
+    } catch (e) {
+      // The main thread is blocked waiting, so an 'error' event would not reach it: the port carries the text.
+      failed = 1;
+      port.postMessage({ failure: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+    jobs++;
+    Atomics.store(control, slot(Ack.engine), held.engine);
+    Atomics.store(control, slot(Ack.jobs), jobs);
+    Atomics.store(control, slot(Ack.failed), failed);
+    Atomics.store(control, slot(Ack.generation), generation);
+    Atomics.notify(control, slot(Ack.generation));
   }
-  try {
-    if (engine !== wanted) throw new Error(`thread pool: no arrays for engine ${wanted}`);
-    runJob(
-      op,
-      layers,
-      control[Control.layer]!,
-      control[Control.patterns]!,
-      control[Control.first]!,
-      scale[0]!,
-      k,
-      control[Control.threads]!,
-    );
-  } catch (e) {
-    // The main thread is blocked waiting, so an 'error' event would not reach it: raise the flag it checks.
-    Atomics.store(control, Control.failed, 1);
-    console.error(e);
-  }
-  if (Atomics.add(control, Control.done, 1) + 1 === control[Control.threads]! - 1)
-    Atomics.notify(control, Control.done);
+} finally {
+  // However this worker leaves its loop, the main thread stops waiting for it.
+  Atomics.store(control, slot(Ack.taken), STOPPED);
+  Atomics.notify(control, slot(Ack.generation));
+  port.close();
 }
-port.close();
