@@ -11,6 +11,14 @@
  * needs nothing but what it saw in its own forward pass. The same for every two-phase rule: a pool
  * layer has no weights, so feedback alignment and the sign-symmetry family route through it as
  * back-prop does (nn/pool.ts is their matrix form too). It makes no weight-update events.
+ *
+ * Protocol rules (merged, predictive coding) run the unit as any neuron of theirs, with the identity
+ * as activation and the pool in place of b + Σ w·x: every volley from below, the first of a pattern
+ * or a later one of PC's inference, is pooled afresh (a max-pool unit re-elects its winner), and
+ * what the rule sends down goes along the routing weights, as back-prop's pool backward does:
+ *   merged   c = (z + shift) − y,  pushed 1·c to the winner (max) or c/size² to every input (average)
+ *   PC       μ = pool(g(v) below),  ε = μ − v,  v ← v + γ(ε − fb),  ε pushed along the routing
+ * (src/rules/merged.ts and predictive-coding.ts write these out.) The rule's `learn` changes nothing here.
  */
 import { firstMaximum, windowAverage } from '../nn/pool.ts';
 import type { PoolMode } from '../nn/spec.ts';
@@ -28,7 +36,7 @@ const poolBehaviour: Behaviour = {
   },
 };
 
-type Fixed = 'weights' | 'bias' | 'pre' | 'backWeights' | 'behaviour' | 'batch$';
+type Fixed = 'weights' | 'bias' | 'pre' | 'backWeights' | 'batch$';
 
 export interface PoolUnitInit extends Omit<NeuronInit, Fixed> {
   mode: PoolMode;
@@ -51,25 +59,34 @@ export class PoolUnit extends Neuron {
       bias: 0,
       pre: init.window,
       backWeights: null,
-      behaviour: poolBehaviour,
+      // A protocol rule takes the unit's inputs; a two-phase rule's switch is replaced by back-prop's on the routing.
+      behaviour: init.behaviour.protocol === undefined ? poolBehaviour : init.behaviour,
       batch$: null,
     });
     this.mode = init.mode;
     this.scale = 1 / k;
   }
 
-  override forward(v: Volley): void {
-    const x = v.values;
-    const { w } = this;
-    const pre = this.pre!;
-    if (this.mode === 'max') {
-      w[this.winner] = 0;
-      this.winner = firstMaximum(x, pre);
-      w[this.winner] = 1;
-      this.z = x[pre[this.winner]!]!;
-    } else this.z = windowAverage(x, pre, 0, pre.length, this.scale);
+  /** z = y = the pooled window (nothing is learned here: no trace is kept). */
+  override integrate(v: Volley): void {
+    this.z = this.pool(v.values);
     this.y = this.z;
-    this.fire(v.tick + 1);
+  }
+
+  /** A later volley of the pattern (PC's inference): the window pooled afresh, the routing with it. */
+  override take(v: Volley): number {
+    return this.pool(v.values);
+  }
+
+  /** The window's maximum (its winner becomes the routing) or average. */
+  private pool(x: Float64Array): number {
+    const pre = this.pre!;
+    if (this.mode === 'average') return windowAverage(x, pre, 0, pre.length, this.scale);
+    const { w } = this;
+    w[this.winner] = 0;
+    this.winner = firstMaximum(x, pre);
+    w[this.winner] = 1;
+    return x[pre[this.winner]!]!;
   }
 
   /** No synapse learns: the routing is not a weight. */

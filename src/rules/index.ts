@@ -46,9 +46,10 @@ export function ruleNamed(name: string): Rule<RuleOptions> {
 
 /**
  * The rules that take pool layers (README, Formats): those whose error goes back layer by layer
- * through each layer's own backward pass, which a pool layer has, and direct feedback alignment,
- * where a pool layer hears the output error like any hidden layer but has nothing to learn from it.
- * The protocol rules (merged, predictive coding) refuse a net with one. Each rule says which (`pools`).
+ * through each layer's own backward pass, which a pool layer has (merged and predictive coding send
+ * their top-down signal through it the same way), and direct feedback alignment, where a pool layer
+ * hears the output error like any hidden layer but has nothing to learn from it. Today every rule
+ * does; a rule that could not would say so (`pools`) and be refused a net with one.
  */
 export const POOLING_RULES: readonly RuleName[] = RULE_NAMES.filter((name) => RULES[name].pools);
 

@@ -11,6 +11,13 @@
  * y⁽ˡ⁾ − v⁽ˡ⁾ = β·Δz⁽ˡ⁾ + O(β²). Nothing is linearised: the O(β²) terms are real, so the one-sided update
  * is biased by O(β); the terms even in β cancel in the symmetric difference, leaving O(β²).
  * Conv layers work unchanged: the change is pushed down through the same kernel (layer.pushError).
+ * Pool layers (nn/pool.ts) too: a pool unit has no weights and the identity as activation, so its state
+ * moves by the shift from above, c = (z + shift) − y, and pool's pushError routes c down as back-prop's
+ * pool backward routes Δz:
+ *   max       shift⁽ˡ⁻¹⁾[winner] += c   (the winner of the free phase; ties: the first maximum, nn/pool.ts)
+ *   average   shift⁽ˡ⁻¹⁾[i] += c/size²  for every input i of the window
+ * The nudge moves nothing below a unit before it moves, so the winner stays the free phase's, and the
+ * argument above holds through the pool as through an identity layer: the update still tends to back-prop.
  *
  * As a neuron's protocol in the agents engine: its error is the change of its state in time.
  *   nudge        the teacher's nudge (target t) reaches the output role, which forms Δy_k (y − t, or p − t);
@@ -21,6 +28,7 @@
  *   update       each synapse: u_ik = x_i · (y_k − v_k)/β = x_i · (−c_k/β)         (x_i: the synapse's trace)
  *   symmetric    the teacher nudges again one tick later, with −β: a second wave one tick behind the first
  *                (which has run its course by then); u_ik = x_i · (c_k(−β) − c_k(+β)) / (2β)
+ * A pool unit (agents/pool-unit.ts) plays this protocol with the identity, pushing c along its routing.
  * The formulas are the matrix form's, term for term, so the engines agree to rounding. Weights do not
  * move during a pattern, so the feedback uses the w_ik of the forward pass.
  */
@@ -173,7 +181,7 @@ export const mergedRule: Rule<MergedOptions> = {
   label: 'merged',
   colour: '#e7298a',
   options: ['beta', 'symmetric'],
-  pools: false,
+  pools: true,
   matrix: (options, net) => new Merged(net, mergedSettings(options)),
   behaviour: (options) => mergedBehaviour(mergedSettings(options)),
 };

@@ -20,6 +20,16 @@
  * The induction: ε⁽ˡ⁾ = 0 and v⁽ˡ⁻¹⁾ = z⁽ˡ⁻¹⁾ until the front arrives; one step at γ = 1 then gives
  * v⁽ˡ⁻¹⁾ = z⁽ˡ⁻¹⁾ − g'(z⁽ˡ⁻¹⁾) ⊙ W⁽ˡ⁾ᵀ Δz⁽ˡ⁾ = z⁽ˡ⁻¹⁾ − Δz⁽ˡ⁻¹⁾, hence ε⁽ˡ⁻¹⁾ = Δz⁽ˡ⁻¹⁾.
  *
+ * Pool layers (nn/pool.ts) are layers with value nodes and no weights: φ is the identity and the pool
+ * takes the place of W g(·) + b, so μ⁽ˡ⁾ = pool(g(v⁽ˡ⁻¹⁾)), ε⁽ˡ⁾ = μ⁽ˡ⁾ − v⁽ˡ⁾, v⁽ˡ⁾ ← v⁽ˡ⁾ + γ (ε⁽ˡ⁾ − fb⁽ˡ⁾), and
+ * "W⁽ˡ⁾ᵀ ε⁽ˡ⁾" in the layer below's inference is pool's backward pass, as in back-prop:
+ *   max       fb⁽ˡ⁻¹⁾[winner] += ε⁽ˡ⁾   (the winner of the latest μ⁽ˡ⁾; ties: the first maximum, nn/pool.ts)
+ *   average   fb⁽ˡ⁻¹⁾[i] += ε⁽ˡ⁾/size²  for every input i of the window
+ * A pool layer learns nothing at its step. Z-IL still equals back-prop: when the front crosses a pool,
+ * v⁽ˡ⁻¹⁾ has not moved, so μ⁽ˡ⁾ and the winners are the forward pass's, the pool's step gives
+ * ε⁽ˡ⁾ = Δz⁽ˡ⁾ (g' = 1), and the next step routes it down exactly as back-prop's pool backward does.
+ * The cost: each pool layer adds one step to Z-IL's L − 1.
+ *
  * Weights do not change during a pattern (the engine steps afterwards), so both schedules read the W of
  * the forward pass. After accumulate the layers' z, y hold the last predictions μ, g(μ); the network's
  * `prediction` and Δy stay those of the free (feed-forward) pass, and the returned E is the free loss.
@@ -33,6 +43,9 @@
  *   up                   with the values below: μ_j = b_j + Σ_i w_ij g(v_i)
  *                          hidden  ε_j(s+1) = μ_j − v_j           (first layer: μ_j = z_j, the input is clamped)
  *                          output  ε_k(s+1) = g'(μ_k)·Δy_k at y = g(μ_k) (its output role re-evaluates the loss)
+ *   pool unit            the same, with the identity as g and the pool in place of b_j + Σ_i w_ij g(v_i) (a
+ *                          max-pool unit re-elects its winner at each volley); it pushes ε_j along its routing
+ *                          (agents/pool-unit.ts) and learns nothing
  *   update               local Hebbian, from the synapse's trace (the latest values below) and ε_j:
  *                          u_ij = g(v_i)·ε_j, bias ε_j — at step T, or under Z-IL at step L − l (layer l, 1-based)
  * The output's first error is the front: each hidden neuron joins the inference when it reaches it
@@ -124,12 +137,16 @@ export class PredictiveCoding implements MatrixRule {
       this.v[l]!.set(net.layers[l]!.z);
       this.gv[l]!.set(net.layers[l]!.y);
     }
-    this.computeErrors(net, x, t);
+    // The front: the lowest layer whose error may be non-zero. Below it ε = 0 and nothing above has pushed
+    // anything down yet, so inference leaves those values exactly where they are: it is not recomputed.
+    this.computeErrors(net, x, t, 0, L); // the forward pass left every μ = z in place
+    let front = L - 1;
     for (let s = 0; ; s++) {
       if (this.zil) this.update(net, x, L - 1 - s, sum);
       if (s === this.T) break;
-      this.relax(net);
-      this.computeErrors(net, x, t);
+      this.relax(net, front);
+      front = Math.max(0, front - 1);
+      this.computeErrors(net, x, t, front, front + 1);
     }
     if (!this.zil) for (let l = 0; l < L; l++) this.update(net, x, l, sum);
     return E;
@@ -140,12 +157,15 @@ export class PredictiveCoding implements MatrixRule {
     return l === 0 ? x : this.gv[l - 1]!;
   }
 
-  /** μ⁽ˡ⁾ from the current values (into the layer's z, y); ε⁽ˡ⁾ = μ⁽ˡ⁾ − v⁽ˡ⁾, and the output error from the loss. */
-  private computeErrors(net: Network, x: Float64Array, t: ArrayLike<number>): void {
+  /**
+   * ε⁽ˡ⁾ = μ⁽ˡ⁾ − v⁽ˡ⁾ for the layers from `from` up, and the output error from the loss; μ⁽ˡ⁾ (into the layer's
+   * z, y) is recomputed from layer `moved` up, whose values below have moved; below it the layer's z is μ.
+   */
+  private computeErrors(net: Network, x: Float64Array, t: ArrayLike<number>, from: number, moved: number): void {
     const L = net.layers.length;
-    for (let l = 0; l < L; l++) {
+    for (let l = from; l < L; l++) {
       const layer = net.layers[l]!;
-      layer.forward(this.input(x, l));
+      if (l >= moved) layer.forward(this.input(x, l));
       const ε = this.ε[l]!;
       if (l === L - 1) {
         net.loss.evaluate(layer.y, t, this.outPrediction, this.outΔy);
@@ -157,12 +177,16 @@ export class PredictiveCoding implements MatrixRule {
     }
   }
 
-  /** One inference step on every hidden layer, all from the errors of the previous step. */
-  private relax(net: Network): void {
+  /**
+   * One inference step, all from the errors of the previous step, on the hidden layers that can move: the one
+   * just below the front (which hears it) and those above.
+   */
+  private relax(net: Network, front: number): void {
     const { γ } = this;
     const L = net.layers.length;
-    for (let l = 0; l < L - 1; l++) net.layers[l + 1]!.pushError(this.ε[l + 1]!, this.fb[l]!); // W⁽ˡ⁺¹⁾ᵀ ε⁽ˡ⁺¹⁾
-    for (let l = 0; l < L - 1; l++) {
+    const lowest = Math.max(0, front - 1);
+    for (let l = lowest; l < L - 1; l++) net.layers[l + 1]!.pushError(this.ε[l + 1]!, this.fb[l]!); // W⁽ˡ⁺¹⁾ᵀ ε⁽ˡ⁺¹⁾
+    for (let l = lowest; l < L - 1; l++) {
       const { activation } = net.layers[l]!;
       const v = this.v[l]!;
       const gv = this.gv[l]!;
@@ -339,7 +363,7 @@ export const predictiveCodingRule: Rule<PredictiveCodingOptions> = {
   label: 'predictive coding',
   colour: '#7570b3',
   options: ['steps', 'gamma', 'zil'],
-  pools: false,
+  pools: true,
   matrix: (options, net) => new PredictiveCoding(net, predictiveCodingSettings(options, net.layers.length)),
   behaviour: (options, spec) => {
     const L = spec.layers.length;

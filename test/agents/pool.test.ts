@@ -2,20 +2,20 @@
  * Pool layers in the agents engine: every rule that takes them (POOLING_RULES) equals its matrix
  * form to 1e-12 on random conv + pool + dense nets (the same side-by-side training as the other
  * property tests); a max-pool unit routes the error to its winner only, ties going to the first
- * input of its window in row-major order; the rules that do not take pool layers refuse them alike
- * in both engines.
+ * input of its window in row-major order. The protocol rules (merged, predictive coding) are also
+ * held to it with their options varied, a max-pool unit re-electing its winner at every inference step.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/core/errors.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { PoolUnit } from '../../src/agents/pool-unit.ts';
 import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { createEngine } from '../../src/engines/index.ts';
+import { MatrixEngine } from '../../src/engines/matrix-engine.ts';
 import { initParams } from '../../src/nn/params.ts';
 import { Pool } from '../../src/nn/pool.ts';
 import { parseNetSpec, type NetSpec } from '../../src/nn/spec.ts';
-import { POOLING_RULES, RULE_NAMES, type RuleOptions } from '../../src/rules/index.ts';
+import { createMatrixRule, POOLING_RULES, RULE_NAMES, type RuleOptions } from '../../src/rules/index.ts';
 import { bothEngines } from './compare.ts';
 import { poolNet, run, trainSideBySide, type Run } from './nets.ts';
 
@@ -27,26 +27,101 @@ describe.each(POOLING_RULES)('agents engine ≡ matrix engine with pool layers (
   });
 });
 
-it('negative control: a matrix pool that sends the error to the wrong inputs is caught by the same comparison', () => {
-  const original = Pool.prototype.backward;
-  Pool.prototype.backward = function (this: Pool, x, Δz, into, Δx) {
-    original.call(this, x, Δz, into, Δx);
-    Δx?.reverse();
+/** The protocol rules' options that change what a pool unit does: one or two waves, Z-IL or plain inference. */
+const PROTOCOL_OPTIONS: RuleOptions[] = [
+  { rule: 'merged', beta: 0.05 },
+  { rule: 'merged', beta: 0.02, symmetric: true },
+  { rule: 'predictive-coding', zil: true },
+  { rule: 'predictive-coding', steps: 4, gamma: 0.4 },
+];
+
+describe.each(PROTOCOL_OPTIONS)('agents engine ≡ matrix engine with pool layers (%o)', (options) => {
+  it('conv + max/average pool + dense nets, size and stride 1–3, batch 1–3', () => {
+    fc.assert(
+      fc.property(poolNet, run, (spec, r) => trainSideBySide(spec, r, options)),
+      { numRuns: 40 },
+    );
+  });
+});
+
+const NEGATIVE_CONTROL_RULES: RuleOptions[] = [
+  { rule: 'backprop' },
+  { rule: 'merged', beta: 0.05, symmetric: true },
+  { rule: 'predictive-coding', zil: true },
+];
+
+/** conv 1→2 k1, a max (or average) pool 2, dense 2. */
+function smallPoolNet(mode: 'max' | 'average'): NetSpec {
+  return parseNetSpec({
+    input: [1, 4, 4],
+    layers: [
+      { type: 'conv', filters: 2, kernel: 1, activation: 'tanh' },
+      { type: 'pool', mode, size: 2 },
+      { type: 'dense', units: 2 },
+    ],
+    loss: 'mse',
+  });
+}
+
+describe.each(NEGATIVE_CONTROL_RULES)('negative controls (%o)', (options) => {
+  const spec = smallPoolNet('max');
+  const r = { seed: 1, batch: 1, steps: 2, η: 0.1, linearizeRectifiers: false };
+
+  it('the comparison passes as it is', () => {
+    trainSideBySide(spec, r, options);
+  });
+
+  it('a matrix pool that sends the error to the wrong inputs is caught by the same comparison', () => {
+    const original = Pool.prototype.backward;
+    Pool.prototype.backward = function (this: Pool, x, Δz, into, Δx) {
+      original.call(this, x, Δz, into, Δx);
+      Δx?.reverse();
+    };
+    try {
+      expect(() => trainSideBySide(spec, r, options)).toThrow(/after step 1: layer 0 weights/);
+    } finally {
+      Pool.prototype.backward = original;
+    }
+  });
+
+  it('average pooling in the matrix engine against max pooling in the agents engine is caught', () => {
+    const average = smallPoolNet('average');
+    const params = initParams(spec, createRandom('kinds'));
+    const matrix = new MatrixEngine(average, params, (net) => createMatrixRule(options, net));
+    const agents = new AgentsEngine(spec, params, options);
+    const x = Float64Array.from({ length: 16 }, (_, k) => Math.sin(3 * k));
+    matrix.learn(x, [1, -1]);
+    agents.learn(x, [1, -1]);
+    matrix.step(0.1);
+    agents.step(0.1);
+    const diff = Math.abs(matrix.snapshot().layers[0]!.weights[0]! - agents.snapshot().layers[0]!.weights[0]!);
+    expect(diff).toBeGreaterThan(1e-6);
+  });
+});
+
+it("negative control: a max-pool unit that keeps the forward pass's winner through PC's inference is caught", () => {
+  // Six steps at γ = 0.5 move the values below enough that some window's maximum changes hands.
+  const spec = parseNetSpec({
+    input: [1, 6, 6],
+    layers: [
+      { type: 'conv', filters: 2, kernel: 1, activation: 'tanh' },
+      { type: 'pool', mode: 'max', size: 2 },
+      { type: 'dense', units: 3, activation: 'tanh' },
+      { type: 'dense', units: 2 },
+    ],
+    loss: 'mse',
+  });
+  const options: RuleOptions = { rule: 'predictive-coding', steps: 6, gamma: 0.5 };
+  const r = { seed: 3, batch: 2, steps: 2, η: 0.2, linearizeRectifiers: false };
+  trainSideBySide(spec, r, options);
+  const original = PoolUnit.prototype.take;
+  PoolUnit.prototype.take = function (this: PoolUnit, v) {
+    return v.values[this.pre![this.winner]!]!;
   };
   try {
-    const spec = parseNetSpec({
-      input: [1, 4, 4],
-      layers: [
-        { type: 'conv', filters: 2, kernel: 1, activation: 'tanh' },
-        { type: 'pool', mode: 'max', size: 2 },
-        { type: 'dense', units: 2 },
-      ],
-      loss: 'mse',
-    });
-    const r = { seed: 1, batch: 1, steps: 2, η: 0.1, linearizeRectifiers: false };
-    expect(() => trainSideBySide(spec, r)).toThrow(/after step 1: layer 0 weights/);
+    expect(() => trainSideBySide(spec, r, options)).toThrow(/after step 1/);
   } finally {
-    Pool.prototype.backward = original;
+    PoolUnit.prototype.take = original;
   }
 });
 
@@ -125,22 +200,9 @@ describe('pool units', () => {
     }
   });
 
-  it('the rules that do not take pool layers refuse them with the same one line in both engines', () => {
-    const others = RULE_NAMES.filter((r) => !POOLING_RULES.includes(r));
-    expect(others.length).toBeGreaterThan(0);
-    for (const rule of others) {
-      const message = (engine: 'matrix' | 'agents'): string => {
-        try {
-          createEngine(engine, spec, params, { rule });
-        } catch (e) {
-          expect(e).toBeInstanceOf(InputError);
-          return (e as Error).message;
-        }
-        throw new Error(`${engine} accepted ${rule} with a pool layer`);
-      };
-      const these = POOLING_RULES.join(', ');
-      expect(message('matrix')).toBe(`rule ${rule} does not take pool layers (layers[0]); these do: ${these}`);
-      expect(message('agents')).toBe(message('matrix'));
-    }
+  it('every rule takes pool layers, and both engines build each on a net with one', () => {
+    expect(POOLING_RULES).toEqual(RULE_NAMES);
+    for (const rule of RULE_NAMES)
+      for (const engine of ['matrix', 'agents'] as const) createEngine(engine, spec, params, { rule });
   });
 });

@@ -92,3 +92,24 @@ export const NETS = {
     loss: 'mse',
   },
 } as const;
+
+/** conv → pool → conv → pool → dense; max pools 2 apart, or overlapping average pools (stride 1). */
+function poolNet(mode: 'max' | 'average', loss: 'mse' | 'softmax-cross-entropy') {
+  return {
+    input: [2, 9, 8],
+    layers: [
+      { type: 'conv', filters: 3, kernel: 2, activation: 'tanh' },
+      { type: 'pool', mode, size: 2, stride: mode === 'max' ? 2 : 1 },
+      { type: 'conv', filters: 2, kernel: 2, activation: 'softplus' },
+      { type: 'pool', mode, size: 2 },
+      { type: 'dense', units: 3, activation: loss === 'mse' ? 'logistic' : 'identity' },
+    ],
+    loss,
+  } as const;
+}
+
+/** Nets with pool layers (smooth activations: max pooling is smooth away from ties). */
+export const POOL_NETS = {
+  maxPool: poolNet('max', 'softmax-cross-entropy'),
+  averagePool: poolNet('average', 'mse'),
+} as const;

@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
 import { createEngine } from '../../src/engines/index.ts';
 import { relativeError, type RuleOptions } from '../../src/rules/index.ts';
-import { backpropGradient, fixture, logLogSlope, maxParamDiff, NETS, norm, type Fixture } from './helpers.ts';
+import { checkGradient } from '../../src/gradcheck/index.ts';
+import { Network } from '../../src/nn/network.ts';
+import { cloneParams } from '../../src/nn/params.ts';
+import {
+  backpropGradient,
+  fixture,
+  logLogSlope,
+  maxParamDiff,
+  NETS,
+  norm,
+  POOL_NETS,
+  type Fixture,
+} from './helpers.ts';
 
 /** The merged rule's update summed over the fixture's patterns, through the engine factory (the `grad` path). */
 function mergedUpdate(f: Fixture, beta: number, symmetric: boolean) {
@@ -14,7 +26,7 @@ const BETAS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
 
 describe('merged rule → back-prop as β → 0', () => {
   // The error is ‖u_β − ∇E‖ / ‖∇E‖ over every weight and bias of the net, summed over 3 patterns.
-  for (const [name, net] of Object.entries(NETS)) {
+  for (const [name, net] of Object.entries({ ...NETS, ...POOL_NETS })) {
     for (const seed of [1, 2, 3]) {
       it(`${name}, seed ${seed}: slope 1 one-sided, slope 2 symmetric, ≤ 1e-6 at β = 1e-5 symmetric`, () => {
         const f = fixture(net, seed);
@@ -26,6 +38,32 @@ describe('merged rule → back-prop as β → 0', () => {
         expect(relativeError(mergedUpdate(f, 1e-5, true).gradients, g)).toBeLessThanOrEqual(1e-6);
       });
     }
+  }
+
+  // Through pool layers: the error at two β, one-sided (∝ β) and symmetric (∝ β²).
+  for (const [name, net] of Object.entries(POOL_NETS)) {
+    it(`${name}: one-sided error ∝ β, symmetric ∝ β² (β = 1e-2 against 1e-3)`, () => {
+      const f = fixture(net, 11);
+      const g = backpropGradient(f);
+      const error = (β: number, symmetric: boolean) => relativeError(mergedUpdate(f, β, symmetric).gradients, g);
+      const [one2, one3, sym2, sym3] = [error(1e-2, false), error(1e-3, false), error(1e-2, true), error(1e-3, true)];
+      expect(one2 / one3).toBeGreaterThan(5);
+      expect(one2 / one3).toBeLessThan(20);
+      expect(sym2 / sym3).toBeGreaterThan(50);
+      expect(sym2 / sym3).toBeLessThan(200);
+      expect(sym3).toBeLessThan(1e-4);
+    });
+
+    it(`${name}: at β = 1e-4 (symmetric) the update passes the gradient check against E's central differences`, () => {
+      const f = fixture(net, 12);
+      const net_ = new Network(f.spec, cloneParams(f.params));
+      const lossAt = (): number => f.inputs.reduce((E, x, p) => E + net_.evaluate(x, f.targets[p]!), 0);
+      const pass = checkGradient(lossAt, net_.params, mergedUpdate(f, 1e-4, true).gradients);
+      expect(pass.worstRelativeError, JSON.stringify(pass.worst)).toBeLessThanOrEqual(1e-6);
+      // Negative control: the one-sided update at β = 0.1 is biased, and the same check sees it.
+      const fail = checkGradient(lossAt, net_.params, mergedUpdate(f, 0.1, false).gradients);
+      expect(fail.passed).toBe(false);
+    });
   }
 
   it('has a real bias at finite β: at β = 0.1 the update is not back-prop (no linearisation)', () => {

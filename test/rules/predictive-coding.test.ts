@@ -4,7 +4,9 @@ import { createRandom } from '../../src/core/random.ts';
 import { createEngine } from '../../src/engines/index.ts';
 import { Network } from '../../src/nn/network.ts';
 import { PredictiveCoding, relativeError } from '../../src/rules/index.ts';
-import { backpropGradient, fixture, maxParamDiff, NETS, zerosLike, type Fixture } from './helpers.ts';
+import { checkGradient } from '../../src/gradcheck/index.ts';
+import { cloneParams } from '../../src/nn/params.ts';
+import { backpropGradient, fixture, maxParamDiff, NETS, POOL_NETS, zerosLike, type Fixture } from './helpers.ts';
 
 /** PC's update summed over the fixture's patterns, T plain steps at rate γ. */
 function pcUpdate(f: Fixture, T: number, γ: number) {
@@ -19,6 +21,20 @@ function pcUpdate(f: Fixture, T: number, γ: number) {
 
 const ZIL_NETS = {
   ...NETS,
+  ...POOL_NETS,
+  /** LeNet's pattern in small: conv, relu, max pool, twice, then dense (relu ties: max pool's tie rule at work). */
+  reluMaxPool: {
+    input: [1, 10, 10],
+    layers: [
+      { type: 'conv', filters: 3, kernel: 3, activation: 'relu' },
+      { type: 'pool', mode: 'max', size: 2 },
+      { type: 'conv', filters: 4, kernel: 2, activation: 'relu' },
+      { type: 'pool', mode: 'max', size: 2 },
+      { type: 'dense', units: 5, activation: 'relu' },
+      { type: 'dense', units: 3, activation: 'identity' },
+    ],
+    loss: 'softmax-cross-entropy',
+  },
   relu4: {
     input: [6],
     layers: [
@@ -62,6 +78,22 @@ describe('predictive coding with the Z-IL schedule equals back-prop', () => {
       }
       // The weights did move: the comparison is not between two unchanged copies.
       expect(maxParamDiff(bp.snapshot(), f.params)).toBeGreaterThan(1e-3);
+    });
+  }
+});
+
+describe('predictive coding with Z-IL through pool layers passes the gradient check', () => {
+  for (const [name, net] of Object.entries(POOL_NETS)) {
+    it(`${name}: Z-IL's update against E's central differences; plain inference (T = 3) fails the same check`, () => {
+      const f = fixture(net, 13);
+      const probe = new Network(f.spec, cloneParams(f.params));
+      const lossAt = (): number => f.inputs.reduce((E, x, p) => E + probe.evaluate(x, f.targets[p]!), 0);
+      const update = (o: object) =>
+        createEngine('matrix', f.spec, f.params, { rule: 'predictive-coding', ...o }).gradient(f.inputs, f.targets);
+      const zil = checkGradient(lossAt, probe.params, update({ zil: true }).gradients);
+      expect(zil.worstRelativeError, JSON.stringify(zil.worst)).toBeLessThanOrEqual(1e-6);
+      // Negative control: three plain steps leave the first conv layer short of its error.
+      expect(checkGradient(lossAt, probe.params, update({ steps: 3, gamma: 0.1 }).gradients).passed).toBe(false);
     });
   }
 });
