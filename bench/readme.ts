@@ -120,7 +120,19 @@ export function benchSection(b: BenchJson): string {
   if (b.targets.length > 0) {
     lines.push('', '| target | measured | verdict |', '|---|---|---|');
     for (const t of b.targets)
-      lines.push(`| ${t.goal} | ${t.value === null ? '—' : `${significant(t.value)}×`} | ${verdict(t)} |`);
+      lines.push(
+        `| ${t.goal} | ${t.value === null ? '—' : `${significant(t.value)}${t.unit ? ` ${t.unit}` : '×'}`} | ` +
+          `${verdict(t)} |`,
+      );
+    const one = b.targets.find((t) => t.goal.startsWith('H = 512, matrix engine on 1 thread, batch 1:'))?.value;
+    const batched = b.targets.find((t) => t.goal.startsWith('H = 512, matrix engine on 1 thread, batch 32:'))?.value;
+    if (typeof one === 'number' && typeof batched === 'number')
+      lines.push(
+        '',
+        `One thread of the matrix engine computes ${significant(one)} GFLOP/s at batch 1 and ${significant(batched)} ` +
+          `at batch 32 (H = 512; 2mn flops per layer for the forward pass, 2mn for the gradient, 2mn for the error ` +
+          `pushed down): ${batched / one >= 1.25 ? `batch 32 is ${significant(batched / one)}× faster per thread` : 'about the same rate, since the one-pattern products run on weights resident in WebAssembly memory; batch 32 gains over batch 1 mainly what the second thread adds'}.`,
+      );
   }
   if (b.agents && b.agents.length > 0) {
     lines.push(

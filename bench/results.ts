@@ -60,6 +60,8 @@ export interface Target {
   atMost: boolean;
   /** null when not measured, or reported only. */
   met: boolean | null;
+  /** What value counts, when it is not a ratio (×). */
+  unit?: 'GFLOP/s';
 }
 
 export interface BenchJson {

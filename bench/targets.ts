@@ -34,6 +34,23 @@ function fastestPyTorch(
   return { sps: best.timing.samplesPerSecond, blas: blasName((best.details?.['blas'] as string[]) ?? []) };
 }
 
+/**
+ * Floating-point operations of one training sample of a dense net of these widths: per layer of m units on n
+ * inputs, 2mn for the forward pass z = W x + b, 2mn for the gradient x Δzᵀ, and 2mn for the error Wᵀ Δz pushed
+ * to the layer below (not from the first layer).
+ */
+export function denseTrainingFlops(widths: readonly number[]): number {
+  let flops = 0;
+  for (let l = 1; l < widths.length; l++) flops += 2 * widths[l]! * widths[l - 1]! * (l === 1 ? 2 : 3);
+  return flops;
+}
+
+/** GFLOP/s of one thread of the matrix engine (its 1-thread case) on 784-H-10 at batch B, or null. */
+export function matrixGflops(net: NetResult | undefined, H: number, B: number): number | null {
+  const sps = speed(net, 'matrix-1t', B);
+  return sps === null ? null : (sps * denseTrainingFlops([784, H, 10])) / 1e9;
+}
+
 export function computeTargets(nets: readonly NetResult[]): Target[] {
   const targets: Target[] = [];
   const mlp = (H: number): NetResult | undefined => nets.find((n) => n.name === `784-${H}-10`);
@@ -64,6 +81,12 @@ export function computeTargets(nets: readonly NetResult[]): Target[] {
       2,
     ),
   );
+  // What bounds that ratio: how fast one thread computes at batch 1 and at batch 32.
+  for (const B of [1, 32])
+    targets.push({
+      ...target(`H = 512, matrix engine on 1 thread, batch ${B}: GFLOP/s (to report)`, matrixGflops(big, 512, B), null),
+      unit: 'GFLOP/s',
+    });
   for (const H of [128, 512]) {
     const net = mlp(H);
     const torch1 = fastestPyTorch(net, 'float64', 1);

@@ -4,12 +4,16 @@
  * messages indexed by sender (messages[k] from sender k). Whatever the order of arrival (a sender may
  * be a round ahead of another when connections have different delays), the receiver sees whole
  * rounds and reads them in sender order, so its sums are formed in one fixed order (k = 0, 1, …).
+ * The receiver reads a round's array during the call that hands it on, and keeps nothing of it: the
+ * array itself is used again for a later round (the messages in it are never changed).
  */
 export class Collector<T> {
   /** Messages received from each sender, minus the rounds already handed on. */
   private readonly ahead: Int32Array;
   /** The rounds begun and not yet handed on, oldest first. */
   private readonly rounds: { messages: T[]; arrived: number }[] = [];
+  /** Rounds handed on, to be used again. */
+  private readonly spare: { messages: T[]; arrived: number }[] = [];
 
   constructor(
     readonly senders: number,
@@ -21,14 +25,19 @@ export class Collector<T> {
   /** Sender k's next message. */
   add(k: number, message: T): void {
     const r = this.ahead[k]!++;
-    this.rounds[r] ??= { messages: new Array<T>(this.senders), arrived: 0 };
-    const round = this.rounds[r];
+    let round = this.rounds[r];
+    if (round === undefined) {
+      round = this.spare.pop() ?? { messages: new Array<T>(this.senders), arrived: 0 };
+      this.rounds[r] = round;
+    }
     round.messages[k] = message;
     round.arrived++;
     while (this.rounds.length > 0 && this.rounds[0]!.arrived === this.senders) {
-      const { messages } = this.rounds.shift()!;
+      const done = this.rounds.shift()!;
       for (let j = 0; j < this.senders; j++) this.ahead[j]!--;
-      this.complete(messages);
+      this.complete(done.messages);
+      done.arrived = 0;
+      this.spare.push(done);
     }
   }
 }

@@ -11,6 +11,8 @@
 import { Axon, type Source } from './axon.ts';
 import { Collector } from './collector.ts';
 import type { ErrorSignal, Volley } from './messages.ts';
+import { addScaled } from './dendrite.ts';
+import { freshArray } from './fresh-array.ts';
 
 export class ErrorTract {
   readonly volleys = new Axon<Volley>();
@@ -33,7 +35,7 @@ export class ErrorTract {
   }
 
   private send(signals: readonly ErrorSignal[]): void {
-    const Δy = new Float64Array(this.size);
+    const Δy = freshArray(this.size);
     let tick = 0;
     for (const s of signals) {
       this.gather(s, Δy);
@@ -46,7 +48,9 @@ export class ErrorTract {
   protected gather(s: ErrorSignal, Δy: Float64Array): void {
     const pushed = s.pushed!;
     const pre = s.pre;
-    if (pre === null) for (let i = 0; i < pushed.length; i++) Δy[i] += pushed[i]!;
+    if (pre === null && pushed.length === Δy.length)
+      addScaled(Δy, pushed, 1); // Δy_i + 1·v = Δy_i + v, exactly
+    else if (pre === null) for (let i = 0; i < pushed.length; i++) Δy[i] += pushed[i]!;
     else for (let t = 0; t < pushed.length; t++) Δy[pre[t]!] += pushed[t]!;
   }
 }

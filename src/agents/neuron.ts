@@ -14,7 +14,10 @@
  * neuron), or, at the output, from the neuron's output role (teacher and softmax group).
  *
  * How the synapses keep their updates until the batch boundary and write them into w is the
- * batching bookkeeping of pending-updates.ts: the numbers are the matrix engine's.
+ * batching bookkeeping of pending-updates.ts: the numbers are the matrix engine's. In a dense layer
+ * under a two-phase rule, w is the neuron's own row of its layer's memory, and its sum z_j (with the
+ * pending change written first) is formed in lockstep with its peers', each from its own row
+ * (layer-rows.ts): the same numbers as the neuron summing alone.
  *
  * Protocol rules (merged, predictive coding; src/rules/) give the neuron a Protocol object, its
  * own state for the rule, which takes the three inputs instead of `forward` and `arrive` and
@@ -29,7 +32,9 @@ import type { Behaviour, Cell, Protocol } from './behaviour.ts';
 import { potential, sparsePotential } from './dendrite.ts';
 import type { BatchBoundary, ErrorSignal, Signal, Volley, WeightUpdate } from './messages.ts';
 import type { OutputRole } from './output-role.ts';
+import type { LayerRows } from './layer-rows.ts';
 import { PendingUpdates } from './pending-updates.ts';
+import { freshArray } from './fresh-array.ts';
 
 export interface NeuronInit {
   /** The neuron's address: layer (0-based) and index within it. */
@@ -61,6 +66,8 @@ export interface NeuronInit {
   batch$: Source<BatchBoundary> | null;
   /** Hands a task to the circuit's clock, to run once the delivery in progress has unwound (agents/clock.ts). */
   later: (task: () => void, agent: string) => void;
+  /** A dense layer's rows, computed in lockstep (layer-rows.ts): the neuron's weights become its row there. */
+  rows?: LayerRows | null;
 }
 
 const NO_TRACE = new Float64Array(0);
@@ -99,6 +106,8 @@ export class Neuron implements Cell {
   readonly errors = new Axon<ErrorSignal>();
   readonly updates = new Axon<WeightUpdate>();
   private readonly role: OutputRole | null;
+  /** The layer's lockstep rows, this neuron's row among them; null: the neuron sums alone. */
+  private readonly rows: LayerRows | null;
   /** Port (protocol rules): run a task once the delivery in progress has unwound. */
   readonly later: (task: () => void) => void;
 
@@ -107,10 +116,15 @@ export class Neuron implements Cell {
     this.index = init.index;
     this.activation = init.activation;
     this.behaviour = init.behaviour;
-    this.w = Float64Array.from(init.weights);
+    const rows = init.rows != null && init.pre === null && init.behaviour.protocol === undefined ? init.rows : null;
+    this.rows = rows;
+    this.w = rows === null ? Float64Array.from(init.weights) : rows.weightRow(init.index);
+    if (rows !== null) this.w.set(init.weights);
     this.b = init.bias;
     this.pre = init.pre === null ? null : Int32Array.from(init.pre);
-    this.pending = new PendingUpdates(this.w, this.pre);
+    const lockstep = rows === null ? null : { sums: rows.sumRow(init.index), rows };
+    this.pending = new PendingUpdates(this.w, this.pre, lockstep);
+    rows?.attach(init.index, this.pending, () => this.b);
     this.backWeights = init.backWeights === null ? null : Float64Array.from(init.backWeights);
     this.pushed = init.pushes ? new Float64Array((this.backWeights ?? this.w).length) : null;
     this.role = init.role;
@@ -150,6 +164,16 @@ export class Neuron implements Cell {
 
   /** Port: z_j and y_j from a pattern's first volley, nothing sent yet (a protocol sets up its state in between). */
   integrate(v: Volley): void {
+    const rows = this.rows;
+    if (rows?.formed(v.values)) {
+      // The layer's kernel did this row's pending work and formed its sum, from its row alone (layer-rows.ts).
+      this.x = v.values;
+      this.xFinite = v.finite;
+      const z = rows.zOf(this.index);
+      this.z = z;
+      this.y = this.activation.g(z);
+      return;
+    }
     // Mid-batch: the held pattern's eligibility is folded into the sum before a new one is held.
     this.pending.release();
     const x = v.values;
@@ -211,7 +235,7 @@ export class Neuron implements Cell {
   /** The error message carries `pushed` away: the next error is written into a fresh array. */
   private sendErrorMessage(value: number, tick: number): void {
     const pushed = this.pushed;
-    if (pushed !== null) this.pushed = new Float64Array(pushed.length);
+    if (pushed !== null) this.pushed = freshArray(pushed.length);
     this.errors.next({ kind: 'error', tick, layer: this.layer, neuron: this.index, value, pushed, pre: this.pre });
   }
 

@@ -9,6 +9,7 @@
 import { Axon, type Source } from './axon.ts';
 import { Collector } from './collector.ts';
 import type { Nudge, Readout, Volley } from './messages.ts';
+import { freshArray } from './fresh-array.ts';
 
 export class Teacher {
   readonly nudges = new Axon<Nudge>();
@@ -39,7 +40,7 @@ export class Teacher {
 
   /** The target for the next pattern. */
   present(t: ArrayLike<number>, learn: boolean): void {
-    const targets = new Float64Array(this.size);
+    const targets = freshArray(this.size);
     for (let j = 0; j < this.size; j++) targets[j] = t[j]!;
     this.targets = targets;
     this.learn = learn;

@@ -11,6 +11,7 @@ import { allFinite } from '../core/tensor.ts';
 import { Axon, type Source } from './axon.ts';
 import { Collector } from './collector.ts';
 import type { Signal, Volley } from './messages.ts';
+import { freshArray } from './fresh-array.ts';
 
 export class Tract {
   readonly volleys = new Axon<Volley>();
@@ -29,7 +30,7 @@ export class Tract {
   }
 
   private send(signals: readonly Signal[]): void {
-    const values = new Float64Array(this.size);
+    const values = freshArray(this.size);
     let tick = 0;
     for (let i = 0; i < values.length; i++) {
       const s = signals[i]!;

@@ -29,6 +29,7 @@ import type { Behaviour } from './behaviour.ts';
 import { DirectTract } from './direct-tract.ts';
 import { ErrorTract } from './error-tract.ts';
 import { KernelAgent } from './kernel-agent.ts';
+import { LayerRows } from './layer-rows.ts';
 import type { BatchBoundary, Volley } from './messages.ts';
 import { MseRole } from './mse-role.ts';
 import { Neuron } from './neuron.ts';
@@ -128,6 +129,13 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
     roles = members;
   }
 
+  // Two-phase rules: each dense layer's neurons compute in lockstep, each on its own row (layer-rows.ts).
+  const lockstep = behaviour.protocol === undefined ? resolved.map((layer) => layer.type === 'dense') : [];
+  const allocated = LayerRows.allocate(
+    resolved.flatMap((_, l) => (lockstep[l] === true ? [{ m: outSize(l), n: inSize(l) }] : [])),
+  );
+  const rowsOf = resolved.map((_, l) => (lockstep[l] === true ? allocated.shift()! : null));
+
   const layers: CircuitLayer[] = resolved.map((layer, l) => {
     const activation = makeActivation(options.linearizeRectifiers ? linearized(layer.activation) : layer.activation);
     const { weights, bias } = params.layers[l]!;
@@ -161,6 +169,7 @@ export function wire(spec: NetSpec, params: Params, behaviour: Behaviour, option
             backWeights: b,
             role: role(j),
             batch$: batch,
+            rows: rowsOf[l]!,
           }),
         );
       }

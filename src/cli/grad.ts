@@ -35,6 +35,7 @@ export function addRuleOptions(command: Command): Command {
     .option('--steps <T>', 'predictive coding: inference steps T', positiveInt)
     .option('--gamma <γ>', 'predictive coding: inference rate γ', positiveNumber)
     .option('--zil', 'predictive coding: the Z-IL schedule (equals back-prop exactly)')
+    .option('--scaled', "usf: feedback s·sign(W), s = √(2/(fanIn + fanOut)) per layer (BioTorch's scaling_factor)")
     .option(
       '--dynamics <mode>',
       'agents engine, merged rule: discrete (default; one value per phase) or leaky (continuous time: ' +

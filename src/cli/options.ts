@@ -106,6 +106,7 @@ export interface RuleFlags {
   steps?: number;
   gamma?: number;
   zil?: boolean;
+  scaled?: boolean;
   seed: string;
   dynamics?: DynamicsName;
   tau?: number;
@@ -127,6 +128,7 @@ export function ruleOptions(flags: RuleFlags): RuleOptions {
     steps: flags.steps,
     gamma: flags.gamma,
     zil: flags.zil,
+    scaled: flags.scaled,
     feedbackSeed: `${flags.seed}/feedback`,
   };
 }

@@ -35,6 +35,7 @@ import { TraceRecorder } from '../agents/trace.ts';
 import { scheduleCircuit, SYNCHRONOUS, type DelaySummary, type Timing } from '../agents/timing.ts';
 import { wire, type Circuit } from '../agents/wiring.ts';
 import { gather, gradientFromSums } from './gradient-from-sums.ts';
+import { freshArray } from '../agents/fresh-array.ts';
 
 export class AgentsEngine implements Engine {
   readonly name = 'agents' as const;
@@ -99,7 +100,8 @@ export class AgentsEngine implements Engine {
     const L = this.circuit.layers.length;
     const n = this.inputSize;
     if (x.length !== n) throw new InputError(`a pattern has ${x.length} inputs, but the net takes ${n}`);
-    const values = Float64Array.from(x);
+    const values = freshArray(n);
+    values.set(x);
     teacher.present(t, learn);
     const volley: Volley = { tick: this.clock, values, finite: allFinite(values) };
     this.send(() => input.next(volley));

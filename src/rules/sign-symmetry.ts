@@ -11,15 +11,19 @@
  * sign(w) is read from the current W at every pattern (the weights as in the forward pass), so V
  * follows W as it learns; b_ij ~ N(0, 1/fanIn), FA's scale (feedback-alignment.ts). BioTorch
  * (biotorch/layers/fa_constructor) draws M Xavier-uniform instead, redraws brsf's "after each update
- * of W (i.e., each mini-batch)" as here, and may scale V by √(2/(fanIn + fanOut)) (its
- * `scaling_factor` option); uSF here keeps Liao et al.'s unit magnitudes.
+ * of W (i.e., each mini-batch)" as here, and may scale V by its `scaling_factor`
+ * √(2/(fanIn + fanOut)), with PyTorch's fans (torch.nn.init._calculate_fan_in_and_fan_out): dense
+ * fanIn = inputs, fanOut = units; conv fanIn = in_channels·k·k, fanOut = out_channels·k·k. uSF keeps
+ * Liao et al.'s unit magnitudes by default; its option `scaled` (`--scaled`) takes BioTorch's scale:
+ *   usf scaled                                       v_ij = s_l · sign(w_ij),  s_l = √(2/(fanIn + fanOut))
  *   output    Δz⁽ᴸ⁾ = g'(z⁽ᴸ⁾) ⊙ Δy⁽ᴸ⁾                  (exact, as in back-prop)
  *   backward  Δy⁽ˡ⁻¹⁾ = V⁽ˡ⁾ᵀ Δz⁽ˡ⁾,  Δz⁽ˡ⁾ = g'(z⁽ˡ⁾) ⊙ Δy⁽ˡ⁾
  *   update    u_ij = x_i Δz_j,  bias Δz_j
  * A conv layer's V is a kernel of W's shape: v is shared by the positions as w is.
  *
  * As a neuron's behaviour: back-prop's switch, Δz_j = g'(z_j)·Δy_j, then the neuron pushes
- * sign(w_ij)·Δz_j (usf) or (|b_ij|·sign(w_ij))·Δz_j (frsf, brsf) back along synapse i: it reads the
+ * sign(w_ij)·Δz_j (usf; scaled: (s_l·sign(w_ij))·Δz_j, s_l a constant of its layer handed out by the
+ * wiring as FA's B is) or (|b_ij|·sign(w_ij))·Δz_j (frsf, brsf) back along synapse i: it reads the
  * sign off its own synapse, and |b_ij| is its own. frsf's |b| is handed out once by the wiring as
  * feedback alignment's B is. brsf's is drawn by the neuron itself, from its own stream, anew at each
  * batch boundary (a conv position draws its filter's kernel and keeps its taps), so that both engines
@@ -27,6 +31,7 @@
  * from createRandom(seed).derive(`brsf/l/j`), l 0-based, one row per batch, the first at the start.
  */
 import type { Behaviour, Cell } from '../agents/behaviour.ts';
+import { InputError } from '../core/errors.ts';
 import { createRandom, type Random } from '../core/random.ts';
 import { sizeOf } from '../core/tensor.ts';
 import type { Network } from '../nn/network.ts';
@@ -46,6 +51,38 @@ export type SignFeedbackName = 'usf' | 'frsf' | 'brsf';
 function rowsOf(layer: ResolvedLayer): { rows: number; fanIn: number } {
   const [rows, ...rest] = layer.weightShape as number[];
   return { rows: rows!, fanIn: sizeOf(rest) };
+}
+
+/** usf's option: scale layer l's feedback by s_l = √(2/(fanIn + fanOut)) (BioTorch); default false. */
+export interface UniformSignOptions {
+  scaled?: boolean;
+}
+
+/** `scaled` checked; InputError for anything but true, false or absent. */
+function scaledOption(options: UniformSignOptions): boolean {
+  const { scaled } = options;
+  if (scaled !== undefined && typeof scaled !== 'boolean')
+    throw new InputError(`usf: --scaled must be true or false, got ${JSON.stringify(scaled) ?? String(scaled)}`);
+  return scaled ?? false;
+}
+
+/**
+ * PyTorch's fans of a weight of shape [out, in, ...receptive]: fanIn = in·∏receptive, fanOut = out·∏receptive
+ * (dense [units, inputs]; conv [filters, channels, k, k]).
+ */
+export function fansOf(weightShape: readonly number[]): { fanIn: number; fanOut: number } {
+  const [out, inputs, ...receptive] = weightShape as number[];
+  const r = sizeOf(receptive);
+  return { fanIn: inputs! * r, fanOut: out! * r };
+}
+
+/** BioTorch's s_l = √(2/(fanIn + fanOut)) per layer; 1 for a layer without weights (pool), which has none to scale. */
+export function signFeedbackScales(spec: NetSpec): number[] {
+  return resolveLayers(spec).map((layer) => {
+    if (layer.type === 'pool') return 1;
+    const { fanIn, fanOut } = fansOf(layer.weightShape);
+    return Math.sqrt(2 / (fanIn + fanOut));
+  });
 }
 
 /** |b| for one row: fanIn draws of |N(0, 1/fanIn)|, into `into`. */
@@ -97,17 +134,21 @@ class BatchwiseMagnitudes {
   }
 }
 
-/** The matrix form of all three: V⁽ˡ⁾ = M⁽ˡ⁾ ⊙ sign(W⁽ˡ⁾), with M⁽ˡ⁾ all ones (usf) or |B⁽ˡ⁾|. */
+/** The matrix form of all three: V⁽ˡ⁾ = M⁽ˡ⁾ ⊙ sign(W⁽ˡ⁾), with M⁽ˡ⁾ all ones (usf), all s_l (scaled usf) or |B⁽ˡ⁾|. */
 export class SignFeedback implements MatrixRule {
   /** V⁽ˡ⁾ as used by the last pattern's backward pass; null for layer 1. */
   readonly V: (Float64Array | null)[];
 
-  /** `magnitudes` per layer in W's layout (null: all ones, usf); `redraw` is brsf's, at each batch boundary. */
+  /**
+   * `magnitudes` per layer in W's layout (null: all ones, usf); `redraw` is brsf's, at each batch boundary;
+   * `scales` scaled usf's s_l per layer (null: 1).
+   */
   constructor(
     readonly name: SignFeedbackName,
     net: Network,
     private readonly magnitudes: readonly (Float64Array | null)[],
     private readonly redraw: (() => void) | null = null,
+    private readonly scales: readonly number[] | null = null,
   ) {
     this.V = net.params.layers.map((p, l) => (l === 0 ? null : new Float64Array(p.weights.length)));
   }
@@ -117,7 +158,9 @@ export class SignFeedback implements MatrixRule {
     const V = this.V[l]!;
     const w = net.params.layers[l]!.weights;
     const m = this.magnitudes[l] ?? null;
-    if (m === null) for (let k = 0; k < w.length; k++) V[k] = Math.sign(w[k]!);
+    const s = this.scales?.[l] ?? null;
+    if (m === null && s === null) for (let k = 0; k < w.length; k++) V[k] = Math.sign(w[k]!);
+    else if (m === null) for (let k = 0; k < w.length; k++) V[k] = s! * Math.sign(w[k]!);
     else for (let k = 0; k < w.length; k++) V[k] = m[k]! * Math.sign(w[k]!);
     return V;
   }
@@ -140,6 +183,19 @@ export const uniformSignBehaviour: Behaviour = {
     return Δz;
   },
 };
+
+/** scaled usf: push (s_l·sign(w_ij))·Δz_j, s_l its layer's constant (the product in the matrix form's order). */
+function scaledSignBehaviour(scales: readonly number[]): Behaviour {
+  return {
+    switchToError(cell: Cell, Δy: number): number {
+      const Δz = cell.activation.dg(cell.z, cell.y) * Δy;
+      const { w, pushed } = cell;
+      const s = scales[cell.layer]!;
+      if (pushed !== null) for (let t = 0; t < w.length; t++) pushed[t] = s * Math.sign(w[t]!) * Δz;
+      return Δz;
+    },
+  };
+}
 
 /** frsf: the neuron's fixed |b_ij| (handed out as FA's b_ij), times sign(w_ij). */
 function fixedSignBehaviour(magnitudes: (Float64Array | null)[]): Behaviour {
@@ -207,19 +263,22 @@ function batchwiseSignBehaviour(spec: NetSpec, seed: string): Behaviour {
   };
 }
 
-/** usf takes no options. */
-export const uniformSignRule: Rule<object> = {
+/** usf, unit magnitudes or (`scaled`) BioTorch's s_l per layer. */
+export const uniformSignRule: Rule<UniformSignOptions> = {
   label: 'uniform sign symmetry (uSF)',
   colour: '#66a61e',
-  options: [],
+  options: ['scaled'],
   pools: true,
-  matrix: (_options, net) =>
+  matrix: (options, net) =>
     new SignFeedback(
       'usf',
       net,
       net.params.layers.map(() => null),
+      null,
+      scaledOption(options) ? signFeedbackScales(net.spec) : null,
     ),
-  behaviour: () => uniformSignBehaviour,
+  behaviour: (options, spec) =>
+    scaledOption(options) ? scaledSignBehaviour(signFeedbackScales(spec)) : uniformSignBehaviour,
 };
 
 export const fixedRandomSignRule: Rule<FeedbackOptions> = {

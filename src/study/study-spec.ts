@@ -29,6 +29,7 @@ export interface RuleConfig {
   steps?: number;
   gamma?: number;
   zil?: boolean;
+  scaled?: boolean;
   /** This rule's η, in place of the grid's lr (feedback rules want their own, as BioTorch's configs give them). */
   lr?: number;
 }
@@ -133,6 +134,7 @@ const RULE_OPTION_CHECKS: Readonly<Record<string, Check>> = {
   steps: positiveInt,
   gamma: positiveNumber,
   zil: bool,
+  scaled: bool,
 };
 
 const ruleValue: Check = (v, w) => {

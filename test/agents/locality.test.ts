@@ -1,14 +1,16 @@
 /**
  * Locality (README, The agents engine): a neuron owns its incoming synapses and its state, and nothing else. It
  * holds no reference to another neuron, a kernel agent, the teacher or the engine, and no weight
- * array but its own; its weights (and fixed feedback weights, FA/DFA) are its own copies. It reaches
- * the rest only through streams. Checked for every rule. Shared memory too: a message is never changed
+ * array but its own; its weights (and fixed feedback weights, FA/DFA) are its own copies: in a dense
+ * layer its row of the layer's memory, which it reaches its peers' rows beside only through the layer's
+ * lockstep kernel (layer-rows.ts), as it reaches other agents only through streams. Checked for every rule. Shared memory too: a message is never changed
  * after it is sent (each is frozen as it is sent, and its arrays are compared with copies taken then),
  * and a neuron's trace x is a volley it was sent, so a read-only view that nobody changes while it is held.
  */
 import { Observable, Subscriber } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import { Axon, ErrorTract, KernelAgent, Neuron, Teacher, Tract } from '../../src/agents/index.ts';
+import { LayerRows } from '../../src/agents/layer-rows.ts';
 import { AgentsEngine } from '../../src/engines/agents-engine.ts';
 import { createRandom } from '../../src/core/random.ts';
 import type { RuleOptions } from '../../src/rules/index.ts';
@@ -27,14 +29,16 @@ const spec = parseNetSpec({
 
 /**
  * Everything reachable from `root` through plain objects, arrays and typed arrays — stopping at
- * streams (Observables, Subscribers), which are how a neuron talks, and at functions.
+ * streams (Observables, Subscribers), which are how a neuron talks, at its layer's lockstep kernel,
+ * and at functions.
  */
 function reachable(root: object): unknown[] {
   const seen = new Set<unknown>([root]);
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const value = stack.pop()!;
-    if (value !== root && (value instanceof Observable || value instanceof Subscriber)) continue;
+    if (value !== root && (value instanceof Observable || value instanceof Subscriber || value instanceof LayerRows))
+      continue;
     if (ArrayBuffer.isView(value) || typeof value !== 'object' || value === null) continue;
     for (const v of Object.values(value)) {
       if (typeof v === 'object' && v !== null && !seen.has(v)) {
@@ -44,6 +48,13 @@ function reachable(root: object): unknown[] {
     }
   }
   return [...seen];
+}
+
+/** Whether two views share a byte of memory. */
+function overlap(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return (
+    a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength
+  );
 }
 
 /** Every message sent on any axon while `run` runs: frozen as it is sent; its arrays, with copies taken then. */
@@ -117,8 +128,11 @@ describe.each(RULES)('locality ($rule)', (rule) => {
         ).toBe(false);
         if (ArrayBuffer.isView(v)) {
           const buffer = (v as Float64Array).buffer;
-          if (weightArrays.has(buffer))
+          if (weightArrays.has(buffer)) {
             expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches weights not its own`).toBe(neuron.w.buffer);
+            const others = neurons.filter((n) => n !== neuron && overlap(n.w, v));
+            expect(others.length, `neuron ${neuron.layer}/${neuron.index} reaches another's row`).toBe(0);
+          }
           if (feedbackArrays.has(buffer))
             expect(buffer, `neuron ${neuron.layer}/${neuron.index} reaches feedback weights not its own`).toBe(
               neuron.backWeights?.buffer,
@@ -160,17 +174,20 @@ describe.each(RULES)('locality ($rule)', (rule) => {
     expect(changedSince(sent)).toBe(1);
   });
 
-  it('its weights are its own: a buffer of exactly its fan-in, shared with no one (fixed feedback weights too)', () => {
-    const buffers = new Set<ArrayBufferLike>();
-    for (const neuron of neurons) {
-      for (const own of neuron.backWeights === null ? [neuron.w] : [neuron.w, neuron.backWeights]) {
-        expect(own.buffer.byteLength).toBe(own.byteLength);
-        expect(buffers.has(own.buffer)).toBe(false);
-        buffers.add(own.buffer);
-      }
-    }
+  it('its weights are its own: exactly its fan-in, sharing no byte with anyone (fixed feedback weights too)', () => {
+    const owned = neurons.flatMap((n) => (n.backWeights === null ? [n.w] : [n.w, n.backWeights]));
+    owned.forEach((a, k) => {
+      expect(owned.filter((b, l) => l !== k && overlap(a, b))).toEqual([]);
+    });
+    for (const a of owned) expect(params.layers.some((l) => overlap(a, l.weights))).toBe(false);
     const first = engine.circuit.layers[1]!.neurons[0]!;
     expect(first.w.length).toBe(3 * 3 * 3); // fan-in: the conv layer's 3 filters × 3 × 3 positions
+    // Two-phase rules: a layer's rows lie side by side in one memory (layer-rows.ts); the check sees a shared byte.
+    const [a, b] = engine.circuit.layers[1]!.neurons;
+    const lockstep = rule.rule === 'backprop' || rule.rule.includes('feedback-alignment');
+    expect(a!.w.buffer === b!.w.buffer).toBe(lockstep);
+    expect(overlap(new Float64Array(a!.w.buffer), b!.w)).toBe(lockstep);
+    expect(overlap(a!.w, a!.w.subarray(a!.w.length - 1))).toBe(true);
   });
 
   it('the engine copies params in: changing them afterwards changes no neuron', () => {

@@ -33,6 +33,7 @@ const ruleOptions: Partial<Record<RuleName, fc.Arbitrary<(spec: NetSpec) => Rule
     rule: 'direct-feedback-alignment',
     feedbackSeed: seed,
   })),
+  usf: fc.boolean().map((scaled) => () => ({ rule: 'usf', scaled })),
   brsf: feedbackSeed.map((seed) => () => ({ rule: 'brsf', feedbackSeed: seed })),
   frsf: feedbackSeed.map((seed) => () => ({ rule: 'frsf', feedbackSeed: seed })),
   merged: fc
@@ -104,6 +105,7 @@ describe('the rules in the agents engine', () => {
       { rule: 'predictive-coding', gamma: -1 },
       { rule: 'predictive-coding', zil: true, steps: 1 },
       { rule: 'predictive-coding', zil: true, gamma: 0.5 },
+      { rule: 'usf', scaled: 'yes' as unknown as boolean },
     ];
     for (const options of bad) {
       const message = (engine: 'matrix' | 'agents'): string => {

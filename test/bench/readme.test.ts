@@ -40,6 +40,11 @@ describe('the targets, from the figures', () => {
     // The agents engine's slowdown is a ceiling: 4 000 / 2 500 = 1.6 ≤ 2; 3 000 / 900 > 3.
     expect(byGoal('batch 1, H = 128: agents')).toMatchObject({ value: 1.6, atMost: true, met: true });
     expect(byGoal('batch 32, H = 128: agents')).toMatchObject({ value: 3000 / 900, met: false });
+    // One thread's arithmetic at H = 512: matrix-1t does 1 000 and 1 500 samples/s at batch 1 and 32, each sample
+    // 2·512·784·2 + 2·10·512·3 = 1 636 352 flops.
+    expect(byGoal('H = 512, matrix engine on 1 thread, batch 1:')).toMatchObject({ unit: 'GFLOP/s', met: null });
+    expect(byGoal('H = 512, matrix engine on 1 thread, batch 1:').value).toBeCloseTo(1.636352, 12);
+    expect(byGoal('H = 512, matrix engine on 1 thread, batch 32:').value).toBeCloseTo(1.5 * 1.636352, 12);
     // The conv net's ratios are reported, with no bar.
     expect(byGoal('lenet-32, batch 64: matrix ÷ tfjs-wasm')).toMatchObject({ value: 0.5, threshold: null, met: null });
   });
@@ -98,6 +103,16 @@ describe('README from the results', () => {
     expect(lines).toContain('| batch 32, H = 128: matrix ÷ tfjs-wasm ≥ 1.5 | 1.2× | **not met** |');
     expect(lines).toContain('| batch 32, H = 512: matrix ÷ tfjs-wasm ≥ 1.5 | 2.5× | met |');
     expect(lines).toContain('| lenet-32, batch 64: matrix ÷ tfjs-wasm (to report) | 0.5× | reported |');
+    expect(lines).toContain(
+      '| H = 512, matrix engine on 1 thread, batch 1: GFLOP/s (to report) | 1.64 GFLOP/s | reported |',
+    );
+    // 1.5× the rate per thread at batch 32 (1 500 against 1 000 samples/s): batched by that much.
+    expect(
+      lines.find((l) => l.startsWith('One thread of the matrix engine computes 1.64 GFLOP/s at batch 1 and 2.45')),
+    ).toContain('batch 32 is 1.5× faster per thread.');
+    bench.targets.find((t) => t.goal.includes('1 thread, batch 32'))!.value = 1.7;
+    expect(benchSection(bench)).toContain('1.64 GFLOP/s at batch 1 and 1.7 at batch 32 (H = 512;');
+    expect(benchSection(bench)).toContain('about the same rate');
   });
 
   it('counts engine messages without the ones only the trace makes, and names the synapse rate for what it is', () => {

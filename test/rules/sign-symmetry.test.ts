@@ -5,14 +5,17 @@ import { Network } from '../../src/nn/network.ts';
 import { cloneParams } from '../../src/nn/params.ts';
 import {
   createMatrixRule,
+  fansOf,
   feedbackAngles,
   fixedSignMagnitudes,
+  signFeedbackScales,
   type SignFeedback,
   updateAlignment,
   type MatrixRule,
 } from '../../src/rules/index.ts';
 import { firstMismatch } from '../agents/compare.ts';
-import { fixture, maxParamDiff, NETS, zerosLike, type Fixture } from './helpers.ts';
+import { parseNetSpec } from '../../src/nn/spec.ts';
+import { fixture, maxParamDiff, NETS, POOL_NETS, zerosLike, type Fixture } from './helpers.ts';
 
 const SIGN_RULES = ['usf', 'frsf', 'brsf'] as const;
 
@@ -139,6 +142,80 @@ describe('fixed and batchwise random magnitudes', () => {
       expect(diffs[1]![1]).toBeGreaterThan(1e-6);
       const [fresh, agents] = [engines.fresh.snapshot(), engines.agents.snapshot()];
       expect(firstMismatch(fresh.layers[0]!.weights, agents.layers[0]!.weights)).toBeNull();
+    }
+  });
+});
+
+describe("usf scaled: BioTorch's s_l = √(2/(fanIn + fanOut)) · sign(W)", () => {
+  it("the fans are PyTorch's: a conv layer's fanIn = channels·k·k, fanOut = filters·k·k; dense inputs and units", () => {
+    // NETS.conv: [2,6,6] → conv 3 filters 3×3 stride 2 pad 1 → [3,3,3] → conv 2 filters 2×2 → [2,2,2] → dense 4.
+    expect(fansOf([3, 2, 3, 3])).toEqual({ fanIn: 18, fanOut: 27 });
+    const scales = signFeedbackScales(parseNetSpec(NETS.conv));
+    expect(scales).toEqual([Math.sqrt(2 / (2 * 9 + 3 * 9)), Math.sqrt(2 / (3 * 4 + 2 * 4)), Math.sqrt(2 / (8 + 4))]);
+    expect(scales[1]).toBeCloseTo(Math.sqrt(0.1), 15);
+    // Not the other common fan: fanIn + units (without the receptive field in fanOut) would give √(2/21).
+    expect(scales[0]).not.toBeCloseTo(Math.sqrt(2 / (18 + 3)), 3);
+    // A pool layer has no weights to scale; the conv after it sees the pool's channels.
+    const pooled = signFeedbackScales(parseNetSpec(POOL_NETS.maxPool));
+    expect(pooled[1]).toBe(1);
+    expect(pooled[2]).toBe(Math.sqrt(2 / (3 * 4 + 2 * 4)));
+  });
+
+  it('the matrix rule pushes s_l·sign(W)ᵀΔz, worked out by hand; unscaled it is smaller by exactly 1/s_l', () => {
+    const f = fixture(NETS.softmax3, 5);
+    const run = (scaled: boolean): Network => {
+      const net = new Network(f.spec, cloneParams(f.params));
+      createMatrixRule({ rule: 'usf', scaled }, net).accumulate(net, f.inputs[0]!, f.targets[0]!, zerosLike(f.params));
+      return net;
+    };
+    const scaled = run(true);
+    const s = [0, Math.sqrt(2 / (7 + 6)), Math.sqrt(2 / (6 + 3))]; // dense 5→7→6→3
+    for (const l of [1, 2]) {
+      const w = f.params.layers[l]!.weights;
+      const Δz = scaled.Δz[l]!;
+      const fanIn = w.length / Δz.length;
+      const byHand = Array.from({ length: fanIn }, (_, k) => {
+        let sum = 0;
+        for (let j = 0; j < Δz.length; j++) sum += s[l]! * Math.sign(w[j * fanIn + k]!) * Δz[j]!;
+        return sum;
+      });
+      const pushed = scaled.Δy[l - 1]!;
+      for (let k = 0; k < fanIn; k++)
+        expect(Math.abs(pushed[k]! - byHand[k]!), `layer ${l} [${k}]`).toBeLessThan(1e-15);
+    }
+    // Negative control: unit magnitudes. The output layer's Δz is the same, so the error it pushes differs by s_L.
+    const unit = run(false);
+    expect(Array.from(unit.Δz[2]!)).toEqual(Array.from(scaled.Δz[2]!));
+    const top = scaled.Δy[1]!;
+    const topUnit = unit.Δy[1]!;
+    for (let k = 0; k < top.length; k++) {
+      expect(Math.abs(top[k]!)).toBeGreaterThan(1e-6);
+      expect(Math.abs(top[k]! - s[2]! * topUnit[k]!)).toBeLessThan(1e-15);
+      expect(Math.abs(top[k]! - topUnit[k]!)).toBeGreaterThan(0.1 * Math.abs(topUnit[k]!));
+    }
+    // Below it, both scales multiply: s_2·s_3 (Δz is linear in Δy).
+    for (let k = 0; k < scaled.Δy[0]!.length; k++) {
+      expect(scaled.Δy[0]![k]!).toBeCloseTo(s[1]! * s[2]! * unit.Δy[0]![k]!, 14);
+    }
+  });
+
+  it('agents = matrix ≤ 1e-12 with scaled on dense, conv and conv + pool nets; unit-magnitude agents part from them', () => {
+    for (const net of [NETS.softmax3, NETS.conv, POOL_NETS.maxPool, POOL_NETS.averagePool]) {
+      const f = fixture(net, 6, 4);
+      const engines = {
+        matrix: new MatrixEngine(f.spec, f.params, (n) => createMatrixRule({ rule: 'usf', scaled: true }, n)),
+        agents: new AgentsEngine(f.spec, f.params, { rule: 'usf', scaled: true }),
+        unit: new AgentsEngine(f.spec, f.params, { rule: 'usf' }),
+      };
+      for (let s = 0; s < 2; s++) {
+        for (const e of Object.values(engines)) {
+          for (let p = 2 * s; p < 2 * s + 2; p++) e.learn(f.inputs[p]!, f.targets[p]!);
+        }
+        for (const e of Object.values(engines)) e.step(0.3);
+        const matrix = engines.matrix.snapshot();
+        expect(maxParamDiff(matrix, engines.agents.snapshot())).toBeLessThanOrEqual(1e-12);
+        expect(maxParamDiff(matrix, engines.unit.snapshot())).toBeGreaterThan(1e-6);
+      }
     }
   });
 });

@@ -30,6 +30,12 @@ describe('study files', () => {
     ]);
   });
 
+  it("usf's scaled rides in the rule with its own η, and scaled usf is a cell apart from unit usf", () => {
+    const s = study({ rule: ['usf', { name: 'usf', scaled: true, lr: 0.01 }], seed: 1 });
+    expect(s.cells.map((c) => c.config.rule)).toEqual([{ name: 'usf' }, { name: 'usf', scaled: true, lr: 0.01 }]);
+    expect(s.cells[0]!.id).not.toBe(s.cells[1]!.id);
+  });
+
   it('an id depends on the config only, and not on axes left at their defaults', () => {
     const a = study({ rule: 'backprop', seed: 7 }).cells[0]!;
     const b = study({ rule: 'backprop', seed: 7, batch: 1, engine: 'matrix', testFraction: 0.2 }).cells[0]!;
@@ -82,6 +88,12 @@ describe('study files', () => {
       { rule: { name: 'backprop', beta: 0.1 }, seed: 1 },
       {},
       /grid\.rule\.beta: unknown option for rule backprop/,
+    ],
+    [
+      'a usf scaled that is not true or false',
+      { rule: { name: 'usf', scaled: 'yes', lr: 0.01 }, seed: 1 },
+      {},
+      /grid\.rule\.scaled: expected true or false, got "yes"/,
     ],
     ['a missing required axis', { rule: 'backprop' }, {}, /grid\.seed: missing/],
     [

@@ -5,7 +5,8 @@
 ;;   outer   A ± Dᵀ X        a_ji ← a_ji − s·Σ_p x_pi Δz_pj  (step: sum in increasing p, from 0)
 ;;                           a_ji ← a_ji + x_0i Δz_0j + …    (fold: the sum continues from a_ji)
 ;; W is [m × n] (w_ji = W[j·n + i]), X [B × n], Z and D [B × m], ΔX [B × n], all row-major f64.
-;; Pointers are byte offsets into the imported memory. convError is a conv layer's Δx, below.
+;; Pointers are byte offsets into the imported memory. convError is a conv layer's Δx, below; the
+;; one-pattern forms (affine1, error1, outer1) and step1 (w ← w − s·g, g ← 0 on listed rows) too.
 ;;
 ;; The two lanes of a vector are two INDEPENDENT sums (two patterns, or two columns), never two
 ;; halves of one sum: each lane does, in order, the scalar code's multiplies and adds. A tile of
@@ -452,6 +453,42 @@
             (f64.store (i32.add (local.get $r) (local.get $k))
               (f64.add (f64.load (i32.add (local.get $r) (local.get $k)))
                 (f64.mul (local.get $s) (f64.mul (f64.load (i32.add (local.get $x) (local.get $k))) (local.get $dz)))))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $rows))))
+
+  ;; A minibatch's step on the listed rows: w_ji ← w_ji − s·g_ji, then g_ji ← 0, for j = rows[t], t < c
+  ;; (W and G both [m × n]; the agents engine's lockstep layers, whose neurons keep their sums in G).
+  ;; Lanes: two columns i, i+1 of one row, each its own entry. c, n ≥ 0.
+  (func (export "step1")
+    (param $w i32) (param $g i32) (param $s f64) (param $rows i32) (param $c i32) (param $n i32)
+    (local $t i32) (local $k i32) (local $rw i32) (local $rg i32) (local $row i32) (local $rowBytes i32)
+    (local $pairEnd i32) (local $sv v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $pairEnd (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (local.set $sv (f64x2.splat (local.get $s)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $t) (local.get $c)))
+        (local.set $row (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $t) (i32.const 2))))
+          (local.get $rowBytes)))
+        (local.set $rw (i32.add (local.get $w) (local.get $row)))
+        (local.set $rg (i32.add (local.get $g) (local.get $row)))
+        (local.set $k (i32.const 0))
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.ge_u (local.get $k) (local.get $pairEnd)))
+            (v128.store (i32.add (local.get $rw) (local.get $k))
+              (f64x2.sub (v128.load (i32.add (local.get $rw) (local.get $k)))
+                (f64x2.mul (local.get $sv) (v128.load (i32.add (local.get $rg) (local.get $k))))))
+            (v128.store (i32.add (local.get $rg) (local.get $k)) (v128.const f64x2 0 0))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $pairs)))
+        (if (i32.lt_u (local.get $k) (local.get $rowBytes))
+          (then
+            (f64.store (i32.add (local.get $rw) (local.get $k))
+              (f64.sub (f64.load (i32.add (local.get $rw) (local.get $k)))
+                (f64.mul (local.get $s) (f64.load (i32.add (local.get $rg) (local.get $k))))))
+            (f64.store (i32.add (local.get $rg) (local.get $k)) (f64.const 0))))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $rows))))
 
