@@ -5,6 +5,7 @@
  * finished cell. A cell's file depends only on its config, never on the workers or the order.
  * When the folder holds every cell of the study, summary.json and index.html are written from the files.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism, constants as osConstants } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -82,6 +83,8 @@ async function runCells(
   const threads = Math.max(1, Math.min(options.workers ?? defaultWorkers(), pending.length));
   const pool = new Piscina<CellTask, CellOutcome>({ filename: WORKER, minThreads: threads, maxThreads: threads });
   const stop = new AbortController();
+  // Every pending cell listens to this one signal (Node warns of a leak past 10 listeners by default).
+  setMaxListeners(pending.length + 10, stop.signal);
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort);
   if (options.signal?.aborted) stop.abort();

@@ -56,6 +56,13 @@ describe('localprop sweep', () => {
     const group = 'backprop {2}matrix {2}η=0\\.02 {2}epochs=1 {2}n=2 {2}test error \\d+\\.\\d\\d ± \\d+\\.\\d\\d %\n';
     expect(r.stdout).toMatch(new RegExp(`^${head}${group}$`));
   });
+  it('more cells than Node allows listeners on one signal by default (10): --quiet prints one line, no warning', async () => {
+    const seeds = Array.from({ length: 12 }, (_, k) => k + 1);
+    const study = writeStudy('many', { ...tinyGrid, rule: 'backprop', limit: 20, testLimit: 20, seed: seeds });
+    const r = await runCli(['sweep', study, '--out', freshFolder(), '--workers', '2', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^many: 12 cells run, 0 already finished → \S+\n$/);
+  });
 });
 
 describe('localprop sweep, inputs checked before anything is written', () => {
