@@ -2,6 +2,7 @@
 import type { Budget } from '../experiments/shared/timing.ts';
 import type { AgentsBenchRow } from './agents.ts';
 import type { LossCheck } from './loss-check.ts';
+import type { Machine } from './machine.ts';
 import type { ScalingResult } from './scaling.ts';
 
 export interface CaseResult {
@@ -69,13 +70,7 @@ export interface BenchJson {
   date: string;
   seconds: number;
   mode: string;
-  machine: {
-    cpu: string;
-    cores: number;
-    memoryGiB: number;
-    node: string;
-    platform: string;
-    loadAverage: number[];
+  machine: Machine & {
     loadAverageAtEnd: number[];
     /** The BLAS PyTorch mapped (named, and its paths), or why it is not known. */
     blas: { name: string; paths: string[] } | { missing: string };
