@@ -6,7 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { DATASET_NAMES, IDX_DATASET_NAMES, loadDataset, readDataFile, readJsonFile } from '../data/index.ts';
 import { ENGINE_NAMES, type EngineName } from '../nn/engine.ts';
-import { RULE_NAMES, type RuleName, type RuleOptions } from '../rules/index.ts';
+import { RULE_NAMES, RULES, type RuleName, type RuleOptions } from '../rules/index.ts';
 import type { DynamicsName, DynamicsOptions } from '../rules/merged-continuous.ts';
 import { paramsFromJSON, type Params } from '../nn/params.ts';
 import { netInputSize, netOutputSize, parseNetSpec, type NetSpec } from '../nn/spec.ts';
@@ -120,7 +120,24 @@ export function dynamicsOptions(flags: RuleFlags): DynamicsOptions {
   return { dynamics: flags.dynamics, tau: flags.tau, dt: flags.dt, phase: flags.phase, settle: flags.settle };
 }
 
+/** The flag of each rule option (RuleOptions' key → --flag). */
+const RULE_FLAGS = {
+  beta: '--beta',
+  symmetric: '--symmetric',
+  steps: '--steps',
+  gamma: '--gamma',
+  zil: '--zil',
+  scaled: '--scaled',
+};
+
+/** The rule's options from the flags; InputError for an option the chosen rule does not take (it would be ignored). */
 export function ruleOptions(flags: RuleFlags): RuleOptions {
+  const takes: readonly string[] = RULES[flags.rule].options;
+  for (const [key, flag] of Object.entries(RULE_FLAGS)) {
+    if (flags[key as keyof typeof RULE_FLAGS] === undefined || takes.includes(key)) continue;
+    const owners = RULE_NAMES.filter((name) => (RULES[name].options as readonly string[]).includes(key));
+    throw new InputError(`${flag} applies to --rule ${owners.join(' or ')}, not to --rule ${flags.rule}`);
+  }
   return {
     rule: flags.rule,
     beta: flags.beta,

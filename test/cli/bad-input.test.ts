@@ -48,6 +48,25 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing written
     expect(r.code, r.stderr).toBe(0);
   });
 
+  describe('an option of another rule (it would be ignored)', () => {
+    it('--beta with back-prop names the rule that takes it', async () => {
+      await expectTrainFails(
+        ['--data', batch, '--beta', '0.1'],
+        /^localprop: --beta applies to --rule merged, not to --rule backprop\n$/,
+      );
+    });
+    it('--scaled with merged', async () => {
+      await expectTrainFails(
+        ['--data', batch, '--rule', 'merged', '--scaled'],
+        /^localprop: --scaled applies to --rule usf, not to --rule merged\n$/,
+      );
+    });
+    it('control: the options of the chosen rule train', async () => {
+      const { r } = await train(['--data', batch, '--rule', 'merged', '--beta', '0.1', '--symmetric']);
+      expect(r.code, r.stderr).toBe(0);
+    });
+  });
+
   describe('IDX and gzip files', () => {
     it('a truncated gzip file', async () => {
       const dir = idxFolder('truncated');
